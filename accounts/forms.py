@@ -1,0 +1,110 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from directory.models import Organisation
+from directory.validators import validate_inn
+
+
+class SignUpForm(forms.Form):
+    """A project author's sign-up: the person, and an existing or a proposed organisation."""
+
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    middle_name = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(status=Organisation.Status.CONFIRMED),
+        required=False,
+        empty_label=_("— my organisation is not in the list —"),
+    )
+    new_organisation_name = forms.CharField(
+        label=_("Full name of a new organisation"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "The programme office confirms a new organisation before its people "
+            "can submit proposals."
+        ),
+    )
+    new_organisation_kind = forms.ChoiceField(
+        label=_("Kind of the new organisation"),
+        choices=Organisation.Kind.choices,
+        required=False,
+    )
+    new_organisation_inn = forms.CharField(
+        label=_("INN of the new organisation"),
+        max_length=12,
+        required=False,
+        validators=[validate_inn],
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "A person with this e-mail address already exists. Log in, or reset the "
+                    "password if you have forgotten it."
+                )
+            )
+        return email
+
+    def clean_new_organisation_name(self) -> str:
+        name = " ".join(self.cleaned_data["new_organisation_name"].split())
+        if name and Organisation.objects.filter(name_ru__iexact=name).exists():
+            raise forms.ValidationError(
+                _("This organisation is already registered: choose it in the list above.")
+            )
+        return name
+
+    def clean_new_organisation_inn(self) -> str:
+        inn = self.cleaned_data["new_organisation_inn"].strip()
+        if inn and Organisation.objects.filter(inn=inn).exists():
+            raise forms.ValidationError(_("An organisation with this INN is already registered."))
+        return inn
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        chosen, proposed = cleaned.get("organisation"), cleaned.get("new_organisation_name")
+        if chosen and proposed:
+            self.add_error(
+                "new_organisation_name",
+                _("Either choose an organisation from the list or name a new one, not both."),
+            )
+        elif not chosen and not proposed and "new_organisation_name" not in self.errors:
+            self.add_error(
+                "organisation",
+                _("Choose your organisation from the list, or name a new one below."),
+            )
+        if proposed and not cleaned.get("new_organisation_kind"):
+            self.add_error("new_organisation_kind", _("Say what kind of organisation it is."))
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            candidate = User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=254)

@@ -1,0 +1,88 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import ResendConfirmationForm, SignUpForm
+from directory import selectors
+from workflow import rules
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        proposed = None
+        if data["new_organisation_name"]:
+            proposed = services.ProposedOrganisation(
+                name_ru=data["new_organisation_name"],
+                kind=data["new_organisation_kind"],
+                inn=data["new_organisation_inn"],
+            )
+        user = services.author_sign_up(
+            email=data["email"],
+            password=data["password1"],
+            last_name=data["last_name"],
+            first_name=data["first_name"],
+            middle_name=data["middle_name"],
+            position=data["position"],
+            phone=data["phone"],
+            language=get_language(),
+            organisation=data["organisation"],
+            proposed_organisation=proposed,
+        )
+        return render(request, "accounts/signup_done.html", {"email": user.email})
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request, token: str):
+    """GET shows a button, POST confirms: mail scanners that follow links change nothing."""
+    if request.method == "POST":
+        try:
+            services.signup_confirm(token=token)
+        except services.ConfirmationLinkInvalidError as error:
+            return render(
+                request,
+                "accounts/signup_confirm.html",
+                {"invalid": True, "expired": error.expired},
+                status=400,
+            )
+        messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
+        return redirect("accounts:login")
+    return render(request, "accounts/signup_confirm.html", {"token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_resend(request):
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.signup_resend_confirmation(email=form.cleaned_data["email"])
+        messages.info(
+            request,
+            _("If an unconfirmed account has this address, a new link has been sent to it."),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/signup_resend.html", {"form": form})
+
+
+@login_required
+def profile(request):
+    organisation = request.user.organisation
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "organisation": organisation,
+            "memberships": selectors.memberships_of(request.user),
+            "can_edit_organisation": bool(organisation)
+            and rules.can_edit_organisation(request.user, organisation),
+            "can_submit_proposals": rules.can_submit_proposals(request.user),
+        },
+    )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    name = "directory"
+    verbose_name = _("Cluster directory")
+
+    def ready(self) -> None:
+        from directory import signals  # noqa: F401 - connects the membership receivers

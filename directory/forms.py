@@ -1,0 +1,18 @@
+from django import forms
+
+from directory.models import Organisation
+from directory.validators import validate_inn
+
+
+class OrganisationForm(forms.ModelForm):
+    """What the proposer of an organisation may correct while it awaits confirmation."""
+
+    class Meta:
+        model = Organisation
+        fields = ("name_ru", "name_en", "kind", "inn", "city", "website")
+
+    def clean_inn(self) -> str:
+        inn = self.cleaned_data["inn"].strip()
+        if inn:
+            validate_inn(inn)
+        return inn

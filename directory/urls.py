@@ -1,0 +1,14 @@
+from django.urls import path
+
+from directory import views
+
+app_name = "directory"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("organisations/review/", views.organisation_review, name="organisation-review"),
+    path(
+        "organisations/<int:pk>/confirm/", views.organisation_confirm, name="organisation-confirm"
+    ),
+    path("organisations/<int:pk>/reject/", views.organisation_reject, name="organisation-reject"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
+]

@@ -1,0 +1,420 @@
+"""Forms of the authors' pages and of the calls for proposals. They read and check input; the
+services (documents/services.py, workflow/services.py) decide and write."""
+
+import copy
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from directory.models import Direction, SupportInstrument
+from documents.models import BudgetLine, Call, Proposal
+from documents.review_forms import ActionForm
+from documents.services import ProposalContent
+from documents.uploads import ALLOWED_TEXT, check_upload
+
+CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+EMPTY_CHOICE = [("", "—")]
+
+
+def _textarea(rows: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+# --- Calls for proposals -------------------------------------------------------------------
+class CallForm(forms.ModelForm):
+    """The programme office opens a call; the model's constraints (dates and years in order)
+    are checked here, so the service never meets invalid input."""
+
+    class Meta:
+        model = Call
+        fields = [
+            "title_ru",
+            "title_en",
+            "directions",
+            "opens_on",
+            "closes_on",
+            "first_year",
+            "last_year",
+            "guide",
+        ]
+        widgets = {
+            "directions": CHECKBOXES,
+            "opens_on": DATE,
+            "closes_on": DATE,
+            "guide": _textarea(6),
+        }
+        help_texts = {
+            "closes_on": _("No first submission is accepted after this day."),
+            "first_year": _("Budgets and target indicators are planned year by year."),
+            "guide": _("What the authors should know: priorities, requirements, contacts."),
+        }
+
+
+# --- Proposals -----------------------------------------------------------------------------
+class ProposalCreateForm(forms.Form):
+    title = forms.CharField(label=_("Title of the project"), max_length=300)
+    direction = forms.ModelChoiceField(
+        label=_("Priority direction"),
+        queryset=Direction.objects.none(),
+        help_text=_("The proposal goes to the working group of this direction."),
+    )
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].queryset = call.directions.all()
+
+
+class ProposalForm(forms.ModelForm):
+    """The main fields of the draft. The direction can change only before the first
+    submission, and only to one the call covers."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "title",
+            "direction",
+            "infrastructure_groups",
+            "summary",
+            "goals",
+            "description",
+            "readiness_level",
+            "expected_results",
+            "investors_and_partners",
+            "services",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {
+            "infrastructure_groups": CHECKBOXES,
+            "services": CHECKBOXES,
+            "summary": _textarea(3),
+            "goals": _textarea(4),
+            "description": _textarea(8),
+            "expected_results": _textarea(4),
+            "investors_and_partners": _textarea(3),
+        }
+        help_texts = {
+            "summary": _("Two or three sentences: what the project makes and for whom."),
+            "infrastructure_groups": _(
+                "Optional: the infrastructure working groups whose services the project relies on."
+            ),
+            "investors_and_partners": _("Anchor investors and partners, with their role."),
+        }
+
+    def __init__(self, data=None, *, proposal: Proposal):
+        # Validation writes into the form's instance: a copy keeps the page's own proposal as
+        # it is saved.
+        super().__init__(
+            data, instance=copy.copy(proposal), initial={"revision": proposal.revision}
+        )
+        if proposal.state == Proposal.State.DRAFT:
+            self.fields["direction"].queryset = proposal.call.directions.all()
+        else:
+            del self.fields["direction"]
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The fields under the headings of the edit page."""
+        groups = [
+            (_("The project"), ["title", "direction", "summary", "goals", "description"]),
+            (_("Readiness and results"), ["readiness_level", "expected_results"]),
+            (
+                _("The cluster's part"),
+                ["infrastructure_groups", "services", "investors_and_partners"],
+            ),
+            (_("Contacts"), ["contact_name", "contact_email", "contact_phone"]),
+        ]
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in groups
+        ]
+
+    def content_fields(self) -> dict:
+        many = ("revision", "infrastructure_groups", "services")
+        return {name: value for name, value in self.cleaned_data.items() if name not in many}
+
+
+class RowForm(forms.Form):
+    """One child row of the draft (a budget line, an indicator...), as the service takes it."""
+
+    def row(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.base_fields}
+
+
+class RowFormSet(forms.BaseFormSet):
+    """Child rows; empty extra forms and rows marked for removal are left out. `unique_by`
+    names the fields that may not repeat between rows."""
+
+    unique_by: tuple[str, ...] = ()
+    duplicate_message = ""
+
+    def rows(self) -> list[dict]:
+        return [
+            form.row()
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self):
+        if not self.unique_by:
+            return
+        keys = [tuple(row[name] for name in self.unique_by) for row in self.rows()]
+        if len(keys) != len(set(keys)):
+            raise forms.ValidationError(self.duplicate_message)
+
+
+class BudgetLineForm(RowForm):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    source = forms.ChoiceField(
+        label=_("Source"), choices=EMPTY_CHOICE + list(BudgetLine.Source.choices)
+    )
+    amount = forms.DecimalField(
+        label=_("Amount, roubles"),
+        min_value=Decimal("0.01"),
+        max_digits=15,
+        decimal_places=2,
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = EMPTY_CHOICE + [(year, year) for year in years]
+
+
+class BudgetFormSet(RowFormSet):
+    unique_by = ("year", "source")
+    duplicate_message = _("Each year and source has one budget line: merge the repeated ones.")
+
+
+class IndicatorForm(RowForm):
+    """A target indicator with one target field per year of the call."""
+
+    name = forms.CharField(label=_("Indicator"), max_length=300)
+    unit = forms.CharField(label=_("Unit"), max_length=50)
+    baseline = forms.DecimalField(label=_("Baseline"), max_digits=15, decimal_places=2)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        for year in years:
+            self.fields[f"target_{year}"] = forms.DecimalField(
+                label=str(year), required=False, max_digits=15, decimal_places=2
+            )
+
+    def row(self) -> dict:
+        targets = {str(y): self.cleaned_data[f"target_{y}"] for y in self.years}
+        return {
+            **super().row(),
+            "targets": {year: str(value) for year, value in targets.items() if value is not None},
+        }
+
+
+class RequestedInstrumentForm(RowForm):
+    instrument = forms.ModelChoiceField(
+        label=_("Support instrument"), queryset=SupportInstrument.objects.all()
+    )
+    justification = forms.CharField(label=_("Justification"), widget=_textarea(2))
+
+
+class RequestedInstrumentFormSet(RowFormSet):
+    unique_by = ("instrument",)
+    duplicate_message = _("Each support instrument is requested once.")
+
+
+class MilestoneForm(RowForm):
+    name = forms.CharField(label=_("Milestone"), max_length=300)
+    due_on = forms.DateField(label=_("Date"), widget=DATE)
+
+
+def _formset(form, formset=RowFormSet):
+    return forms.formset_factory(form, formset=formset, extra=2, can_delete=True)
+
+
+@dataclass
+class Section:
+    """A formset of the edit page with its heading and its explanation."""
+
+    formset: RowFormSet
+    title: str
+    help_text: str
+
+
+class ProposalEditForms:
+    """The whole edit page: the main fields and one formset per kind of child row."""
+
+    def __init__(self, data, *, proposal: Proposal):
+        years = proposal.call.years
+        per_year = {"years": years}
+        self.main = ProposalForm(data, proposal=proposal)
+        self.budget = _formset(BudgetLineForm, BudgetFormSet)(
+            data,
+            prefix="budget",
+            form_kwargs=per_year,
+            initial=list(proposal.budget_lines.values("year", "source", "amount")),
+        )
+        self.indicators = _formset(IndicatorForm)(
+            data,
+            prefix="indicators",
+            form_kwargs=per_year,
+            initial=[
+                {
+                    "name": i.name,
+                    "unit": i.unit,
+                    "baseline": i.baseline,
+                    **{f"target_{year}": value for year, value in i.targets.items()},
+                }
+                for i in proposal.indicators.all()
+            ],
+        )
+        self.instruments = _formset(RequestedInstrumentForm, RequestedInstrumentFormSet)(
+            data,
+            prefix="instruments",
+            initial=[
+                {"instrument": r.instrument_id, "justification": r.justification}
+                for r in proposal.requested_instruments.all()
+            ],
+        )
+        self.milestones = _formset(MilestoneForm)(
+            data, prefix="milestones", initial=list(proposal.milestones.values("name", "due_on"))
+        )
+        first, last = years[0], years[-1]
+        self.sections = [
+            Section(
+                self.budget,
+                _("Budget"),
+                _("Roubles by year (%(first)s–%(last)s) and source; one line per year and source.")
+                % {"first": first, "last": last},
+            ),
+            Section(
+                self.indicators,
+                _("Target indicators"),
+                _("The baseline and the value to reach in each year of the call."),
+            ),
+            Section(
+                self.instruments,
+                _("Requested support instruments"),
+                _("Each instrument from the cluster's directory, with the reason it is needed."),
+            ),
+            Section(
+                self.milestones,
+                _("Milestones"),
+                _("Key stages of the project in the order of their dates."),
+            ),
+        ]
+
+    def is_valid(self) -> bool:
+        results = [form.is_valid() for form in (self.main, *(s.formset for s in self.sections))]
+        return all(results)
+
+    def seen_revision(self) -> int:
+        return self.main.cleaned_data["revision"]
+
+    def content(self) -> ProposalContent:
+        return ProposalContent(
+            fields=self.main.content_fields(),
+            infrastructure_groups=list(self.main.cleaned_data["infrastructure_groups"]),
+            services=list(self.main.cleaned_data["services"]),
+            budget_lines=self.budget.rows(),
+            indicators=self.indicators.rows(),
+            requested_instruments=self.instruments.rows(),
+            milestones=self.milestones.rows(),
+        )
+
+
+class CoauthorsForm(ActionForm):
+    coauthors = forms.ModelMultipleChoiceField(
+        label=_("Co-authors"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=CHECKBOXES,
+        help_text=_("Colleagues of your organisation who may edit the proposal with you."),
+    )
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        kwargs["initial"] = {"coauthors": list(proposal.coauthors.all())}
+        super().__init__(*args, proposal=proposal, **kwargs)
+        self.fields["coauthors"].queryset = (
+            User.objects.filter(organisation_id=proposal.organisation_id, is_active=True)
+            .exclude(pk=proposal.author_id)
+            .order_by("last_name", "first_name", "pk")
+        )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        megabytes = settings.ATTACHMENT_MAX_BYTES / (1024 * 1024)
+        self.fields["file"].help_text = _(
+            "%(types)s, up to %(mb)s MB. The type is checked by the content, not by the name."
+        ) % {"types": ALLOWED_TEXT, "mb": f"{megabytes:g}"}
+
+    def clean_file(self):
+        try:
+            return check_upload(self.cleaned_data["file"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class RemarksAnswerForm(ActionForm):
+    """One answer per remark of the last revision request."""
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        self.remarks = list(proposal.remarks.filter(round=proposal.round))
+        kwargs["initial"] = {f"answer_{r.pk}": r.answer for r in self.remarks}
+        super().__init__(*args, proposal=proposal, **kwargs)
+        for remark in self.remarks:
+            self.fields[f"answer_{remark.pk}"] = forms.CharField(
+                label=_("Answer to remark %(number)s") % {"number": remark.number},
+                required=False,
+                widget=_textarea(3),
+            )
+
+    def pairs(self) -> list[tuple]:
+        return [(remark, self[f"answer_{remark.pk}"]) for remark in self.remarks]
+
+    def answers(self) -> dict[int, str]:
+        return {remark.pk: self.cleaned_data[f"answer_{remark.pk}"] for remark in self.remarks}
+
+
+class WithdrawForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=_textarea(3),
+        help_text=_("Optional; it is kept in the proposal's history."),
+    )
+
+
+class VersionPairForm(forms.Form):
+    """Which two frozen versions to compare: by default the previous and the latest, and for
+    a chosen version `b` the one before it."""
+
+    a = forms.TypedChoiceField(label=_("Compare version"), coerce=int)
+    b = forms.TypedChoiceField(label=_("with version"), coerce=int)
+
+    def __init__(self, data, *, numbers: list[int]):
+        data = data.copy()
+        if len(numbers) > 1:
+            data.setdefault("b", str(numbers[-1]))
+            if data["b"].isdigit():
+                data.setdefault("a", str(int(data["b"]) - 1))
+        super().__init__(data)
+        self.numbers = numbers
+        for name in ("a", "b"):
+            self.fields[name].choices = [(n, n) for n in numbers]
+            self.fields[name].required = len(numbers) > 1
+
+    def clean(self):
+        if len(self.numbers) < 2:
+            raise forms.ValidationError(
+                _("There is only one version so far: nothing to compare it with.")
+            )
+        return super().clean()

@@ -1,0 +1,193 @@
+"""Forms of the review and the decisions: what working groups, the programme office and the
+governance body fill in. They only read input; the workflow services decide and write."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from documents.models import Proposal, Review, ReviewCriterion
+
+SCORES = [(n, str(n)) for n in range(1, 6)]
+_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[-–—•*])\s+")
+_NUMBER_SIGN = re.compile(r"^\s*(?:№|No\.?(?=[\s\d])|N(?=[\s\d]))\s*")
+
+
+def _without_sign(number: str) -> str:
+    """«№ 4», «N 4» and «4» are the same decision number."""
+    return _NUMBER_SIGN.sub("", number).strip()
+
+
+class ActionForm(forms.Form):
+    """A form of a workflow action. It carries the revision of the proposal it was drawn
+    from, so that an action on a page older than the latest change is refused (409)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        kwargs.setdefault("initial", {})["revision"] = proposal.revision
+        super().__init__(*args, **kwargs)
+
+
+def _text(label, help_text="", *, required=True, rows=4) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class AssignExpertsForm(ActionForm):
+    experts = forms.ModelMultipleChoiceField(
+        label=_("Experts"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one expert.")},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        available = [c.expert.pk for c in candidates if not c.unavailable]
+        self.fields["experts"].queryset = User.objects.filter(pk__in=available)
+
+
+class ReviewForm(forms.Form):
+    """One score from 1 to 5 per criterion, a recommendation and comments. It carries the
+    number of the version the expert read rather than the proposal's revision: other people's
+    actions during the review (another expert assigned) do not make the review stale, a new
+    version does."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"),
+        choices=Review.Recommendation.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    comments = _text(
+        _("Comments"),
+        _("Justify the scores; the chair and, after the decision, the authors read them."),
+        rows=8,
+    )
+
+    def __init__(self, *args, proposal: Proposal, criteria: list[ReviewCriterion], **kwargs):
+        latest = proposal.versions.order_by("-number").first()
+        kwargs.setdefault("initial", {})["version"] = latest.number if latest else 1
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"score_{criterion.code}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=SCORES,
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"required": _("Give a score from 1 to 5.")},
+            )
+
+    def score_fields(self) -> list[tuple[ReviewCriterion, forms.BoundField]]:
+        return [(c, self[f"score_{c.code}"]) for c in self.criteria]
+
+    def scores(self) -> dict[str, int]:
+        return {c.code: self.cleaned_data[f"score_{c.code}"] for c in self.criteria}
+
+
+class RevisionRequestForm(ActionForm):
+    remarks = _text(
+        _("Remarks"),
+        _(
+            "One remark per line. They are numbered in this order; the authors answer each "
+            "of them when they resubmit."
+        ),
+        rows=6,
+    )
+
+    def clean_remarks(self) -> list[str]:
+        lines = (
+            _NUMBERING.sub("", line).strip() for line in self.cleaned_data["remarks"].split("\n")
+        )
+        remarks = [line for line in lines if line]
+        if not remarks:
+            raise forms.ValidationError(_("Write at least one remark for the authors."))
+        return remarks
+
+
+def _note() -> forms.CharField:
+    return _text(
+        _("Note"), _("Optional; it is kept in the proposal's history."), required=False, rows=3
+    )
+
+
+def _rejection_reason() -> forms.CharField:
+    return _text(_("Reason of the rejection"), _("The authors will read it."))
+
+
+class NoteForm(ActionForm):
+    note = _note()
+
+
+class RejectionForm(ActionForm):
+    reason = _rejection_reason()
+
+
+class DecisionReferenceForm(ActionForm):
+    """The number and date of the governance body's decision, as its minutes give them."""
+
+    number = forms.CharField(
+        label=_("Decision number"), max_length=50, help_text=_("As in the minutes, e.g. 4.")
+    )
+    date = forms.DateField(
+        label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean_number(self) -> str:
+        number = _without_sign(self.cleaned_data["number"])
+        if not number:
+            raise forms.ValidationError(_("Give the number of the decision."))
+        return number
+
+    def reference(self) -> str:
+        """«№ 4 от 15.12.2026»: decisions are referred to in Russian in every document."""
+        number, date = self.cleaned_data.get("number"), self.cleaned_data.get("date")
+        if not (number and date):
+            return ""
+        return f"№ {number} от {date:%d.%m.%Y}"
+
+
+class GovernanceApprovalForm(DecisionReferenceForm):
+    note = _note()
+
+
+class GovernanceRejectionForm(DecisionReferenceForm):
+    reason = _rejection_reason()
+
+
+class GovernanceReturnForm(DecisionReferenceForm):
+    reason = _text(
+        _("What the working group should look at again"),
+        _("The chair and the secretary of the working group will read it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+        self.fields["date"].required = False
+
+    def clean_number(self) -> str:
+        return _without_sign(self.cleaned_data["number"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("number")) != bool(cleaned.get("date")):
+            raise forms.ValidationError(
+                _("Give both the number and the date of the decision, or neither.")
+            )
+        return cleaned
+
+
+class ConflictForm(forms.Form):
+    reason = _text(
+        _("Nature of the conflict of interest"),
+        _("E.g. a relationship with the authors' organisation, a stake in the project."),
+    )

@@ -1,0 +1,83 @@
+"""Reads of proposals, each built so that it shows only what the person may see and costs a
+fixed number of queries whatever the number of rows."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from directory.models import Body, Membership
+from documents.models import (
+    Proposal,
+    ProposalGroupObjectPermission,
+    ProposalUserObjectPermission,
+)
+
+State = Proposal.State
+
+
+def visible_proposals(user) -> QuerySet[Proposal]:
+    """Proposals the person may see: a direct grant, or a grant to one of their groups."""
+    if not (user.is_authenticated and user.is_active):
+        return Proposal.objects.none()
+    by_user = ProposalUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename="view_proposal"
+    )
+    by_group = ProposalGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"),
+        group__in=user.groups.all(),
+        permission__codename="view_proposal",
+    )
+    return Proposal.objects.filter(Q(Exists(by_user)) | Q(Exists(by_group)))
+
+
+def _listed(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return queryset.select_related("organisation", "direction", "group", "call", "author")
+
+
+def get_visible_proposal_or_404(user, pk: int) -> Proposal:
+    """The one lookup of every read path: what the person may not see does not exist."""
+    try:
+        return _listed(visible_proposals(user)).get(pk=pk)
+    except Proposal.DoesNotExist:
+        raise Http404 from None
+
+
+def my_proposals(user) -> QuerySet[Proposal]:
+    return _listed(
+        visible_proposals(user).filter(Q(author=user) | Q(coauthors=user)).distinct()
+    ).order_by("-created_at")
+
+
+def assigned_to(user) -> QuerySet[Proposal]:
+    return _listed(
+        visible_proposals(user).filter(assignments__expert=user, state=State.WG_REVIEW)
+    ).order_by("submitted_at")
+
+
+def group_inbox(user, state: str | None = None) -> tuple[QuerySet[Proposal], dict[str, int]]:
+    """Proposals of the working groups where the person has a role, and counts by state."""
+    groups = Membership.objects.filter(user=user, body__kind__in=Body.WORKING_GROUPS).exclude(
+        role=Membership.Role.OBSERVER
+    )
+    in_groups = visible_proposals(user).filter(group__in=groups.values("body"))
+    in_groups = in_groups.exclude(state=State.DRAFT)
+    counts = dict(in_groups.order_by().values_list("state").annotate(n=Count("pk")))
+    listed = in_groups.filter(state=state) if state else in_groups
+    return _listed(listed).order_by("state", "submitted_at"), counts
+
+
+def governance_queue(user) -> QuerySet[Proposal]:
+    return _listed(
+        visible_proposals(user).filter(state__in=[State.WG_APPROVED, State.GOVERNANCE_REVIEW])
+    ).order_by("state", "submitted_at")
+
+
+def call_counts(call) -> list[dict]:
+    """Submitted proposals of a call by direction and state (drafts are nobody's business)."""
+    rows = (
+        Proposal.objects.filter(call=call)
+        .exclude(state=State.DRAFT)
+        .values("direction__name_ru", "direction__name_en", "state")
+        .annotate(n=Count("pk"))
+        .order_by("direction__name_ru", "state")
+    )
+    return list(rows)

@@ -1,0 +1,213 @@
+"""Writing a proposal's content: calls, drafts, co-authors, attachments and answers to
+remarks. Transitions of the workflow are in workflow/services.py."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django_fsm import TransitionNotAllowed
+
+from accounts.models import User
+from directory.models import Direction
+from documents.models import (
+    Attachment,
+    BudgetLine,
+    Call,
+    Indicator,
+    Milestone,
+    Proposal,
+    RequestedInstrument,
+)
+from documents.uploads import CheckedUpload
+from workflow import audit, grants, rules
+from workflow.exceptions import ActionRefusedError, StaleObjectError
+
+
+def _lock_editable(proposal_id: int, by: User, seen_revision: int | None) -> Proposal:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+    if seen_revision is not None and seen_revision != proposal.revision:
+        raise StaleObjectError
+    if not proposal.is_editable:  # the state first (409), then the person (403)
+        raise TransitionNotAllowed(f"not editable in {proposal.state}", object=proposal)
+    rules.require(rules.can_edit_proposal, by, proposal)
+    return proposal
+
+
+def _touch(proposal: Proposal) -> None:
+    proposal.revision += 1
+    Proposal.objects.filter(pk=proposal.pk).update(revision=proposal.revision)
+
+
+@transaction.atomic
+def call_open(
+    *,
+    by: User,
+    title_ru: str,
+    title_en: str,
+    directions: list[Direction],
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    first_year: int,
+    last_year: int,
+    guide: str = "",
+) -> Call:
+    """The programme office opens a call for proposals."""
+    rules.require(rules.can_manage_calls, by)
+    call = Call(
+        title_ru=title_ru,
+        title_en=title_en,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        first_year=first_year,
+        last_year=last_year,
+        guide=guide,
+        created_by=by,
+    )
+    call.full_clean()
+    call.save()
+    call.directions.set(directions)
+    return call
+
+
+@transaction.atomic
+def proposal_create(*, by: User, call: Call, direction: Direction, title: str) -> Proposal:
+    """Start a draft in an open call; the author's organisation and the direction's working
+    group are set from the directory. Only its authors see it."""
+    rules.require(rules.can_create_proposal, by, call)
+    if not call.directions.filter(pk=direction.pk).exists():
+        raise ActionRefusedError(_("This call does not cover the chosen direction."))
+    proposal = Proposal.objects.create(
+        call=call,
+        author=by,
+        organisation=by.organisation,
+        direction=direction,
+        group=direction.working_group,
+        title=title.strip(),
+        contact_name=by.get_full_name(),
+        contact_email=by.email,
+        contact_phone=by.phone,
+    )
+    audit.record(proposal, actor=by, action="created", to_state=proposal.state)
+    grants.sync_proposal_permissions(proposal)
+    return proposal
+
+
+@dataclass
+class ProposalContent:
+    """Everything the draft form edits; child rows are replaced as a whole."""
+
+    fields: dict
+    infrastructure_groups: list
+    services: list
+    budget_lines: list[dict]  # year, source, amount
+    indicators: list[dict]  # name, unit, baseline, targets {year: value}
+    requested_instruments: list[dict]  # instrument, justification
+    milestones: list[dict]  # name, due_on
+
+
+@transaction.atomic
+def proposal_update(
+    *, proposal_id: int, by: User, content: ProposalContent, seen_revision: int | None
+) -> Proposal:
+    """Save the draft's content (authors and co-authors, while editable). A form drawn
+    before someone else's save is refused (StaleObjectError) instead of overwriting it."""
+    proposal = _lock_editable(proposal_id, by, seen_revision)
+    direction = content.fields.get("direction")
+    if direction is not None and direction != proposal.direction:
+        if proposal.state != Proposal.State.DRAFT:
+            raise ActionRefusedError(_("The direction cannot change once submitted."))
+        proposal.group = direction.working_group
+    for name, value in content.fields.items():
+        setattr(proposal, name, value)
+    proposal.revision += 1
+    proposal.full_clean(exclude=["state", "call", "author", "organisation", "group"])
+    proposal.save()
+    proposal.infrastructure_groups.set(content.infrastructure_groups)
+    proposal.services.set(content.services)
+    proposal.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(proposal=proposal, **row) for row in content.budget_lines
+    )
+    proposal.indicators.all().delete()
+    Indicator.objects.bulk_create(
+        Indicator(proposal=proposal, position=n, **row) for n, row in enumerate(content.indicators)
+    )
+    proposal.requested_instruments.all().delete()
+    RequestedInstrument.objects.bulk_create(
+        RequestedInstrument(proposal=proposal, **row) for row in content.requested_instruments
+    )
+    proposal.milestones.all().delete()
+    Milestone.objects.bulk_create(
+        Milestone(proposal=proposal, position=n, **row) for n, row in enumerate(content.milestones)
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_set_coauthors(
+    *, proposal_id: int, by: User, coauthors: list[User], seen_revision: int | None = None
+) -> Proposal:
+    """The principal author shares editing with colleagues of the same organisation."""
+    proposal = _lock_editable(proposal_id, by, seen_revision)
+    rules.require(rules.can_manage_coauthors, by, proposal)
+    strangers = [u for u in coauthors if u.organisation_id != proposal.organisation_id]
+    if strangers:
+        raise ActionRefusedError(
+            _("Co-authors must be colleagues of the same organisation: %(names)s is not.")
+            % {"names": ", ".join(u.get_full_name() for u in strangers)}
+        )
+    proposal.coauthors.set([u for u in coauthors if u.pk != proposal.author_id])
+    _touch(proposal)
+    grants.sync_proposal_permissions(proposal)
+    return proposal
+
+
+@transaction.atomic
+def attachment_add(
+    *, proposal_id: int, by: User, upload: CheckedUpload, seen_revision: int | None = None
+) -> Attachment:
+    """Store an upload already checked by content and size, under a generated name."""
+    proposal = _lock_editable(proposal_id, by, seen_revision)
+    if proposal.attachments.filter(sha256=upload.sha256).exists():
+        raise ActionRefusedError(_("This file is already attached."))
+    attachment = Attachment(
+        proposal=proposal,
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        extension=upload.extension,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=by,
+    )
+    attachment.file.save("upload", ContentFile(upload.read()), save=False)
+    attachment.save()
+    _touch(proposal)
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment_id: int, by: User) -> None:
+    attachment = Attachment.objects.select_related("proposal").get(pk=attachment_id)
+    proposal = _lock_editable(attachment.proposal_id, by, None)
+    stored, storage = attachment.file.name, attachment.file.storage
+    attachment.delete()
+    _touch(proposal)
+    # A file that a frozen version lists is kept on disk; a never-submitted draft's is not.
+    if proposal.submitted_at is None:
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+@transaction.atomic
+def remarks_answer(
+    *, proposal_id: int, by: User, answers: dict[int, str], seen_revision: int | None = None
+) -> Proposal:
+    """The authors answer the remarks of the last revision request, one answer each."""
+    proposal = _lock_editable(proposal_id, by, seen_revision)
+    for remark in proposal.remarks.filter(round=proposal.round):
+        if remark.pk in answers:
+            remark.answer = answers[remark.pk].strip()
+            remark.save(update_fields=["answer"])
+    _touch(proposal)
+    return proposal

@@ -1,0 +1,359 @@
+"""The authors' pages (their proposals, the draft's form, co-authors, attachments, answers to
+remarks, submission, withdrawal) and the proposal's own page with its versions and their
+differences, which everyone who may see the proposal reads.
+
+Every page looks the proposal up among those the person may see (404 otherwise) and checks
+the rule of its action before drawing the form (403). A valid POST goes to one service, which
+checks the state and the rule again; workflow/middleware.py answers its refusals (409)."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import StopUpload
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST, require_safe
+
+from documents import selectors, services
+from documents.content import budget_table, completeness_problems, diff, snapshot
+from documents.forms import (
+    AttachmentForm,
+    CoauthorsForm,
+    ProposalCreateForm,
+    ProposalEditForms,
+    RemarksAnswerForm,
+    VersionPairForm,
+    WithdrawForm,
+)
+from documents.models import Attachment, BudgetLine, Call, Proposal, ReviewCriterion
+from documents.review_forms import ActionForm
+from documents.selectors import get_visible_proposal_or_404
+from documents.uploads import SizeLimitedUploadHandler, too_large_message
+from workflow import audit, rules
+from workflow import services as workflow
+from workflow.actions import available_actions
+
+DETAIL = "documents:proposal-detail"
+EDIT = "documents:proposal-edit"
+State = Proposal.State
+
+# What each kind of audit entry is called in the proposal's history.
+HISTORY_ACTIONS = {
+    "created": gettext_lazy("Draft created"),
+    "submitted": gettext_lazy("Submitted"),
+    "resubmitted": gettext_lazy("Resubmitted with answers to the remarks"),
+    "withdrawn": gettext_lazy("Withdrawn by the authors"),
+    "experts_assigned": gettext_lazy("Experts assigned"),
+    "reviewed": gettext_lazy("Expert review submitted"),
+    "revision_requested": gettext_lazy("Revision requested"),
+    "approved_in_group": gettext_lazy("Approved by the working group"),
+    "rejected": gettext_lazy("Rejected"),
+    "sent_to_governance": gettext_lazy("Put before the governance body"),
+    "approved": gettext_lazy("Approved by the governance body"),
+    "returned_to_group": gettext_lazy("Returned to the working group"),
+    "conflict_declared": gettext_lazy("Conflict of interest declared"),
+}
+# Entries that name experts, their opinions or their conflicts: part of the reviews.
+REVIEW_ACTIONS = {"experts_assigned", "reviewed", "conflict_declared"}
+
+
+def _edit_attachments(proposal: Proposal) -> str:
+    return f"{reverse(EDIT, args=[proposal.pk])}#attachments"
+
+
+# --- What the pages show -------------------------------------------------------------------
+def _readable(content: dict, call: Call) -> dict:
+    """A content snapshot (live or frozen) as the content partial draws it."""
+    lines = [
+        BudgetLine(year=row["year"], source=row["source"], amount=Decimal(row["amount"]))
+        for row in content.get("budget_lines", [])
+    ]
+    years = sorted(set(call.years) | {line.year for line in lines})
+    return {
+        "content": content,
+        "years": years,
+        "budget": budget_table(lines, years),
+        "indicators": [
+            {**row, "targets": [row["targets"].get(str(year), "") for year in years]}
+            for row in content.get("indicators", [])
+        ],
+        "milestones": [
+            {"name": row["name"], "due_on": datetime.date.fromisoformat(row["due_on"])}
+            for row in content.get("milestones", [])
+        ],
+    }
+
+
+def _history(proposal: Proposal, *, with_reviews: bool) -> list[dict]:
+    """The timeline. Without the right to see reviews, the entries about experts lose their
+    comment (names, recommendations, reasons) and are left out unless they moved the state."""
+    labels = dict(State.choices)
+    history = []
+    for entry in audit.history(proposal):
+        private = not with_reviews and entry.action in REVIEW_ACTIONS
+        if private and entry.from_state == entry.to_state:
+            continue
+        history.append(
+            {
+                "entry": entry,
+                "action": HISTORY_ACTIONS.get(entry.action, entry.action),
+                "comment": "" if private else entry.comment,
+                "from_state": labels.get(entry.from_state, ""),
+                "to_state": labels.get(entry.to_state, ""),
+                "changed_state": entry.from_state != entry.to_state,
+            }
+        )
+    return history
+
+
+def _reviews(proposal: Proposal) -> list[dict]:
+    criteria = list(ReviewCriterion.objects.all())
+    return [
+        {"review": review, "scores": [(c, review.scores.get(c.code)) for c in criteria]}
+        for review in proposal.reviews.select_related("expert", "version").order_by(
+            "round", "submitted_at"
+        )
+    ]
+
+
+# --- Lists and creation --------------------------------------------------------------------
+@login_required
+@require_safe
+def my_proposals(request):
+    proposals = selectors.my_proposals(request.user)
+    return render(request, "documents/my_proposals.html", {"proposals": proposals})
+
+
+@login_required
+def proposal_create(request, pk: int):
+    call = get_object_or_404(Call, pk=pk)
+    rules.require(rules.can_create_proposal, request.user, call)
+    form = ProposalCreateForm(request.POST or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        proposal = services.proposal_create(by=request.user, call=call, **form.cleaned_data)
+        messages.success(request, _("The draft is created. Only you and your co-authors see it."))
+        return redirect(EDIT, pk=proposal.pk)
+    return render(request, "documents/proposal_create.html", {"call": call, "form": form})
+
+
+# --- The proposal's page -------------------------------------------------------------------
+@login_required
+@require_safe
+def proposal_detail(request, pk: int):
+    proposal = get_visible_proposal_or_404(request.user, pk)
+    versions = list(proposal.versions.order_by("number"))
+    can_edit = rules.can_edit_proposal(request.user, proposal)
+    # Authors read their draft as it stands; everyone else reads what was last submitted.
+    live = can_edit or not versions
+    shown = snapshot(proposal) if live else versions[-1].content
+    sees_reviews = rules.can_see_reviews(request.user, proposal)
+    context = {
+        "proposal": proposal,
+        "actions": available_actions(request.user, proposal),
+        "authors": [proposal.author, *proposal.coauthors.all()],
+        "shown_version": None if live else versions[-1],
+        **_readable(shown, proposal.call),
+        "attachments": proposal.attachments.all(),
+        "can_edit": can_edit,
+        "versions": versions,
+        "remarks": proposal.remarks.all(),
+        "reviews": _reviews(proposal) if sees_reviews else None,
+        "history": _history(proposal, with_reviews=sees_reviews),
+    }
+    return render(request, "documents/proposal_detail.html", context)
+
+
+@login_required
+@require_safe
+def version_detail(request, pk: int, number: int):
+    proposal = get_visible_proposal_or_404(request.user, pk)
+    version = get_object_or_404(proposal.versions, number=number)
+    context = {
+        "proposal": proposal,
+        "version": version,
+        "versions": proposal.versions.order_by("number"),
+        **_readable(version.content, proposal.call),
+    }
+    return render(request, "documents/version_detail.html", context)
+
+
+@login_required
+@require_safe
+def version_diff(request, pk: int):
+    proposal = get_visible_proposal_or_404(request.user, pk)
+    versions = {v.number: v for v in proposal.versions.order_by("number")}
+    form = VersionPairForm(request.GET, numbers=list(versions))
+    context = {"proposal": proposal, "form": form}
+    if form.is_valid():
+        before, after = versions[form.cleaned_data["a"]], versions[form.cleaned_data["b"]]
+        context |= {
+            "before": before,
+            "after": after,
+            "changes": diff(before.content, after.content),
+        }
+    return render(request, "documents/version_diff.html", context)
+
+
+# --- The draft -----------------------------------------------------------------------------
+@login_required
+def proposal_edit(request, pk: int):
+    proposal = get_visible_proposal_or_404(request.user, pk)
+    edit = ProposalEditForms(request.POST or None, proposal=proposal)
+    if request.method == "POST" and edit.is_valid():
+        services.proposal_update(
+            proposal_id=proposal.pk,
+            by=request.user,
+            content=edit.content(),
+            seen_revision=edit.seen_revision(),
+        )
+        messages.success(request, _("The proposal is saved."))
+        return redirect(DETAIL if "close" in request.POST else EDIT, pk=proposal.pk)
+    rules.require(rules.can_edit_proposal, request.user, proposal)
+    context = {
+        "proposal": proposal,
+        "edit": edit,
+        "attachments": proposal.attachments.all(),
+        "upload_form": AttachmentForm(),
+    }
+    return render(request, "documents/proposal_edit.html", context)
+
+
+@login_required
+def proposal_coauthors(request, pk: int):
+    proposal = get_visible_proposal_or_404(request.user, pk)
+    form = CoauthorsForm(request.POST or None, proposal=proposal)
+    if request.method == "POST" and form.is_valid():
+        services.proposal_set_coauthors(
+            proposal_id=proposal.pk,
+            by=request.user,
+            coauthors=list(form.cleaned_data["coauthors"]),
+            seen_revision=form.cleaned_data["revision"],
+        )
+        messages.success(request, _("The co-authors are saved."))
+        return redirect(DETAIL, pk=proposal.pk)
+    rules.require(rules.can_manage_coauthors, request.user, proposal)
+    return render(
+        request, "documents/proposal_coauthors.html", {"proposal": proposal, "form": form}
+    )
+
+
+@login_required
+def remarks_answer(request, pk: int):
+    proposal = get_visible_proposal_or_404(request.user, pk)
+    form = RemarksAnswerForm(request.POST or None, proposal=proposal)
+    if request.method == "POST" and form.is_valid():
+        services.remarks_answer(
+            proposal_id=proposal.pk,
+            by=request.user,
+            answers=form.answers(),
+            seen_revision=form.cleaned_data["revision"],
+        )
+        messages.success(request, _("Your answers are saved. Submit the proposal when ready."))
+        return redirect(DETAIL, pk=proposal.pk)
+    rules.require(rules.can_edit_proposal, request.user, proposal)
+    return render(request, "documents/remarks_answer.html", {"proposal": proposal, "form": form})
+
+
+# --- Attachments ---------------------------------------------------------------------------
+@csrf_exempt  # checked by _attachment_upload, once the size limit is in place
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    # The limit must count the bytes as they arrive, so it goes in before anything reads the
+    # body (the CSRF check reads request.POST).
+    request.upload_handlers.insert(0, SizeLimitedUploadHandler(request))
+    try:
+        return _attachment_upload(request, pk)
+    except StopUpload:
+        # A body announced as too large is refused before it is read.
+        messages.error(request, too_large_message())
+        return redirect(f"{reverse(EDIT, args=[pk])}#attachments")
+
+
+@csrf_protect
+def _attachment_upload(request, pk: int):
+    proposal = get_visible_proposal_or_404(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)  # reads the body: the limit may stop it
+    too_large = getattr(request, "upload_too_large", False)
+    if not too_large and form.is_valid():
+        attachment = services.attachment_add(
+            proposal_id=proposal.pk, by=request.user, upload=form.cleaned_data["file"]
+        )
+        messages.success(request, _("«%(name)s» is attached.") % {"name": attachment})
+        return redirect(_edit_attachments(proposal))
+    rules.require(rules.can_edit_proposal, request.user, proposal)
+    messages.error(request, too_large_message() if too_large else " ".join(form.errors["file"]))
+    return redirect(_edit_attachments(proposal))
+
+
+@login_required
+@require_safe
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    get_visible_proposal_or_404(request.user, attachment.proposal_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    proposal = get_visible_proposal_or_404(request.user, attachment.proposal_id)
+    services.attachment_remove(attachment_id=attachment.pk, by=request.user)
+    messages.success(request, _("«%(name)s» is removed.") % {"name": attachment})
+    return redirect(_edit_attachments(proposal))
+
+
+# --- Workflow actions of the authors -------------------------------------------------------
+@login_required
+def proposal_submit(request, pk: int):
+    proposal = get_visible_proposal_or_404(request.user, pk)
+    form = ActionForm(request.POST or None, proposal=proposal)
+    if request.method == "POST" and form.is_valid():
+        workflow.proposal_submit(
+            proposal_id=proposal.pk, by=request.user, seen_revision=form.cleaned_data["revision"]
+        )
+        messages.success(request, _("The proposal is submitted to the working group."))
+        return redirect(DETAIL, pk=proposal.pk)
+    rules.require(rules.can_submit_proposal, request.user, proposal)
+    first = proposal.state == State.DRAFT
+    context = {
+        "proposal": proposal,
+        "form": form,
+        "problems": completeness_problems(proposal),
+        "first": first,
+        "unanswered": 0
+        if first
+        else proposal.remarks.filter(round=proposal.round, answer="").count(),
+    }
+    return render(request, "documents/proposal_submit.html", context)
+
+
+@login_required
+def proposal_withdraw(request, pk: int):
+    proposal = get_visible_proposal_or_404(request.user, pk)
+    form = WithdrawForm(request.POST or None, proposal=proposal)
+    if request.method == "POST" and form.is_valid():
+        workflow.proposal_withdraw(
+            proposal_id=proposal.pk,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            seen_revision=form.cleaned_data["revision"],
+        )
+        messages.success(request, _("The proposal is withdrawn."))
+        return redirect(DETAIL, pk=proposal.pk)
+    rules.require(rules.can_withdraw_proposal, request.user, proposal)
+    return render(request, "documents/proposal_withdraw.html", {"proposal": proposal, "form": form})

@@ -1,0 +1,10 @@
+from django import forms
+from django.db import models
+
+
+class WebsiteField(models.URLField):
+    """A URL field whose forms read «bioproekt.ru» as https://bioproekt.ru (Django 6's default)."""
+
+    def formfield(self, **kwargs):
+        kwargs = {"form_class": forms.URLField, "assume_scheme": "https", **kwargs}
+        return super().formfield(**kwargs)

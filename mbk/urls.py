@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from mbk import views as mbk_views
+from workflow import views as workflow_views
+
+admin.site.site_header = _("MBK Programme Office")
+admin.site.site_title = _("MBK Programme Office")
+
+urlpatterns = [
+    path("", workflow_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("directory/", include("directory.urls")),
+    path("", include("documents.urls")),
+    path("notices/", include("workflow.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", mbk_views.health, name="health"),
+    path("admin/", admin.site.urls),
+]

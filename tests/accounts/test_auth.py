@@ -1,0 +1,105 @@
+import re
+
+import pytest
+from django.core import mail
+
+from tests.conftest import PASSWORD
+
+
+@pytest.mark.django_db
+def test_login_and_logout(client, author):
+    page = client.get("/accounts/login/")
+    logged_in = client.post("/accounts/login/", {"username": "author", "password": PASSWORD})
+    logged_out = client.post("/accounts/logout/")
+
+    assert page.status_code == 200
+    assert (logged_in.status_code, logged_in.url) == (302, "/")
+    assert (logged_out.status_code, logged_out.url) == (302, "/accounts/login/")
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_login_wrong_password_says_so_in_russian(client, author):
+    response = client.post("/accounts/login/", {"username": "author", "password": "wrong"})
+
+    assert response.status_code == 200
+    assert "Пожалуйста, введите правильные имя пользователя и пароль" in (response.content.decode())
+
+
+@pytest.mark.django_db
+def test_password_change(client, author):
+    client.force_login(author)
+
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Novyi-parol-2015",
+            "new_password2": "Novyi-parol-2015",
+        },
+    )
+
+    author.refresh_from_db()
+    assert response.status_code == 302
+    assert author.check_password("Novyi-parol-2015")
+
+
+@pytest.mark.django_db
+def test_password_reset_mails_a_working_link(client, author):
+    client.post("/accounts/password/reset/", {"email": author.email})
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    path = "/" + link.split("/", 3)[3]
+
+    form_page = client.get(path, follow=True)
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Sbroshennyi-2016", "new_password2": "Sbroshennyi-2016"},
+    )
+
+    author.refresh_from_db()
+    assert mail.outbox[0].subject == "Дирекция программы МБК: новый пароль"
+    assert done.status_code == 302
+    assert author.check_password("Sbroshennyi-2016")
+
+
+@pytest.mark.django_db
+def test_profile_shows_organisation_groups_and_roles(client, chair):
+    client.force_login(chair)
+
+    html = client.get("/accounts/profile/").content.decode()
+
+    assert chair.organisation.name_ru in html
+    assert "Рабочая группа «Фармацевтика и биомедицина»" in html
+    assert "руководитель" in html
+
+
+@pytest.mark.parametrize(
+    ("persona", "panel"),
+    [
+        ("author", "Мои заявки"),
+        ("expert", "Заявки, назначенные мне"),
+        ("chair", "Заявки моей рабочей группы"),
+        ("secretary", "Заседания, которые я готовлю"),
+        ("governance_member", "Ждут решения органа управления"),
+        ("office", "Организации, ожидающие подтверждения"),
+        ("observer", "Утверждённые документы"),
+    ],
+)
+@pytest.mark.django_db
+def test_home_page_shows_the_panels_of_each_role(client, request, persona, panel):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert panel in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_observer_home_has_no_author_or_decision_panels(client, observer):
+    client.force_login(observer)
+
+    html = client.get("/").content.decode()
+
+    assert "Мои заявки" not in html
+    assert "Ждут решения органа управления" not in html

@@ -1,0 +1,151 @@
+"""Shared fixtures: the people of DESIGN.md as personas, and the real services.
+
+Tests that need PostgreSQL, Redis, a Celery worker or chromium skip when these are missing on
+a developer's machine, and fail when CI=true: CI must prove them, not pass around them.
+"""
+
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+
+from directory.loading import load_cluster_directory
+from directory.models import Body, Membership, Organisation
+from mbk.celery import app as celery_app
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+IN_CI = os.environ.get("CI") == "true"
+PASSWORD = "correct-horse-battery"
+
+
+def unavailable(reason: str) -> None:
+    """Fail in CI, skip elsewhere."""
+    if IN_CI:
+        pytest.fail(f"CI requires this: {reason}")
+    pytest.skip(reason)
+
+
+def redacted(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        parts = parts._replace(netloc=parts.netloc.replace(parts.password, "***"))
+    return urlunsplit(parts)
+
+
+def pytest_configure(config):
+    # Templates resolve static files without collectstatic's manifest in tests; the manifest
+    # storage of production is exercised by tests/mbk/test_static.py.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # The test client speaks plain HTTP; the HTTPS settings are checked by `check --deploy`.
+    settings.SECURE_SSL_REDIRECT = False
+    # Hashing with PBKDF2 costs ~0.3 s a user; hundreds of test users would cost minutes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    where = f"{db.get('HOST') or 'local file'}:{db.get('PORT') or ''}"
+    return [
+        f"mbk database: {db['ENGINE'].rsplit('.', 1)[-1]} at {where} ({db['NAME']})",
+        f"mbk celery broker: {redacted(settings.CELERY_BROKER_URL)}",
+        f"mbk CI={IN_CI}",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _celery_runs_tasks_in_process(request):
+    """Unit tests run tasks in-process; tests marked `worker` use a real worker instead."""
+    eager = "worker" not in request.keywords
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def cluster(db):
+    load_cluster_directory()
+    return {body.code: body for body in Body.objects.all()}
+
+
+# --- Personas -------------------------------------------------------------------------------
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name_ru="ООО «БиоПроект»")
+
+
+@pytest.fixture
+def author(organisation):
+    return UserFactory(username="author", organisation=organisation)
+
+
+@pytest.fixture
+def coauthor(organisation):
+    return UserFactory(username="coauthor", organisation=organisation)
+
+
+@pytest.fixture
+def other_author(db):
+    return UserFactory(username="other-author")
+
+
+@pytest.fixture
+def chair(cluster):
+    return MembershipFactory(
+        body=cluster["wg-pharma"], role=Membership.Role.CHAIR, user__username="chair"
+    ).user
+
+
+@pytest.fixture
+def expert(cluster):
+    return MembershipFactory(
+        body=cluster["wg-pharma"], role=Membership.Role.EXPERT, user__username="expert"
+    ).user
+
+
+@pytest.fixture
+def other_chair(cluster):
+    return MembershipFactory(
+        body=cluster["wg-ecology"], role=Membership.Role.CHAIR, user__username="other-chair"
+    ).user
+
+
+@pytest.fixture
+def secretary(cluster):
+    return MembershipFactory(
+        body=cluster["council"], role=Membership.Role.SECRETARY, user__username="secretary"
+    ).user
+
+
+@pytest.fixture
+def governance_member(cluster):
+    return MembershipFactory(
+        body=cluster["council"], role=Membership.Role.MEMBER, user__username="council-member"
+    ).user
+
+
+@pytest.fixture
+def office(cluster):
+    return MembershipFactory(
+        body=cluster["programme-office"], role=Membership.Role.STAFF, user__username="office"
+    ).user
+
+
+@pytest.fixture
+def observer(cluster):
+    return MembershipFactory(
+        body=cluster["council"], role=Membership.Role.OBSERVER, user__username="observer"
+    ).user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider", organisation=None)
+
+
+@pytest.fixture
+def proposed_organisation(db):
+    return OrganisationFactory(name_ru="ООО «Новая»", status=Organisation.Status.PROPOSED)

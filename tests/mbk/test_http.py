@@ -1,0 +1,56 @@
+import re
+
+import pytest
+
+from mbk.middleware import CONTENT_SECURITY_POLICY
+
+
+@pytest.mark.django_db
+def test_health_answers_ok_when_database_answers(client):
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok"}
+
+
+@pytest.mark.django_db
+def test_pages_carry_security_headers(client):
+    response = client.get("/accounts/login/")
+
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in CONTENT_SECURITY_POLICY
+    assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_base_layout_has_no_inline_script_or_style(client, author):
+    client.force_login(author)
+
+    html = client.get("/").content.decode()
+
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert re.findall(r"<style\b", html) == []
+    assert re.findall(r"\sstyle=", html) == []
+    assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_interface_is_russian_by_default_whatever_the_browser_says(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert response.headers["Content-Language"] == "ru"
+    assert '<html lang="ru">' in response.content.decode()
+    assert "Войти" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_language_switch_turns_the_interface_english(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+
+    response = client.get("/accounts/login/")
+
+    assert response.headers["Content-Language"] == "en"
+    assert "Log in" in response.content.decode()

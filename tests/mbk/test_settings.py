@@ -1,0 +1,92 @@
+"""Settings come from the environment; a malformed value stops start-up naming it."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+SAFE_KEY = "x" * 10 + secrets.token_urlsafe(48)
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "not a url"),
+        ("DATABASE_URL", "mysql://root@localhost/mbk"),
+        ("DATABASE_CONN_MAX_AGE", "sixty"),
+        ("CELERY_BROKER_URL", "localhost:6379"),
+        ("ALLOWED_HOSTS", "mbk.example.ru,,"),
+        ("EMAIL_URL", "nonsense"),
+        ("SITE_URL", "mbk.example.ru"),
+        ("SECURE_HSTS_SECONDS", "a year"),
+    ],
+)
+def test_settings_malformed_value_stops_startup_naming_it(name, value):
+    env = {"SECRET_KEY": SAFE_KEY, "DATABASE_URL": "postgres://u@db/mbk", name: value}
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode == 1
+    assert f"Environment variable {name} has a malformed value" in result.stderr
+
+
+def test_settings_secret_key_required_when_debug_off():
+    result = run_manage("check", env={"DEBUG": "false"})
+
+    assert result.returncode == 1
+    assert "Environment variable SECRET_KEY is required when DEBUG is off." in result.stderr
+
+
+def test_settings_debug_runs_without_secret_key(tmp_path):
+    result = run_manage(
+        "check", env={"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_with_production_values_prints_no_warning():
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": SAFE_KEY,
+        "ALLOWED_HOSTS": "mbk.example.ru",
+        "DATABASE_URL": "postgres://mbk@db:5432/mbk",
+        "CELERY_BROKER_URL": "redis://redis:6379/0",
+        "SITE_URL": "https://mbk.example.ru",
+    }
+
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."

@@ -1,0 +1,111 @@
+"""Every route of the site is in this table with who may open it; a new route without an
+entry fails the suite, so nobody adds a page without deciding who may see it."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+LOGIN = "login"  # redirected to the login page
+# route name -> (GET as anonymous, as outsider, as programme office). 405: POST only.
+ROUTES = {
+    "home": (LOGIN, 200, 200),
+    "health": (200, 200, 200),
+    "accounts:login": (200, 302, 302),
+    "accounts:logout": (405, 405, 405),
+    "accounts:signup": (200, 302, 302),
+    "accounts:signup-confirm": (200, 200, 200),
+    "accounts:signup-resend": (200, 200, 200),
+    "accounts:profile": (LOGIN, 200, 200),
+    "accounts:password-change": (LOGIN, 200, 200),
+    "accounts:password-change-done": (LOGIN, 200, 200),
+    "accounts:password-reset": (200, 200, 200),
+    "accounts:password-reset-done": (200, 200, 200),
+    "accounts:password-reset-confirm": (200, 200, 200),
+    "accounts:password-reset-complete": (200, 200, 200),
+    "directory:overview": (LOGIN, 200, 200),
+    "directory:organisation-review": (LOGIN, 403, 200),
+    "directory:organisation-confirm": (LOGIN, 405, 405),
+    "directory:organisation-reject": (LOGIN, 405, 405),
+    "directory:organisation-edit": (LOGIN, 403, 403),
+    "documents:call-list": (LOGIN, 200, 200),
+    "documents:call-create": (LOGIN, 403, 200),
+    "documents:call-detail": (LOGIN, 404, 404),
+    "documents:my-proposals": (LOGIN, 200, 200),
+    "documents:proposal-create": (LOGIN, 404, 404),
+    "documents:proposal-detail": (LOGIN, 404, 404),
+    "documents:proposal-edit": (LOGIN, 404, 404),
+    "documents:proposal-coauthors": (LOGIN, 404, 404),
+    "documents:attachment-upload": (LOGIN, 405, 405),
+    "documents:attachment-download": (LOGIN, 404, 404),
+    "documents:attachment-delete": (LOGIN, 405, 405),
+    "documents:remarks-answer": (LOGIN, 404, 404),
+    "documents:proposal-submit": (LOGIN, 404, 404),
+    "documents:proposal-withdraw": (LOGIN, 404, 404),
+    "documents:version-detail": (LOGIN, 404, 404),
+    "documents:version-diff": (LOGIN, 404, 404),
+    "documents:group-inbox": (LOGIN, 403, 403),
+    "documents:assigned": (LOGIN, 403, 403),
+    "documents:proposal-assign": (LOGIN, 404, 404),
+    "documents:proposal-review": (LOGIN, 404, 404),
+    "documents:proposal-decide": (LOGIN, 404, 404),
+    "documents:proposal-send-to-governance": (LOGIN, 404, 404),
+    "documents:governance-queue": (LOGIN, 403, 200),
+    "documents:proposal-governance-decide": (LOGIN, 404, 404),
+    "documents:proposal-conflict": (LOGIN, 404, 404),
+    "workflow:notices": (LOGIN, 200, 200),
+    "workflow:notice-open": (LOGIN, 405, 405),
+    "workflow:notices-read-all": (LOGIN, 405, 405),
+    "set_language": (LOGIN, 302, 302),
+}
+SAMPLE_ARGS = {"token": "abc", "uidb64": "MQ", "pk": 1, "number": 1}
+SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff
+
+
+def named_routes(resolver=None, namespace=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_routes(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def test_every_route_is_in_the_table():
+    assert {name for name, _ in named_routes()} == set(ROUTES)
+
+
+def path_of(name: str, pattern: URLPattern) -> str:
+    from django.urls import reverse
+
+    kwargs = {key: SAMPLE_ARGS[key] for key in pattern.pattern.converters}
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+@pytest.mark.django_db
+def test_route_access(client, name, outsider, office, proposed_organisation):
+    pattern = dict(named_routes())[name]
+    path = path_of(name, pattern).replace("/1/", f"/{proposed_organisation.pk}/")
+    if name == "set_language":
+        path_status = [client.post(path, {"language": "ru"})]
+    else:
+        path_status = [client.get(path)]
+    for user in (outsider, office):
+        client.force_login(user)
+        if name == "set_language":
+            path_status.append(client.post(path, {"language": "ru"}))
+        else:
+            path_status.append(client.get(path))
+        client.logout()
+
+    got = []
+    for response in path_status:
+        if response.status_code == 302 and "/accounts/login/" in response.url:
+            got.append(LOGIN)
+        else:
+            got.append(response.status_code)
+    expected = list(ROUTES[name])
+    if name == "set_language":
+        expected[0] = 302  # switching language needs no login
+    assert got == expected

@@ -1,0 +1,80 @@
+"""Notices: in the recipient's language, e-mailed after commit, opened only by their owner."""
+
+import pytest
+from django.core import mail
+from django.utils.translation import gettext_lazy as _
+
+from workflow.models import Notice
+from workflow.notify import notify
+
+MESSAGE = _("The governance body approved «%(title)s».")
+
+
+def send(recipients, capture):
+    with capture(execute=True):
+        return notify(
+            recipients,
+            message=MESSAGE,
+            params={"title": "Биоаналоги"},
+            url_name="documents:proposal-detail",
+            url_kwargs={"pk": 7},
+        )
+
+
+@pytest.mark.django_db
+def test_notify_speaks_each_recipients_language(
+    author, other_author, django_capture_on_commit_callbacks
+):
+    other_author.language = "en"
+    other_author.save()
+
+    send([author, other_author, author], django_capture_on_commit_callbacks)
+
+    texts = dict(Notice.objects.values_list("recipient__username", "text"))
+    assert texts == {
+        "author": "Координационный совет утвердил заявку «Биоаналоги».",
+        "other-author": "The governance body approved «Биоаналоги».",
+    }
+    letters = {message.to[0]: message for message in mail.outbox}
+    assert set(letters) == {author.email, other_author.email}
+    assert "http://127.0.0.1:8000/proposals/7/" in letters[author.email].body
+    assert "Здравствуйте" in letters[author.email].body
+    assert "Dear" in letters[other_author.email].body
+
+
+@pytest.mark.django_db
+def test_notify_skips_inactive_people(author, django_capture_on_commit_callbacks):
+    author.is_active = False
+    author.save()
+
+    send([author], django_capture_on_commit_callbacks)
+
+    assert not Notice.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_notice_open_marks_read_and_goes_to_the_link(client, author, other_author):
+    notice = Notice.objects.create(recipient=author, text="t", url="/proposals/7/")
+    client.force_login(other_author)
+    foreign = client.post(f"/notices/{notice.pk}/open/")
+    client.force_login(author)
+
+    response = client.post(f"/notices/{notice.pk}/open/")
+
+    notice.refresh_from_db()
+    assert foreign.status_code == 404
+    assert (response.status_code, response.url) == (302, "/proposals/7/")
+    assert notice.read_at is not None
+
+
+@pytest.mark.django_db
+def test_notice_list_shows_own_notices_only(client, author, other_author):
+    Notice.objects.create(recipient=author, text="Моё уведомление", url="/")
+    Notice.objects.create(recipient=other_author, text="Чужое уведомление", url="/")
+    client.force_login(author)
+
+    html = client.get("/notices/").content.decode()
+
+    assert "Моё уведомление" in html
+    assert "Чужое уведомление" not in html

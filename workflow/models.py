@@ -1,0 +1,68 @@
+"""The engine's own records: the append-only audit trail and in-app notices."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One transition or decision. Entries of an object form a chain: each stores the SHA-256
+    of its own fields and of the previous entry, so a changed or deleted row breaks the chain
+    (`manage.py verify_audit`). Written by workflow.audit only; never updated."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    sequence = models.PositiveIntegerField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"))
+    action = models.CharField(_("action"), max_length=50)
+    from_state = models.CharField(_("from"), max_length=30, blank=True)
+    to_state = models.CharField(_("to"), max_length=30, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    reference = models.CharField(_("decision reference"), max_length=200, blank=True)
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ("content_type", "object_id", "sequence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "sequence"], name="audit_sequence_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.sequence}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit entries are append-only; they are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries are append-only; they are never deleted.")
+
+
+class Notice(models.Model):
+    """An in-app notice: what happened and a link to where the person should act."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.CharField(_("text"), max_length=500)
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

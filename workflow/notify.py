@@ -1,0 +1,30 @@
+"""Notices to the people who must act next: an in-app notice always, an e-mail too, both in
+the recipient's language. Called by services inside their transaction; the e-mails leave
+after commit."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+
+from workflow.models import Notice
+
+
+def notify(recipients: Iterable, *, message, params: dict, url_name: str, url_kwargs: dict):
+    """Create a notice for each distinct active recipient. `message` is a lazy translatable
+    string with %(name)s placeholders, rendered in each recipient's own language."""
+    url = reverse(url_name, kwargs=url_kwargs)
+    notices = []
+    for person in {p.pk: p for p in recipients if p is not None and p.is_active}.values():
+        with translation.override(person.language or "ru"):
+            text = str(message) % {key: str(value) for key, value in params.items()}
+        notices.append(Notice(recipient=person, text=text[:500], url=url))
+    Notice.objects.bulk_create(notices)  # sets the ids on PostgreSQL and SQLite alike
+    from workflow.tasks import task_send_notice_email
+
+    for notice in notices:
+        transaction.on_commit(
+            lambda notice_id=notice.pk: task_send_notice_email.delay(notice_id=notice_id)
+        )
+    return notices

@@ -1,0 +1,246 @@
+"""Who may see and do what. Every permission decision of the system is made here.
+
+Predicates are small `can_<verb>(user, obj) -> bool` functions combining the person's role
+(memberships), guardian object permissions and the object's state. Services call `require()`
+on every write; views use the lookup helpers so that what a person may not see is a 404.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+
+from directory.models import Body, Membership, Organisation
+from documents.models import Proposal
+
+State = Proposal.State
+Role = Membership.Role
+
+
+def roles_of(user) -> set[tuple[str, str]]:
+    """The (body kind, role) pairs of a person, read once per request-bound user object."""
+    if not hasattr(user, "_mbk_roles"):
+        rows = list(user.memberships.values_list("body_id", "body__kind", "role"))
+        user._mbk_roles = {(kind, role) for _body, kind, role in rows}
+        user._mbk_role_in_body = {body: role for body, _kind, role in rows}
+        user._mbk_governance_role = next(
+            (role for _body, kind, role in rows if kind == Body.Kind.GOVERNANCE), None
+        )
+    return user._mbk_roles
+
+
+def role_in(user, body_id: int) -> str | None:
+    """The person's role in one body, or None."""
+    if not _is_signed_in(user):
+        return None
+    roles_of(user)
+    return user._mbk_role_in_body.get(body_id)
+
+
+def _is_signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_programme_office(user) -> bool:
+    if not _is_signed_in(user):
+        return False
+    return any(kind == Body.Kind.PROGRAMME_OFFICE for kind, _ in roles_of(user))
+
+
+def is_observer(user) -> bool:
+    if not _is_signed_in(user):
+        return False
+    return any(role == Membership.Role.OBSERVER for _, role in roles_of(user))
+
+
+def can_view_directory(user) -> bool:
+    return _is_signed_in(user)
+
+
+def can_review_organisations(user) -> bool:
+    return is_programme_office(user)
+
+
+def can_decide_organisation(user, organisation: Organisation) -> bool:
+    """Confirm or reject a proposed organisation: the programme office, while it waits."""
+    return is_programme_office(user) and organisation.status == Organisation.Status.PROPOSED
+
+
+def can_edit_organisation(user, organisation: Organisation) -> bool:
+    """The person who proposed an organisation may correct it until it is decided."""
+    return (
+        _is_signed_in(user)
+        and organisation.status == Organisation.Status.PROPOSED
+        and user.has_perm("directory.change_organisation", organisation)
+    )
+
+
+def can_submit_proposals(user) -> bool:
+    """Only people of a confirmed organisation may submit anchor-project proposals."""
+    return (
+        _is_signed_in(user)
+        and user.organisation_id is not None
+        and user.organisation.status == Organisation.Status.CONFIRMED
+    )
+
+
+# --- Proposals ---------------------------------------------------------------------------
+def is_proposal_author(user, proposal: Proposal) -> bool:
+    """The principal author or a co-author."""
+    if not _is_signed_in(user):
+        return False
+    return proposal.author_id == user.pk or proposal.coauthors.filter(pk=user.pk).exists()
+
+
+def has_conflict(user, proposal: Proposal) -> bool:
+    """Nobody reviews or decides on a proposal of their own organisation or one they wrote,
+    nor on one where they declared a conflict of interest."""
+    return (
+        (user.organisation_id is not None and user.organisation_id == proposal.organisation_id)
+        or is_proposal_author(user, proposal)
+        or proposal.conflicts.filter(person=user).exists()
+    )
+
+
+def can_view_proposal(user, proposal: Proposal) -> bool:
+    """Granted by the services as the state changes: a draft to its authors only; in review to
+    the group and the programme office; later to the governance body and observers."""
+    return _is_signed_in(user) and user.has_perm("documents.view_proposal", proposal)
+
+
+def can_manage_calls(user) -> bool:
+    return is_programme_office(user)
+
+
+def can_draft_proposals(user) -> bool:
+    """People of an organisation may draft while it awaits confirmation, so no time is lost;
+    submitting waits for the confirmation (the service says so). A rejected organisation's
+    people and observers do not draft."""
+    return (
+        _is_signed_in(user)
+        and user.organisation_id is not None
+        and user.organisation.status != Organisation.Status.REJECTED
+        and not is_observer(user)
+    )
+
+
+def can_create_proposal(user, call=None) -> bool:
+    return can_draft_proposals(user) and (call is None or call.is_open())
+
+
+def can_edit_proposal(user, proposal: Proposal) -> bool:
+    return (
+        proposal.state in Proposal.EDITABLE
+        and _is_signed_in(user)
+        and user.has_perm("documents.change_proposal", proposal)
+    )
+
+
+def can_manage_coauthors(user, proposal: Proposal) -> bool:
+    return can_edit_proposal(user, proposal) and proposal.author_id == user.pk
+
+
+def can_submit_proposal(user, proposal: Proposal) -> bool:
+    """Its authors submit it while it is editable. Whether the call is still open (for a first
+    submission) and the content complete is the service's to say, with the reason (409)."""
+    return can_edit_proposal(user, proposal)
+
+
+def can_withdraw_proposal(user, proposal: Proposal) -> bool:
+    return (
+        _is_signed_in(user)
+        and proposal.author_id == user.pk
+        and proposal.state not in Proposal.FINAL
+    )
+
+
+def can_assign_experts(user, proposal: Proposal) -> bool:
+    return (
+        proposal.state in (State.SUBMITTED, State.WG_REVIEW)
+        and role_in(user, proposal.group_id) in (Role.CHAIR, Role.SECRETARY)
+        and not has_conflict(user, proposal)
+    )
+
+
+def can_review_proposal(user, proposal: Proposal) -> bool:
+    return (
+        proposal.state == State.WG_REVIEW
+        and _is_signed_in(user)
+        and user.has_perm("documents.review_proposal", proposal)
+        and not has_conflict(user, proposal)
+    )
+
+
+def can_see_reviews(user, proposal: Proposal) -> bool:
+    """The group's chair and secretary and the programme office see every review; an expert
+    sees the others' reviews of a round only once their own is in."""
+    if not can_view_proposal(user, proposal) or is_proposal_author(user, proposal):
+        return False
+    return (
+        role_in(user, proposal.group_id) in (Role.CHAIR, Role.SECRETARY)
+        or is_programme_office(user)
+        or proposal.reviews.filter(expert=user, round=proposal.round).exists()
+    )
+
+
+def can_decide_in_group(user, proposal: Proposal) -> bool:
+    """Request a revision, approve or reject at the group stage: the group's chair."""
+    return (
+        proposal.state == State.WG_REVIEW
+        and role_in(user, proposal.group_id) == Role.CHAIR
+        and not has_conflict(user, proposal)
+    )
+
+
+def can_send_to_governance(user, proposal: Proposal) -> bool:
+    return proposal.state == State.WG_APPROVED and is_programme_office(user)
+
+
+def _governance_role(user) -> str | None:
+    if not _is_signed_in(user):
+        return None
+    roles_of(user)
+    return user._mbk_governance_role
+
+
+def can_record_governance_decision(user, proposal: Proposal) -> bool:
+    """The governance body's decision is recorded by its secretary (or its chair)."""
+    return (
+        proposal.state == State.GOVERNANCE_REVIEW
+        and _governance_role(user) in (Role.SECRETARY, Role.CHAIR)
+        and not has_conflict(user, proposal)
+    )
+
+
+def can_declare_conflict(user, proposal: Proposal) -> bool:
+    return (
+        can_view_proposal(user, proposal)
+        and not is_proposal_author(user, proposal)
+        and proposal.state not in Proposal.FINAL
+        and not proposal.conflicts.filter(person=user).exists()
+    )
+
+
+# --- Who the working lists are for ---------------------------------------------------------
+def can_open_group_inbox(user) -> bool:
+    """A chair, secretary, expert or member of a working group (not an observer)."""
+    return any(
+        kind in Body.WORKING_GROUPS and role != Role.OBSERVER for kind, role in roles_of(user)
+    )
+
+
+def can_open_assigned(user) -> bool:
+    """An expert of a working group."""
+    return any(kind in Body.WORKING_GROUPS and role == Role.EXPERT for kind, role in roles_of(user))
+
+
+def can_open_governance_queue(user) -> bool:
+    """A member, secretary or chair of the governance body, or the programme office."""
+    return is_programme_office(user) or any(
+        kind == Body.Kind.GOVERNANCE and role != Role.OBSERVER for kind, role in roles_of(user)
+    )
+
+
+def require(predicate: Callable[..., bool], user, *objects) -> None:
+    """Raise PermissionDenied unless `predicate(user, *objects)` holds."""
+    if not predicate(user, *objects):
+        raise PermissionDenied

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from workflow import views
+
+app_name = "workflow"
+urlpatterns = [
+    path("", views.notice_list, name="notices"),
+    path("<int:pk>/open/", views.notice_open, name="notice-open"),
+    path("read-all/", views.notices_mark_read, name="notices-read-all"),
+]
