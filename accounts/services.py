@@ -122,4 +122,5 @@ def _schedule_confirmation_mail(user: User) -> None:
     from accounts.tasks import task_send_signup_confirmation
 
     user_id = user.pk
-    transaction.on_commit(lambda: task_send_signup_confirmation.delay(user_id=user_id))
+    # robust: with the broker down the sign-up still stands; the page offers to resend the mail.
+    transaction.on_commit(lambda: task_send_signup_confirmation.delay(user_id=user_id), robust=True)

@@ -16,7 +16,8 @@ def _decide(organisation_id: int, by, decide) -> Organisation:
     from directory.tasks import task_send_organisation_decision
 
     transaction.on_commit(
-        lambda: task_send_organisation_decision.delay(organisation_id=organisation_id)
+        lambda: task_send_organisation_decision.delay(organisation_id=organisation_id),
+        robust=True,  # the decision stands with the broker down; the mail is logged as lost
     )
     return organisation
 

@@ -24,7 +24,10 @@ def notify(recipients: Iterable, *, message, params: dict, url_name: str, url_kw
     from workflow.tasks import task_send_notice_email
 
     for notice in notices:
+        # robust: with the broker down the action and its in-app notice stand; only the
+        # e-mail copy is lost (and logged).
         transaction.on_commit(
-            lambda notice_id=notice.pk: task_send_notice_email.delay(notice_id=notice_id)
+            lambda notice_id=notice.pk: task_send_notice_email.delay(notice_id=notice_id),
+            robust=True,
         )
     return notices

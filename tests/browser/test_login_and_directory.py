@@ -43,7 +43,7 @@ def test_language_switch_shows_english_and_sticks(demo, page, screenshot):
 
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Working group: Pharmaceuticals and biomedicine" in page.content()
-    assert "My proposals" not in page.content()
+    assert "Рабочая группа «Фармацевтика и биомедицина»" not in page.content()
 
 
 def test_user_menu_opens_and_logs_out(demo, page):
