@@ -1,6 +1,7 @@
 """A proposal's content as plain data: frozen into versions, compared between versions and
 checked for completeness before submission."""
 
+import datetime
 import difflib
 import hashlib
 import itertools
@@ -185,4 +186,27 @@ def budget_table(proposal_or_lines, years: list[int]) -> dict:
         "rows": rows,
         "totals": column_totals,
         "grand_total": sum(column_totals, Decimal(0)),
+    }
+
+
+def readable(content: dict, call) -> dict:
+    """A content snapshot (live or frozen) as templates/documents/_proposal_content.html draws
+    it, on the pages and in the project passport."""
+    lines = [
+        BudgetLine(year=row["year"], source=row["source"], amount=Decimal(row["amount"]))
+        for row in content.get("budget_lines", [])
+    ]
+    years = sorted(set(call.years) | {line.year for line in lines})
+    return {
+        "content": content,
+        "years": years,
+        "budget": budget_table(lines, years),
+        "indicators": [
+            {**row, "targets": [row["targets"].get(str(year), "") for year in years]}
+            for row in content.get("indicators", [])
+        ],
+        "milestones": [
+            {"name": row["name"], "due_on": datetime.date.fromisoformat(row["due_on"])}
+            for row in content.get("milestones", [])
+        ],
     }

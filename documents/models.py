@@ -5,6 +5,8 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -491,3 +493,81 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ≠ {self.proposal}"
+
+
+def rendered_document_path(job: "RenderJob", filename: str) -> str:
+    # Named by the content's hash: a task that runs twice writes the same name, never a second
+    # file beside the first.
+    return f"documents/{job.kind}/{job.file_sha256[:2]}/{job.file_sha256}.pdf"
+
+
+class RenderJob(models.Model):
+    """One PDF of one kind of document, for one object at one content version, in one language.
+
+    Rendered by a Celery worker (documents/pdf/pipeline.py); asking again for the same content
+    finds this row instead of rendering anew. Older rows and their files stay downloadable."""
+
+    class Kind(models.TextChoices):
+        PASSPORT = "passport", _("project passport")
+        CONCLUSION = "conclusion", _("expert conclusion")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("rendering")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    version_number = models.PositiveIntegerField(_("content version"))
+    # Changes whenever what the document would show changes (documents/pdf/sources.py).
+    source_key = models.CharField(max_length=64)
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    # The id of the latest message sent for this job: only that message may render it, so a
+    # message the sweeper replaced does nothing when it arrives late.
+    task_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file = models.FileField(upload_to=rendered_document_path, max_length=300, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    file_size = models.PositiveBigIntegerField(_("size, bytes"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document rendering")
+        verbose_name_plural = _("document renderings")
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id", "source_key", "language"],
+                name="render_job_once_per_content",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "queued_at"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · v{self.version_number} · {self.language}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def duration(self) -> datetime.timedelta | None:
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None

@@ -3,6 +3,7 @@ fixed number of queries whatever the number of rows."""
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from directory.models import Body, Membership
 from documents.models import (
@@ -10,6 +11,7 @@ from documents.models import (
     ProposalGroupObjectPermission,
     ProposalUserObjectPermission,
 )
+from workflow import audit
 
 State = Proposal.State
 
@@ -81,3 +83,45 @@ def call_counts(call) -> list[dict]:
         .order_by("direction__name_ru", "state")
     )
     return list(rows)
+
+
+# What each kind of audit entry is called in the proposal's history.
+HISTORY_ACTIONS = {
+    "created": gettext_lazy("Draft created"),
+    "submitted": gettext_lazy("Submitted"),
+    "resubmitted": gettext_lazy("Resubmitted with answers to the remarks"),
+    "withdrawn": gettext_lazy("Withdrawn by the authors"),
+    "experts_assigned": gettext_lazy("Experts assigned"),
+    "reviewed": gettext_lazy("Expert review submitted"),
+    "revision_requested": gettext_lazy("Revision requested"),
+    "approved_in_group": gettext_lazy("Approved by the working group"),
+    "rejected": gettext_lazy("Rejected"),
+    "sent_to_governance": gettext_lazy("Put before the governance body"),
+    "approved": gettext_lazy("Approved by the governance body"),
+    "returned_to_group": gettext_lazy("Returned to the working group"),
+    "conflict_declared": gettext_lazy("Conflict of interest declared"),
+}
+# Entries that name experts, their opinions or their conflicts: part of the reviews.
+REVIEW_ACTIONS = {"experts_assigned", "reviewed", "conflict_declared"}
+
+
+def timeline(proposal: Proposal, *, with_reviews: bool) -> list[dict]:
+    """The timeline. Without the right to see reviews, the entries about experts lose their
+    comment (names, recommendations, reasons) and are left out unless they moved the state."""
+    labels = dict(State.choices)
+    history = []
+    for entry in audit.history(proposal):
+        private = not with_reviews and entry.action in REVIEW_ACTIONS
+        if private and entry.from_state == entry.to_state:
+            continue
+        history.append(
+            {
+                "entry": entry,
+                "action": HISTORY_ACTIONS.get(entry.action, entry.action),
+                "comment": "" if private else entry.comment,
+                "from_state": labels.get(entry.from_state, ""),
+                "to_state": labels.get(entry.to_state, ""),
+                "changed_state": entry.from_state != entry.to_state,
+            }
+        )
+    return history

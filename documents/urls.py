@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents.views import authoring, calls, reviewing
+from documents.views import authoring, calls, pdfs, reviewing
 
 app_name = "documents"
 urlpatterns = [
@@ -44,4 +44,14 @@ urlpatterns = [
         name="proposal-governance-decide",
     ),
     path("proposals/<int:pk>/conflict/", reviewing.proposal_conflict, name="proposal-conflict"),
+    # PDF documents (rendered by Celery workers)
+    path(
+        "proposals/<int:pk>/documents/<str:kind>/",
+        pdfs.document_request,
+        name="document-request",
+    ),
+    path("documents/<int:pk>/", pdfs.document_job, name="document-job"),
+    path("documents/<int:pk>/status/", pdfs.document_job_status, name="document-job-status"),
+    path("documents/<int:pk>/download/", pdfs.document_download, name="document-download"),
+    path("documents/<int:pk>/retry/", pdfs.document_retry, name="document-retry"),
 ]

@@ -133,8 +133,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # PT Sans with Cyrillic for the PDF documents (static/pdf/fonts.css)
+    ("vendor/fonts/pt-sans", BASE_DIR / "node_modules" / "@expo-google-fonts" / "pt-sans"),
 ]
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env_str("MBK_MEDIA_DIR", str(VAR_DIR / "media")))  # uploads and PDFs
 # Attachments: the limit is enforced while the upload streams in (documents/uploads.py).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 MEDIA_URL = "media/"
@@ -167,13 +169,42 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Longer than any task may run (PDF_HARD_TIME_LIMIT), so Redis never hands a task still
+    # running to a second worker; connecting gives up soon, so a request never hangs on it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Publishing retries briefly and then gives up: the caller decides what waits (a PDF job stays
+# queued for the sweeper; an e-mail is logged), the request does not hang on a broker that is down.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.25,
+    "interval_max": 0.5,
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Long renders: one task at a time per child, children recycled so a leak cannot grow for ever.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 512_000)
+CELERY_TASK_ROUTES = {"documents.tasks.task_render_pdf": {"queue": "pdf"}}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pdf-jobs": {
+        "task": "documents.tasks.task_sweep_pdf_jobs",
+        "schedule": env_int("PDF_SWEEP_EVERY_SECONDS", 60),
+    }
+}
+
+# --- PDF documents (documents/pdf/) ---------------------------------------------------------
+PDF_SOFT_TIME_LIMIT = env_int("PDF_SOFT_TIME_LIMIT", 120)  # seconds; the task fails cleanly
+PDF_HARD_TIME_LIMIT = env_int("PDF_HARD_TIME_LIMIT", 150)  # the child process is killed
+PDF_MAX_ATTEMPTS = env_int("PDF_MAX_ATTEMPTS", 3)
+# A job queued this long without a worker taking it is sent again (e.g. the broker was down).
+PDF_REQUEUE_AFTER = env_int("PDF_REQUEUE_AFTER", 120)
 
 # --- Security -------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -198,4 +229,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint tells every step of every render at INFO; its warnings (a refused URL) stay.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

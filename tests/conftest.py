@@ -149,3 +149,10 @@ def outsider(db):
 @pytest.fixture
 def proposed_organisation(db):
     return OrganisationFactory(name_ru="ООО «Новая»", status=Organisation.Status.PROPOSED)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads and rendered PDFs go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -51,12 +51,17 @@ ROUTES = {
     "documents:governance-queue": (LOGIN, 403, 200),
     "documents:proposal-governance-decide": (LOGIN, 404, 404),
     "documents:proposal-conflict": (LOGIN, 404, 404),
+    "documents:document-request": (LOGIN, 405, 405),
+    "documents:document-job": (LOGIN, 404, 404),
+    "documents:document-job-status": (LOGIN, 404, 404),
+    "documents:document-download": (LOGIN, 404, 404),
+    "documents:document-retry": (LOGIN, 405, 405),
     "workflow:notices": (LOGIN, 200, 200),
     "workflow:notice-open": (LOGIN, 405, 405),
     "workflow:notices-read-all": (LOGIN, 405, 405),
     "set_language": (LOGIN, 302, 302),
 }
-SAMPLE_ARGS = {"token": "abc", "uidb64": "MQ", "pk": 1, "number": 1}
+SAMPLE_ARGS = {"token": "abc", "uidb64": "MQ", "pk": 1, "number": 1, "kind": "passport"}
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff
 
 

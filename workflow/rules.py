@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 
 from directory.models import Body, Membership, Organisation
-from documents.models import Proposal
+from documents.models import Proposal, RenderJob
 
 State = Proposal.State
 Role = Membership.Role
@@ -218,6 +218,28 @@ def can_declare_conflict(user, proposal: Proposal) -> bool:
         and proposal.state not in Proposal.FINAL
         and not proposal.conflicts.filter(person=user).exists()
     )
+
+
+# --- PDF documents -------------------------------------------------------------------------
+def can_read_conclusion(user, proposal: Proposal) -> bool:
+    """The working group's expert conclusion: whoever sees the reviews, and the governance body,
+    which decides on the group's recommendation. Authors get the remarks, not the reviews."""
+    if can_see_reviews(user, proposal):
+        return True
+    return (
+        can_view_proposal(user, proposal)
+        and not is_proposal_author(user, proposal)
+        and _governance_role(user) is not None
+    )
+
+
+def can_read_document(user, proposal: Proposal | None, kind: str) -> bool:
+    """Ask for, download and retry a PDF of a proposal: whoever may see what it shows."""
+    if proposal is None or not can_view_proposal(user, proposal):
+        return False
+    if kind == RenderJob.Kind.CONCLUSION:
+        return can_read_conclusion(user, proposal)
+    return True
 
 
 # --- Who the working lists are for ---------------------------------------------------------

@@ -140,9 +140,12 @@ def _mean(values: list) -> Decimal | None:
     return round(Decimal(sum(values)) / len(values), 2)
 
 
-def review_summary(proposal: Proposal) -> ReviewSummary:
+def review_summary(proposal: Proposal, round_number: int | None = None) -> ReviewSummary:
+    """The reviews of a round (the current one unless told) with averages by criterion."""
     reviews = list(
-        proposal.reviews.filter(round=proposal.round).select_related("expert", "version")
+        proposal.reviews.filter(round=round_number or proposal.round)
+        .select_related("expert", "version")
+        .order_by("submitted_at", "pk")
     )
     averages = [
         CriterionAverage(c, _mean([r.scores[c.code] for r in reviews if c.code in r.scores]))

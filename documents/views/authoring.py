@@ -6,9 +6,6 @@ Every page looks the proposal up among those the person may see (404 otherwise) 
 the rule of its action before drawing the form (403). A valid POST goes to one service, which
 checks the state and the rule again; workflow/middleware.py answers its refusals (409)."""
 
-import datetime
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import StopUpload
@@ -16,12 +13,11 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from documents import selectors, services
-from documents.content import budget_table, completeness_problems, diff, snapshot
+from documents.content import completeness_problems, diff, readable, snapshot
 from documents.forms import (
     AttachmentForm,
     CoauthorsForm,
@@ -31,11 +27,12 @@ from documents.forms import (
     VersionPairForm,
     WithdrawForm,
 )
-from documents.models import Attachment, BudgetLine, Call, Proposal, ReviewCriterion
+from documents.models import Attachment, Call, Proposal, ReviewCriterion
+from documents.pdf import selectors as pdf_selectors
 from documents.review_forms import ActionForm
 from documents.selectors import get_visible_proposal_or_404
 from documents.uploads import SizeLimitedUploadHandler, too_large_message
-from workflow import audit, rules
+from workflow import rules
 from workflow import services as workflow
 from workflow.actions import available_actions
 
@@ -43,75 +40,12 @@ DETAIL = "documents:proposal-detail"
 EDIT = "documents:proposal-edit"
 State = Proposal.State
 
-# What each kind of audit entry is called in the proposal's history.
-HISTORY_ACTIONS = {
-    "created": gettext_lazy("Draft created"),
-    "submitted": gettext_lazy("Submitted"),
-    "resubmitted": gettext_lazy("Resubmitted with answers to the remarks"),
-    "withdrawn": gettext_lazy("Withdrawn by the authors"),
-    "experts_assigned": gettext_lazy("Experts assigned"),
-    "reviewed": gettext_lazy("Expert review submitted"),
-    "revision_requested": gettext_lazy("Revision requested"),
-    "approved_in_group": gettext_lazy("Approved by the working group"),
-    "rejected": gettext_lazy("Rejected"),
-    "sent_to_governance": gettext_lazy("Put before the governance body"),
-    "approved": gettext_lazy("Approved by the governance body"),
-    "returned_to_group": gettext_lazy("Returned to the working group"),
-    "conflict_declared": gettext_lazy("Conflict of interest declared"),
-}
-# Entries that name experts, their opinions or their conflicts: part of the reviews.
-REVIEW_ACTIONS = {"experts_assigned", "reviewed", "conflict_declared"}
-
 
 def _edit_attachments(proposal: Proposal) -> str:
     return f"{reverse(EDIT, args=[proposal.pk])}#attachments"
 
 
 # --- What the pages show -------------------------------------------------------------------
-def _readable(content: dict, call: Call) -> dict:
-    """A content snapshot (live or frozen) as the content partial draws it."""
-    lines = [
-        BudgetLine(year=row["year"], source=row["source"], amount=Decimal(row["amount"]))
-        for row in content.get("budget_lines", [])
-    ]
-    years = sorted(set(call.years) | {line.year for line in lines})
-    return {
-        "content": content,
-        "years": years,
-        "budget": budget_table(lines, years),
-        "indicators": [
-            {**row, "targets": [row["targets"].get(str(year), "") for year in years]}
-            for row in content.get("indicators", [])
-        ],
-        "milestones": [
-            {"name": row["name"], "due_on": datetime.date.fromisoformat(row["due_on"])}
-            for row in content.get("milestones", [])
-        ],
-    }
-
-
-def _history(proposal: Proposal, *, with_reviews: bool) -> list[dict]:
-    """The timeline. Without the right to see reviews, the entries about experts lose their
-    comment (names, recommendations, reasons) and are left out unless they moved the state."""
-    labels = dict(State.choices)
-    history = []
-    for entry in audit.history(proposal):
-        private = not with_reviews and entry.action in REVIEW_ACTIONS
-        if private and entry.from_state == entry.to_state:
-            continue
-        history.append(
-            {
-                "entry": entry,
-                "action": HISTORY_ACTIONS.get(entry.action, entry.action),
-                "comment": "" if private else entry.comment,
-                "from_state": labels.get(entry.from_state, ""),
-                "to_state": labels.get(entry.to_state, ""),
-                "changed_state": entry.from_state != entry.to_state,
-            }
-        )
-    return history
-
-
 def _reviews(proposal: Proposal) -> list[dict]:
     criteria = list(ReviewCriterion.objects.all())
     return [
@@ -158,13 +92,17 @@ def proposal_detail(request, pk: int):
         "actions": available_actions(request.user, proposal),
         "authors": [proposal.author, *proposal.coauthors.all()],
         "shown_version": None if live else versions[-1],
-        **_readable(shown, proposal.call),
+        **readable(shown, proposal.call),
         "attachments": proposal.attachments.all(),
         "can_edit": can_edit,
         "versions": versions,
         "remarks": proposal.remarks.all(),
         "reviews": _reviews(proposal) if sees_reviews else None,
-        "history": _history(proposal, with_reviews=sees_reviews),
+        "history": selectors.timeline(proposal, with_reviews=sees_reviews),
+        "document_offers": pdf_selectors.offers(
+            request.user, proposal, versions[-1] if versions else None
+        ),
+        "document_jobs": pdf_selectors.jobs_of(request.user, proposal),
     }
     return render(request, "documents/proposal_detail.html", context)
 
@@ -178,7 +116,7 @@ def version_detail(request, pk: int, number: int):
         "proposal": proposal,
         "version": version,
         "versions": proposal.versions.order_by("number"),
-        **_readable(version.content, proposal.call),
+        **readable(version.content, proposal.call),
     }
     return render(request, "documents/version_detail.html", context)
 

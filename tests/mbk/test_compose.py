@@ -46,6 +46,16 @@ def test_compose_celery_services_name_the_celery_app(name, role):
     assert importlib.import_module(app_module).celery_app.main == "mbk"
 
 
+def test_compose_worker_consumes_the_queues_the_tasks_are_routed_to():
+    from django.conf import settings
+
+    words = command_words(SERVICES["worker"])
+    queues = next(w.split("=", 1)[1] for w in words if w.startswith("--queues="))
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+
+    assert routed | {"celery"} == set(queues.split(","))
+
+
 def test_compose_management_commands_exist():
     commands = [command_words({"command": SERVICES[name].get("command", "")}) for name in SERVICES]
     entry = (BASE_DIR / "docker" / "entrypoint.sh").read_text()

@@ -1,0 +1,163 @@
+"""How a PDF gets made. A job row is queued (services.py); after commit its message is sent;
+a worker claims the job with a conditional update, renders it and stores the file under its
+hash; a periodic sweeper sends again what got stuck and gives up on what keeps failing.
+
+Every step is safe to repeat: a message for a job another worker holds does nothing, the same
+message delivered again after its worker died takes the job over, and a file is named by its
+content, so two renders of the same job cannot leave two files."""
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from documents.models import RenderJob, rendered_document_path
+from documents.pdf import render, sources
+
+log = logging.getLogger(__name__)
+Status = RenderJob.Status
+
+
+def publish(job_id: int) -> bool:
+    """Send the job's message. False when the broker cannot be reached (after the bounded
+    retries of CELERY_TASK_PUBLISH_RETRY_POLICY): the job stays queued for the sweeper."""
+    from documents.tasks import task_render_pdf
+
+    RenderJob.objects.filter(pk=job_id, status=Status.QUEUED).update(queued_at=timezone.now())
+    try:
+        task_render_pdf.apply_async(kwargs={"job_id": job_id}, retry=True)
+    except Exception:  # the broker's client raises many kinds; none may fail the caller
+        log.warning("PDF job %s stays queued: the broker cannot be reached", job_id, exc_info=True)
+        return False
+    return True
+
+
+def _claim(job_id: int, task_id: str) -> RenderJob | None:
+    """Take the job for this message, or None if it is not ours to render."""
+    mine = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, task_id=task_id)
+    claimed = (
+        RenderJob.objects.filter(pk=job_id, attempts__lt=settings.PDF_MAX_ATTEMPTS)
+        .filter(mine)
+        .update(
+            status=Status.RUNNING,
+            task_id=task_id,
+            attempts=F("attempts") + 1,
+            started_at=timezone.now(),
+            finished_at=None,
+            error="",
+        )
+    )
+    if claimed:
+        return RenderJob.objects.get(pk=job_id)
+    # The same message again after its worker died, too many times: stop here.
+    RenderJob.objects.filter(pk=job_id, attempts__gte=settings.PDF_MAX_ATTEMPTS).filter(
+        mine
+    ).update(
+        status=Status.FAILED,
+        finished_at=timezone.now(),
+        error=_gave_up_message(),
+    )
+    return None
+
+
+def _gave_up_message() -> str:
+    return _(
+        "The document could not be rendered after %(attempts)s attempts: the rendering process "
+        "stopped each time. Try again later or tell the programme office."
+    ) % {"attempts": settings.PDF_MAX_ATTEMPTS}
+
+
+def _fail(job: RenderJob, task_id: str, error: str) -> None:
+    RenderJob.objects.filter(pk=job.pk, status=Status.RUNNING, task_id=task_id).update(
+        status=Status.FAILED, error=error, finished_at=timezone.now()
+    )
+
+
+def _render(job: RenderJob) -> bytes:
+    proposal = job.subject
+    if proposal is None:
+        raise LookupError(_("The proposal of this document no longer exists."))
+    version = proposal.versions.filter(number=job.version_number).first()
+    if version is None:
+        raise LookupError(
+            _("Version %(number)s of the proposal no longer exists.")
+            % {"number": job.version_number}
+        )
+    source = sources.build(
+        job.kind, proposal, version, language=job.language, generated_at=job.created_at
+    )
+    author = _("Moscow Biotechnology Cluster")
+    return render.html_to_pdf(source.html, title=source.title, author=author, language=job.language)
+
+
+def _store(job: RenderJob, task_id: str, pdf: bytes) -> None:
+    job.file_sha256 = hashlib.sha256(pdf).hexdigest()
+    name = rendered_document_path(job, "")
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(pdf))
+    finished = RenderJob.objects.filter(pk=job.pk, status=Status.RUNNING, task_id=task_id).update(
+        status=Status.DONE,
+        file=name,
+        file_sha256=job.file_sha256,
+        file_size=len(pdf),
+        finished_at=timezone.now(),
+    )
+    if not finished and not RenderJob.objects.filter(file=name).exists():
+        default_storage.delete(name)  # the job was taken from us meanwhile; leave no stray file
+
+
+def render_job(job_id: int, *, task_id: str) -> None:
+    """The worker's part: claim, render, store; a failure is recorded on the job for people to
+    see and retry."""
+    job = _claim(job_id, task_id)
+    if job is None:
+        return
+    with translation.override(job.language):
+        try:
+            pdf = _render(job)
+        except SoftTimeLimitExceeded:
+            _fail(
+                job,
+                task_id,
+                _("Rendering took longer than %(seconds)s seconds and was stopped.")
+                % {"seconds": settings.PDF_SOFT_TIME_LIMIT},
+            )
+        except Exception as error:
+            log.exception("PDF job %s failed", job_id)
+            _fail(job, task_id, f"{type(error).__name__}: {error}"[:2000])
+        else:
+            _store(job, task_id, pdf)
+
+
+def sweep() -> dict[str, int]:
+    """Send again the jobs queued too long (the broker was down, a message was lost) and take
+    back the jobs whose worker died without its message coming back."""
+    now = timezone.now()
+    counts = {"resent": 0, "requeued": 0, "failed": 0}
+    waiting = RenderJob.objects.filter(
+        status=Status.QUEUED, queued_at__lt=now - timedelta(seconds=settings.PDF_REQUEUE_AFTER)
+    )
+    for job_id in waiting.values_list("pk", flat=True):
+        counts["resent"] += publish(job_id)
+    # Past the hard time limit (and a margin) a running job has no live worker any more.
+    abandoned = RenderJob.objects.filter(
+        status=Status.RUNNING,
+        started_at__lt=now - timedelta(seconds=settings.PDF_HARD_TIME_LIMIT + 30),
+    )
+    for job in abandoned.only("pk", "attempts", "task_id"):
+        still = RenderJob.objects.filter(pk=job.pk, status=Status.RUNNING, task_id=job.task_id)
+        if job.attempts >= settings.PDF_MAX_ATTEMPTS:
+            counts["failed"] += still.update(
+                status=Status.FAILED, finished_at=now, error=_gave_up_message()
+            )
+        elif still.update(status=Status.QUEUED, task_id=""):
+            counts["requeued"] += 1
+            publish(job.pk)
+    return counts

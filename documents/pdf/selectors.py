@@ -1,0 +1,51 @@
+"""What the proposal's page offers in PDF and which renderings a person may see."""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.http import Http404
+
+from documents.models import Proposal, ProposalVersion, RenderJob
+from documents.pdf import sources
+from workflow import rules
+
+
+@dataclass(frozen=True)
+class Offer:
+    kind: str
+    label: str
+    version_number: int
+
+
+def readable_kinds(user, proposal: Proposal) -> list[str]:
+    return [kind for kind in RenderJob.Kind.values if rules.can_read_document(user, proposal, kind)]
+
+
+def offers(user, proposal: Proposal, latest: ProposalVersion | None) -> list[Offer]:
+    """The documents this person may ask for now, of the latest submitted version."""
+    if latest is None:
+        return []
+    return [
+        Offer(kind, RenderJob.Kind(kind).label, latest.number)
+        for kind in readable_kinds(user, proposal)
+        if sources.is_available(kind, proposal)
+    ]
+
+
+def jobs_of(user, proposal: Proposal, limit: int = 10) -> QuerySet[RenderJob]:
+    """The renderings of this proposal's documents the person may read, newest first."""
+    return RenderJob.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Proposal),
+        subject_id=proposal.pk,
+        kind__in=readable_kinds(user, proposal),
+    )[:limit]
+
+
+def get_readable_job_or_404(user, pk: int) -> RenderJob:
+    """A rendering whose document the person may not read does not exist for them."""
+    job = RenderJob.objects.filter(pk=pk).first()
+    proposal = job.subject if job else None
+    if job is None or not rules.can_read_document(user, proposal, job.kind):
+        raise Http404
+    return job

@@ -1,0 +1,61 @@
+"""What people do with PDF documents: ask for one, and try again after a failure. Rendering
+itself happens in a worker (pipeline.py); these only write the job and send it after commit."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from documents.models import Proposal, RenderJob
+from documents.pdf import pipeline, sources
+from workflow import rules
+from workflow.exceptions import ActionRefusedError
+
+Status = RenderJob.Status
+
+
+@transaction.atomic
+def document_request(
+    *, kind: str, proposal_id: int, version_number: int, by: User, language: str
+) -> RenderJob:
+    """The job of this document for this content: the existing one if the same content was asked
+    for before (rendered or on its way), a new queued one otherwise."""
+    proposal = Proposal.objects.get(pk=proposal_id)
+    rules.require(rules.can_read_document, by, proposal, kind)
+    if not sources.is_available(kind, proposal):
+        raise ActionRefusedError(
+            _("The expert conclusion exists once the working group has decided on the proposal.")
+        )
+    version = proposal.versions.filter(number=version_number).first()
+    if version is None:
+        raise ActionRefusedError(
+            _("The proposal has no version %(number)s.") % {"number": version_number}
+        )
+    job, created = RenderJob.objects.get_or_create(
+        kind=kind,
+        subject_type=ContentType.objects.get_for_model(Proposal),
+        subject_id=proposal.pk,
+        source_key=sources.source_key(kind, proposal, version),
+        language=language,
+        defaults={"version_number": version.number, "requested_by": by},
+    )
+    if created:
+        transaction.on_commit(lambda: pipeline.publish(job.pk))
+    return job
+
+
+@transaction.atomic
+def document_retry(*, job_id: int, by: User) -> RenderJob:
+    """A failed job is queued again with its attempts counted anew."""
+    job = RenderJob.objects.select_for_update().get(pk=job_id)
+    rules.require(rules.can_read_document, by, job.subject, job.kind)
+    if job.status != Status.FAILED:
+        raise ActionRefusedError(_("Only a document whose rendering failed can be tried again."))
+    job.status = Status.QUEUED
+    job.attempts = 0
+    job.error = ""
+    job.task_id = ""
+    job.started_at = job.finished_at = None
+    job.save()
+    transaction.on_commit(lambda: pipeline.publish(job.pk))
+    return job
