@@ -189,3 +189,11 @@ def test_proposal_page_offers_the_conclusion_to_the_chair_once_the_group_decided
     conclusion = f'action="/proposals/{submitted.pk}/documents/conclusion/"'
     assert conclusion not in before
     assert conclusion in after
+
+
+@pytest.mark.django_db
+def test_version_page_offers_the_passport_of_that_version(client, submitted, author):
+    html = as_user(client, author).get(f"/proposals/{submitted.pk}/versions/1/").content.decode()
+
+    assert f'action="/proposals/{submitted.pk}/documents/passport/"' in html
+    assert 'name="version" value="1"' in html
