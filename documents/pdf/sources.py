@@ -93,6 +93,16 @@ def _passport(proposal: Proposal, version: ProposalVersion, generated_at) -> tup
     context = _common(proposal, version, title, generated_at) | readable(
         version.content, proposal.call
     )
+    budget = context["budget"]
+    context["budget_template"] = "documents/pdf/_budget_by_year.html"
+    context["budget_by_year"] = [
+        {
+            "year": year,
+            "amounts": [row["amounts"][i] for row in budget["rows"]],
+            "total": budget["totals"][i],
+        }
+        for i, year in enumerate(budget["years"])
+    ]
     context["history"] = timeline(proposal, with_reviews=False)
     context["state"] = proposal.get_state_display()
     return title, render_to_string("documents/pdf/passport.html", context)
