@@ -222,14 +222,15 @@ def can_declare_conflict(user, proposal: Proposal) -> bool:
 
 # --- PDF documents -------------------------------------------------------------------------
 def can_read_conclusion(user, proposal: Proposal) -> bool:
-    """The working group's expert conclusion: whoever sees the reviews, and the governance body,
-    which decides on the group's recommendation. Authors get the remarks, not the reviews."""
+    """The working group's expert conclusion: whoever sees the reviews, and the governance body's
+    members, who decide on the group's recommendation. Authors get the remarks, not the reviews;
+    observers see approved proposals, not the experts' opinions."""
     if can_see_reviews(user, proposal):
         return True
     return (
         can_view_proposal(user, proposal)
         and not is_proposal_author(user, proposal)
-        and _governance_role(user) is not None
+        and _governance_role(user) in (Role.MEMBER, Role.SECRETARY, Role.CHAIR)
     )
 
 
