@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -108,3 +111,17 @@ class SignUpForm(forms.Form):
 
 class ResendConfirmationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254)
+
+
+class PasswordResetByWorkerForm(PasswordResetForm):
+    """Django's password-reset form, except that the e-mail is sent by the Celery worker after
+    the request, like every other e-mail, so a slow mail server never holds the page."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        from accounts.tasks import task_send_password_reset
+
+        user_id, language = context["user"].pk, translation.get_language()
+        transaction.on_commit(
+            lambda: task_send_password_reset.delay(user_id=user_id, language=language),
+            robust=True,  # the page answers the same whether or not the broker is up
+        )

@@ -45,8 +45,9 @@ def test_password_change(client, author):
 
 
 @pytest.mark.django_db
-def test_password_reset_mails_a_working_link(client, author):
-    client.post("/accounts/password/reset/", {"email": author.email})
+def test_password_reset_mails_a_working_link(client, author, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": author.email})
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     path = "/" + link.split("/", 3)[3]
 
@@ -60,6 +61,29 @@ def test_password_reset_mails_a_working_link(client, author):
     assert mail.outbox[0].subject == "Дирекция программы МБК: новый пароль"
     assert done.status_code == 302
     assert author.check_password("Sbroshennyi-2016")
+
+
+@pytest.mark.django_db
+def test_password_reset_mail_is_left_to_the_worker_after_the_request(
+    client, author, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as scheduled:
+        response = client.post("/accounts/password/reset/", {"email": author.email})
+
+    assert response.status_code == 302
+    assert mail.outbox == []  # nothing sent while the request ran
+    assert len(scheduled) == 1
+
+
+@pytest.mark.django_db
+def test_password_reset_for_an_unknown_address_schedules_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as scheduled:
+        response = client.post("/accounts/password/reset/", {"email": "nobody@example.ru"})
+
+    assert response.status_code == 302
+    assert scheduled == []
 
 
 @pytest.mark.django_db
