@@ -68,7 +68,10 @@ class ReviewForm(forms.Form):
     )
     comments = _text(
         _("Comments"),
-        _("Justify the scores; the chair and, after the decision, the authors read them."),
+        _(
+            "Justify the scores; the chair and the secretary of the group read them, and the "
+            "other experts once they have submitted theirs."
+        ),
         rows=8,
     )
 
