@@ -2,6 +2,8 @@
 retrying, each only for people who may read the document; everyone else gets 404."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from documents.models import RenderJob
 from documents.pdf import pipeline
@@ -197,3 +199,25 @@ def test_version_page_offers_the_passport_of_that_version(client, submitted, aut
 
     assert f'action="/proposals/{submitted.pk}/documents/passport/"' in html
     assert 'name="version" value="1"' in html
+
+
+def detail_queries(client, proposal) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/proposals/{proposal.pk}/").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_proposal_page_query_count_does_not_grow_with_its_documents(client, submitted, author):
+    as_user(client, author)
+    request_passport(client, submitted)
+    first = RenderJob.objects.get()
+    with_one = detail_queries(client, submitted)
+
+    for n in range(9):  # renderings of earlier states of the proposal
+        first.pk, first.source_key = None, f"{n:064d}"
+        first.save()
+    with_ten = detail_queries(client, submitted)
+
+    assert RenderJob.objects.count() == 10
+    assert with_ten == with_one

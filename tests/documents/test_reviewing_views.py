@@ -928,3 +928,31 @@ def test_decision_reference_date_is_written_the_russian_way():
     assert form.is_valid()
     assert form.reference() == "№ 12 от 01.03.2026"
     assert datetime.date(2026, 3, 1) == form.cleaned_data["date"]
+
+
+def governance_queue_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/governance/").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_governance_queue_query_count_is_the_same_for_1_and_10_proposals(
+    client, group_approved, author, chair, expert, second_expert, office
+):
+    client = as_user(client, office)
+    with_one = governance_queue_queries(client)
+
+    for n in range(9):
+        proposal = services.proposal_submit(
+            proposal_id=draft_proposal(author, title=f"Проект {n}").pk, by=author
+        )
+        services.proposal_assign_experts(
+            proposal_id=proposal.pk, by=chair, experts=[expert, second_expert]
+        )
+        review(proposal, expert, second_expert)
+        services.proposal_approve_in_group(proposal_id=proposal.pk, by=chair)
+    with_ten = governance_queue_queries(client)
+
+    assert Proposal.objects.filter(state=State.WG_APPROVED).count() == 10
+    assert with_ten == with_one

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy as _
 
 from workflow.models import Notice
@@ -78,3 +80,23 @@ def test_notice_list_shows_own_notices_only(client, author, other_author):
 
     assert "Моё уведомление" in html
     assert "Чужое уведомление" not in html
+
+
+def notice_list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/notices/").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_notice_list_query_count_is_the_same_for_1_and_30_notices(client, author):
+    Notice.objects.create(recipient=author, text="Уведомление 0", url="/")
+    client.force_login(author)
+    with_one = notice_list_queries(client)
+
+    Notice.objects.bulk_create(
+        Notice(recipient=author, text=f"Уведомление {n}", url="/") for n in range(1, 30)
+    )
+    with_thirty = notice_list_queries(client)
+
+    assert with_thirty == with_one
