@@ -1,13 +1,16 @@
 """Benchmark: the project passport of a large proposal (10 budget years, 20 indicators,
-30 milestones) through the pipeline's render path (sources.build + render.html_to_pdf), next
-to WeasyPrint alone on the same HTML string (the floor). Median time and peak memory of each,
-every variant in a process of its own so that peak memory is its own.
+30 milestones) rendered the way the worker renders it (sources.build + render.html_to_pdf, through
+our URL fetcher), next to WeasyPrint alone on the same HTML string with its own fetcher reading
+the collected static files (the floor). Median time and peak memory of each, every variant in a
+process of its own so that its peak memory is its own.
 
-    .venv/bin/python bench/render_passport.py [--runs 7]
+    DEBUG=1 .venv/bin/python bench/render_passport.py [--runs 7]
 
-It builds a throwaway SQLite database under a temporary folder; nothing of var/ is touched."""
+It builds a throwaway SQLite database and collects the static files under a temporary folder;
+nothing of var/ is touched."""
 
 import argparse
+import io
 import json
 import os
 import resource
@@ -53,7 +56,7 @@ def build_proposal() -> int:
     from workflow.services import proposal_submit
 
     call_command("migrate", verbosity=0)
-    call_command("load_directory", verbosity=0)
+    call_command("load_directory", verbosity=0, stdout=io.StringIO())
     organisation = Organisation.objects.create(
         name_ru="АО «Бенчмарк Биотех»", name_en="Benchmark Biotech JSC", status="confirmed"
     )
@@ -117,31 +120,48 @@ def build_proposal() -> int:
     return proposal.pk
 
 
-def measure(variant: str, proposal_id: int, runs: int) -> dict:
+def collect_static() -> str:
+    """The static files in STATIC_ROOT (under the temporary folder); their file: URL, the base
+    URL of the floor."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return Path(settings.STATIC_ROOT).resolve().as_uri() + "/"
+
+
+def measure(variant: str, proposal_id: int, runs: int, static_root_url: str) -> dict:
     """Run one variant `runs` times in this process (after one warm-up run)."""
     from django.utils import timezone
 
-    from documents.models import Proposal, RenderJob
+    from documents.models import Proposal
     from documents.pdf import render, sources
-    from documents.pdf.fetcher import STATIC_BASE, safe_url_fetcher
 
     proposal = Proposal.objects.get(pk=proposal_id)
     version = proposal.versions.get()
-    kind = RenderJob.Kind.PASSPORT
+
+    def build() -> str:
+        return sources.build(
+            sources.PASSPORT, proposal, version, language="ru", generated_at=timezone.now()
+        ).html
 
     def pipeline() -> bytes:
-        source = sources.build(kind, proposal, version, language="ru", generated_at=timezone.now())
+        source = sources.build(
+            sources.PASSPORT, proposal, version, language="ru", generated_at=timezone.now()
+        )
         return render.html_to_pdf(source.html, title=source.title, author="МБК", language="ru")
 
-    html = sources.build(kind, proposal, version, language="ru", generated_at=timezone.now()).html
+    html = build()
 
     def floor() -> bytes:
+        # WeasyPrint as it comes: its default fetcher, our files read straight from the disk.
         from weasyprint import HTML
 
-        return HTML(string=html, base_url=STATIC_BASE, url_fetcher=safe_url_fetcher()).write_pdf()
+        return HTML(string=html, base_url=static_root_url).write_pdf()
 
-    work = {"pipeline": pipeline, "floor": floor}[variant]
-    size = len(work())  # warm-up: imports, font loading
+    work = {"build": build, "pipeline": pipeline, "floor": floor}[variant]
+    output = work()  # warm-up: imports, templates, font loading
+    size = len(output.encode() if isinstance(output, str) else output)
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -152,44 +172,54 @@ def measure(variant: str, proposal_id: int, runs: int) -> dict:
         "median_s": statistics.median(timings),
         "min_s": min(timings),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "pdf_bytes": size,
+        "output_bytes": size,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--child", nargs=3, metavar=("FOLDER", "VARIANT", "PROPOSAL"))
+    parser.add_argument("--child", nargs=4, metavar=("FOLDER", "VARIANT", "PROPOSAL", "STATIC"))
     args = parser.parse_args()
     if args.child:
-        folder, variant, proposal_id = args.child
+        folder, variant, proposal_id, static_root_url = args.child
         setup_django(folder)
-        print(json.dumps(measure(variant, int(proposal_id), args.runs)))
+        print(json.dumps(measure(variant, int(proposal_id), args.runs, static_root_url)))
         return
     with tempfile.TemporaryDirectory() as folder:
         setup_django(folder)
         proposal_id = build_proposal()
+        static_root_url = collect_static()
         results = {}
-        for variant in ("floor", "pipeline"):
+        for variant in ("floor", "pipeline", "build"):
             command = [sys.executable, __file__, "--runs", str(args.runs), "--child", folder]
             output = subprocess.run(  # noqa: S603 (our own interpreter and script)
-                [*command, variant, str(proposal_id)], check=True, capture_output=True, text=True
+                [*command, variant, str(proposal_id), static_root_url],
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout
             results[variant] = json.loads(output.strip().splitlines()[-1])
-    floor, pipeline = results["floor"], results["pipeline"]
+    floor, pipeline, build = results["floor"], results["pipeline"], results["build"]
     print(
         f"Project passport: {len(YEARS)} budget years, 20 indicators, 30 milestones; "
-        f"{args.runs} runs each after a warm-up"
+        f"{args.runs} runs each after a warm-up, each variant in its own process"
     )
-    for row in (floor, pipeline):
+    labels = {
+        "floor": "WeasyPrint alone on the same HTML (floor)",
+        "pipeline": "sources.build + render.html_to_pdf",
+        "build": "sources.build alone (HTML, no PDF)",
+    }
+    for row in (floor, pipeline, build):
+        unit = "PDF" if row["variant"] != "build" else "HTML"
         print(
-            f"  {row['variant']:<9} median {row['median_s'] * 1000:7.0f} ms   "
-            f"min {row['min_s'] * 1000:7.0f} ms   peak RSS {row['peak_rss_mb']:6.0f} MB   "
-            f"PDF {row['pdf_bytes'] / 1024:5.0f} KiB"
+            f"  {labels[row['variant']]:<42} median {row['median_s'] * 1000:6.0f} ms   "
+            f"min {row['min_s'] * 1000:6.0f} ms   peak RSS {row['peak_rss_mb']:5.0f} MB   "
+            f"{unit} {row['output_bytes'] / 1024:4.0f} KiB"
         )
     print(
         f"  ratio pipeline/floor: time {pipeline['median_s'] / floor['median_s']:.2f}, "
-        f"memory {pipeline['peak_rss_mb'] / floor['peak_rss_mb']:.2f}"
+        f"peak memory {pipeline['peak_rss_mb'] / floor['peak_rss_mb']:.2f}"
     )
 
 

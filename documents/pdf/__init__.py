@@ -1,2 +1,1 @@
-"""PDF documents: what they show (sources), how they are drawn (render, fetcher) and how a
-worker makes them (pipeline, services)."""
+"""PDF documents: their content (sources), drawing (render, fetcher) and jobs (pipeline)."""

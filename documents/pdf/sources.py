@@ -1,5 +1,6 @@
 """What each PDF document shows: its HTML, built from the frozen content of a proposal version
-and from the proposal's recorded decisions, in the language asked for."""
+and from the proposal's recorded decisions, in the language asked for; and a key that changes
+whenever that would change, so that asking again for the same document finds its rendering."""
 
 import hashlib
 import json
@@ -14,112 +15,166 @@ from documents.content import readable
 from documents.models import Proposal, ProposalVersion, RenderJob
 from documents.selectors import HISTORY_ACTIONS, timeline
 from workflow import audit
+from workflow.models import AuditEntry
 from workflow.selectors import review_summary
 
-PASSPORT = RenderJob.Kind.PASSPORT
-CONCLUSION = RenderJob.Kind.CONCLUSION
-# Audit actions by which the working group decides on a proposal (workflow/services.py).
+PASSPORT = RenderJob.Kind.PASSPORT.value
+CONCLUSION = RenderJob.Kind.CONCLUSION.value
+
+# Audit actions that open a review round (workflow.services.proposal_submit). Each of them also
+# freezes exactly one version, so version N is the one read in round N.
+ROUND_OPENERS = ("submitted", "resubmitted")
+# The working group's decisions on a round (workflow.services). All of them are taken from
+# wg_review, which is how a rejection by the group is told from one by the governance body.
 GROUP_DECISIONS = ("revision_requested", "approved_in_group", "rejected")
 
 
 @dataclass(frozen=True)
 class DocumentSource:
     kind: str
-    title: str
-    html: str
-    version_sha256: str
+    title: str  # the document's title, for the PDF's metadata, in the document's language
+    html: str  # the complete HTML to render (documents/pdf/render.py)
+    version_sha256: str  # of the content version shown; printed in the document
 
 
-def _group_decisions(proposal: Proposal):
-    entries = audit.history(proposal).filter(action__in=GROUP_DECISIONS)
-    # A rejection by the governance body is not the group's decision.
-    return [e for e in entries if e.action != "rejected" or e.from_state == "wg_review"]
-
-
-def is_available(kind: str, proposal: Proposal) -> bool:
-    """The passport exists for every submitted version; the expert conclusion once the working
-    group has decided (asked for a revision, approved or rejected), read from the audit trail."""
-    if not proposal.versions.exists():
-        return False
-    if kind == CONCLUSION:
-        return bool(_group_decisions(proposal))
-    return kind == PASSPORT
-
-
-def _round_of(proposal: Proposal, version: ProposalVersion) -> int:
-    """The review round in which this version was reviewed: version N is the N-th submission."""
+def _round_of(version: ProposalVersion) -> int:
     return version.number
 
 
+def _group_decisions_by_round(proposal: Proposal) -> dict[int, list[AuditEntry]]:
+    """The working group's decisions, oldest first, by the review round they were taken in."""
+    decisions: dict[int, list[AuditEntry]] = {}
+    review_round = 0
+    for entry in audit.history(proposal):
+        if entry.action in ROUND_OPENERS:
+            review_round += 1
+        elif entry.action in GROUP_DECISIONS and entry.from_state == Proposal.State.WG_REVIEW:
+            decisions.setdefault(review_round, []).append(entry)
+    return decisions
+
+
+def is_available(kind: str, proposal: Proposal) -> bool:
+    """The passport, once the proposal has a version (from its first submission on).
+
+    The expert conclusion, once the working group has decided on the proposal's latest
+    version: asked for a revision, approved or rejected it. Read from the audit trail's
+    actions, not from the state: a proposal the governance body returned to the group is in
+    wg_review again, yet the group has decided on it. The latest version, because that is
+    the one the pages offer: after a resubmission the conclusion waits for the group's new
+    decision, and the renderings of the earlier round stay downloadable."""
+    latest = proposal.versions.order_by("-number").first()
+    if latest is None:
+        return False
+    if kind == PASSPORT:
+        return True
+    if kind == CONCLUSION:
+        return bool(_group_decisions_by_round(proposal).get(_round_of(latest)))
+    return False
+
+
+def _last_history_entry_hash(proposal: Proposal) -> str:
+    # The hash of the last entry the passport's history shows: entries are chained, so it
+    # covers every entry before it, while the experts' reviews, which the passport leaves
+    # out, render no new passport.
+    history = timeline(proposal, with_reviews=False)
+    return history[-1]["entry"].entry_hash if history else ""
+
+
 def _conclusion_facts(proposal: Proposal, version: ProposalVersion) -> dict:
-    review_round = _round_of(proposal, version)
-    reviews = proposal.reviews.filter(round=review_round).order_by("submitted_at", "pk")
+    review_round = _round_of(version)
+    reviews = proposal.reviews.filter(round=review_round).order_by("pk")
     remarks = proposal.remarks.filter(round=review_round).order_by("number")
-    decisions = [e.entry_hash for e in _group_decisions(proposal)]
+    decisions = _group_decisions_by_round(proposal).get(review_round, [])
     return {
-        "reviews": [[r.pk, r.weighted_score and str(r.weighted_score)] for r in reviews],
-        "remarks": [[r.pk, r.text, r.answer] for r in remarks],
-        "decisions": decisions,
+        "reviews": [
+            [r.pk, r.scores, str(r.weighted_score), r.recommendation, r.comments] for r in reviews
+        ],
+        "remarks": [[r.number, r.text, r.answer] for r in remarks],
+        "decisions": [entry.entry_hash for entry in decisions],
     }
 
 
 def source_key(kind: str, proposal: Proposal, version: ProposalVersion) -> str:
-    """Changes whenever what the document would show changes; the same otherwise, so asking
-    again finds the rendering already made."""
-    last = audit.history(proposal).last()
+    """A SHA-256 that changes whenever what the document would show changes, and only then.
+
+    Passport: the version (its number is printed, and a resubmission may leave the content as
+    it was), the proposal's state and its history of decisions. Conclusion: the version and the
+    reviews, remarks (with their answers) and group decisions of its round. Names from the
+    directory (groups, criteria, people) are read as they are when the document is rendered."""
     if kind == PASSPORT:
-        facts = {"version": version.sha256, "history": last.entry_hash if last else ""}
+        facts = {
+            "version": [version.number, version.sha256],
+            "state": proposal.state,
+            "history": _last_history_entry_hash(proposal),
+        }
+    elif kind == CONCLUSION:
+        facts = {
+            "version": [version.number, version.sha256],
+            **_conclusion_facts(proposal, version),
+        }
     else:
-        facts = {"version": version.sha256, **_conclusion_facts(proposal, version)}
+        raise ValueError(f"unknown document kind {kind!r}")
     canonical = json.dumps([kind, facts], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _common(proposal: Proposal, version: ProposalVersion, title: str, generated_at) -> dict:
+def _common(version: ProposalVersion, title: str, generated_at: datetime) -> dict:
     return {
         "title": title,
-        "proposal": proposal,
         "version": version,
         "generated_at": generated_at,
         "language": translation.get_language(),
         "cluster_name": _("Moscow Biotechnology Cluster"),
+        # The footer reads "стр. 3 из 7": the words around the two page counters.
         "page_word": translation.pgettext("page X of Y", "page"),
         "of_word": translation.pgettext("page X of Y", "of"),
     }
 
 
-def _passport(proposal: Proposal, version: ProposalVersion, generated_at) -> tuple[str, str]:
+def _passport(
+    proposal: Proposal, version: ProposalVersion, generated_at: datetime
+) -> tuple[str, str]:
     title = _("Project passport: %(title)s") % {"title": version.content.get("title", "")}
-    context = _common(proposal, version, title, generated_at) | readable(
-        version.content, proposal.call
-    )
-    budget = context["budget"]
-    context["budget_template"] = "documents/pdf/_budget_by_year.html"
-    context["budget_by_year"] = [
-        {
-            "year": year,
-            "amounts": [row["amounts"][i] for row in budget["rows"]],
-            "total": budget["totals"][i],
-        }
-        for i, year in enumerate(budget["years"])
-    ]
-    context["history"] = timeline(proposal, with_reviews=False)
-    context["state"] = proposal.get_state_display()
+    # The content comes from the version's frozen JSON, never from the proposal's live rows.
+    shown = readable(version.content, proposal.call)
+    budget = shown["budget"]
+    context = {
+        **_common(version, title, generated_at),
+        **shown,
+        "proposal": proposal,
+        "state": proposal.get_state_display(),
+        "history": timeline(proposal, with_reviews=False),
+        # documents/_proposal_content.html draws the budget with this partial: on paper a row
+        # per year and a column per source, so that ten years fit the width of A4.
+        "budget_template": "documents/pdf/_budget_by_year.html",
+        "budget_by_year": [
+            {
+                "year": year,
+                "amounts": [row["amounts"][i] for row in budget["rows"]],
+                "total": budget["totals"][i],
+            }
+            for i, year in enumerate(budget["years"])
+        ],
+    }
     return title, render_to_string("documents/pdf/passport.html", context)
 
 
-def _conclusion(proposal: Proposal, version: ProposalVersion, generated_at) -> tuple[str, str]:
+def _conclusion(
+    proposal: Proposal, version: ProposalVersion, generated_at: datetime
+) -> tuple[str, str]:
     title = _("Expert conclusion of the working group: %(title)s") % {
         "title": version.content.get("title", "")
     }
-    review_round = _round_of(proposal, version)
+    review_round = _round_of(version)
     summary = review_summary(proposal, round_number=review_round)
-    decision = next(
-        (e for e in reversed(_group_decisions(proposal)) if e.content_sha256 == version.sha256),
-        None,
-    )
-    chair = proposal.group.memberships.filter(role="chair").select_related("user").first()
-    context = _common(proposal, version, title, generated_at) | {
+    decisions = _group_decisions_by_round(proposal).get(review_round, [])
+    # The last decision of the round stands: after the governance body returns a proposal to
+    # the group, the group decides on the same version again.
+    decision = decisions[-1] if decisions else None
+    context = {
+        **_common(version, title, generated_at),
+        "proposal": proposal,
+        "review_round": review_round,
         "summary": summary,
         "rows": [
             {
@@ -132,7 +187,8 @@ def _conclusion(proposal: Proposal, version: ProposalVersion, generated_at) -> t
         "decision": decision,
         "decision_label": HISTORY_ACTIONS.get(decision.action, "") if decision else "",
         "remarks": list(proposal.remarks.filter(round=review_round).order_by("number")),
-        "chair": chair.user if chair else None,
+        # Signed by the chair who took the decision, who may no longer chair the group.
+        "signatory": decision.actor if decision else None,
     }
     return title, render_to_string("documents/pdf/conclusion.html", context)
 
@@ -145,6 +201,7 @@ def build(
     language: str,
     generated_at: datetime,
 ) -> DocumentSource:
+    """The document of this kind for this version of the proposal, in `language`."""
     builders = {PASSPORT: _passport, CONCLUSION: _conclusion}
     with translation.override(language):
         title, html = builders[kind](proposal, version, generated_at)
