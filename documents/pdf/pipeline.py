@@ -129,9 +129,17 @@ def render_job(job_id: int, *, task_id: str) -> None:
                 _("Rendering took longer than %(seconds)s seconds and was stopped.")
                 % {"seconds": settings.PDF_SOFT_TIME_LIMIT},
             )
-        except Exception as error:
+        except LookupError as error:  # the proposal or its version is gone: say which
+            _fail(job, task_id, str(error))
+        except Exception:
+            # The technical detail (paths, library messages) goes to the worker's log, which
+            # the job's number finds; the people reading the page get words they can act on.
             log.exception("PDF job %s failed", job_id)
-            _fail(job, task_id, f"{type(error).__name__}: {error}"[:2000])
+            message = _(
+                "The document could not be rendered because of an internal error. Try again; "
+                "if it fails again, tell the programme office the number of this job: %(job)s."
+            )
+            _fail(job, task_id, message % {"job": job.pk})
         else:
             _store(job, task_id, pdf)
 

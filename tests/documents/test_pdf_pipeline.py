@@ -211,7 +211,7 @@ def test_render_gives_up_after_the_attempts_limit(submitted, author, media, sett
 
 @pytest.mark.django_db
 def test_render_failure_is_recorded_and_a_retry_renders_it(
-    submitted, author, media, monkeypatch, django_capture_on_commit_callbacks
+    submitted, author, media, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
     job = queued_job(submitted, author)
     real = render.html_to_pdf
@@ -227,7 +227,11 @@ def test_render_failure_is_recorded_and_a_retry_renders_it(
         document_retry(job_id=job.pk, by=author)
 
     job.refresh_from_db()
-    assert (failed.status, failed.error) == (Status.FAILED, "OSError: disk full")
+    assert failed.status == Status.FAILED
+    assert failed.error.startswith("Документ не удалось сформировать из-за внутренней ошибки")
+    assert failed.error.endswith(f"номер этого задания: {job.pk}.")
+    assert "disk full" not in failed.error  # the detail is in the worker's log, not the page
+    assert "disk full" in caplog.text
     assert (job.status, job.attempts, job.error) == (Status.DONE, 1, "")
 
 
