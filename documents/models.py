@@ -510,6 +510,9 @@ class RenderJob(models.Model):
     class Kind(models.TextChoices):
         PASSPORT = "passport", _("project passport")
         CONCLUSION = "conclusion", _("expert conclusion")
+        PROGRAMME = "programme", _("development programme")
+
+    PROPOSAL_KINDS = (Kind.PASSPORT, Kind.CONCLUSION)
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "directory",
     "workflow",
     "documents",
+    "programme",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("directory/", include("directory.urls")),
     path("", include("documents.urls")),
+    path("programme/", include("programme.urls")),
     path("notices/", include("workflow.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", mbk_views.health, name="health"),

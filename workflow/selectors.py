@@ -172,6 +172,7 @@ class Navigation:
     inbox: bool
     assigned: bool
     governance: bool
+    programme: bool
     unread_notices: int
 
 
@@ -183,6 +184,7 @@ def navigation(user) -> Navigation:
         inbox=rules.can_open_group_inbox(user),
         assigned=rules.can_open_assigned(user),
         governance=rules.can_open_governance_queue(user),
+        programme=rules.can_open_programme(user),
         unread_notices=Notice.objects.filter(recipient=user, read_at=None).count(),
     )
 

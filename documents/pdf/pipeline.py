@@ -81,6 +81,17 @@ def _fail(job: RenderJob, task_id: str, error: str) -> None:
 
 
 def _render(job: RenderJob) -> bytes:
+    author = _("Moscow Biotechnology Cluster")
+    if job.kind == RenderJob.Kind.PROGRAMME:
+        from programme import document
+
+        version = job.subject
+        if version is None or version.snapshot is None:
+            raise LookupError(_("The programme version of this document no longer exists."))
+        source = document.build(version, language=job.language, generated_at=job.created_at)
+        return render.html_to_pdf(
+            source.html, title=source.title, author=author, language=job.language
+        )
     proposal = job.subject
     if proposal is None:
         raise LookupError(_("The proposal of this document no longer exists."))
@@ -93,7 +104,6 @@ def _render(job: RenderJob) -> bytes:
     source = sources.build(
         job.kind, proposal, version, language=job.language, generated_at=job.created_at
     )
-    author = _("Moscow Biotechnology Cluster")
     return render.html_to_pdf(source.html, title=source.title, author=author, language=job.language)
 
 

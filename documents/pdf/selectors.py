@@ -19,7 +19,9 @@ class Offer:
 
 
 def readable_kinds(user, proposal: Proposal) -> list[str]:
-    return [kind for kind in RenderJob.Kind.values if rules.can_read_document(user, proposal, kind)]
+    return [
+        kind for kind in RenderJob.PROPOSAL_KINDS if rules.can_read_document(user, proposal, kind)
+    ]
 
 
 def offers(user, proposal: Proposal, latest: ProposalVersion | None) -> list[Offer]:
@@ -45,7 +47,6 @@ def jobs_of(user, proposal: Proposal, limit: int = 10) -> QuerySet[RenderJob]:
 def get_readable_job_or_404(user, pk: int) -> RenderJob:
     """A rendering whose document the person may not read does not exist for them."""
     job = RenderJob.objects.filter(pk=pk).first()
-    proposal = job.subject if job else None
-    if job is None or not rules.can_read_document(user, proposal, job.kind):
+    if job is None or not rules.can_read_job(user, job):
         raise Http404
     return job

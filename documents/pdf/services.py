@@ -48,7 +48,7 @@ def document_request(
 def document_retry(*, job_id: int, by: User) -> RenderJob:
     """A failed job is queued again with its attempts counted anew."""
     job = RenderJob.objects.select_for_update().get(pk=job_id)
-    rules.require(rules.can_read_document, by, job.subject, job.kind)
+    rules.require(rules.can_read_job, by, job)
     if job.status != Status.FAILED:
         raise ActionRefusedError(_("Only a document whose rendering failed can be tried again."))
     job.status = Status.QUEUED
@@ -58,4 +58,26 @@ def document_retry(*, job_id: int, by: User) -> RenderJob:
     job.started_at = job.finished_at = None
     job.save()
     transaction.on_commit(lambda: pipeline.publish(job.pk))
+    return job
+
+
+@transaction.atomic
+def programme_document_request(*, version_id: int, by: User, language: str) -> RenderJob:
+    """The compiled programme of a frozen version. An approved version's document never changes
+    (its key is fixed at approval), so it is rendered once and the same file served after."""
+    from programme.document import source_key
+    from programme.models import ProgrammeVersion
+
+    version = ProgrammeVersion.objects.get(pk=version_id)
+    rules.require(rules.can_read_programme_document, by, version)
+    job, created = RenderJob.objects.get_or_create(
+        kind=RenderJob.Kind.PROGRAMME,
+        subject_type=ContentType.objects.get_for_model(ProgrammeVersion),
+        subject_id=version.pk,
+        source_key=source_key(version),
+        language=language,
+        defaults={"version_number": version.number, "requested_by": by},
+    )
+    if created:
+        transaction.on_commit(lambda: pipeline.publish(job.pk))
     return job

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
@@ -21,7 +22,7 @@ class DocumentRequestForm(forms.Form):
 @require_POST
 def document_request(request, pk: int, kind: str):
     proposal = get_visible_proposal_or_404(request.user, pk)
-    if kind not in RenderJob.Kind.values:
+    if kind not in RenderJob.PROPOSAL_KINDS:
         raise Http404
     form = DocumentRequestForm(request.POST)
     if not form.is_valid():
@@ -36,11 +37,24 @@ def document_request(request, pk: int, kind: str):
     return redirect("documents:document-job", pk=job.pk)
 
 
+def _subject_links(job: RenderJob) -> dict:
+    """What the job's page links back to: the programme version or the proposal."""
+    if job.kind == RenderJob.Kind.PROGRAMME:
+        url = reverse("programme:version-detail", args=[job.subject_id])
+        return {"subject_title": str(job.subject.programme), "subject_url": url, "version_url": url}
+    proposal = job.subject
+    return {
+        "subject_title": proposal.title,
+        "subject_url": reverse("documents:proposal-detail", args=[proposal.pk]),
+        "version_url": reverse("documents:version-detail", args=[proposal.pk, job.version_number]),
+    }
+
+
 @login_required
 @require_safe
 def document_job(request, pk: int):
     job = selectors.get_readable_job_or_404(request.user, pk)
-    return render(request, "documents/document_job.html", {"job": job, "proposal": job.subject})
+    return render(request, "documents/document_job.html", {"job": job, **_subject_links(job)})
 
 
 @login_required
@@ -56,8 +70,10 @@ def document_download(request, pk: int):
     job = selectors.get_readable_job_or_404(request.user, pk)
     if job.status != RenderJob.Status.DONE:
         raise Http404
-    proposal = job.subject
-    filename = f"{job.get_kind_display()} {proposal.pk}-v{job.version_number}.pdf"
+    if job.kind == RenderJob.Kind.PROGRAMME:
+        filename = f"{job.get_kind_display()} v{job.version_number}.pdf"
+    else:
+        filename = f"{job.get_kind_display()} {job.subject_id}-v{job.version_number}.pdf"
     response = FileResponse(
         job.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
     )

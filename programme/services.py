@@ -1,0 +1,531 @@
+"""One function per user action on the development programme (STYLE.md). Each locks its row,
+refuses what the state does not allow (409) and what the person may not do (403), runs the
+transition, saves, appends the audit entry and notifies who acts next, in one transaction; the
+e-mails and the compiled PDF's rendering are sent after commit."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import TransitionNotAllowed, can_proceed
+
+from accounts.models import User
+from directory.models import Body, Membership
+from programme import assembly
+from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
+from programme.structure import OFFICE, typical_sections
+from workflow import audit, rules
+from workflow.exceptions import ActionRefusedError, StaleObjectError
+from workflow.notify import notify
+
+SectionState = SectionRevision.State
+VersionState = ProgrammeVersion.State
+Role = Membership.Role
+
+
+def _people(*, body: Body | None = None, kind: str | None = None, roles=()) -> list[User]:
+    people = User.objects.filter(memberships__role__in=roles)
+    people = (
+        people.filter(memberships__body=body)
+        if body
+        else people.filter(memberships__body__kind=kind)
+    )
+    return list(people.distinct())
+
+
+def _office() -> list[User]:
+    return _people(kind=Body.Kind.PROGRAMME_OFFICE, roles=[Role.STAFF, Role.CHAIR])
+
+
+def _governance_recorders() -> list[User]:
+    return _people(kind=Body.Kind.GOVERNANCE, roles=[Role.SECRETARY, Role.CHAIR])
+
+
+def _check(obj, transition, rule, by: User) -> None:
+    """Wrong state first (409), then the person's right to act (403)."""
+    if not can_proceed(transition):
+        raise TransitionNotAllowed(
+            f"{transition.__name__} is not allowed from {obj.state}", object=obj
+        )
+    rules.require(rule, by, obj)
+
+
+def _stale_check(obj, seen_edition: int | None) -> None:
+    if seen_edition is not None and seen_edition != obj.edition:
+        raise StaleObjectError
+
+
+# --- Structure --------------------------------------------------------------------------------
+@transaction.atomic
+def programme_create(
+    *, title_ru: str, title_en: str, first_year: int, last_year: int, by: User | None
+) -> Programme:
+    """A programme with the typical sections of data/sections.yaml (used by the demo loader and
+    the admin; the cluster has one programme at a time)."""
+    programme = Programme.objects.create(
+        title_ru=title_ru, title_en=title_en, first_year=first_year, last_year=last_year
+    )
+    office = Body.objects.get(kind=Body.Kind.PROGRAMME_OFFICE)
+    for position, template in enumerate(typical_sections(), start=1):
+        owner = office if template.owner == OFFICE else Body.objects.get(code=template.owner)
+        Section.objects.create(
+            programme=programme,
+            code=template.code,
+            position=position * 10,
+            title_ru=template.title_ru,
+            title_en=template.title_en,
+            owner=owner,
+            table=template.table,
+        )
+    return programme
+
+
+def _structure_may_change(programme: Programme) -> None:
+    if programme.versions.filter(state=VersionState.GOVERNANCE_REVIEW).exists():
+        raise ActionRefusedError(
+            _(
+                "A version of the programme is before the governance body: its structure "
+                "changes after the body decides or the version returns to drafting."
+            )
+        )
+
+
+def _lock_programme(programme_id: int) -> Programme:
+    return Programme.objects.select_for_update().get(pk=programme_id)
+
+
+@transaction.atomic
+def section_add(
+    *,
+    programme_id: int,
+    by: User,
+    code: str,
+    title_ru: str,
+    title_en: str,
+    owner: Body,
+    table: str = "",
+) -> Section:
+    """The programme office adds a section at the end, with an empty first revision."""
+    programme = _lock_programme(programme_id)
+    rules.require(rules.can_manage_sections, by)
+    _structure_may_change(programme)
+    if programme.sections.filter(code=code).exists():
+        raise ActionRefusedError(_("The programme already has a section with this code."))
+    last = programme.sections.aggregate(last=Max("position"))["last"] or 0
+    section = Section.objects.create(
+        programme=programme,
+        code=code,
+        position=last + 10,
+        title_ru=title_ru,
+        title_en=title_en,
+        owner=owner,
+        table=table,
+    )
+    audit.record(section, actor=by, action="section_added", comment=section.title_ru)
+    return section
+
+
+@transaction.atomic
+def section_move(*, section_id: int, by: User, step: int) -> Section:
+    """Move a section one place up (step -1) or down (+1) among the programme's sections."""
+    section = Section.objects.select_for_update().get(pk=section_id)
+    _lock_programme(section.programme_id)
+    rules.require(rules.can_manage_sections, by)
+    _structure_may_change(section.programme)
+    ordered = list(section.programme.sections.filter(removed_at=None).order_by("position", "pk"))
+    index = ordered.index(section)
+    other = index + (1 if step > 0 else -1)
+    if not 0 <= other < len(ordered):
+        return section
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        if item.position != position * 10:
+            Section.objects.filter(pk=item.pk).update(position=position * 10)
+    audit.record(section, actor=by, action="section_moved", comment=str(other + 1))
+    section.refresh_from_db()
+    return section
+
+
+@transaction.atomic
+def section_remove(*, section_id: int, by: User, restore: bool = False) -> Section:
+    """Take a section out of the programme (its revisions and history stay), or bring it back."""
+    section = Section.objects.select_for_update().get(pk=section_id)
+    _lock_programme(section.programme_id)
+    rules.require(rules.can_manage_sections, by)
+    _structure_may_change(section.programme)
+    if restore:
+        last = section.programme.sections.aggregate(last=Max("position"))["last"] or 0
+        section.removed_at, section.position = None, last + 10
+    else:
+        section.removed_at = timezone.now()
+    section.save(update_fields=["removed_at", "position"])
+    audit.record(section, actor=by, action="section_restored" if restore else "section_removed")
+    return section
+
+
+# --- A section's revisions --------------------------------------------------------------------
+def latest_revision(section: Section) -> SectionRevision | None:
+    return section.revisions.order_by("-number").first()
+
+
+def _lock_revision(section_id: int, seen_edition: int | None) -> SectionRevision:
+    revision = (
+        SectionRevision.objects.select_for_update()
+        .select_related("section__owner", "section__programme")
+        .filter(section_id=section_id)
+        .order_by("-number")
+        .first()
+    )
+    if revision is None:
+        raise ActionRefusedError(_("The section has no text yet."))
+    _stale_check(revision, seen_edition)
+    return revision
+
+
+def _section_notice(people, message, revision: SectionRevision, **params) -> None:
+    notify(
+        people,
+        message=message,
+        params={"title": revision.section.title_ru, "number": revision.number, **params},
+        url_name="programme:section-detail",
+        url_kwargs={"pk": revision.section_id},
+    )
+
+
+def _finish_revision(revision: SectionRevision, by: User, action: str, from_state: str, **entry):
+    revision.edition += 1
+    revision.save()
+    audit.record(
+        revision,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=revision.state,
+        content_sha256=assembly.revision_content_hash(revision),
+        **entry,
+    )
+
+
+@transaction.atomic
+def section_write(
+    *, section_id: int, by: User, text: str, rows: list[dict], seen_edition: int | None
+) -> SectionRevision:
+    """Save the text and table of the section's open revision (the first one is created by
+    the first save). A form drawn before someone else's save is stale (409)."""
+    section = Section.objects.select_for_update().get(pk=section_id)
+    revision = latest_revision(section)
+    if revision is None:
+        rules.require(rules.is_section_writer, by, section)
+        revision = SectionRevision(section=section, number=1, created_by=by, edition=0)
+    else:
+        revision = _lock_revision(section_id, seen_edition)
+        if revision.state not in SectionRevision.EDITABLE:
+            raise TransitionNotAllowed("the revision is not editable", object=revision)
+        rules.require(rules.can_edit_section, by, revision)
+    revision.text = text
+    revision.rows = rows
+    revision.edition += 1
+    revision.save()
+    return revision
+
+
+@transaction.atomic
+def section_submit(*, section_id: int, by: User, seen_edition: int | None = None):
+    """The writers put the revision before the owner's chair (or the programme office)."""
+    revision = _lock_revision(section_id, seen_edition)
+    _check(revision, revision.submit, rules.can_submit_section, by)
+    if not revision.text.strip():
+        raise ActionRefusedError(_("Write the section's text before submitting it."))
+    from_state = revision.state
+    revision.submit()
+    _finish_revision(revision, by, "submitted", from_state)
+    owner = revision.section.owner
+    deciders = (
+        _office()
+        if owner.kind == Body.Kind.PROGRAMME_OFFICE
+        else _people(body=owner, roles=[Role.CHAIR])
+    )
+    _section_notice(
+        [p for p in deciders if p.pk != by.pk] or deciders,
+        _("Revision %(number)s of the programme section «%(title)s» awaits your decision."),
+        revision,
+    )
+    return revision
+
+
+def _writers(revision: SectionRevision) -> list[User]:
+    return _people(body=revision.section.owner, roles=[Role.CHAIR, Role.SECRETARY, Role.STAFF])
+
+
+@transaction.atomic
+def section_request_changes(
+    *, section_id: int, by: User, comment: str, seen_edition: int | None = None
+) -> SectionRevision:
+    """At the owner's stage: back to the writers with what to change."""
+    revision = _lock_revision(section_id, seen_edition)
+    _check(revision, revision.request_changes, rules.can_decide_section_in_group, by)
+    if not comment.strip():
+        raise ActionRefusedError(_("Say what should change in the section."))
+    from_state = revision.state
+    revision.request_changes()
+    _finish_revision(revision, by, "changes_requested", from_state, comment=comment.strip())
+    _section_notice(
+        _writers(revision), _("Changes are requested in the section «%(title)s»."), revision
+    )
+    return revision
+
+
+@transaction.atomic
+def section_approve_in_group(
+    *, section_id: int, by: User, comment: str = "", seen_edition: int | None = None
+) -> SectionRevision:
+    revision = _lock_revision(section_id, seen_edition)
+    _check(revision, revision.approve_in_group, rules.can_decide_section_in_group, by)
+    from_state = revision.state
+    revision.approve_in_group()
+    _finish_revision(revision, by, "approved_in_group", from_state, comment=comment.strip())
+    _section_notice(
+        _office(),
+        _("The section «%(title)s» (revision %(number)s) can go to the governance body."),
+        revision,
+    )
+    return revision
+
+
+@transaction.atomic
+def section_send_to_governance(
+    *, section_id: int, by: User, comment: str = "", seen_edition: int | None = None
+) -> SectionRevision:
+    revision = _lock_revision(section_id, seen_edition)
+    _check(revision, revision.send_to_governance, rules.can_send_section_to_governance, by)
+    from_state = revision.state
+    revision.send_to_governance()
+    _finish_revision(revision, by, "sent_to_governance", from_state, comment=comment.strip())
+    _section_notice(
+        _governance_recorders(),
+        _("The section «%(title)s» awaits the governance body's decision."),
+        revision,
+    )
+    return revision
+
+
+@transaction.atomic
+def section_governance_approve(
+    *, section_id: int, by: User, reference: str, seen_edition: int | None = None
+) -> SectionRevision:
+    """The governance body approves the revision, with its decision's number and date: the
+    revision is frozen from now on."""
+    revision = _lock_revision(section_id, seen_edition)
+    _check(revision, revision.approve, rules.can_record_section_decision, by)
+    if not reference.strip():
+        raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
+    from_state = revision.state
+    revision.approve(reference=reference.strip(), sha256=assembly.revision_content_hash(revision))
+    _finish_revision(revision, by, "approved", from_state, reference=reference.strip())
+    _section_notice(
+        _writers(revision) + _office(),
+        _("The governance body approved the section «%(title)s» (revision %(number)s)."),
+        revision,
+    )
+    return revision
+
+
+@transaction.atomic
+def section_governance_return(
+    *, section_id: int, by: User, comment: str, reference: str = "", seen_edition=None
+) -> SectionRevision:
+    """The governance body sends the revision back to its writers with what to change."""
+    revision = _lock_revision(section_id, seen_edition)
+    _check(revision, revision.return_from_governance, rules.can_record_section_decision, by)
+    if not comment.strip():
+        raise ActionRefusedError(_("Say what should change in the section."))
+    from_state = revision.state
+    revision.return_from_governance()
+    _finish_revision(
+        revision,
+        by,
+        "returned",
+        from_state,
+        comment=comment.strip(),
+        reference=reference.strip(),
+    )
+    _section_notice(
+        _writers(revision),
+        _("The governance body asks for changes in the section «%(title)s»."),
+        revision,
+    )
+    return revision
+
+
+@transaction.atomic
+def section_amend(*, section_id: int, by: User, seen_edition: int | None = None):
+    """Open the next revision of an approved section, starting from its text; the approved
+    revision stays as it is and the programme keeps using it until the next is approved."""
+    approved = _lock_revision(section_id, seen_edition)
+    if approved.state != SectionState.APPROVED:
+        raise TransitionNotAllowed("only an approved section is amended", object=approved)
+    rules.require(rules.can_amend_section, by, approved)
+    revision = SectionRevision.objects.create(
+        section=approved.section,
+        number=approved.number + 1,
+        text=approved.text,
+        rows=approved.rows,
+        created_by=by,
+    )
+    audit.record(
+        revision,
+        actor=by,
+        action="amendment_opened",
+        to_state=revision.state,
+        comment=str(approved.number),
+        content_sha256=approved.sha256,
+    )
+    return revision
+
+
+# --- Programme versions -----------------------------------------------------------------------
+def _lock_version(version_id: int, seen_edition: int | None) -> ProgrammeVersion:
+    version = (
+        ProgrammeVersion.objects.select_for_update().select_related("programme").get(pk=version_id)
+    )
+    _stale_check(version, seen_edition)
+    return version
+
+
+def _version_notice(people, message, version: ProgrammeVersion, **params) -> None:
+    notify(
+        people,
+        message=message,
+        params={"number": version.number, **params},
+        url_name="programme:version-detail",
+        url_kwargs={"pk": version.pk},
+    )
+
+
+def _finish_version(version: ProgrammeVersion, by: User, action: str, from_state: str, **entry):
+    version.edition += 1
+    version.save()
+    audit.record(
+        version,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=version.state,
+        content_sha256=version.snapshot_sha256,
+        **entry,
+    )
+
+
+@transaction.atomic
+def version_create(*, programme_id: int, by: User, note: str = "") -> ProgrammeVersion:
+    """The programme office starts a new version; one is prepared at a time."""
+    programme = _lock_programme(programme_id)
+    rules.require(rules.can_create_programme_version, by)
+    if programme.versions.filter(state__in=ProgrammeVersion.OPEN).exists():
+        raise ActionRefusedError(
+            _("A version of the programme is already in preparation; finish it first.")
+        )
+    number = (programme.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = ProgrammeVersion.objects.create(
+        programme=programme, number=number, note=note.strip(), created_by=by
+    )
+    audit.record(version, actor=by, action="created", to_state=version.state, comment=note)
+    return version
+
+
+@transaction.atomic
+def version_send_to_governance(
+    *, version_id: int, by: User, comment: str = "", seen_edition: int | None = None
+) -> ProgrammeVersion:
+    """Freeze the version (the approved sections and anchor projects as they are now) and put
+    it before the governance body; refused with the list of problems if the check fails."""
+    version = _lock_version(version_id, seen_edition)
+    _check(version, version.send_to_governance, rules.can_send_version_to_governance, by)
+    snapshot = assembly.assemble(version.programme)
+    problems = assembly.draft_problems(snapshot)
+    if problems:
+        raise ActionRefusedError(
+            _("The version cannot go to the governance body yet."), [str(p) for p in problems]
+        )
+    from_state = version.state
+    version.send_to_governance(snapshot=snapshot, sha256=assembly.snapshot_hash(snapshot))
+    _finish_version(version, by, "sent_to_governance", from_state, comment=comment.strip())
+    _version_notice(
+        _people(kind=Body.Kind.GOVERNANCE, roles=[Role.CHAIR, Role.SECRETARY, Role.MEMBER]),
+        _("Version %(number)s of the development programme awaits the governance body."),
+        version,
+    )
+    return version
+
+
+@transaction.atomic
+def version_return_to_drafting(
+    *, version_id: int, by: User, reason: str, seen_edition: int | None = None
+) -> ProgrammeVersion:
+    """Back to drafting: the snapshot is dropped and gathered anew when sent again."""
+    version = _lock_version(version_id, seen_edition)
+    _check(version, version.return_to_drafting, rules.can_return_version, by)
+    if not reason.strip():
+        raise ActionRefusedError(_("Say why the version goes back to drafting."))
+    from_state = version.state
+    version.return_to_drafting()
+    _finish_version(version, by, "returned_to_drafting", from_state, comment=reason.strip())
+    _version_notice(
+        _office(), _("Version %(number)s of the programme is back in drafting."), version
+    )
+    return version
+
+
+@transaction.atomic
+def version_approve(
+    *,
+    version_id: int,
+    by: User,
+    decision_number: str,
+    decision_date: datetime.date,
+    seen_edition: int | None = None,
+) -> ProgrammeVersion:
+    """The governance body's chair signs the version off with the decision's number and date.
+    The snapshot is final from now on, the previously approved version is superseded, and the
+    compiled PDF is rendered once (after commit)."""
+    version = _lock_version(version_id, seen_edition)
+    _check(version, version.approve, rules.can_sign_programme_version, by)
+    if not decision_number.strip() or decision_date is None:
+        raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
+    if decision_date > timezone.localdate():
+        raise ActionRefusedError(_("The decision's date cannot be in the future."))
+    problems = assembly.late_problems(version)
+    if problems:
+        raise ActionRefusedError(
+            _(
+                "The version is out of date: return it to drafting and send it again to "
+                "include what was approved after it was frozen."
+            ),
+            [str(p) for p in problems],
+        )
+    previous = list(
+        ProgrammeVersion.objects.select_for_update().filter(
+            programme=version.programme, state=VersionState.APPROVED
+        )
+    )
+    from_state = version.state
+    version.approve(number=decision_number.strip(), date=decision_date, signed_by=by)
+    reference = _("№ %(number)s of %(date)s") % {
+        "number": version.decision_number,
+        "date": decision_date.strftime("%d.%m.%Y"),
+    }
+    _finish_version(version, by, "approved", from_state, reference=str(reference))
+    for old in previous:
+        old.supersede()
+        _finish_version(old, by, "superseded", VersionState.APPROVED, comment=str(version.number))
+    from documents.pdf.services import programme_document_request
+
+    programme_document_request(version_id=version.pk, by=by, language="ru")
+    _version_notice(
+        _office() + _governance_recorders(),
+        _("The governance body approved version %(number)s of the development programme."),
+        version,
+    )
+    return version
