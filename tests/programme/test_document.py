@@ -44,7 +44,7 @@ def _toc_entries(pages: list[str]) -> dict[str, int]:
 
 
 def test_table_of_contents_page_numbers_match_where_sections_start(version):
-    reader, pages = pdf_pages(version)
+    _reader, pages = pdf_pages(version)
 
     entries = _toc_entries(pages)
     titles = [s["title_ru"] for s in version.snapshot["sections"]]
@@ -81,7 +81,7 @@ def test_approval_sheet_shows_the_decision_and_the_snapshot_hash(version):
     _reader, pages = pdf_pages(version)
 
     sheet = pages[1]
-    assert "№ 7" in sheet and "10.11.2026" in sheet
+    assert "Решение Координационного совета № 7 от 10.11.2026" in sheet
     assert version.signed_by.get_full_name() in sheet
     assert version.snapshot_sha256[:32] in sheet.replace(" ", "")
 

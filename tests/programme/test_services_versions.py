@@ -49,8 +49,8 @@ def test_consistency_check_fails_then_passes(people):
     assert "Раздел «Риски» ещё не утверждён (сейчас: текста ещё нет)." in problems
     assert (
         "Финансирование, 2027 г., собственные средства: в разделе «Ресурсное обеспечение» "
-        "указано 999 руб., а бюджеты утверждённых якорных проектов в сумме дают 2\u00a0000\u00a0000 "
-        "руб."
+        "указано 999 руб., а бюджеты утверждённых якорных проектов в сумме дают "
+        "2\u00a0000\u00a0000 руб."
     ) in problems
     version.refresh_from_db()
     assert (version.state, version.snapshot) == (State.DRAFTING, None)
