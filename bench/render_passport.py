@@ -12,33 +12,11 @@ nothing of var/ is touched."""
 import argparse
 import io
 import json
-import os
-import resource
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parents[1]
+from common import collect_static, print_rows, run_children, setup_django, time_runs
+
 YEARS = list(range(2027, 2037))  # 10 budget years
-
-
-def setup_django(folder: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "mbk.settings",
-            "DEBUG": "1",
-            "MBK_VAR_DIR": folder,
-            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
 
 
 def build_proposal() -> int:
@@ -120,16 +98,6 @@ def build_proposal() -> int:
     return proposal.pk
 
 
-def collect_static() -> str:
-    """The static files in STATIC_ROOT (under the temporary folder); their file: URL, the base
-    URL of the floor."""
-    from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("collectstatic", interactive=False, verbosity=0)
-    return Path(settings.STATIC_ROOT).resolve().as_uri() + "/"
-
-
 def measure(variant: str, proposal_id: int, runs: int, static_root_url: str) -> dict:
     """Run one variant `runs` times in this process (after one warm-up run)."""
     from django.utils import timezone
@@ -160,29 +128,16 @@ def measure(variant: str, proposal_id: int, runs: int, static_root_url: str) -> 
         return HTML(string=html, base_url=static_root_url).write_pdf()
 
     work = {"build": build, "pipeline": pipeline, "floor": floor}[variant]
-    output = work()  # warm-up: imports, templates, font loading
-    size = len(output.encode() if isinstance(output, str) else output)
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - started)
-    return {
-        "variant": variant,
-        "median_s": statistics.median(timings),
-        "min_s": min(timings),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "output_bytes": size,
-    }
+    return time_runs(variant, work, runs)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--child", nargs=4, metavar=("FOLDER", "VARIANT", "PROPOSAL", "STATIC"))
+    parser.add_argument("--child", nargs=4, metavar=("FOLDER", "PROPOSAL", "STATIC", "VARIANT"))
     args = parser.parse_args()
     if args.child:
-        folder, variant, proposal_id, static_root_url = args.child
+        folder, proposal_id, static_root_url, variant = args.child
         setup_django(folder)
         print(json.dumps(measure(variant, int(proposal_id), args.runs, static_root_url)))
         return
@@ -190,17 +145,12 @@ def main() -> None:
         setup_django(folder)
         proposal_id = build_proposal()
         static_root_url = collect_static()
-        results = {}
-        for variant in ("floor", "pipeline", "build"):
-            command = [sys.executable, __file__, "--runs", str(args.runs), "--child", folder]
-            output = subprocess.run(  # noqa: S603 (our own interpreter and script)
-                [*command, variant, str(proposal_id), static_root_url],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            results[variant] = json.loads(output.strip().splitlines()[-1])
-    floor, pipeline, build = results["floor"], results["pipeline"], results["build"]
+        results = run_children(
+            __file__,
+            args.runs,
+            [folder, str(proposal_id), static_root_url],
+            ["floor", "pipeline", "build"],
+        )
     print(
         f"Project passport: {len(YEARS)} budget years, 20 indicators, 30 milestones; "
         f"{args.runs} runs each after a warm-up, each variant in its own process"
@@ -210,17 +160,7 @@ def main() -> None:
         "pipeline": "sources.build + render.html_to_pdf",
         "build": "sources.build alone (HTML, no PDF)",
     }
-    for row in (floor, pipeline, build):
-        unit = "PDF" if row["variant"] != "build" else "HTML"
-        print(
-            f"  {labels[row['variant']]:<42} median {row['median_s'] * 1000:6.0f} ms   "
-            f"min {row['min_s'] * 1000:6.0f} ms   peak RSS {row['peak_rss_mb']:5.0f} MB   "
-            f"{unit} {row['output_bytes'] / 1024:4.0f} KiB"
-        )
-    print(
-        f"  ratio pipeline/floor: time {pipeline['median_s'] / floor['median_s']:.2f}, "
-        f"peak memory {pipeline['peak_rss_mb'] / floor['peak_rss_mb']:.2f}"
-    )
+    print_rows(results, labels, lambda variant: "HTML" if variant == "build" else "PDF")
 
 
 if __name__ == "__main__":
