@@ -14,6 +14,15 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal(0)}
 
 
+def _comment() -> forms.CharField:
+    return forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class SectionAddForm(forms.ModelForm):
     class Meta:
         model = Section
@@ -182,12 +191,7 @@ def row_formset(section: Section, rows: list[dict], data=None):
 class SectionDecisionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    comment = _comment()
     reference = forms.CharField(
         label=_("Decision of the governance body (number and date)"),
         required=False,
@@ -221,12 +225,7 @@ class VersionCreateForm(forms.Form):
 class VersionDecisionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    comment = _comment()
     decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=50)
     decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DATE)
 

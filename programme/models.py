@@ -233,6 +233,24 @@ class ProgrammeVersion(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.programme} — {self.number}"
 
+    def save(self, *args, **kwargs) -> None:
+        # What the governance body signed never changes: a signed version's snapshot must still
+        # be the one its stored SHA-256 was computed from.
+        if self.pk and self.state in self.SIGNED:
+            from programme.assembly import snapshot_hash
+
+            signed = (
+                type(self)
+                .objects.filter(pk=self.pk, state__in=self.SIGNED)
+                .values_list("snapshot_sha256", flat=True)
+                .first()
+            )
+            if signed and (
+                signed != self.snapshot_sha256 or snapshot_hash(self.snapshot) != signed
+            ):
+                raise PermissionError("The snapshot of a signed programme version is immutable.")
+        super().save(*args, **kwargs)
+
     @transition(field=state, source=State.DRAFTING, target=State.GOVERNANCE_REVIEW)
     def send_to_governance(self, *, snapshot: dict, sha256: str) -> None:
         self.snapshot = snapshot

@@ -208,29 +208,16 @@ def section_preview(request, pk: int):
     return render(request, "programme/_preview.html", {"html": to_html(text)})
 
 
+# decision -> the service it calls and the form's fields it passes on
 SECTION_SERVICES = {
-    "submit": lambda **kw: services.section_submit(**_only(kw, "section_id", "by", "seen_edition")),
-    "request_changes": lambda **kw: services.section_request_changes(
-        **_only(kw, "section_id", "by", "seen_edition", "comment")
-    ),
-    "approve_in_group": lambda **kw: services.section_approve_in_group(
-        **_only(kw, "section_id", "by", "seen_edition", "comment")
-    ),
-    "send_to_governance": lambda **kw: services.section_send_to_governance(
-        **_only(kw, "section_id", "by", "seen_edition", "comment")
-    ),
-    "governance_approve": lambda **kw: services.section_governance_approve(
-        **_only(kw, "section_id", "by", "seen_edition", "reference")
-    ),
-    "governance_return": lambda **kw: services.section_governance_return(
-        **_only(kw, "section_id", "by", "seen_edition", "comment", "reference")
-    ),
-    "amend": lambda **kw: services.section_amend(**_only(kw, "section_id", "by", "seen_edition")),
+    "submit": (services.section_submit, ()),
+    "request_changes": (services.section_request_changes, ("comment",)),
+    "approve_in_group": (services.section_approve_in_group, ("comment",)),
+    "send_to_governance": (services.section_send_to_governance, ("comment",)),
+    "governance_approve": (services.section_governance_approve, ("reference",)),
+    "governance_return": (services.section_governance_return, ("comment", "reference")),
+    "amend": (services.section_amend, ()),
 }
-
-
-def _only(values: dict, *names: str) -> dict:
-    return {name: values[name] for name in names}
 
 
 @login_required
@@ -244,12 +231,12 @@ def section_decide(request, pk: int):
         context = _section_context(request, section, decision_form=form)
         return render(request, "programme/section_detail.html", context, status=400)
     data = form.cleaned_data
-    SECTION_SERVICES[data["action"]](
+    service, fields = SECTION_SERVICES[data["action"]]
+    service(
         section_id=section.pk,
         by=request.user,
         seen_edition=data["edition"],
-        comment=data["comment"],
-        reference=data["reference"],
+        **{field: data[field] for field in fields},
     )
     return redirect("programme:section-detail", pk=section.pk)
 
@@ -295,6 +282,13 @@ def version_create(request):
     return redirect("programme:version-detail", pk=version.pk)
 
 
+def _labelled(entries) -> list[AuditEntry]:
+    entries = list(entries)
+    for entry in entries:
+        entry.label = actions.HISTORY.get(entry.action, entry.action)
+    return entries
+
+
 def _version_context(request, version: ProgrammeVersion, decision_form=None) -> dict:
     snapshot = assembly.snapshot_of(version)
     if version.state == ProgrammeVersion.State.DRAFTING:
@@ -320,10 +314,7 @@ def _version_context(request, version: ProgrammeVersion, decision_form=None) -> 
         "problems": problems,
         "decisions": actions.version_decisions(request.user, version),
         "decision_form": decision_form,
-        "history": [
-            setattr(e, "label", actions.HISTORY.get(e.action, e.action)) or e
-            for e in audit.history(version)
-        ],
+        "history": _labelled(audit.history(version)),
         "jobs": selectors.programme_jobs(request.user, version),
         "can_request_document": rules.can_read_programme_document(request.user, version),
     }

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from directory.loading import load_cluster_directory
 from directory.models import Body, Membership, Organisation
@@ -54,6 +55,16 @@ def pytest_report_header(config):
         f"mbk celery broker: {redacted(settings.CELERY_BROKER_URL)}",
         f"mbk CI={IN_CI}",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (Russian). A request in English leaves
+    its language active in the thread, and what a service says would depend on the order of
+    the tests."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ SOURCES = [
     "directory",
     "workflow",
     "documents",
+    "programme",
     "templates",
     "locale",
 ]

@@ -213,3 +213,15 @@ def test_registry_totals_equal_the_sum_of_the_projects_budgets(people):
     assert sum(d["total"] for d in numbers["registry"]) == budgets
     assert numbers["financing"]["total"] == budgets
     assert numbers["matrix"]["totals"][0] == 3  # each asks for the first instrument
+
+
+def test_the_snapshot_of_a_signed_version_cannot_be_saved_changed(people):
+    programme = ready_programme(people, projects=1)
+    version = approved_version(programme, people)
+    version.snapshot["projects"][0]["title"] = "Подменённый проект"
+
+    with pytest.raises(PermissionError):
+        version.save()
+
+    version.refresh_from_db()
+    assert version.snapshot["projects"][0]["title"] == "Якорный проект 1"

@@ -346,3 +346,55 @@ def test_sign_off_date_in_the_future_is_refused(people):
             decision_number="1",
             decision_date=timezone.localdate() + datetime.timedelta(days=3),
         )
+
+
+def test_diff_page_shows_what_changed_between_revisions(client, people):
+    programme = new_programme(people)
+    risks = section(programme, "risks")
+    approve_section(risks, people, text="Риски:\n\n- рыночные")
+    approve_section(risks, people, text="Риски:\n\n- рыночные\n- валютные")
+
+    page = as_user(client, people["chair"]).get(
+        reverse("programme:section-diff", args=[risks.pk]), {"a": 1, "b": 2}
+    )
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<span class="diff-line diff-add">+- валютные</span>' in html
+    assert "diff-del" not in html
+
+
+def test_office_adds_moves_and_removes_sections(client, people):
+    programme = new_programme(people)
+    as_user(client, people["office"])
+
+    client.post(
+        reverse("programme:section-add"),
+        {
+            "title_ru": "Направление «Агропищевой сектор»",
+            "code": "agrofood",
+            "owner": section(programme, "risks").owner.pk,
+            "table": "",
+        },
+    )
+    added = section(programme, "agrofood")
+    client.post(reverse("programme:section-move", args=[added.pk]), {"direction": "up"})
+    client.post(reverse("programme:section-remove", args=[section(programme, "passport").pk]))
+
+    order = list(programme.sections.filter(removed_at=None).values_list("code", flat=True))
+    assert order[-2:] == ["agrofood", "risks"]
+    assert "passport" not in order
+    assert programme.sections.get(code="passport").removed_at is not None
+
+
+def test_chair_cannot_change_the_structure(client, people):
+    programme = new_programme(people)
+    risks = section(programme, "risks")
+
+    response = as_user(client, people["chair"]).post(
+        reverse("programme:section-remove", args=[risks.pk])
+    )
+
+    assert response.status_code == 403
+    risks.refresh_from_db()
+    assert risks.removed_at is None
