@@ -78,6 +78,14 @@ class Body(DirectoryEntry):
         default=2,
         help_text=_("How many submitted expert reviews the chair needs to approve a proposal."),
     )
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many voting members must be present for a decision; empty: more than half."
+        ),
+    )
     # Object permissions are granted to a body as a whole through this group; its users are
     # kept in step with the memberships (directory/signals.py). Observers are not in it.
     members_group = models.OneToOneField(

@@ -511,6 +511,7 @@ class RenderJob(models.Model):
         PASSPORT = "passport", _("project passport")
         CONCLUSION = "conclusion", _("expert conclusion")
         PROGRAMME = "programme", _("development programme")
+        MINUTES = "minutes", _("minutes of the meeting")
 
     PROPOSAL_KINDS = (Kind.PASSPORT, Kind.CONCLUSION)
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "workflow",
     "documents",
     "programme",
+    "meetings",
 ]
 
 MIDDLEWARE = [

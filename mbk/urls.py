@@ -14,6 +14,7 @@ urlpatterns = [
     path("directory/", include("directory.urls")),
     path("", include("documents.urls")),
     path("programme/", include("programme.urls")),
+    path("meetings/", include("meetings.urls")),
     path("notices/", include("workflow.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", mbk_views.health, name="health"),

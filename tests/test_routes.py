@@ -70,12 +70,27 @@ ROUTES = {
     "programme:version-detail": (LOGIN, 404, 404),
     "programme:version-decide": (LOGIN, 405, 405),
     "programme:version-document": (LOGIN, 405, 405),
+    "meetings:list": (LOGIN, 403, 200),
+    "meetings:plan": (LOGIN, 403, 403),  # a body's secretary or chair plans its meetings
+    "meetings:detail": (LOGIN, 404, 404),
+    "meetings:ics": (LOGIN, 404, 404),
+    "meetings:act": (LOGIN, 405, 405),
+    "meetings:item-votes": (LOGIN, 405, 405),
+    "meetings:item-decide": (LOGIN, 405, 405),
+    "meetings:task-done": (LOGIN, 405, 405),
     "workflow:notices": (LOGIN, 200, 200),
     "workflow:notice-open": (LOGIN, 405, 405),
     "workflow:notices-read-all": (LOGIN, 405, 405),
     "set_language": (LOGIN, 302, 302),
 }
-SAMPLE_ARGS = {"token": "abc", "uidb64": "MQ", "pk": 1, "number": 1, "kind": "passport"}
+SAMPLE_ARGS = {
+    "token": "abc",
+    "uidb64": "MQ",
+    "pk": 1,
+    "number": 1,
+    "kind": "passport",
+    "action": "publish",
+}
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff
 
 

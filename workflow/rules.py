@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from directory.models import Body, Membership, Organisation
 from documents.models import Proposal, RenderJob
+from meetings.models import Meeting
 from programme.models import ProgrammeVersion, Section, SectionRevision
 
 State = Proposal.State
@@ -353,7 +354,52 @@ def can_read_job(user, job: RenderJob) -> bool:
     """See, download and retry a rendering: whoever may read the document it renders."""
     if job.kind == RenderJob.Kind.PROGRAMME:
         return can_read_programme_document(user, job.subject)
+    if job.kind == RenderJob.Kind.MINUTES:
+        return can_read_minutes(user, job.subject)
     return can_read_document(user, job.subject, job.kind)
+
+
+# --- Meetings ------------------------------------------------------------------------------
+def can_view_meeting(user, meeting: Meeting) -> bool:
+    """The body's people (not its observers) and the programme office."""
+    role = role_in(user, meeting.body_id)
+    return (role is not None and role != Role.OBSERVER) or is_programme_office(user)
+
+
+def can_plan_meetings(user, body: Body) -> bool:
+    """The body's secretary or chair plans its meetings."""
+    return role_in(user, body.pk) in (Role.SECRETARY, Role.CHAIR)
+
+
+def can_run_meeting(user, meeting: Meeting) -> bool:
+    """Build the agenda, record attendance, votes, decisions and tasks, approve the minutes:
+    the body's secretary or chair."""
+    return can_plan_meetings(user, meeting.body)
+
+
+def can_complete_task(user, task) -> bool:
+    """The responsible person, the responsible group's chair or secretary, or whoever runs the
+    meeting that set the task."""
+    return (
+        (_is_signed_in(user) and task.responsible_person_id == user.pk)
+        or (
+            task.responsible_body_id is not None
+            and role_in(user, task.responsible_body_id) in (Role.CHAIR, Role.SECRETARY)
+        )
+        or can_run_meeting(user, task.meeting)
+    )
+
+
+def can_open_meetings(user) -> bool:
+    return is_programme_office(user) or any(role != Role.OBSERVER for _, role in roles_of(user))
+
+
+def can_read_minutes(user, meeting: Meeting | None) -> bool:
+    return (
+        meeting is not None
+        and meeting.state in (Meeting.State.HELD, Meeting.State.MINUTES_APPROVED)
+        and can_view_meeting(user, meeting)
+    )
 
 
 # --- Who the working lists are for ---------------------------------------------------------

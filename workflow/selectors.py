@@ -173,6 +173,7 @@ class Navigation:
     assigned: bool
     governance: bool
     programme: bool
+    meetings: bool
     unread_notices: int
 
 
@@ -185,6 +186,7 @@ def navigation(user) -> Navigation:
         assigned=rules.can_open_assigned(user),
         governance=rules.can_open_governance_queue(user),
         programme=rules.can_open_programme(user),
+        meetings=rules.can_open_meetings(user),
         unread_notices=Notice.objects.filter(recipient=user, read_at=None).count(),
     )
 

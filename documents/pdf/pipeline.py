@@ -92,6 +92,16 @@ def _render(job: RenderJob) -> bytes:
         return render.html_to_pdf(
             source.html, title=source.title, author=author, language=job.language
         )
+    if job.kind == RenderJob.Kind.MINUTES:
+        from meetings import document as minutes
+
+        meeting = job.subject
+        if meeting is None:
+            raise LookupError(_("The meeting of these minutes no longer exists."))
+        source = minutes.build(meeting, language=job.language, generated_at=job.created_at)
+        return render.html_to_pdf(
+            source.html, title=source.title, author=author, language=job.language
+        )
     proposal = job.subject
     if proposal is None:
         raise LookupError(_("The proposal of this document no longer exists."))

@@ -81,3 +81,25 @@ def programme_document_request(*, version_id: int, by: User, language: str) -> R
     if created:
         transaction.on_commit(lambda: pipeline.publish(job.pk))
     return job
+
+
+@transaction.atomic
+def minutes_document_request(*, meeting_id: int, by: User, language: str) -> RenderJob:
+    """The minutes of a held meeting: a draft while the record is open, the approved minutes
+    once (their key does not change after approval)."""
+    from meetings.document import source_key
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
+    rules.require(rules.can_read_minutes, by, meeting)
+    job, created = RenderJob.objects.get_or_create(
+        kind=RenderJob.Kind.MINUTES,
+        subject_type=ContentType.objects.get_for_model(Meeting),
+        subject_id=meeting.pk,
+        source_key=source_key(meeting),
+        language=language,
+        defaults={"version_number": meeting.edition, "requested_by": by},
+    )
+    if created:
+        transaction.on_commit(lambda: pipeline.publish(job.pk))
+    return job

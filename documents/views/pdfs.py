@@ -39,6 +39,9 @@ def document_request(request, pk: int, kind: str):
 
 def _subject_links(job: RenderJob) -> dict:
     """What the job's page links back to: the programme version or the proposal."""
+    if job.kind == RenderJob.Kind.MINUTES:
+        url = reverse("meetings:detail", args=[job.subject_id])
+        return {"subject_title": str(job.subject), "subject_url": url, "version_url": url}
     if job.kind == RenderJob.Kind.PROGRAMME:
         url = reverse("programme:version-detail", args=[job.subject_id])
         return {"subject_title": str(job.subject.programme), "subject_url": url, "version_url": url}
@@ -70,8 +73,8 @@ def document_download(request, pk: int):
     job = selectors.get_readable_job_or_404(request.user, pk)
     if job.status != RenderJob.Status.DONE:
         raise Http404
-    if job.kind == RenderJob.Kind.PROGRAMME:
-        filename = f"{job.get_kind_display()} v{job.version_number}.pdf"
+    if job.kind in (RenderJob.Kind.PROGRAMME, RenderJob.Kind.MINUTES):
+        filename = f"{job.get_kind_display()} {job.subject_id}-{job.version_number}.pdf"
     else:
         filename = f"{job.get_kind_display()} {job.subject_id}-v{job.version_number}.pdf"
     response = FileResponse(

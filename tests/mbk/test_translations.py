@@ -17,6 +17,7 @@ SOURCES = [
     "workflow",
     "documents",
     "programme",
+    "meetings",
     "templates",
     "locale",
 ]

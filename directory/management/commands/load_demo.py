@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from directory.demo import load_demo
 from directory.loading import load_cluster_directory
 from documents.demo import load_demo_proposals
+from meetings.demo import load_demo_meetings
 from programme.demo import load_demo_programme
 
 DEFAULT_PASSWORD = "demo-mbk-2014"  # noqa: S105 - demo accounts only; refused without DEBUG
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         people = load_demo(password=password)
         load_demo_proposals()
         load_demo_programme()
+        load_demo_meetings()
         width = max(len(person.username) for person in people)
         self.stdout.write(f"{'login'.ljust(width)}  role")
         for person in people:

@@ -1,0 +1,64 @@
+"""The minutes of a meeting (протокол заседания) as a printable document for the PDF pipeline."""
+
+import hashlib
+import json
+from datetime import datetime
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from directory.models import Membership
+from documents.pdf.sources import DocumentSource
+from meetings import selectors
+from meetings.models import Meeting
+
+
+def source_key(meeting: Meeting) -> str:
+    """Every change of the meeting's record bumps its edition; approved minutes never change."""
+    facts = {"edition": meeting.edition, "state": meeting.state}
+    return hashlib.sha256(json.dumps(["minutes", facts]).encode()).hexdigest()
+
+
+def build(meeting: Meeting, *, language: str, generated_at: datetime) -> DocumentSource:
+    with translation.override(language):
+        roles = dict(Membership.objects.filter(body=meeting.body).values_list("user_id", "role"))
+        role_names = dict(Membership.Role.choices)
+        attendance = [
+            {
+                "person": row.person,
+                "present": row.present,
+                "role": role_names.get(roles.get(row.person_id), ""),
+            }
+            for row in meeting.attendance.select_related("person").order_by(
+                "person__last_name", "person__first_name"
+            )
+        ]
+        signatories = {
+            m.role: m.user
+            for m in Membership.objects.filter(
+                body=meeting.body, role__in=[Membership.Role.CHAIR, Membership.Role.SECRETARY]
+            ).select_related("user")
+        }
+        title = _("Minutes № %(number)s: %(body)s") % {
+            "number": meeting.number,
+            "body": meeting.body.name,
+        }
+        context = {
+            "title": title,
+            "meeting": meeting,
+            "approved": meeting.state == Meeting.State.MINUTES_APPROVED,
+            "quorum": selectors.quorum(meeting),
+            "attendance": attendance,
+            "items": selectors.items_with_votes(meeting),
+            "tasks": list(meeting.tasks.select_related("responsible_person", "responsible_body")),
+            "chair": signatories.get(Membership.Role.CHAIR),
+            "secretary": signatories.get(Membership.Role.SECRETARY),
+            "generated_at": generated_at,
+            "language": translation.get_language(),
+            "cluster_name": _("Moscow Biotechnology Cluster"),
+            "page_word": translation.pgettext("page X of Y", "page"),
+            "of_word": translation.pgettext("page X of Y", "of"),
+        }
+        html = render_to_string("meetings/pdf/minutes.html", context)
+    return DocumentSource(kind="minutes", title=title, html=html, version_sha256="")

@@ -1,0 +1,193 @@
+"""Meetings through their services: a governance meeting from the proposed agenda to the
+minutes, the quorum, votes with a conflict of interest, and a working group's meeting."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from pypdf import PdfReader
+
+from documents.models import Proposal, RenderJob
+from documents.pdf import pipeline
+from meetings import selectors, services
+from meetings.models import AgendaItem, Meeting
+from tests.workflow.states import proposal_in
+from workflow import services as workflow_services
+from workflow.exceptions import ActionRefusedError
+
+State = Proposal.State
+STARTS_AT = datetime.datetime(2026, 11, 18, 15, 0, tzinfo=timezone.get_fixed_timezone(180))
+
+
+def plan(people, body_code="council", by="secretary"):
+    from directory.models import Body
+
+    return services.meeting_plan(
+        body_id=Body.objects.get(code=body_code).pk,
+        by=people[by],
+        starts_at=STARTS_AT,
+        place="API Moscow «Красный Октябрь», зал «Чёрная штора»",
+    )
+
+
+def council(people) -> list:
+    return [people["secretary"], people["governance_chair"], people["governance_member"]]
+
+
+def test_governance_meeting_end_to_end(people, media, django_capture_on_commit_callbacks):
+    approved = proposal_in(State.GOVERNANCE_REVIEW, people, title="Биоаналоги")
+    declined = proposal_in(State.GOVERNANCE_REVIEW, people, title="Кормовые добавки")
+    meeting = plan(people)
+    secretary = people["secretary"]
+
+    assert selectors.awaiting(meeting) == [approved, declined]
+    first = services.agenda_add(
+        meeting_id=meeting.pk, by=secretary, subject=approved, motion=AgendaItem.Outcome.APPROVE
+    )
+    second = services.agenda_add(
+        meeting_id=meeting.pk, by=secretary, subject=declined, motion=AgendaItem.Outcome.APPROVE
+    )
+    services.agenda_add(meeting_id=meeting.pk, by=secretary, title="Разное")
+    assert selectors.awaiting(meeting) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.agenda_publish(meeting_id=meeting.pk, by=secretary)
+    invitations = [m for m in mail.outbox if m.attachments]
+    assert len(invitations) == 4  # three voting members and the observer
+    name, ics, mimetype = invitations[0].attachments[0]
+    assert (name, mimetype) == (f"meeting-{meeting.pk}.ics", "text/calendar")
+    assert "DTSTART:20261118T120000Z" in ics  # text/* attachments are kept as text
+
+    services.meeting_hold(meeting_id=meeting.pk, by=secretary, present=[secretary])
+    with pytest.raises(ActionRefusedError) as no_quorum:
+        services.votes_record(item_id=first.pk, by=secretary, votes={secretary.pk: "for"})
+    assert "Нет кворума: присутствуют 1 из 3 членов, нужно 2." in str(no_quorum.value)
+
+    services.attendance_record(meeting_id=meeting.pk, by=secretary, present=council(people))
+    services.votes_record(
+        item_id=first.pk, by=secretary, votes={p.pk: "for" for p in council(people)}
+    )
+    services.decision_record(item_id=first.pk, by=secretary, note="Включить в программу.")
+    services.votes_record(
+        item_id=second.pk,
+        by=secretary,
+        votes={
+            secretary.pk: "for",
+            people["governance_chair"].pk: "against",
+            people["governance_member"].pk: "against",
+        },
+    )
+    services.decision_record(item_id=second.pk, by=secretary)
+    services.task_add(
+        meeting_id=meeting.pk,
+        by=secretary,
+        text="Подготовить материалы к следующему заседанию",
+        due_on=datetime.date(2026, 12, 1),
+        responsible_person=people["office"],
+    )
+    services.minutes_approve(meeting_id=meeting.pk, by=secretary)
+
+    approved.refresh_from_db()
+    declined.refresh_from_db()
+    assert approved.state == State.APPROVED
+    assert approved.decision_reference == "протокол № 1 от 18.11.2026, п. 1"
+    assert declined.state == State.GOVERNANCE_REVIEW
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.MINUTES_APPROVED
+    job = RenderJob.objects.get(kind=RenderJob.Kind.MINUTES, subject_id=meeting.pk)
+    pipeline.render_job(job.pk, task_id="minutes")
+    job.refresh_from_db()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(job.file.read())).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert "Протокол № 1" in text
+    assert "присутствуют 3 из 3, кворум 2" in text
+    assert "Голоса: за 3, против 0, воздержались 0. Принято." in text
+    assert "Голоса: за 1, против 2, воздержались 0. Не принято." in text
+    assert "Подготовить материалы к следующему заседанию" in text
+
+
+def test_a_conflicted_member_cannot_vote_on_that_item(people):
+    proposal = proposal_in(State.GOVERNANCE_REVIEW, people)
+    workflow_services.proposal_declare_conflict(
+        proposal_id=proposal.pk, by=people["governance_member"], reason="Консультирую заявителя"
+    )
+    meeting = plan(people)
+    item = services.agenda_add(
+        meeting_id=meeting.pk, by=people["secretary"], subject=proposal, motion="approve"
+    )
+    services.agenda_publish(meeting_id=meeting.pk, by=people["secretary"])
+    services.meeting_hold(meeting_id=meeting.pk, by=people["secretary"], present=council(people))
+
+    with pytest.raises(ActionRefusedError) as refused:
+        services.votes_record(
+            item_id=item.pk,
+            by=people["secretary"],
+            votes={people["governance_member"].pk: "for", people["secretary"].pk: "for"},
+        )
+
+    assert "конфликт интересов" in str(refused.value)
+    assert item.votes.count() == 0
+
+
+def test_without_a_quorum_no_decision_is_recorded(people):
+    proposal = proposal_in(State.GOVERNANCE_REVIEW, people)
+    meeting = plan(people)
+    item = services.agenda_add(
+        meeting_id=meeting.pk, by=people["secretary"], subject=proposal, motion="approve"
+    )
+    services.agenda_publish(meeting_id=meeting.pk, by=people["secretary"])
+    services.meeting_hold(meeting_id=meeting.pk, by=people["secretary"], present=[])
+
+    with pytest.raises(ActionRefusedError):
+        services.decision_record(item_id=item.pk, by=people["secretary"])
+
+    item.refresh_from_db()
+    proposal.refresh_from_db()
+    assert (item.result, proposal.state) == ("", State.GOVERNANCE_REVIEW)
+
+
+def test_working_group_meeting_requests_a_revision_through_the_chair(people):
+    proposal = proposal_in(State.WG_REVIEW, people)
+    meeting = plan(people, body_code="wg-pharma", by="chair")
+    item = services.agenda_add(
+        meeting_id=meeting.pk, by=people["chair"], subject=proposal, motion="request_revision"
+    )
+    services.agenda_publish(meeting_id=meeting.pk, by=people["chair"])
+    voters = selectors.voting_members(meeting)
+    services.meeting_hold(meeting_id=meeting.pk, by=people["chair"], present=voters)
+    services.votes_record(item_id=item.pk, by=people["chair"], votes={p.pk: "for" for p in voters})
+
+    services.decision_record(
+        item_id=item.pk, by=people["chair"], note="Уточнить бюджет\nДобавить показатели"
+    )
+
+    proposal.refresh_from_db()
+    assert proposal.state == State.REVISION_REQUESTED
+    assert list(proposal.remarks.values_list("text", flat=True)) == [
+        "Уточнить бюджет",
+        "Добавить показатели",
+    ]
+
+
+def test_only_the_bodys_secretary_or_chair_runs_its_meeting(people):
+    meeting = plan(people)
+
+    with pytest.raises(PermissionDenied):
+        services.agenda_add(meeting_id=meeting.pk, by=people["governance_member"], title="Разное")
+
+    assert meeting.items.count() == 0
+
+
+def test_a_subject_not_awaiting_this_body_is_refused(people):
+    proposal = proposal_in(State.WG_REVIEW, people)
+    meeting = plan(people)
+
+    with pytest.raises(ActionRefusedError):
+        services.agenda_add(
+            meeting_id=meeting.pk, by=people["secretary"], subject=proposal, motion="approve"
+        )
+
+    assert meeting.items.count() == 0
