@@ -20,6 +20,9 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default="ru",
     )
+    # Notice categories (workflow.models.Notice.Category) not sent by e-mail; in-app notices
+    # always appear.
+    email_muted = models.JSONField(_("notices not sent by e-mail"), default=list, blank=True)
     organisation = models.ForeignKey(
         "directory.Organisation",
         verbose_name=_("organisation"),

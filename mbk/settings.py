@@ -198,7 +198,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pdf-jobs": {
         "task": "documents.tasks.task_sweep_pdf_jobs",
         "schedule": env_int("PDF_SWEEP_EVERY_SECONDS", 60),
-    }
+    },
+    "check-deadlines": {
+        "task": "workflow.tasks.task_check_deadlines",
+        "schedule": env_int("DEADLINE_CHECK_EVERY_SECONDS", 3600),
+    },
 }
 
 # --- PDF documents (documents/pdf/) ---------------------------------------------------------

@@ -23,6 +23,7 @@ from programme.models import ProgrammeVersion, SectionRevision
 from workflow import audit, rules
 from workflow import services as workflow_services
 from workflow.exceptions import ActionRefusedError, StaleObjectError
+from workflow.models import Notice
 from workflow.notify import notify
 
 Outcome = AgendaItem.Outcome
@@ -140,6 +141,7 @@ def agenda_publish(*, meeting_id: int, by: User, seen_edition: int | None = None
         params={"meeting": meeting.title},
         url_name="meetings:detail",
         url_kwargs={"pk": meeting.pk},
+        category=Notice.Category.MEETINGS,
     )
     from meetings.tasks import task_send_meeting_invitation
 
@@ -169,6 +171,7 @@ def meeting_cancel(*, meeting_id: int, by: User, reason: str) -> Meeting:
             params={"meeting": meeting.title},
             url_name="meetings:detail",
             url_kwargs={"pk": meeting.pk},
+            category=Notice.Category.MEETINGS,
         )
     return meeting
 
@@ -399,6 +402,7 @@ def task_add(
         params={"meeting": meeting.title, "date": due_on.strftime("%d.%m.%Y"), "task": task.text},
         url_name="meetings:detail",
         url_kwargs={"pk": meeting.pk},
+        category=Notice.Category.MEETINGS,
     )
     return task
 

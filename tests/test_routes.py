@@ -81,6 +81,8 @@ ROUTES = {
     "workflow:notices": (LOGIN, 200, 200),
     "workflow:notice-open": (LOGIN, 405, 405),
     "workflow:notices-read-all": (LOGIN, 405, 405),
+    "workflow:overdue": (LOGIN, 403, 200),
+    "workflow:email-notices": (LOGIN, 200, 200),
     "set_language": (LOGIN, 302, 302),
 }
 SAMPLE_ARGS = {

@@ -55,8 +55,15 @@ class Notice(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
     )
+
+    class Category(models.TextChoices):
+        DECISIONS = "decisions", _("actions and decisions on my work")
+        MEETINGS = "meetings", _("meetings and their tasks")
+        DEADLINES = "deadlines", _("deadline reminders and escalations")
+
     text = models.CharField(_("text"), max_length=500)
     url = models.CharField(max_length=300)
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.DECISIONS)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -66,3 +73,60 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CalendarDay(models.Model):
+    """An exception to the five-day week of the Russian production calendar: a public holiday
+    (or a day off carried over from one) on a weekday, or a Saturday made a working day.
+    Loaded from workflow/data/calendar_ru.yaml by a migration; edited in the admin."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("day off")
+        WORKING = "working", _("working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("production calendar")
+        ordering = ("date",)
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y} {self.get_kind_display()}"
+
+
+class Deadline(models.Model):
+    """How long an object may wait in a state for someone (workflow/deadlines.py), and whether
+    the reminder and the two escalations were sent. One row per stay in a state: the audit entry
+    that started it is part of the key, so a new stay gets a new deadline."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    state = models.CharField(_("state"), max_length=30)
+    entry = models.OneToOneField(AuditEntry, on_delete=models.CASCADE, related_name="deadline")
+    title = models.CharField(_("what"), max_length=500)
+    url = models.CharField(max_length=300)
+    # "group", "authors", "office" or "governance" (workflow/deadlines.py, WAITING_FOR)
+    waiting_for = models.CharField(_("waiting for"), max_length=20)
+    due_on = models.DateField(_("due"))
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_to_chair_at = models.DateTimeField(null=True, blank=True)
+    escalated_to_office_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ("due_on", "pk")
+        indexes = [models.Index(fields=["closed_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.due_on}"
+
+    @property
+    def waiting_for_label(self) -> str:
+        from workflow.deadlines import WAITING_FOR
+
+        return str(WAITING_FOR.get(self.waiting_for, self.waiting_for))

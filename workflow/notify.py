@@ -11,7 +11,15 @@ from django.utils import translation
 from workflow.models import Notice
 
 
-def notify(recipients: Iterable, *, message, params: dict, url_name: str, url_kwargs: dict):
+def notify(
+    recipients: Iterable,
+    *,
+    message,
+    params: dict,
+    url_name: str,
+    url_kwargs: dict,
+    category: str = Notice.Category.DECISIONS,
+):
     """Create a notice for each distinct active recipient. `message` is a lazy translatable
     string with %(name)s placeholders, rendered in each recipient's own language."""
     url = reverse(url_name, kwargs=url_kwargs)
@@ -19,7 +27,7 @@ def notify(recipients: Iterable, *, message, params: dict, url_name: str, url_kw
     for person in {p.pk: p for p in recipients if p is not None and p.is_active}.values():
         with translation.override(person.language or "ru"):
             text = str(message) % {key: str(value) for key, value in params.items()}
-        notices.append(Notice(recipient=person, text=text[:500], url=url))
+        notices.append(Notice(recipient=person, text=text[:500], url=url, category=category))
     Notice.objects.bulk_create(notices)  # sets the ids on PostgreSQL and SQLite alike
     from workflow.tasks import task_send_notice_email
 

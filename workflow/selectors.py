@@ -174,6 +174,7 @@ class Navigation:
     governance: bool
     programme: bool
     meetings: bool
+    overdue: bool
     unread_notices: int
 
 
@@ -187,6 +188,7 @@ def navigation(user) -> Navigation:
         governance=rules.can_open_governance_queue(user),
         programme=rules.can_open_programme(user),
         meetings=rules.can_open_meetings(user),
+        overdue=rules.is_programme_office(user),
         unread_notices=Notice.objects.filter(recipient=user, read_at=None).count(),
     )
 

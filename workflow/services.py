@@ -451,3 +451,10 @@ def notice_mark_read(*, notice_ids: list[int] | None, by: User) -> int:
     if notice_ids is not None:
         unread = unread.filter(pk__in=notice_ids)
     return unread.update(read_at=timezone.now())
+
+
+def email_notices_choose(*, by: User, wanted: list[str]) -> User:
+    """The categories of notices the person gets by e-mail (in-app notices always appear)."""
+    by.email_muted = sorted(set(Notice.Category.values) - set(wanted))
+    by.save(update_fields=["email_muted"])
+    return by

@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST, require_safe
 
-from workflow import rules, selectors, services
+from workflow import deadlines, rules, selectors, services
 from workflow.models import Notice
 
 
@@ -44,3 +47,33 @@ def notices_mark_read(request):
 def site_path_or_home(url: str) -> str:
     # Notices hold site paths written by the services; anything else goes home.
     return url if url.startswith("/") and not url.startswith("//") else "/"
+
+
+@login_required
+@require_safe
+def overdue(request):
+    """What is late, by whom and for how long (working days): the programme office's view."""
+    if not rules.is_programme_office(request.user):
+        raise PermissionDenied
+    return render(request, "workflow/overdue.html", {"rows": deadlines.overdue()})
+
+
+class EmailNoticesForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        label=_("Send me by e-mail"),
+        choices=Notice.Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("Notices always appear in the system; this only chooses the e-mails."),
+    )
+
+
+@login_required
+def email_notices(request):
+    """Which notices the person also gets by e-mail."""
+    wanted = [c for c in Notice.Category.values if c not in (request.user.email_muted or [])]
+    form = EmailNoticesForm(request.POST or None, initial={"categories": wanted})
+    if request.method == "POST" and form.is_valid():
+        services.email_notices_choose(by=request.user, wanted=form.cleaned_data["categories"])
+        return redirect("workflow:email-notices")
+    return render(request, "workflow/email_notices.html", {"form": form})

@@ -1,0 +1,155 @@
+"""Deadlines in working days of the Russian production calendar; reminders and escalations
+sent once each; the overdue dashboard; the choice of e-mailed notices."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from documents.models import Proposal
+from meetings import services as meeting_services
+from tests.workflow.states import make_people, proposal_in
+from workflow import deadlines, services
+from workflow.models import CalendarDay, Deadline, Notice
+
+D = datetime.date
+
+
+@pytest.fixture
+def people(db):
+    return make_people()
+
+
+@pytest.mark.django_db
+def test_working_days_skip_a_weekend_and_a_public_holiday():
+    # 4 November 2026 (Wednesday) is День народного единства; 7–8 November a weekend.
+    assert deadlines.add_working_days(D(2026, 11, 2), 3) == D(2026, 11, 6)
+    assert deadlines.add_working_days(D(2026, 11, 6), 2) == D(2026, 11, 10)
+    assert deadlines.add_working_days(D(2026, 11, 2), 5) == D(2026, 11, 10)
+    assert deadlines.working_days_between(D(2026, 11, 2), D(2026, 11, 10)) == 5
+
+
+@pytest.mark.django_db
+def test_new_year_holidays_and_a_carried_over_day_off_count_as_days_off():
+    assert deadlines.add_working_days(D(2026, 12, 30), 1) == D(2027, 1, 11)
+
+
+@pytest.mark.django_db
+def test_a_working_saturday_counts():
+    CalendarDay.objects.create(date=D(2026, 11, 7), kind=CalendarDay.Kind.WORKING)
+
+    assert deadlines.add_working_days(D(2026, 11, 6), 1) == D(2026, 11, 7)
+
+
+def _deadline_notices(person) -> list[str]:
+    return list(
+        Notice.objects.filter(recipient=person, category=Notice.Category.DEADLINES).values_list(
+            "text", flat=True
+        )
+    )
+
+
+def test_reminder_and_escalations_are_sent_once_each(people):
+    proposal = proposal_in(Proposal.State.WG_REVIEW, people)
+    deadlines.check()
+    deadline = Deadline.objects.get(object_id=proposal.pk, state="wg_review")
+    entered = timezone.localtime(deadline.entry.at).date()
+    assert deadline.due_on == deadlines.add_working_days(entered, 14)
+    before = deadlines.add_working_days(entered, 13)
+    after = deadlines.add_working_days(deadline.due_on, 1)
+    much_later = deadlines.add_working_days(deadline.due_on, 4)
+
+    runs = [deadlines.check(today) for today in (before, before, after, after, much_later)]
+    runs.append(deadlines.check(much_later))
+
+    assert [(r["reminded"], r["to_chair"], r["to_office"]) for r in runs] == [
+        (1, 0, 0),
+        (0, 0, 0),
+        (0, 1, 0),
+        (0, 0, 0),
+        (0, 0, 1),
+        (0, 0, 0),
+    ]
+    assert len(_deadline_notices(people["wg_secretary"])) == 1  # the reminder
+    assert len(_deadline_notices(people["chair"])) == 2  # reminder and escalation
+    assert len(_deadline_notices(people["office"])) == 1
+
+
+def test_a_deadline_closes_when_the_object_moves_on(people):
+    proposal = proposal_in(Proposal.State.WG_REVIEW, people)
+    deadlines.check()
+    services.proposal_request_revision(
+        proposal_id=proposal.pk, by=people["chair"], remarks=["Уточнить бюджет"]
+    )
+
+    deadlines.check()
+
+    old = Deadline.objects.get(object_id=proposal.pk, state="wg_review")
+    new = Deadline.objects.get(object_id=proposal.pk, state="revision_requested")
+    assert old.closed_at is not None
+    assert new.closed_at is None
+    assert (new.waiting_for, new.waiting_for_label) == ("authors", "авторы")
+
+
+def test_governance_review_is_due_at_the_next_meeting(people):
+    from directory.models import Body
+
+    starts = timezone.localtime() + datetime.timedelta(days=10)
+    meeting_services.meeting_plan(
+        body_id=Body.objects.get(code="council").pk,
+        by=people["secretary"],
+        starts_at=starts,
+        place="Зал заседаний",
+    )
+    proposal = proposal_in(Proposal.State.GOVERNANCE_REVIEW, people)
+
+    deadlines.check()
+
+    assert Deadline.objects.get(object_id=proposal.pk, state="governance_review").due_on == (
+        starts.date()
+    )
+
+
+def test_overdue_page_lists_what_is_late_with_constant_queries(client, people):
+    for n in range(3):
+        proposal_in(Proposal.State.WG_REVIEW, people, title=f"Заявка {n}")
+    deadlines.check()
+    Deadline.objects.update(due_on=D(2026, 11, 2))
+    client.force_login(people["office"])
+    url = reverse("workflow:overdue")
+    client.get(url)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url)
+    proposal_in(Proposal.State.WG_REVIEW, people, title="Заявка 4")
+    deadlines.check()
+    Deadline.objects.update(due_on=D(2026, 11, 2))
+    with CaptureQueriesContext(connection) as four:
+        client.get(url)
+
+    assert page.content.decode().count('data-testid="overdue-row"') == 3
+    assert len(four) == len(three)
+    assert client.get(url).status_code == 200
+    client.force_login(people["chair"])
+    assert client.get(url).status_code == 403
+
+
+def test_muted_category_sends_no_email_but_keeps_the_notice(
+    client, people, django_capture_on_commit_callbacks
+):
+    client.force_login(people["chair"])
+    client.post(reverse("workflow:email-notices"), {"categories": ["decisions", "meetings"]})
+    people["chair"].refresh_from_db()
+    assert people["chair"].email_muted == ["deadlines"]
+    proposal_in(Proposal.State.WG_REVIEW, people)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines.check(deadlines.add_working_days(timezone.localdate(), 13))
+
+    assert len(_deadline_notices(people["chair"])) == 1
+    assert people["chair"].email not in [to for m in mail.outbox for to in m.to]
+    assert people["wg_secretary"].email in [to for m in mail.outbox for to in m.to]
