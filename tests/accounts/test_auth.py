@@ -104,7 +104,7 @@ def test_profile_shows_organisation_groups_and_roles(client, chair):
         ("expert", "Заявки, назначенные мне"),
         ("chair", "Заявки моей рабочей группы"),
         ("secretary", "Заседания, которые я готовлю"),
-        ("governance_member", "Ждут решения органа управления"),
+        ("governance_member", "Ждут решения Координационного совета"),
         ("office", "Организации, ожидающие подтверждения"),
         ("observer", "Утверждённые документы"),
     ],
@@ -126,4 +126,4 @@ def test_observer_home_has_no_author_or_decision_panels(client, observer):
     html = client.get("/").content.decode()
 
     assert "Мои заявки" not in html
-    assert "Ждут решения органа управления" not in html
+    assert "Ждут решения Координационного совета" not in html

@@ -116,10 +116,10 @@ def author_drafts_attaches_and_submits(page, screenshot, call: Call, pdf_file) -
     indicators.get_by_label("Базовое значение").first.fill("0")
     for target, year in enumerate(call.years, start=1):
         indicators.get_by_label(str(year), exact=True).first.fill(str(5 * target))
-    milestones = page.get_by_role("group", name="Этапы", exact=True)
-    milestones.get_by_label("Этап", exact=True).nth(0).fill("Опытная партия")
+    milestones = page.get_by_role("group", name="Контрольные точки", exact=True)
+    milestones.get_by_label("Контрольная точка", exact=True).nth(0).fill("Опытная партия")
     milestones.get_by_label("Дата").nth(0).fill(f"{second_year}-03-31")
-    milestones.get_by_label("Этап", exact=True).nth(1).fill("Серийный выпуск")
+    milestones.get_by_label("Контрольная точка", exact=True).nth(1).fill("Серийный выпуск")
     milestones.get_by_label("Дата").nth(1).fill(f"{last_year}-10-01")
     page.get_by_role("button", name="Сохранить", exact=True).click()
 
