@@ -309,3 +309,19 @@ def overdue(today: datetime.date | None = None) -> list[Deadline]:
     for row in rows:
         row.late_by = working_days_between(row.due_on, today, exceptions)
     return rows
+
+
+def overdue_tasks(today: datetime.date | None = None) -> list:
+    """Tasks of meetings not done by their deadline, with `late_by` in working days."""
+    from meetings.models import Task
+
+    today = today or timezone.localdate()
+    rows = list(
+        Task.objects.filter(done_at=None, due_on__lt=today)
+        .select_related("meeting__body", "responsible_person", "responsible_body")
+        .order_by("due_on")
+    )
+    exceptions = _exceptions(rows[0].due_on, today) if rows else {}
+    for row in rows:
+        row.late_by = working_days_between(row.due_on, today, exceptions)
+    return rows

@@ -55,7 +55,8 @@ def overdue(request):
     """What is late, by whom and for how long (working days): the programme office's view."""
     if not rules.is_programme_office(request.user):
         raise PermissionDenied
-    return render(request, "workflow/overdue.html", {"rows": deadlines.overdue()})
+    context = {"rows": deadlines.overdue(), "tasks": deadlines.overdue_tasks()}
+    return render(request, "workflow/overdue.html", context)
 
 
 class EmailNoticesForm(forms.Form):

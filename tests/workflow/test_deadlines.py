@@ -153,3 +153,28 @@ def test_muted_category_sends_no_email_but_keeps_the_notice(
     assert len(_deadline_notices(people["chair"])) == 1
     assert people["chair"].email not in [to for m in mail.outbox for to in m.to]
     assert people["wg_secretary"].email in [to for m in mail.outbox for to in m.to]
+
+
+def test_overdue_page_lists_tasks_not_done_by_their_deadline(client, people):
+    from tests.meetings.test_services import council, plan
+
+    meeting = plan(people)
+    meeting_services.agenda_add(meeting_id=meeting.pk, by=people["secretary"], title="Разное")
+    meeting_services.agenda_publish(meeting_id=meeting.pk, by=people["secretary"])
+    meeting_services.meeting_hold(
+        meeting_id=meeting.pk, by=people["secretary"], present=council(people)
+    )
+    for text, due in [("Просроченное поручение", D(2026, 11, 2)), ("Будущее", D(2099, 1, 1))]:
+        meeting_services.task_add(
+            meeting_id=meeting.pk,
+            by=people["secretary"],
+            text=text,
+            due_on=due,
+            responsible_person=people["office"],
+        )
+    client.force_login(people["office"])
+
+    page = client.get(reverse("workflow:overdue")).content.decode()
+
+    assert page.count('data-testid="overdue-task"') == 1
+    assert "Просроченное поручение" in page
