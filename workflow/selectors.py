@@ -244,8 +244,16 @@ def home_panels(user) -> list[Panel]:
                 tabs=tabs,
             )
         )
-    if Role.SECRETARY in roles:
-        panels.append(Panel(_("Meetings I prepare"), _("No meetings are planned.")))
+    if Role.SECRETARY in roles or Role.CHAIR in roles:
+        panels.append(
+            Panel(
+                _("Meetings I prepare"),
+                _("No meetings are planned."),
+                items=list(meetings_i_prepare(user)[:PANEL_SIZE]),
+                link_name="meetings:list",
+                item_link_name="meetings:detail",
+            )
+        )
     if rules.can_open_governance_queue(user):
         panels.append(
             Panel(
@@ -275,3 +283,19 @@ def home_panels(user) -> list[Panel]:
             )
         )
     return panels
+
+
+def meetings_i_prepare(user):
+    """Meetings still ahead of their minutes, of the bodies where the person is secretary or
+    chair, soonest first (one query)."""
+    from meetings.models import Meeting
+
+    bodies = user.memberships.filter(role__in=[Role.SECRETARY, Role.CHAIR]).values("body")
+    return (
+        Meeting.objects.filter(
+            body__in=bodies,
+            state__in=[Meeting.State.PLANNED, Meeting.State.AGENDA_PUBLISHED, Meeting.State.HELD],
+        )
+        .select_related("body")
+        .order_by("starts_at")
+    )

@@ -155,7 +155,21 @@ def test_home_of_the_governance_secretary(
 
     assert office_panels["Awaiting the governance body's decision"] == ["На совете"]
     assert panels["Awaiting the governance body's decision"] == ["На совете"]
-    assert "Meetings I prepare" in panels
+    assert panels["Meetings I prepare"] == []
+
+
+@pytest.mark.django_db
+def test_home_of_the_secretary_lists_the_meetings_being_prepared(client, secretary, cluster):
+    from meetings import services as meeting_services
+    from tests.meetings.test_services import STARTS_AT
+
+    meeting = meeting_services.meeting_plan(
+        body_id=cluster["council"].pk, by=secretary, starts_at=STARTS_AT, place="Зал"
+    )
+
+    panels = panels_of(client, secretary)
+
+    assert panels["Meetings I prepare"] == [str(meeting)]
 
 
 @pytest.mark.django_db
