@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents.views import authoring, calls, pdfs, reviewing
+from documents.views import authoring, calls, pdfs, reviewing, search
 
 app_name = "documents"
 urlpatterns = [
@@ -54,4 +54,6 @@ urlpatterns = [
     path("documents/<int:pk>/status/", pdfs.document_job_status, name="document-job-status"),
     path("documents/<int:pk>/download/", pdfs.document_download, name="document-download"),
     path("documents/<int:pk>/retry/", pdfs.document_retry, name="document-retry"),
+    # Search over what the person may see
+    path("search/", search.search, name="search"),
 ]

@@ -56,6 +56,7 @@ ROUTES = {
     "documents:document-job-status": (LOGIN, 404, 404),
     "documents:document-download": (LOGIN, 404, 404),
     "documents:document-retry": (LOGIN, 405, 405),
+    "documents:search": (LOGIN, 200, 200),
     "programme:overview": (LOGIN, 403, 200),
     "programme:section-add": (LOGIN, 404, 404),  # no programme yet
     "programme:section-detail": (LOGIN, 404, 404),

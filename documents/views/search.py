@@ -1,0 +1,22 @@
+"""Search over what the person may see (documents/search.py)."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from documents import search as engine
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+
+
+@login_required
+@require_safe
+def search(request):
+    form = SearchForm(request.GET)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    hits = engine.search(request.user, text) if text else []
+    return render(request, "documents/search.html", {"form": form, "text": text, "hits": hits})
