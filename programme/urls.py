@@ -18,4 +18,10 @@ urlpatterns = [
     path("versions/<int:pk>/", views.version_detail, name="version-detail"),
     path("versions/<int:pk>/decide/", views.version_decide, name="version-decide"),
     path("versions/<int:pk>/document/", views.version_document, name="version-document"),
+    path(
+        "versions/<int:pk>/registry.<str:fmt>",
+        views.version_registry_export,
+        name="version-registry-export",
+    ),
+    path("versions/<int:pk>/summary.xlsx", views.version_summary_export, name="version-summary"),
 ]

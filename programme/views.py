@@ -10,13 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
 from documents.pdf.services import programme_document_request
-from programme import actions, assembly, document, selectors, services
+from programme import actions, assembly, document, exports, selectors, services
 from programme.forms import (
     PairForm,
     SectionAddForm,
@@ -31,6 +31,8 @@ from programme.models import ProgrammeVersion, Section, SectionRevision
 from programme.structure import mandatory_codes
 from workflow import audit, rules
 from workflow.models import AuditEntry
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _programme_or_404():
@@ -291,6 +293,7 @@ def _labelled(entries) -> list[AuditEntry]:
 
 def _version_context(request, version: ProgrammeVersion, decision_form=None) -> dict:
     snapshot = assembly.snapshot_of(version)
+    direction = _direction_filter(request, snapshot)
     if version.state == ProgrammeVersion.State.DRAFTING:
         problems = assembly.draft_problems(snapshot)
     elif version.state == ProgrammeVersion.State.GOVERNANCE_REVIEW:
@@ -302,6 +305,8 @@ def _version_context(request, version: ProgrammeVersion, decision_form=None) -> 
         "version": version,
         "programme": version.programme,
         "figures": assembly.figures(snapshot),
+        "direction": direction,
+        "directions": [(d["code"], assembly.name(d)) for d in snapshot["directions"]],
         "sections": [
             {
                 **s,
@@ -380,3 +385,44 @@ def version_document(request, pk: int):
         version_id=version.pk, by=request.user, language=get_language()
     )
     return redirect("documents:document-job", pk=job.pk)
+
+
+def _direction_filter(request, snapshot: dict) -> str | None:
+    """The registry's direction filter (?direction=code), as the page and the export use it."""
+    code = request.GET.get("direction") or None
+    if code is not None and code not in {d["code"] for d in snapshot["directions"]}:
+        raise Http404
+    return code
+
+
+@login_required
+@require_safe
+def version_registry_export(request, pk: int, fmt: str):
+    """The registry of anchor projects of the version, filtered as on its page."""
+    version = selectors.get_visible_version_or_404(request.user, pk)
+    snapshot = assembly.snapshot_of(version)
+    rows = exports.registry_table(snapshot, _direction_filter(request, snapshot))
+    name = f"registry-v{version.number}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx({"Реестр якорных проектов": rows}), content_type=XLSX
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_safe
+def version_summary_export(request, pk: int):
+    """The office's summary tables: financing by direction and year, instruments by direction."""
+    version = selectors.get_visible_version_or_404(request.user, pk)
+    content = exports.to_xlsx(exports.summary_tables(assembly.snapshot_of(version)))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="summary-v{version.number}.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -71,6 +71,8 @@ ROUTES = {
     "programme:version-detail": (LOGIN, 404, 404),
     "programme:version-decide": (LOGIN, 405, 405),
     "programme:version-document": (LOGIN, 405, 405),
+    "programme:version-registry-export": (LOGIN, 404, 404),
+    "programme:version-summary": (LOGIN, 404, 404),
     "meetings:list": (LOGIN, 403, 200),
     "meetings:plan": (LOGIN, 403, 403),  # a body's secretary or chair plans its meetings
     "meetings:detail": (LOGIN, 404, 404),
@@ -93,6 +95,7 @@ SAMPLE_ARGS = {
     "number": 1,
     "kind": "passport",
     "action": "publish",
+    "fmt": "csv",
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff
 
