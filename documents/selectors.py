@@ -88,6 +88,7 @@ def call_counts(call) -> list[dict]:
 # What each kind of audit entry is called in the proposal's history.
 HISTORY_ACTIONS = {
     "created": gettext_lazy("Draft created"),
+    "imported": gettext_lazy("Imported by the programme office"),
     "submitted": gettext_lazy("Submitted"),
     "resubmitted": gettext_lazy("Resubmitted with answers to the remarks"),
     "withdrawn": gettext_lazy("Withdrawn by the authors"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents.views import authoring, calls, pdfs, reviewing, search
+from documents.views import authoring, calls, imports, pdfs, reviewing, search
 
 app_name = "documents"
 urlpatterns = [
@@ -8,6 +8,12 @@ urlpatterns = [
     path("calls/", calls.call_list, name="call-list"),
     path("calls/new/", calls.call_create, name="call-create"),
     path("calls/<int:pk>/", calls.call_detail, name="call-detail"),
+    path("calls/<int:pk>/import/", imports.proposals_import, name="proposals-import"),
+    path(
+        "calls/<int:pk>/import/template.xlsx",
+        imports.import_template,
+        name="proposals-import-template",
+    ),
     # Authors
     path("proposals/mine/", authoring.my_proposals, name="my-proposals"),
     path("calls/<int:pk>/proposals/new/", authoring.proposal_create, name="proposal-create"),

@@ -113,6 +113,11 @@ def can_manage_calls(user) -> bool:
     return is_programme_office(user)
 
 
+def can_import_proposals(user) -> bool:
+    """Proposals received by e-mail are imported from the template by the programme office."""
+    return is_programme_office(user)
+
+
 def can_draft_proposals(user) -> bool:
     """People of an organisation may draft while it awaits confirmation, so no time is lost;
     submitting waits for the confirmation (the service says so). A rejected organisation's

@@ -56,6 +56,7 @@ def call_detail(request, pk: int):
         "totals": totals,
         "total": total,
         "can_create": rules.can_create_proposal(request.user, call),
+        "can_import": rules.can_import_proposals(request.user) and call.is_open(),
     }
     return render(request, "documents/call_detail.html", context)
 

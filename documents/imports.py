@@ -1,0 +1,266 @@
+"""Proposals in bulk from the XLSX template the system provides (the programme office receives
+proposals by e-mail today). A dry run reads every row and says, per row, what would be created
+and every error with its row and column; the import writes nothing unless every row is valid,
+and then creates the drafts in one transaction through the authors' own services."""
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from directory.models import Direction, Organisation
+from documents import services
+from documents.models import BudgetLine, Call
+from documents.services import ProposalContent
+from workflow import audit, rules
+from workflow.exceptions import ActionRefusedError
+
+MAX_ROWS = 500
+TEXT_COLUMNS = [
+    ("organisation_inn", "ИНН организации"),
+    ("author_email", "E-mail автора"),
+    ("direction", "Направление (код)"),
+    ("title", "Название проекта"),
+    ("summary", "Резюме"),
+    ("goals", "Цели и задачи"),
+    ("description", "Описание проекта"),
+    ("readiness_level", "Уровень готовности технологии (1–9)"),
+    ("expected_results", "Ожидаемые результаты"),
+    ("contact_name", "Контактное лицо"),
+    ("contact_email", "E-mail для связи"),
+]
+REQUIRED = {"organisation_inn", "author_email", "direction", "title"}
+
+
+def _budget_columns(call: Call) -> list[tuple[tuple[int, str], str]]:
+    with translation.override("ru"):
+        return [
+            ((year, source), f"{year}, {label}, руб.")
+            for year in call.years
+            for source, label in BudgetLine.Source.choices
+        ]
+
+
+def template(call: Call) -> bytes:
+    """The XLSX to fill in: a sheet of proposals with Russian column names, and the codes of
+    the call's directions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Заявки"
+    sheet.append(
+        [label for _key, label in TEXT_COLUMNS] + [label for _key, label in _budget_columns(call)]
+    )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    codes = book.create_sheet("Направления")
+    codes.append(["Код", "Направление"])
+    for direction in call.directions.all():
+        codes.append([direction.code, direction.name_ru])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+@dataclass
+class RowResult:
+    number: int  # the spreadsheet's row number
+    title: str = ""
+    organisation: str = ""
+    author: str = ""
+    budget_total: Decimal = Decimal(0)
+    errors: list[str] = field(default_factory=list)
+    content: ProposalContent | None = None
+    author_user: User | None = None
+    direction: Direction | None = None
+
+
+def _open(upload) -> "openpyxl.worksheet.worksheet.Worksheet":  # noqa: F821
+    from openpyxl import load_workbook
+
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ActionRefusedError(_("The file is larger than allowed."))
+    data = upload.read()
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ActionRefusedError(
+            _("This is not an Excel workbook (.xlsx): download the template and fill it in.")
+        )
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ActionRefusedError(_("The workbook cannot be read: it is damaged.")) from error
+    if "Заявки" not in book.sheetnames:
+        raise ActionRefusedError(_("The workbook has no sheet «Заявки»: use the template."))
+    return book["Заявки"]
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def read(call: Call, upload) -> list[RowResult]:
+    """Every filled row of the template, checked; nothing is written."""
+    sheet = _open(upload)
+    rows = sheet.iter_rows(values_only=True)
+    header = [_text(v) for v in next(rows, [])]
+    expected = [label for _k, label in TEXT_COLUMNS] + [
+        label for _key, label in _budget_columns(call)
+    ]
+    if header[: len(expected)] != expected:
+        raise ActionRefusedError(
+            _("The columns differ from the template of this call: download it again.")
+        )
+    directions = {d.code: d for d in call.directions.all()}
+    results = []
+    for number, values in enumerate(rows, start=2):
+        if not any(_text(v) for v in values):
+            continue
+        if len(results) >= MAX_ROWS:
+            raise ActionRefusedError(
+                _("A file may hold at most %(n)s proposals.") % {"n": MAX_ROWS}
+            )
+        results.append(_check_row(call, number, list(values), directions))
+    if not results:
+        raise ActionRefusedError(_("The sheet «Заявки» has no filled row."))
+    return results
+
+
+def _check_row(call: Call, number: int, values: list, directions: dict) -> RowResult:
+    result = RowResult(number=number)
+    labels = dict(TEXT_COLUMNS)
+    data = {
+        key: _text(values[i]) if i < len(values) else "" for i, (key, _l) in enumerate(TEXT_COLUMNS)
+    }
+
+    def error(key: str, message: str) -> None:
+        result.errors.append(f"{labels.get(key, key)}: {message}")
+
+    for key in REQUIRED:
+        if not data[key]:
+            error(key, _("this column is required."))
+    result.title = data["title"][:300]
+    if len(data["title"]) > 300:
+        error("title", _("at most 300 characters."))
+    organisation = Organisation.objects.filter(inn=data["organisation_inn"]).first()
+    if data["organisation_inn"] and organisation is None:
+        error("organisation_inn", _("no organisation with this INN in the directory."))
+    elif organisation is not None:
+        result.organisation = organisation.name_ru
+        if organisation.status != Organisation.Status.CONFIRMED:
+            error(
+                "organisation_inn", _("the organisation is not confirmed by the programme office.")
+            )
+    author = User.objects.filter(email__iexact=data["author_email"], is_active=True).first()
+    if data["author_email"] and author is None:
+        error("author_email", _("no active person with this e-mail."))
+    elif author is not None:
+        result.author = author.get_full_name()
+        if organisation is not None and author.organisation_id != organisation.pk:
+            error("author_email", _("the person works for another organisation."))
+        elif not rules.can_draft_proposals(author):
+            error("author_email", _("the person may not draft proposals."))
+    result.author_user = author
+    result.direction = directions.get(data["direction"])
+    if data["direction"] and result.direction is None:
+        error("direction", _("not a direction of this call (see the sheet «Направления»)."))
+    level = None
+    if data["readiness_level"]:
+        try:
+            level = int(Decimal(data["readiness_level"]))
+            if not 1 <= level <= 9:
+                raise ValueError
+        except (InvalidOperation, ValueError):
+            error("readiness_level", _("a whole number from 1 to 9."))
+    if data["contact_email"]:
+        try:
+            validate_email(data["contact_email"])
+        except Exception:
+            error("contact_email", _("not an e-mail address."))
+    budget = []
+    for offset, ((year, source), label) in enumerate(_budget_columns(call)):
+        raw = (
+            values[len(TEXT_COLUMNS) + offset] if len(TEXT_COLUMNS) + offset < len(values) else None
+        )
+        if raw in (None, ""):
+            continue
+        try:
+            amount = Decimal(str(raw).replace(" ", "").replace("\u00a0", "").replace(",", "."))
+        except InvalidOperation:
+            result.errors.append(f"{label}: " + _("not a number."))
+            continue
+        if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+            result.errors.append(
+                f"{label}: " + _("a sum in roubles, not negative, kopecks at most.")
+            )
+            continue
+        if amount:
+            budget.append({"year": year, "source": source, "amount": amount})
+            result.budget_total += amount
+    fields = {
+        k: data[k]
+        for k in (
+            "title",
+            "summary",
+            "goals",
+            "description",
+            "expected_results",
+            "contact_name",
+            "contact_email",
+        )
+    }
+    fields["readiness_level"] = level
+    result.content = ProposalContent(
+        fields=fields,
+        infrastructure_groups=[],
+        services=[],
+        budget_lines=budget,
+        indicators=[],
+        requested_instruments=[],
+        milestones=[],
+    )
+    return result
+
+
+@transaction.atomic
+def proposals_import(*, call_id: int, by: User, upload, dry_run: bool) -> list[RowResult]:
+    """Check every row; unless it is a dry run and only if no row has an error, create the
+    drafts for their authors (who complete and submit them), each with an audit entry naming
+    the programme office's person who imported it."""
+    call = Call.objects.get(pk=call_id)
+    rules.require(rules.can_import_proposals, by)
+    if not call.is_open():
+        raise ActionRefusedError(
+            _("The call «%(call)s» is not open; proposals are imported into an open call.")
+            % {"call": call}
+        )
+    results = read(call, upload)
+    if dry_run or any(r.errors for r in results):
+        return results
+    for result in results:
+        proposal = services.proposal_create(
+            by=result.author_user, call=call, direction=result.direction, title=result.title
+        )
+        services.proposal_update(
+            proposal_id=proposal.pk,
+            by=result.author_user,
+            content=result.content,
+            seen_revision=proposal.revision,
+        )
+        audit.record(
+            proposal,
+            actor=by,
+            action="imported",
+            to_state=proposal.state,
+            comment=_("row %(row)s of %(file)s") % {"row": result.number, "file": upload.name},
+        )
+    return results
