@@ -52,8 +52,10 @@ def meetings_of(user) -> QuerySet[Meeting]:
 
 
 def members(meeting: Meeting) -> list[User]:
-    """Everyone of the body who hears of its meetings (observers too)."""
-    return list(User.objects.filter(memberships__body=meeting.body, is_active=True).distinct())
+    """Everyone of the body who hears of its meetings: its people, not its observers (who may
+    not open a meeting's page)."""
+    people = Membership.objects.filter(body=meeting.body).exclude(role=Membership.Role.OBSERVER)
+    return list(User.objects.filter(pk__in=people.values("user"), is_active=True))
 
 
 def voting_members(meeting: Meeting) -> list[User]:
