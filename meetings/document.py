@@ -6,10 +6,11 @@ from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from directory.models import Membership
-from documents.pdf.sources import DocumentSource
+from documents.pdf.sources import DocumentSource, printed_words
 from meetings import selectors
 from meetings.models import Meeting
 
@@ -55,10 +56,9 @@ def build(meeting: Meeting, *, language: str, generated_at: datetime) -> Documen
             "chair": signatories.get(Membership.Role.CHAIR),
             "secretary": signatories.get(Membership.Role.SECRETARY),
             "generated_at": generated_at,
-            "language": translation.get_language(),
-            "cluster_name": _("Moscow Biotechnology Cluster"),
-            "page_word": translation.pgettext("page X of Y", "page"),
-            "of_word": translation.pgettext("page X of Y", "of"),
+            "stamp": capfirst(meeting.reference)
+            + ("" if meeting.state == Meeting.State.MINUTES_APPROVED else " · " + _("draft")),
+            **printed_words(),
         }
         html = render_to_string("meetings/pdf/minutes.html", context)
     return DocumentSource(kind="minutes", title=title, html=html, version_sha256="")

@@ -146,6 +146,7 @@ def items_with_votes(meeting: Meeting) -> list[AgendaItem]:
     """The agenda with each item's vote counts (two queries)."""
     return list(
         meeting.items.select_related("proposal", "section_revision__section", "programme_version")
+        .prefetch_related("votes")
         .annotate(
             votes_for=Count("votes", filter=Q(votes__choice=Vote.Choice.FOR)),
             votes_against=Count("votes", filter=Q(votes__choice=Vote.Choice.AGAINST)),

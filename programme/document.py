@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from documents.models import BudgetLine
-from documents.pdf.sources import DocumentSource
+from documents.pdf.sources import DocumentSource, printed_words
 from programme import assembly
 from programme.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 from programme.models import ProgrammeVersion
@@ -113,10 +113,10 @@ def context(version: ProgrammeVersion, generated_at: datetime) -> dict:
         "sections": _sections(snapshot, years),
         "figures": numbers,
         "generated_at": generated_at,
-        "language": translation.get_language(),
-        "cluster_name": _("Moscow Biotechnology Cluster"),
-        "page_word": translation.pgettext("page X of Y", "page"),
-        "of_word": translation.pgettext("page X of Y", "of"),
+        # the bottom left of every page: «Версия программы 2» or «… · проект»
+        "stamp": _("Programme version %(number)s") % {"number": version.number}
+        + ("" if version.state in ProgrammeVersion.SIGNED else " · " + _("draft")),
+        **printed_words(),
     }
 
 

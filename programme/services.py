@@ -26,13 +26,9 @@ Role = Membership.Role
 
 
 def _people(*, body: Body | None = None, kind: str | None = None, roles=()) -> list[User]:
-    people = User.objects.filter(memberships__role__in=roles)
-    people = (
-        people.filter(memberships__body=body)
-        if body
-        else people.filter(memberships__body__kind=kind)
-    )
-    return list(people.distinct())
+    # One filter() call: the role and the body must hold for the same membership.
+    where = {"memberships__body": body} if body else {"memberships__body__kind": kind}
+    return list(User.objects.filter(memberships__role__in=roles, **where).distinct())
 
 
 def _office() -> list[User]:

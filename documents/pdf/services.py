@@ -14,12 +14,27 @@ from workflow.exceptions import ActionRefusedError
 Status = RenderJob.Status
 
 
+def _job_for(kind: str, subject, *, key: str, number: int, language: str, by: User) -> RenderJob:
+    """The job of this document for this content: the existing one if the same content was asked
+    for before (rendered or on its way), a new one sent after commit otherwise."""
+    job, created = RenderJob.objects.get_or_create(
+        kind=kind,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        source_key=key,
+        language=language,
+        defaults={"version_number": number, "requested_by": by},
+    )
+    if created:
+        transaction.on_commit(lambda: pipeline.publish(job.pk))
+    return job
+
+
 @transaction.atomic
 def document_request(
     *, kind: str, proposal_id: int, version_number: int, by: User, language: str
 ) -> RenderJob:
-    """The job of this document for this content: the existing one if the same content was asked
-    for before (rendered or on its way), a new queued one otherwise."""
+    """The proposal's document of this version (see _job_for)."""
     proposal = Proposal.objects.get(pk=proposal_id)
     rules.require(rules.can_read_document, by, proposal, kind)
     if not sources.is_available(kind, proposal):
@@ -31,17 +46,8 @@ def document_request(
         raise ActionRefusedError(
             _("The proposal has no version %(number)s.") % {"number": version_number}
         )
-    job, created = RenderJob.objects.get_or_create(
-        kind=kind,
-        subject_type=ContentType.objects.get_for_model(Proposal),
-        subject_id=proposal.pk,
-        source_key=sources.source_key(kind, proposal, version),
-        language=language,
-        defaults={"version_number": version.number, "requested_by": by},
-    )
-    if created:
-        transaction.on_commit(lambda: pipeline.publish(job.pk))
-    return job
+    key = sources.source_key(kind, proposal, version)
+    return _job_for(kind, proposal, key=key, number=version.number, language=language, by=by)
 
 
 @transaction.atomic
@@ -70,17 +76,14 @@ def programme_document_request(*, version_id: int, by: User, language: str) -> R
 
     version = ProgrammeVersion.objects.get(pk=version_id)
     rules.require(rules.can_read_programme_document, by, version)
-    job, created = RenderJob.objects.get_or_create(
-        kind=RenderJob.Kind.PROGRAMME,
-        subject_type=ContentType.objects.get_for_model(ProgrammeVersion),
-        subject_id=version.pk,
-        source_key=source_key(version),
+    return _job_for(
+        RenderJob.Kind.PROGRAMME,
+        version,
+        key=source_key(version),
+        number=version.number,
         language=language,
-        defaults={"version_number": version.number, "requested_by": by},
+        by=by,
     )
-    if created:
-        transaction.on_commit(lambda: pipeline.publish(job.pk))
-    return job
 
 
 @transaction.atomic
@@ -92,14 +95,11 @@ def minutes_document_request(*, meeting_id: int, by: User, language: str) -> Ren
 
     meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
     rules.require(rules.can_read_minutes, by, meeting)
-    job, created = RenderJob.objects.get_or_create(
-        kind=RenderJob.Kind.MINUTES,
-        subject_type=ContentType.objects.get_for_model(Meeting),
-        subject_id=meeting.pk,
-        source_key=source_key(meeting),
+    return _job_for(
+        RenderJob.Kind.MINUTES,
+        meeting,
+        key=source_key(meeting),
+        number=meeting.edition,
         language=language,
-        defaults={"version_number": meeting.edition, "requested_by": by},
+        by=by,
     )
-    if created:
-        transaction.on_commit(lambda: pipeline.publish(job.pk))
-    return job

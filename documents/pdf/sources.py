@@ -118,17 +118,20 @@ def source_key(kind: str, proposal: Proposal, version: ProposalVersion) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _common(version: ProposalVersion, title: str, generated_at: datetime) -> dict:
+def printed_words() -> dict:
+    """What every printed document's head and margins say, in the active language
+    (templates/documents/pdf/_head.html and _running_strings.html)."""
     return {
-        "title": title,
-        "version": version,
-        "generated_at": generated_at,
         "language": translation.get_language(),
         "cluster_name": _("Moscow Biotechnology Cluster"),
         # The footer reads "стр. 3 из 7": the words around the two page counters.
         "page_word": translation.pgettext("page X of Y", "page"),
         "of_word": translation.pgettext("page X of Y", "of"),
     }
+
+
+def _common(version: ProposalVersion, title: str, generated_at: datetime) -> dict:
+    return {"title": title, "version": version, "generated_at": generated_at, **printed_words()}
 
 
 def _passport(
