@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from accounts import views
 from accounts.forms import PasswordResetByWorkerForm
+from api import pages as api_pages
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("signup/confirm/<str:token>/", views.signup_confirm, name="signup-confirm"),
     path("signup/resend/", views.signup_resend, name="signup-resend"),
     path("profile/", views.profile, name="profile"),
+    path("tokens/", api_pages.token_issue, name="token-issue"),
+    path("tokens/<int:pk>/revoke/", api_pages.token_revoke, name="token-revoke"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -84,5 +84,6 @@ def profile(request):
             "can_edit_organisation": bool(organisation)
             and rules.can_edit_organisation(request.user, organisation),
             "can_submit_proposals": rules.can_submit_proposals(request.user),
+            "api_tokens": request.user.api_tokens.all(),
         },
     )

@@ -18,6 +18,7 @@ SOURCES = [
     "documents",
     "programme",
     "meetings",
+    "api",
     "templates",
     "locale",
 ]

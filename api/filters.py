@@ -1,0 +1,60 @@
+"""The filters of the API's lists (django-filter). They narrow what the selectors already
+limited to what the caller may see."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Body, Direction, Organisation
+from documents.models import Call, Proposal
+from meetings.models import Meeting
+
+
+class ProposalFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=Proposal.State.choices)
+    direction = django_filters.ModelMultipleChoiceFilter(
+        field_name="direction",
+        to_field_name="code",
+        queryset=Direction.objects.all(),
+    )
+    group = django_filters.ModelMultipleChoiceFilter(
+        field_name="group",
+        to_field_name="code",
+        queryset=Body.objects.filter(kind__in=Body.WORKING_GROUPS),
+    )
+    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all())
+    call = django_filters.ModelChoiceFilter(queryset=Call.objects.all())
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("created on or after")
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("created on or before")
+    )
+    submitted_after = django_filters.DateFilter(
+        field_name="submitted_at", lookup_expr="date__gte", label=_("submitted on or after")
+    )
+    submitted_before = django_filters.DateFilter(
+        field_name="submitted_at", lookup_expr="date__lte", label=_("submitted on or before")
+    )
+    decided_after = django_filters.DateFilter(
+        field_name="decided_at", lookup_expr="date__gte", label=_("decided on or after")
+    )
+    decided_before = django_filters.DateFilter(
+        field_name="decided_at", lookup_expr="date__lte", label=_("decided on or before")
+    )
+
+    class Meta:
+        model = Proposal
+        fields = []
+
+
+class MeetingFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=Meeting.State.choices)
+    body = django_filters.ModelChoiceFilter(
+        field_name="body", to_field_name="code", queryset=Body.objects.all()
+    )
+    after = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
+    before = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Meeting
+        fields = []

@@ -1,0 +1,530 @@
+"""What the API shows. Read serializers only describe rows the views have already chosen through
+the permission rules; input serializers only check the shape of what comes in (the services
+decide). Directory entries are named by their codes, people by their logins."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from directory.models import Body, Direction, ServiceType, SupportInstrument
+from documents.content import snapshot
+from documents.models import (
+    Attachment,
+    BudgetLine,
+    Call,
+    Proposal,
+    ProposalVersion,
+    RenderJob,
+    Review,
+)
+from meetings.models import AgendaItem, Meeting, Task
+from programme.models import ProgrammeVersion, Section, SectionRevision
+from workflow import rules
+
+
+class PersonSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField(source="get_full_name")
+
+
+# --- Directory -----------------------------------------------------------------------------
+class DirectionSerializer(serializers.ModelSerializer):
+    working_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Direction
+        fields = ["code", "name_ru", "name_en", "working_group"]
+
+
+class BodySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Body
+        fields = ["code", "kind", "name_ru", "name_en"]
+
+
+class InstrumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupportInstrument
+        fields = ["code", "name_ru", "name_en"]
+
+
+class ServiceTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceType
+        fields = ["code", "name_ru", "name_en"]
+
+
+class CallSerializer(serializers.ModelSerializer):
+    directions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "title_ru",
+            "title_en",
+            "directions",
+            "opens_on",
+            "closes_on",
+            "first_year",
+            "last_year",
+        ]
+
+
+# --- Proposals -----------------------------------------------------------------------------
+class OrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name_ru = serializers.CharField()
+    inn = serializers.CharField()
+
+
+class ProposalListSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display")
+    call = serializers.PrimaryKeyRelatedField(read_only=True)
+    direction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organisation = OrganisationRefSerializer()
+    author = PersonSerializer()
+    page = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "title",
+            "state",
+            "state_label",
+            "revision",
+            "round",
+            "call",
+            "direction",
+            "group",
+            "organisation",
+            "author",
+            "created_at",
+            "submitted_at",
+            "decided_at",
+            "decision_reference",
+            "page",
+        ]
+
+    def get_page(self, proposal) -> str:
+        return reverse("documents:proposal-detail", args=[proposal.pk])
+
+
+class BudgetLineSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    source = serializers.ChoiceField(choices=BudgetLine.Source.choices)
+    amount = serializers.DecimalField(max_digits=15, decimal_places=2)
+
+
+class IndicatorSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=300)
+    unit = serializers.CharField(max_length=50)
+    baseline = serializers.DecimalField(max_digits=15, decimal_places=2)
+    targets = serializers.DictField(
+        child=serializers.DecimalField(max_digits=15, decimal_places=2), required=False
+    )
+
+
+class RequestedInstrumentSerializer(serializers.Serializer):
+    instrument = serializers.SlugRelatedField(
+        slug_field="code", queryset=SupportInstrument.objects.all()
+    )
+    justification = serializers.CharField()
+
+
+class MilestoneSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=300)
+    due_on = serializers.DateField()
+
+
+class DraftSerializer(serializers.ModelSerializer):
+    """The draft's content as the authors edit it (PATCH takes the same shape)."""
+
+    direction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    infrastructure_groups = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    services = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    budget_lines = BudgetLineSerializer(many=True)
+    indicators = IndicatorSerializer(many=True)
+    requested_instruments = RequestedInstrumentSerializer(many=True)
+    milestones = MilestoneSerializer(many=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "title",
+            "direction",
+            "summary",
+            "goals",
+            "description",
+            "readiness_level",
+            "expected_results",
+            "investors_and_partners",
+            "infrastructure_groups",
+            "services",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "budget_lines",
+            "indicators",
+            "requested_instruments",
+            "milestones",
+        ]
+
+
+class ProposalSerializer(ProposalListSerializer):
+    """A proposal as its reader may see it: its authors read the draft as it stands (and get
+    `draft`, the shape PATCH takes); everyone else reads the last submitted version."""
+
+    coauthors = PersonSerializer(many=True)
+    shown_version = serializers.SerializerMethodField()
+    content = serializers.SerializerMethodField()
+    draft = serializers.SerializerMethodField()
+
+    class Meta(ProposalListSerializer.Meta):
+        fields = [
+            *ProposalListSerializer.Meta.fields,
+            "coauthors",
+            "decision_reason",
+            "shown_version",
+            "content",
+            "draft",
+        ]
+
+    def _shown(self, proposal) -> ProposalVersion | None:
+        """None: the live draft."""
+        if not hasattr(proposal, "_api_shown"):
+            user = self.context["request"].user
+            latest = proposal.versions.order_by("-number").first()
+            live = latest is None or rules.can_edit_proposal(user, proposal)
+            proposal._api_shown = None if live else latest
+        return proposal._api_shown
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_shown_version(self, proposal) -> int | None:
+        shown = self._shown(proposal)
+        return shown.number if shown else None
+
+    @extend_schema_field(serializers.DictField())
+    def get_content(self, proposal) -> dict:
+        shown = self._shown(proposal)
+        return shown.content if shown else snapshot(proposal)
+
+    @extend_schema_field(DraftSerializer(allow_null=True))
+    def get_draft(self, proposal) -> dict | None:
+        user = self.context["request"].user
+        if not rules.can_edit_proposal(user, proposal):
+            return None
+        return DraftSerializer(proposal).data
+
+
+class ProposalCreateSerializer(serializers.Serializer):
+    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.all())
+    direction = serializers.SlugRelatedField(slug_field="code", queryset=Direction.objects.all())
+    title = serializers.CharField(max_length=300)
+
+
+class ProposalUpdateSerializer(serializers.Serializer):
+    """The draft's content; fields left out keep their values, child lists are replaced as a
+    whole. `revision` is the proposal's revision the caller last read: a newer one is a 409."""
+
+    revision = serializers.IntegerField(min_value=0)
+    title = serializers.CharField(max_length=300, required=False)
+    direction = serializers.CharField(required=False, help_text=_("code; drafts only"))
+    summary = serializers.CharField(required=False, allow_blank=True)
+    goals = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    readiness_level = serializers.IntegerField(required=False, allow_null=True)
+    expected_results = serializers.CharField(required=False, allow_blank=True)
+    investors_and_partners = serializers.CharField(required=False, allow_blank=True)
+    contact_name = serializers.CharField(required=False, allow_blank=True)
+    contact_email = serializers.CharField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(required=False, allow_blank=True)
+    infrastructure_groups = serializers.ListField(child=serializers.CharField(), required=False)
+    services = serializers.ListField(child=serializers.CharField(), required=False)
+    budget_lines = BudgetLineSerializer(many=True, required=False)
+    indicators = IndicatorSerializer(many=True, required=False)
+    requested_instruments = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text=_("instrument code, justification")
+    )
+    milestones = MilestoneSerializer(many=True, required=False)
+
+
+class VersionListSerializer(serializers.ModelSerializer):
+    created_by = PersonSerializer()
+
+    class Meta:
+        model = ProposalVersion
+        fields = ["number", "sha256", "created_at", "created_by"]
+
+
+class VersionSerializer(VersionListSerializer):
+    class Meta(VersionListSerializer.Meta):
+        fields = [*VersionListSerializer.Meta.fields, "content"]
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(source="label")
+    before = serializers.CharField()
+    after = serializers.CharField()
+    lines = serializers.ListField(child=serializers.CharField())
+
+
+class DiffSerializer(serializers.Serializer):
+    before = serializers.IntegerField()
+    after = serializers.IntegerField()
+    changes = ChangeSerializer(many=True)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    expert = PersonSerializer()
+    version = serializers.IntegerField(source="version.number")
+    recommendation_label = serializers.CharField(source="get_recommendation_display")
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "expert",
+            "round",
+            "version",
+            "scores",
+            "weighted_score",
+            "recommendation",
+            "recommendation_label",
+            "comments",
+            "submitted_at",
+        ]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    uploaded_by = PersonSerializer()
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "download",
+        ]
+
+    def get_download(self, attachment) -> str:
+        return reverse("api:proposal-attachment-file", args=[attachment.proposal_id, attachment.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    revision = serializers.IntegerField(min_value=0, required=False)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    sequence = serializers.IntegerField(source="entry.sequence")
+    at = serializers.DateTimeField(source="entry.at")
+    actor = serializers.SerializerMethodField()
+    action = serializers.CharField(source="entry.action")
+    action_label = serializers.CharField(source="action")
+    from_state = serializers.CharField(source="entry.from_state")
+    to_state = serializers.CharField(source="entry.to_state")
+    comment = serializers.CharField()
+    reference = serializers.CharField(source="entry.reference")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, row) -> str | None:
+        actor = row["entry"].actor
+        return actor.get_full_name() if actor else None
+
+
+# --- Transitions ---------------------------------------------------------------------------
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    fields = serializers.ListField(
+        child=serializers.CharField(), help_text=_("what the POST body takes besides the version")
+    )
+    url = serializers.CharField()
+
+
+class TransitionsSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    seen = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=_("send these back with the transition: the version you acted on"),
+    )
+    transitions = TransitionSerializer(many=True)
+
+
+# --- Programme -----------------------------------------------------------------------------
+class SectionRevisionSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = SectionRevision
+        fields = [
+            "number",
+            "state",
+            "state_label",
+            "edition",
+            "text",
+            "rows",
+            "sha256",
+            "decision_reference",
+            "approved_at",
+            "updated_at",
+        ]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    current = serializers.SerializerMethodField()
+    revisions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Section
+        fields = [
+            "id",
+            "code",
+            "position",
+            "title_ru",
+            "title_en",
+            "owner",
+            "table",
+            "removed_at",
+            "current",
+            "revisions",
+        ]
+
+    @extend_schema_field(SectionRevisionSerializer(allow_null=True))
+    def get_current(self, section) -> dict | None:
+        revisions = list(section.revisions.all())  # prefetched, newest first
+        return SectionRevisionSerializer(revisions[0]).data if revisions else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_revisions(self, section) -> list[int]:
+        return [r.number for r in section.revisions.all()]
+
+
+class ProgrammeVersionListSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display")
+    signed_by = PersonSerializer(allow_null=True)
+
+    class Meta:
+        model = ProgrammeVersion
+        fields = [
+            "id",
+            "number",
+            "state",
+            "state_label",
+            "edition",
+            "note",
+            "frozen_at",
+            "snapshot_sha256",
+            "decision_number",
+            "decision_date",
+            "signed_by",
+        ]
+
+
+class ProgrammeVersionSerializer(ProgrammeVersionListSerializer):
+    class Meta(ProgrammeVersionListSerializer.Meta):
+        fields = [*ProgrammeVersionListSerializer.Meta.fields, "snapshot"]
+
+
+# --- Meetings ------------------------------------------------------------------------------
+class AgendaItemSerializer(serializers.ModelSerializer):
+    proposal = serializers.PrimaryKeyRelatedField(read_only=True)
+    section = serializers.IntegerField(source="section_revision.section_id", allow_null=True)
+    programme_version = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "position",
+            "title",
+            "proposal",
+            "section",
+            "programme_version",
+            "motion",
+            "result",
+            "decision_note",
+            "decided_at",
+        ]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    responsible_person = PersonSerializer(allow_null=True)
+    responsible_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "text", "responsible_person", "responsible_body", "due_on", "done_at"]
+
+
+class MeetingListSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    state_label = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "body",
+            "number",
+            "starts_at",
+            "place",
+            "state",
+            "state_label",
+            "held_at",
+            "minutes_approved_at",
+        ]
+
+
+class MeetingSerializer(MeetingListSerializer):
+    items = AgendaItemSerializer(many=True)
+    tasks = TaskSerializer(many=True)
+
+    class Meta(MeetingListSerializer.Meta):
+        fields = [*MeetingListSerializer.Meta.fields, "items", "tasks"]
+
+
+# --- PDF documents -------------------------------------------------------------------------
+class RenderJobSerializer(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RenderJob
+        fields = [
+            "id",
+            "kind",
+            "version_number",
+            "language",
+            "status",
+            "attempts",
+            "error",
+            "created_at",
+            "finished_at",
+            "file_sha256",
+            "file_size",
+            "file",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_file(self, job) -> str | None:
+        if job.status != RenderJob.Status.DONE:
+            return None
+        return reverse("api:document-file", args=[job.pk])
+
+
+class DocumentRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["passport", "conclusion"])
+    version = serializers.IntegerField(min_value=1)
+    language = serializers.ChoiceField(choices=["ru", "en"], default="ru")

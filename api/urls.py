@@ -1,0 +1,31 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("directions", views.DirectionViewSet, basename="direction")
+router.register("bodies", views.BodyViewSet, basename="body")
+router.register("instruments", views.InstrumentViewSet, basename="instrument")
+router.register("services", views.ServiceTypeViewSet, basename="service")
+router.register("calls", views.CallViewSet, basename="call")
+router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register("documents", views.DocumentViewSet, basename="document")
+router.register("sections", views.SectionViewSet, basename="section")
+router.register("programme-versions", views.ProgrammeVersionViewSet, basename="programme-version")
+router.register("meetings", views.MeetingViewSet, basename="meeting")
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+]

@@ -1,0 +1,608 @@
+"""The REST API's endpoints. Thin, as the pages' views: each read goes through the selectors
+that apply the permission rules (what the caller may not see is a 404, lists hold only what
+they may see), each write through the service the page calls; api/exceptions.py turns the
+refusals into JSON."""
+
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django_fsm import TransitionNotAllowed
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from api import drafts, filters
+from api import serializers as s
+from api import transitions as tables
+from api.schema import refusals
+from directory.models import Body, Direction, ServiceType, SupportInstrument
+from documents import selectors as documents_selectors
+from documents import services as documents_services
+from documents.content import diff
+from documents.models import Attachment, Call, Proposal, RenderJob
+from documents.pdf import selectors as pdf_selectors
+from documents.pdf import services as pdf_services
+from documents.selectors import get_visible_proposal_or_404, visible_proposals
+from documents.uploads import SizeLimitedUploadHandler, check_upload, too_large_message
+from meetings import selectors as meetings_selectors
+from meetings.models import Meeting
+from programme import selectors as programme_selectors
+from programme.models import ProgrammeVersion, Section, SectionRevision
+from workflow import rules
+
+
+def _file(opened, *, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        opened, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Directory -----------------------------------------------------------------------------
+def _read_only(serializer):
+    """The schema of a read-only directory resource."""
+    return extend_schema_view(
+        list=extend_schema(responses={200: serializer(many=True), **refusals(401)}),
+        retrieve=extend_schema(responses={200: serializer, **refusals(401, 404)}),
+    )
+
+
+class _DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "code"
+    filter_backends = []
+
+
+@_read_only(s.DirectionSerializer)
+class DirectionViewSet(_DirectoryViewSet):
+    queryset = Direction.objects.select_related("working_group").order_by("position", "pk")
+    serializer_class = s.DirectionSerializer
+
+
+@_read_only(s.BodySerializer)
+class BodyViewSet(_DirectoryViewSet):
+    queryset = Body.objects.order_by("position", "pk")
+    serializer_class = s.BodySerializer
+
+
+@_read_only(s.InstrumentSerializer)
+class InstrumentViewSet(_DirectoryViewSet):
+    queryset = SupportInstrument.objects.order_by("position", "pk")
+    serializer_class = s.InstrumentSerializer
+
+
+@_read_only(s.ServiceTypeSerializer)
+class ServiceTypeViewSet(_DirectoryViewSet):
+    queryset = ServiceType.objects.order_by("position", "pk")
+    serializer_class = s.ServiceTypeSerializer
+
+
+class CallViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Call.objects.prefetch_related("directions").order_by("-opens_on", "-pk")
+    serializer_class = s.CallSerializer
+    filter_backends = []
+
+    @extend_schema(responses={200: s.CallSerializer(many=True), **refusals(401)})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: s.CallSerializer, **refusals(401, 404)})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+
+# --- Transitions, shared by proposals, sections and programme versions ---------------------
+def _transitions(request, obj, table, seen: dict, url: str) -> Response:
+    offered = [t for t in table if t.allowed(request.user, obj)]
+    data = {
+        "state": getattr(obj, "state", None) or "",
+        "seen": seen,
+        "transitions": [
+            {
+                "name": t.name,
+                "label": str(t.label),
+                "fields": t.field_names(),
+                "url": f"{url}{t.name}/",
+            }
+            for t in offered
+        ],
+    }
+    return Response(s.TransitionsSerializer(data).data)
+
+
+def _run(request, obj, table, name: str):
+    transition = tables.find(table, name)
+    if transition is None:
+        raise Http404
+    params = transition.params(data=request.data)
+    seen = request.data.get(transition.seen) if hasattr(request.data, "get") else None
+    errors = {} if params.is_valid() else dict(params.errors)
+    if seen is None or isinstance(seen, bool) or not str(seen).isdigit():
+        errors[transition.seen] = [
+            s.serializers.IntegerField.default_error_messages["invalid"]
+            if seen is not None
+            else s.serializers.Field.default_error_messages["required"]
+        ]
+    if errors:
+        raise ValidationError(errors)
+    transition.run(obj, request.user, params.validated_data, int(seen))
+
+
+TRANSITION_RESPONSES = {200: s.TransitionsSerializer, **refusals(401, 404)}
+RUN_RESPONSES = {**refusals(400, 401, 403, 404, 409)}
+
+
+# --- Proposals -----------------------------------------------------------------------------
+class ProposalViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Proposals the caller may see; drafts are created and edited by their authors."""
+
+    queryset = Proposal.objects.none()  # for the schema; get_queryset() chooses the rows
+    filterset_class = filters.ProposalFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        proposals = visible_proposals(self.request.user).select_related(
+            "organisation", "direction", "group", "call", "author"
+        )
+        if self.action == "retrieve":
+            proposals = proposals.prefetch_related("coauthors")
+        return proposals.order_by("-created_at", "-pk")
+
+    def get_serializer_class(self):
+        return s.ProposalListSerializer if self.action == "list" else s.ProposalSerializer
+
+    def get_object(self) -> Proposal:
+        return get_visible_proposal_or_404(self.request.user, self.kwargs["pk"])
+
+    def _shown(self, proposal: Proposal, code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_object() if proposal is None else proposal
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    @extend_schema(responses={200: s.ProposalListSerializer(many=True), **refusals(400, 401)})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: s.ProposalSerializer, **refusals(401, 404)})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.ProposalCreateSerializer,
+        responses={201: s.ProposalSerializer, **refusals(400, 401, 403, 409)},
+    )
+    def create(self, request, *args, **kwargs):
+        incoming = s.ProposalCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        proposal = documents_services.proposal_create(by=request.user, **incoming.validated_data)
+        return self._shown(
+            get_visible_proposal_or_404(request.user, proposal.pk), status.HTTP_201_CREATED
+        )
+
+    def update(self, request, *args, **kwargs):
+        raise Http404  # PATCH only: fields left out keep their values
+
+    @extend_schema(
+        request=s.ProposalUpdateSerializer,
+        responses={200: s.ProposalSerializer, **refusals(400, 401, 403, 404, 409)},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        proposal = self.get_object()
+        if not proposal.is_editable:  # the state first (409), then the person (403)
+            raise TransitionNotAllowed("not editable", object=proposal)
+        rules.require(rules.can_edit_proposal, request.user, proposal)
+        incoming = s.ProposalUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        forms, errors = drafts.check(proposal, incoming.validated_data)
+        if errors:
+            raise ValidationError(errors)
+        documents_services.proposal_update(
+            proposal_id=proposal.pk,
+            by=request.user,
+            content=forms.content(),
+            seen_revision=forms.seen_revision(),
+        )
+        return self._shown(None)
+
+    @extend_schema(responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["get"], url_path="transitions")
+    def transitions(self, request, pk=None):
+        proposal = self.get_object()
+        return _transitions(
+            request,
+            proposal,
+            tables.PROPOSAL_TRANSITIONS,
+            tables.proposal_seen(proposal),
+            request.path,
+        )
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: s.ProposalSerializer, **RUN_RESPONSES},
+        parameters=[
+            OpenApiParameter(
+                "name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=[t.name for t in tables.PROPOSAL_TRANSITIONS],
+            )
+        ],
+        description="Runs one transition. The body names the fields that "
+        "`GET …/transitions/` lists for it, with the `revision` (or, for a review, the "
+        "`version`) the caller read.",
+    )
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
+    def run_transition(self, request, pk=None, name=None):
+        proposal = self.get_object()
+        _run(request, proposal, tables.PROPOSAL_TRANSITIONS, name)
+        return self._shown(None)
+
+    @extend_schema(responses={200: s.VersionListSerializer(many=True), **refusals(401, 404)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def versions(self, request, pk=None):
+        proposal = self.get_object()
+        versions = proposal.versions.select_related("created_by").order_by("number")
+        return Response(s.VersionListSerializer(versions, many=True).data)
+
+    @extend_schema(responses={200: s.VersionSerializer, **refusals(401, 404)})
+    @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>[0-9]+)")
+    def version(self, request, pk=None, number=None):
+        proposal = self.get_object()
+        version = get_object_or_404(proposal.versions.select_related("created_by"), number=number)
+        return Response(s.VersionSerializer(version).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("before", int, required=True),
+            OpenApiParameter("after", int, required=True),
+        ],
+        responses={200: s.DiffSerializer, **refusals(400, 401, 404)},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def diff(self, request, pk=None):
+        proposal = self.get_object()
+        versions = {v.number: v for v in proposal.versions.all()}
+        numbers = {}
+        for name in ("before", "after"):
+            value = request.query_params.get(name, "")
+            if not value.isdigit() or int(value) not in versions:
+                raise ValidationError(
+                    {name: [s.serializers.ChoiceField.default_error_messages["invalid_choice"]]}
+                )
+            numbers[name] = int(value)
+        before, after = versions[numbers["before"]], versions[numbers["after"]]
+        changes = diff(before.content, after.content)
+        data = {"before": before.number, "after": after.number, "changes": changes}
+        return Response(s.DiffSerializer(data).data)
+
+    @extend_schema(responses={200: s.ReviewSerializer(many=True), **refusals(401, 403, 404)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def reviews(self, request, pk=None):
+        proposal = self.get_object()
+        rules.require(rules.can_see_reviews, request.user, proposal)
+        reviews = proposal.reviews.select_related("expert", "version").order_by(
+            "round", "submitted_at"
+        )
+        return Response(s.ReviewSerializer(reviews, many=True).data)
+
+    @extend_schema(
+        responses={200: s.HistoryEntrySerializer(many=True), **refusals(401, 404)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request, pk=None):
+        proposal = self.get_object()
+        sees_reviews = rules.can_see_reviews(request.user, proposal)
+        timeline = documents_selectors.timeline(proposal, with_reviews=sees_reviews)
+        return Response(s.HistoryEntrySerializer(timeline, many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: s.AttachmentSerializer(many=True), **refusals(401, 404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.AttachmentSerializer, **refusals(400, 401, 403, 404, 409, 413)},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def attachments(self, request, pk=None):
+        proposal = self.get_object()
+        if request.method == "GET":
+            rows = proposal.attachments.select_related("uploaded_by")
+            return Response(s.AttachmentSerializer(rows, many=True).data)
+        if not proposal.is_editable:
+            raise TransitionNotAllowed("not editable", object=proposal)
+        rules.require(rules.can_edit_proposal, request.user, proposal)
+        # The limit counts the bytes as they arrive, before anything reads the body.
+        request._request.upload_handlers.insert(0, SizeLimitedUploadHandler(request._request))
+        incoming = s.AttachmentUploadSerializer(data=request.data)
+        if getattr(request._request, "upload_too_large", False):
+            raise ValidationError({"file": [too_large_message()]})
+        incoming.is_valid(raise_exception=True)
+        try:
+            upload = check_upload(incoming.validated_data["file"])
+        except ValueError as error:
+            raise ValidationError({"file": [str(error)]}) from None
+        attachment = documents_services.attachment_add(
+            proposal_id=proposal.pk,
+            by=request.user,
+            upload=upload,
+            seen_revision=incoming.validated_data.get("revision"),
+        )
+        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **refusals(401, 404),
+        }
+    )
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment>[0-9]+)/file")
+    def attachment_file(self, request, pk=None, attachment=None):
+        proposal = self.get_object()
+        found = get_object_or_404(Attachment, pk=attachment, proposal=proposal)
+        return _file(
+            found.file.open("rb"), filename=found.original_name, content_type=found.content_type
+        )
+
+    @extend_schema(
+        responses={204: None, **refusals(401, 403, 404, 409)},
+    )
+    @attachment_file.mapping.delete
+    def attachment_delete(self, request, pk=None, attachment=None):
+        proposal = self.get_object()
+        found = get_object_or_404(Attachment, pk=attachment, proposal=proposal)
+        documents_services.attachment_remove(attachment_id=found.pk, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: s.RenderJobSerializer(many=True), **refusals(401, 404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.DocumentRequestSerializer,
+        responses={202: s.RenderJobSerializer, **refusals(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def documents(self, request, pk=None):
+        """The proposal's PDF documents: renderings the caller may read, and a new request."""
+        proposal = self.get_object()
+        if request.method == "GET":
+            return Response(
+                s.RenderJobSerializer(pdf_selectors.jobs_of(request.user, proposal), many=True).data
+            )
+        incoming = s.DocumentRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        job = pdf_services.document_request(
+            kind=incoming.validated_data["kind"],
+            proposal_id=proposal.pk,
+            version_number=incoming.validated_data["version"],
+            by=request.user,
+            language=incoming.validated_data["language"],
+        )
+        return Response(s.RenderJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+# --- PDF jobs ------------------------------------------------------------------------------
+class DocumentViewSet(viewsets.GenericViewSet):
+    """A rendering: its status, its file once done, a retry when it failed."""
+
+    serializer_class = s.RenderJobSerializer
+    queryset = RenderJob.objects.none()
+    filter_backends = []
+
+    @extend_schema(responses={200: s.RenderJobSerializer, **refusals(401, 404)})
+    def retrieve(self, request, pk=None):
+        job = pdf_selectors.get_readable_job_or_404(request.user, pk)
+        return Response(s.RenderJobSerializer(job).data)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            **refusals(401, 404),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        job = pdf_selectors.get_readable_job_or_404(request.user, pk)
+        if job.status != RenderJob.Status.DONE:
+            raise Http404
+        name = f"{job.get_kind_display()} {job.subject_id}-{job.version_number}.pdf"
+        return _file(job.file.open("rb"), filename=name, content_type="application/pdf")
+
+    @extend_schema(request=None, responses={202: s.RenderJobSerializer, **refusals(401, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        job = pdf_selectors.get_readable_job_or_404(request.user, pk)
+        job = pdf_services.document_retry(job_id=job.pk, by=request.user)
+        return Response(s.RenderJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+# --- The programme -------------------------------------------------------------------------
+class SectionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The sections of the current programme, for the members of the bodies."""
+
+    queryset = Section.objects.none()  # for the schema; get_queryset() chooses the rows
+    serializer_class = s.SectionSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        programme = programme_selectors.current_programme()
+        if programme is None or not rules.can_view_programme(self.request.user):
+            return Section.objects.none()
+        return programme_selectors.sections_with_revisions(programme)
+
+    def get_object(self) -> Section:
+        return programme_selectors.get_visible_section_or_404(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(responses={200: s.SectionSerializer(many=True), **refusals(401)})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: s.SectionSerializer, **refusals(401, 404)})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        responses={200: s.SectionRevisionSerializer, **refusals(401, 404)},
+    )
+    @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)")
+    def revision(self, request, pk=None, number=None):
+        section = self.get_object()
+        revision = get_object_or_404(SectionRevision, section=section, number=number)
+        return Response(s.SectionRevisionSerializer(revision).data)
+
+    @extend_schema(responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["get"], url_path="transitions")
+    def transitions(self, request, pk=None):
+        section = self.get_object()
+        return _transitions(
+            request,
+            section,
+            tables.SECTION_TRANSITIONS,
+            tables.section_seen(section),
+            request.path,
+        )
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: s.SectionSerializer, **RUN_RESPONSES},
+        parameters=[
+            OpenApiParameter(
+                "name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=[t.name for t in tables.SECTION_TRANSITIONS],
+            )
+        ],
+        description="Runs one transition of the section's latest revision, with the "
+        "`edition` the caller read.",
+    )
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
+    def run_transition(self, request, pk=None, name=None):
+        section = self.get_object()
+        _run(request, section, tables.SECTION_TRANSITIONS, name)
+        return Response(s.SectionSerializer(self.get_object()).data)
+
+
+class ProgrammeVersionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Versions of the current programme: all of them for the bodies' members, the signed ones
+    for observers."""
+
+    queryset = ProgrammeVersion.objects.none()  # for the schema; get_queryset() chooses the rows
+    filter_backends = []
+
+    def get_queryset(self):
+        programme = programme_selectors.current_programme()
+        if programme is None or not rules.can_open_programme(self.request.user):
+            return ProgrammeVersion.objects.none()
+        return programme_selectors.visible_versions(self.request.user, programme)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.ProgrammeVersionListSerializer
+        return s.ProgrammeVersionSerializer
+
+    def get_object(self) -> ProgrammeVersion:
+        return programme_selectors.get_visible_version_or_404(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(responses={200: s.ProgrammeVersionListSerializer(many=True), **refusals(401)})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: s.ProgrammeVersionSerializer, **refusals(401, 404)})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["get"], url_path="transitions")
+    def transitions(self, request, pk=None):
+        version = self.get_object()
+        return _transitions(
+            request,
+            version,
+            tables.VERSION_TRANSITIONS,
+            tables.version_seen(version),
+            request.path,
+        )
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: s.ProgrammeVersionSerializer, **RUN_RESPONSES},
+        parameters=[
+            OpenApiParameter(
+                "name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=[t.name for t in tables.VERSION_TRANSITIONS],
+            )
+        ],
+        description="Runs one transition of the version, with the `edition` the caller read.",
+    )
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
+    def run_transition(self, request, pk=None, name=None):
+        version = self.get_object()
+        _run(request, version, tables.VERSION_TRANSITIONS, name)
+        return Response(s.ProgrammeVersionSerializer(self.get_object()).data)
+
+    @extend_schema(responses={200: s.RenderJobSerializer(many=True), **refusals(401, 404)})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def documents(self, request, pk=None):
+        version = self.get_object()
+        jobs = programme_selectors.programme_jobs(request.user, version, limit=50)
+        return Response(s.RenderJobSerializer(jobs, many=True).data)
+
+
+# --- Meetings ------------------------------------------------------------------------------
+class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Meetings of the bodies the caller belongs to (all of them for the programme office)."""
+
+    queryset = Meeting.objects.none()  # for the schema; get_queryset() chooses the rows
+    filterset_class = filters.MeetingFilter
+
+    def get_queryset(self):
+        return meetings_selectors.meetings_of(self.request.user).order_by("-starts_at", "-pk")
+
+    def get_serializer_class(self):
+        return s.MeetingListSerializer if self.action == "list" else s.MeetingSerializer
+
+    def get_object(self) -> Meeting:
+        meeting = meetings_selectors.get_visible_meeting_or_404(
+            self.request.user, self.kwargs["pk"]
+        )
+        return (
+            Meeting.objects.select_related("body")
+            .prefetch_related(
+                "items__section_revision",
+                Prefetch("tasks", queryset=meeting.tasks.select_related("responsible_person")),
+                "tasks__responsible_body",
+            )
+            .get(pk=meeting.pk)
+        )
+
+    @extend_schema(responses={200: s.MeetingListSerializer(many=True), **refusals(400, 401)})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: s.MeetingSerializer, **refusals(401, 404)})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
