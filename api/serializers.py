@@ -15,6 +15,7 @@ from documents.models import (
     Call,
     Proposal,
     ProposalVersion,
+    Remark,
     RenderJob,
     Review,
 )
@@ -301,6 +302,22 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
 
 
+class RemarkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Remark
+        fields = ["id", "round", "number", "text", "answer"]
+
+
+class AnswerSerializer(serializers.Serializer):
+    remark = serializers.IntegerField(help_text=_("the remark's id"))
+    answer = serializers.CharField(max_length=20000, allow_blank=True)
+
+
+class AnswersSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(min_value=0)
+    answers = AnswerSerializer(many=True, min_length=1)
+
+
 class AttachmentSerializer(serializers.ModelSerializer):
     uploaded_by = PersonSerializer()
     download = serializers.SerializerMethodField()
@@ -432,6 +449,10 @@ class ProgrammeVersionListSerializer(serializers.ModelSerializer):
             "decision_date",
             "signed_by",
         ]
+
+
+class ProgrammeVersionCreateSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
 class ProgrammeVersionSerializer(ProgrammeVersionListSerializer):

@@ -3,9 +3,12 @@ that apply the permission rules (what the caller may not see is a 404, lists hol
 they may see), each write through the service the page calls; api/exceptions.py turns the
 refusals into JSON."""
 
+import contextlib
+
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -35,6 +38,7 @@ from documents.uploads import SizeLimitedUploadHandler, check_upload, too_large_
 from meetings import selectors as meetings_selectors
 from meetings.models import Meeting
 from programme import selectors as programme_selectors
+from programme import services as programme_services
 from programme.models import ProgrammeVersion, Section, SectionRevision
 from workflow import rules
 
@@ -310,6 +314,48 @@ class ProposalViewSet(
 
     @extend_schema(
         methods=["GET"],
+        responses={200: s.RemarkSerializer(many=True), **refusals(401, 404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.AnswersSerializer,
+        responses={200: s.RemarkSerializer(many=True), **refusals(400, 401, 403, 404, 409)},
+        description="The authors answer the remarks of the last revision request (the "
+        "proposal is then resubmitted with the `submit` transition).",
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def remarks(self, request, pk=None):
+        proposal = self.get_object()
+        if request.method == "POST":
+            if not proposal.is_editable:
+                raise TransitionNotAllowed("not editable", object=proposal)
+            rules.require(rules.can_edit_proposal, request.user, proposal)
+            incoming = s.AnswersSerializer(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            open_remarks = set(
+                proposal.remarks.filter(round=proposal.round).values_list("pk", flat=True)
+            )
+            answers = {row["remark"]: row["answer"] for row in incoming.validated_data["answers"]}
+            unknown = sorted(set(answers) - open_remarks)
+            if unknown:
+                raise ValidationError(
+                    {
+                        "answers": [
+                            _("These are not remarks of the last request: %(ids)s.")
+                            % {"ids": ", ".join(map(str, unknown))}
+                        ]
+                    }
+                )
+            documents_services.remarks_answer(
+                proposal_id=proposal.pk,
+                by=request.user,
+                answers=answers,
+                seen_revision=incoming.validated_data["revision"],
+            )
+        return Response(s.RemarkSerializer(proposal.remarks.all(), many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
         responses={200: s.AttachmentSerializer(many=True), **refusals(401, 404)},
     )
     @extend_schema(
@@ -331,8 +377,10 @@ class ProposalViewSet(
         if not proposal.is_editable:
             raise TransitionNotAllowed("not editable", object=proposal)
         rules.require(rules.can_edit_proposal, request.user, proposal)
-        # The limit counts the bytes as they arrive, before anything reads the body.
-        request._request.upload_handlers.insert(0, SizeLimitedUploadHandler(request._request))
+        # The limit counts the bytes as they arrive, before anything reads the body. (A session
+        # request's CSRF check has read it already: then check_upload's size check refuses.)
+        with contextlib.suppress(AttributeError):  # handlers are frozen once the body is read
+            request._request.upload_handlers.insert(0, SizeLimitedUploadHandler(request._request))
         incoming = s.AttachmentUploadSerializer(data=request.data)
         if getattr(request._request, "upload_too_large", False):
             raise ValidationError({"file": [too_large_message()]})
@@ -504,7 +552,12 @@ class SectionViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.SectionSerializer(self.get_object()).data)
 
 
-class ProgrammeVersionViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgrammeVersionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Versions of the current programme: all of them for the bodies' members, the signed ones
     for observers."""
 
@@ -528,6 +581,22 @@ class ProgrammeVersionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: s.ProgrammeVersionListSerializer(many=True), **refusals(401)})
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.ProgrammeVersionCreateSerializer,
+        responses={201: s.ProgrammeVersionSerializer, **refusals(400, 401, 403, 409)},
+        description="The programme office starts the next version (one is prepared at a time).",
+    )
+    def create(self, request, *args, **kwargs):
+        incoming = s.ProgrammeVersionCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        programme = programme_selectors.current_programme()
+        if programme is None:
+            raise Http404
+        version = programme_services.version_create(
+            programme_id=programme.pk, by=request.user, note=incoming.validated_data.get("note", "")
+        )
+        return Response(s.ProgrammeVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: s.ProgrammeVersionSerializer, **refusals(401, 404)})
     def retrieve(self, request, *args, **kwargs):
