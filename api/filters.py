@@ -3,21 +3,28 @@ limited to what the caller may see."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from directory.models import Body, Direction, Organisation
 from documents.models import Call, Proposal
 from meetings.models import Meeting
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CodesFilter(django_filters.ModelMultipleChoiceFilter):
+    """Directory entries by their codes (repeatable: ?direction=pharma&direction=ecology)."""
+
+
 class ProposalFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=Proposal.State.choices)
-    direction = django_filters.ModelMultipleChoiceFilter(
-        field_name="direction",
+    direction = CodesFilter(
+        field_name="direction__code",
         to_field_name="code",
         queryset=Direction.objects.all(),
     )
-    group = django_filters.ModelMultipleChoiceFilter(
-        field_name="group",
+    group = CodesFilter(
+        field_name="group__code",
         to_field_name="code",
         queryset=Body.objects.filter(kind__in=Body.WORKING_GROUPS),
     )

@@ -287,6 +287,12 @@ def section_seen(section: Section) -> dict[str, int]:
     return {"edition": revision.edition if revision else 0}
 
 
+def section_state(section: Section) -> str:
+    """A section's state is its latest revision's ("" before the first one)."""
+    revision = P.latest_revision(section)
+    return revision.state if revision else ""
+
+
 _VERSION_PARAMS = {"send_to_governance": OptionalComment, "approve": Decision, "return": Comment}
 _VERSION_RUN = {
     "send_to_governance": lambda v, by, d, seen: P.version_send_to_governance(

@@ -104,10 +104,10 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- Transitions, shared by proposals, sections and programme versions ---------------------
-def _transitions(request, obj, table, seen: dict, url: str) -> Response:
+def _transitions(request, obj, table, seen: dict, url: str, state: str) -> Response:
     offered = [t for t in table if t.allowed(request.user, obj)]
     data = {
-        "state": getattr(obj, "state", None) or "",
+        "state": state,
         "seen": seen,
         "transitions": [
             {
@@ -156,7 +156,9 @@ class ProposalViewSet(
 
     queryset = Proposal.objects.none()  # for the schema; get_queryset() chooses the rows
     filterset_class = filters.ProposalFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    # No PUT (PATCH keeps the fields left out) and no DELETE of a proposal (it is withdrawn);
+    # DELETE is for attachments.
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         proposals = visible_proposals(self.request.user).select_related(
@@ -231,6 +233,7 @@ class ProposalViewSet(
             tables.PROPOSAL_TRANSITIONS,
             tables.proposal_seen(proposal),
             request.path,
+            proposal.state,
         )
 
     @extend_schema(
@@ -529,6 +532,7 @@ class SectionViewSet(viewsets.ReadOnlyModelViewSet):
             tables.SECTION_TRANSITIONS,
             tables.section_seen(section),
             request.path,
+            tables.section_state(section),
         )
 
     @extend_schema(
@@ -588,6 +592,7 @@ class ProgrammeVersionViewSet(
         description="The programme office starts the next version (one is prepared at a time).",
     )
     def create(self, request, *args, **kwargs):
+        rules.require(rules.can_create_programme_version, request.user)
         incoming = s.ProgrammeVersionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         programme = programme_selectors.current_programme()
@@ -612,6 +617,7 @@ class ProgrammeVersionViewSet(
             tables.VERSION_TRANSITIONS,
             tables.version_seen(version),
             request.path,
+            version.state,
         )
 
     @extend_schema(
