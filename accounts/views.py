@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -7,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import ResendConfirmationForm, SignUpForm
+from accounts.models import User
 from directory import selectors
 from workflow import rules
 
@@ -87,3 +91,24 @@ def profile(request):
             "api_tokens": request.user.api_tokens.all(),
         },
     )
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes answers a locked-out login with this page (429)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"cooloff_minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, with the attempts on one login taken one at a time: the person's
+    row is locked while the password is checked, so a burst of simultaneous guesses meets the
+    failures recorded before it (django-axes) instead of all being checked at once."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        name = str(request.POST.get("username", "")).strip()[:150]
+        with transaction.atomic():
+            User.objects.select_for_update().filter(username__iexact=name).first()
+            return super().post(request, *args, **kwargs)

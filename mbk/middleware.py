@@ -54,3 +54,16 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def client_address(request) -> str:
+    """The connecting address, for the login throttling's records (never X-Forwarded-For,
+    which the client writes)."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def login_name(request, credentials: dict | None) -> str:
+    """The login a failed attempt counts against, as the backend would match it: case and
+    surrounding spaces do not make a new name to guess under."""
+    name = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(name).strip().lower()[:150]

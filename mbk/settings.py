@@ -4,6 +4,7 @@ Every variable is listed in README.md ("Environment variables"). A malformed val
 start-up with a message that names it (see mbk/env.py).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
+    "axes",
     "mbk",
     "accounts",
     "directory",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "workflow.middleware.WorkflowErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mbk.urls"
@@ -108,9 +111,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and object permissions --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one login, that
+# login is locked for the cool-off time whatever the address. The address is not part of the
+# key: X-Forwarded-For is never read, and behind the reverse proxy every request has the
+# proxy's address, so a lock by address would lock out everyone.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "mbk.middleware.client_address"
+AXES_USERNAME_CALLABLE = "mbk.middleware.login_name"
+AXES_VERBOSE = False
+# axes.W006 warns that without the address in the key rotating user agents or cookies bypasses
+# the limit; neither is in our key (the login alone is), so nothing is bypassed.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 ANONYMOUS_USER_NAME = None  # anonymous visitors never hold object permissions
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

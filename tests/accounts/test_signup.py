@@ -61,13 +61,15 @@ def test_confirmation_link_activates_the_account_and_login_works(client, sign_up
     shown = client.get(path)
     confirmed = client.post(path)
     again = client.post(path)
-    logged_in = client.login(username="petrov@bioproekt.ru", password=FORM["password1"])
+    logged_in = client.post(
+        "/accounts/login/", {"username": "petrov@bioproekt.ru", "password": FORM["password1"]}
+    )
 
     assert shown.status_code == 200
     assert User.objects.get(email="petrov@bioproekt.ru").is_active
     assert (confirmed.status_code, confirmed.url) == (302, "/accounts/login/")
     assert again.status_code == 302
-    assert logged_in
+    assert (logged_in.status_code, logged_in.url) == (302, "/")
 
 
 @pytest.mark.django_db
