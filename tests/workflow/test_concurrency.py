@@ -128,6 +128,43 @@ def test_governance_decisions_at_once_exactly_one_wins(people, cluster):
     assert audit.verify()[1] is None
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_conflicting_transitions_at_once_exactly_one_wins(people):
+    """25 approvals and 25 rejections of one proposal released together, each from a page
+    drawn at the same revision: one wins; the other 49 are refused (the state moved, or the
+    revision they saw is no longer the proposal's); one audit entry, the chain intact."""
+    if connection.vendor != "postgresql":
+        unavailable(f"DATABASE_URL names {connection.vendor}, not PostgreSQL")
+    proposal = proposal_in(State.WG_REVIEW, people)
+    entries = audit.history(proposal).count()
+    chair, seen = people["chair"], proposal.revision
+
+    def decide(n):
+        if n % 2:
+            return lambda: services.proposal_reject(
+                proposal_id=proposal.pk, by=chair, reason=f"Отказ {n}", seen_revision=seen
+            )
+        return lambda: services.proposal_approve_in_group(
+            proposal_id=proposal.pk, by=chair, note=f"Одобрение {n}", seen_revision=seen
+        )
+
+    outcomes = at_the_same_moment(*(decide(n) for n in range(50)))
+
+    proposal.refresh_from_db()
+    assert outcomes.count("ok") == 1
+    refusals = {type(outcome) for outcome in outcomes if outcome != "ok"}
+    assert refusals <= {StaleObjectError, TransitionNotAllowed}
+    assert len([o for o in outcomes if o != "ok"]) == 49
+    winner = outcomes.index("ok")
+    assert proposal.state == (State.REJECTED if winner % 2 else State.WG_APPROVED)
+    assert proposal.revision == seen + 1
+    history = list(audit.history(proposal))
+    assert len(history) == entries + 1
+    assert [entry.sequence for entry in history] == list(range(1, len(history) + 1))
+    assert audit.verify()[1] is None
+
+
 # --- Stale forms (any database) ------------------------------------------------------------
 @pytest.mark.django_db
 def test_edit_from_a_stale_form_is_refused_and_changes_nothing(people):
