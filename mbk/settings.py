@@ -227,7 +227,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflow.tasks.task_check_deadlines",
         "schedule": env_int("DEADLINE_CHECK_EVERY_SECONDS", 3600),
     },
+    "resend-notice-emails": {
+        "task": "workflow.tasks.task_resend_notice_emails",
+        "schedule": env_int("NOTICE_EMAIL_SWEEP_EVERY_SECONDS", 300),
+    },
 }
+# A notice's e-mail still unsent this long after the notice is sent again (the broker was down).
+NOTICE_EMAIL_RESEND_AFTER = env_int("NOTICE_EMAIL_RESEND_AFTER", 600)
 
 # --- PDF documents (documents/pdf/) ---------------------------------------------------------
 PDF_SOFT_TIME_LIMIT = env_int("PDF_SOFT_TIME_LIMIT", 120)  # seconds; the task fails cleanly

@@ -66,10 +66,21 @@ class Notice(models.Model):
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.DECISIONS)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The e-mail copy: due when the notice is made (unless the person has muted its category),
+    # stamped once sent; the sweeper sends again what stayed due (the broker was down).
+    email_due = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-pk")
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email_due=True, emailed_at=None),
+                name="notice_email_waiting",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text

@@ -27,13 +27,23 @@ def notify(
     for person in {p.pk: p for p in recipients if p is not None and p.is_active}.values():
         with translation.override(person.language or "ru"):
             text = str(message) % {key: str(value) for key, value in params.items()}
-        notices.append(Notice(recipient=person, text=text[:500], url=url, category=category))
+        notices.append(
+            Notice(
+                recipient=person,
+                text=text[:500],
+                url=url,
+                category=category,
+                email_due=bool(person.email) and category not in (person.email_muted or []),
+            )
+        )
     Notice.objects.bulk_create(notices)  # sets the ids on PostgreSQL and SQLite alike
     from workflow.tasks import task_send_notice_email
 
     for notice in notices:
-        # robust: with the broker down the action and its in-app notice stand; only the
-        # e-mail copy is lost (and logged).
+        if not notice.email_due:
+            continue
+        # robust: with the broker down the action and its in-app notice stand; the e-mail
+        # stays due and the sweeper (task_resend_notice_emails) sends it later.
         transaction.on_commit(
             lambda notice_id=notice.pk: task_send_notice_email.delay(notice_id=notice_id),
             robust=True,

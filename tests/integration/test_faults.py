@@ -4,7 +4,7 @@ Redis: a Redis server of the test's own (the shared one stays up for the rest of
 the broker of this process and of a real worker; it is stopped while the governance body's
 chair signs the programme off, a transition that schedules the compiled PDF. The decision
 must commit and the page answer within 5 s; the job waits, queued, and is rendered once Redis
-is back and the sweeper sends it again.
+is back and the sweeper sends it again; the notices' e-mails, due, are sent by their sweeper.
 """
 
 import datetime
@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 import kombu.pools
 import pytest
+from django.utils import timezone
 
 from documents.models import RenderJob
 from documents.pdf import pipeline
@@ -28,6 +29,8 @@ from tests.integration.test_pdf_worker import wait_for
 from tests.programme.world import ready_programme
 from tests.workflow.states import make_people
 from workflow import audit
+from workflow.models import Notice
+from workflow.tasks import task_resend_notice_emails
 
 Status = RenderJob.Status
 
@@ -158,8 +161,19 @@ def test_redis_down_during_a_transition_loses_nothing(start_worker, own_redis, c
             queued_at=job.queued_at - datetime.timedelta(hours=1)
         )
         assert pipeline.sweep()["resent"] == 1
+        due = Notice.objects.filter(email_due=True, emailed_at=None)
+        waiting = due.count()
+        assert waiting >= 2  # the office and the governance body's recorders
+        due.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+        assert task_resend_notice_emails() == waiting
 
     job = wait_for(job, Status.DONE, Status.FAILED)
     assert job.status == Status.DONE, job.error + worker.log()
     assert (worker.media / job.file.name).stat().st_size > 10_000
     assert RenderJob.objects.filter(kind=RenderJob.Kind.PROGRAMME).count() == 1
+    deadline = time.monotonic() + 60
+    while Notice.objects.filter(email_due=True, emailed_at=None).exists():
+        assert time.monotonic() < deadline, worker.log()
+        time.sleep(0.2)
+    letters = "".join(path.read_text() for path in worker.outbox.iterdir())
+    assert letters.count("Message-ID:") >= waiting

@@ -1,13 +1,17 @@
 """Notices: in the recipient's language, e-mailed after commit, opened only by their owner."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflow.models import Notice
 from workflow.notify import notify
+from workflow.tasks import task_resend_notice_emails, task_send_notice_email
 
 MESSAGE = _("The governance body approved «%(title)s».")
 
@@ -53,6 +57,50 @@ def test_notify_skips_inactive_people(author, django_capture_on_commit_callbacks
 
     assert not Notice.objects.exists()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_an_email_copy_is_sent_once_and_stamped(author, django_capture_on_commit_callbacks):
+    [notice] = send([author], django_capture_on_commit_callbacks)
+
+    task_send_notice_email(notice_id=notice.pk)  # the same message delivered again
+
+    notice.refresh_from_db()
+    assert len(mail.outbox) == 1
+    assert notice.emailed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_muted_category_makes_no_email_due(author, django_capture_on_commit_callbacks):
+    author.email_muted = [Notice.Category.DECISIONS]
+    author.save()
+
+    [notice] = send([author], django_capture_on_commit_callbacks)
+
+    assert (notice.email_due, mail.outbox) == (False, [])
+    assert task_resend_notice_emails() == 0
+
+
+@pytest.mark.django_db
+def test_emails_lost_to_a_broker_down_are_sent_by_the_sweeper(
+    author, other_author, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    def broker_down(**kwargs):
+        raise ConnectionRefusedError("Redis is down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(task_send_notice_email, "delay", broker_down)
+        send([author, other_author], django_capture_on_commit_callbacks)  # the action stands
+    assert mail.outbox == []
+    assert task_resend_notice_emails() == 0  # too early: the first delivery may be on its way
+
+    Notice.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    resent = task_resend_notice_emails()
+
+    assert resent == 2
+    assert {message.to[0] for message in mail.outbox} == {author.email, other_author.email}
+    assert not Notice.objects.filter(emailed_at=None).exists()
+    assert task_resend_notice_emails() == 0
 
 
 @pytest.mark.django_db
