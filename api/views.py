@@ -5,6 +5,7 @@ refusals into JSON."""
 
 import contextlib
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -20,6 +21,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from api import drafts, filters
@@ -41,6 +43,22 @@ from programme import selectors as programme_selectors
 from programme import services as programme_services
 from programme.models import ProgrammeVersion, Section, SectionRevision
 from workflow import rules
+
+
+class AtomicWrites:
+    """A write and the answer that reports it succeed or fail together: should the database
+    fail after the service committed (while the answer is built), the caller would be told
+    of a failure that did happen. So each write runs in one transaction, rolled back when the
+    answer is a refusal or an error."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in SAFE_METHODS:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+            return response
 
 
 def _file(opened, *, filename: str, content_type: str) -> FileResponse:
@@ -146,6 +164,7 @@ RUN_RESPONSES = {**refusals(400, 401, 403, 404, 409)}
 
 # --- Proposals -----------------------------------------------------------------------------
 class ProposalViewSet(
+    AtomicWrites,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -454,7 +473,7 @@ class ProposalViewSet(
 
 
 # --- PDF jobs ------------------------------------------------------------------------------
-class DocumentViewSet(viewsets.GenericViewSet):
+class DocumentViewSet(AtomicWrites, viewsets.GenericViewSet):
     """A rendering: its status, its file once done, a retry when it failed."""
 
     serializer_class = s.RenderJobSerializer
@@ -489,7 +508,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
 
 
 # --- The programme -------------------------------------------------------------------------
-class SectionViewSet(viewsets.ReadOnlyModelViewSet):
+class SectionViewSet(AtomicWrites, viewsets.ReadOnlyModelViewSet):
     """The sections of the current programme, for the members of the bodies."""
 
     queryset = Section.objects.none()  # for the schema; get_queryset() chooses the rows
@@ -557,6 +576,7 @@ class SectionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ProgrammeVersionViewSet(
+    AtomicWrites,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "mbk.staticfiles.MbkStaticFilesConfig",  # django.contrib.staticfiles, fewer files
     "django_htmx",
     "guardian",
     "rest_framework",

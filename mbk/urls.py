@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from mbk import views as mbk_views
 from workflow import views as workflow_views
 
+handler500 = "mbk.views.server_error"
+
 admin.site.site_header = _("MBK Programme Office")
 admin.site.site_title = _("MBK Programme Office")
 

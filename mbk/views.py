@@ -1,6 +1,17 @@
+import sys
+
 from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import JsonResponse
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
+
+UNAVAILABLE_MESSAGE = {
+    "code": "unavailable",
+    "message": "Сервис временно недоступен: база данных не отвечает. Ничего не изменено; "
+    "повторите запрос через минуту. / The database is not answering; nothing was changed, "
+    "try again in a minute.",
+}
 
 
 def health(request):
@@ -11,3 +22,19 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"database": "unavailable"}, status=503)
     return JsonResponse({"database": "ok"})
+
+
+def server_error(request):
+    """An uncaught error. When it is the database not answering (a restart, a failover), the
+    person gets a 503 that says so and to try again; the failed request's transaction was
+    rolled back. The page is rendered without the request's context, which would ask the
+    database for the session and the person."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response = JsonResponse(UNAVAILABLE_MESSAGE, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response

@@ -5,6 +5,9 @@ a developer's machine, and fail when CI=true: CI must prove them, not pass aroun
 """
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -167,3 +170,26 @@ def media(settings, tmp_path):
     """Uploads and rendered PDFs go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+_collected: dict = {}
+
+
+def collect_static(tmp_path_factory) -> Path:
+    """A var folder whose static/ holds collectstatic's production output (the manifest and
+    compressed files), built once per test run: it takes minutes on a small machine."""
+    if "var" not in _collected:
+        var_dir = tmp_path_factory.mktemp("collected")
+        env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "k" * 60, "MBK_VAR_DIR": str(var_dir)}
+        result = subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=Path(__file__).resolve().parents[1],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        _collected["var"] = var_dir
+    return _collected["var"]

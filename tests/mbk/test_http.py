@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.db import OperationalError
 
 from mbk.middleware import CONTENT_SECURITY_POLICY
 
@@ -54,3 +55,47 @@ def test_language_switch_turns_the_interface_english(client):
 
     assert response.headers["Content-Language"] == "en"
     assert "Log in" in response.content.decode()
+
+
+def _database_down(*args, **kwargs):
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+@pytest.mark.django_db
+def test_a_database_outage_is_a_503_page_that_says_to_try_again(client, author, monkeypatch):
+    client.force_login(author)
+    client.raise_request_exception = False
+    monkeypatch.setattr("workflow.views.selectors.home_panels", _database_down)
+
+    response = client.get("/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Сервис временно недоступен" in response.content.decode()
+    assert "ничего не изменило" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_database_outage_is_a_503_in_the_api_too(author, monkeypatch):
+    from tests.api.conftest import api_as
+
+    client = api_as(author)
+    client.raise_request_exception = False
+    monkeypatch.setattr("api.views.visible_proposals", _database_down)
+
+    response = client.get("/api/v1/proposals/")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_other_errors_stay_a_500(client, author, monkeypatch):
+    client.force_login(author)
+    client.raise_request_exception = False
+    monkeypatch.setattr("workflow.views.selectors.home_panels", lambda user: 1 / 0)
+
+    response = client.get("/")
+
+    assert response.status_code == 500
+    assert "Ошибка сервера" in response.content.decode()

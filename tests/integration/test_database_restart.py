@@ -1,0 +1,280 @@
+"""PostgreSQL restarted under load, on a server of the test's own (the shared one stays up).
+
+gunicorn serves the real application against a fresh PostgreSQL cluster; threads keep asking
+a page, the API and the API's write (a new draft: a proposal, its audit entry and its object
+permissions in one transaction). The database is stopped for a few seconds and started again:
+meanwhile every request must be a 503 that says so (never a 500), afterwards the site must
+answer again by itself, without restarting gunicorn, and every draft the API confirmed must be
+whole, and nothing it refused must exist.
+"""
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import collect_static, unavailable
+from tests.integration.test_faults import free_port
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+SECRET = "restart-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+SETUP = """
+from api.tokens import token_issue
+from directory.loading import load_cluster_directory
+from tests.factories import CallFactory, OrganisationFactory, UserFactory
+load_cluster_directory()
+author = UserFactory(username="author", organisation=OrganisationFactory())
+call = CallFactory()
+print(token_issue(user=author, name="restart").secret, call.pk)
+"""
+
+CHECK = """
+from documents.models import Proposal
+from workflow import audit
+rows = []
+for proposal in Proposal.objects.all():
+    actions = [entry.action for entry in audit.history(proposal)]
+    grants = proposal.proposaluserobjectpermission_set.count()
+    rows.append([proposal.title, actions, grants])
+print(__import__("json").dumps({"proposals": rows, "broken": audit.verify()[1]}))
+"""
+
+
+class OwnPostgres:
+    def __init__(self):
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+        if not found or shutil.which("runuser") is None or os.geteuid() != 0:
+            unavailable("needs PostgreSQL's server binaries and root (to run them as postgres)")
+        self.bin = Path(found[-1]).parent
+        self.folder = Path(tempfile.mkdtemp(prefix="mbk-pg-"))
+        self.folder.chmod(0o755)
+        shutil.chown(self.folder, "postgres", "postgres")
+        self.port = free_port()
+
+    def run(self, *command: str) -> None:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", str(self.bin / command[0]), *command[1:]],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def create(self) -> None:
+        self.run(
+            "initdb",
+            "-D",
+            str(self.folder / "data"),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        )
+        self.start()
+        self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "mbk_restart")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.run(
+            "pg_ctl",
+            "-D",
+            str(self.folder / "data"),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "start",
+        )
+
+    def stop(self) -> None:
+        self.run("pg_ctl", "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/mbk_restart"
+
+    def remove(self) -> None:
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.folder / "data"),
+                "-m",
+                "immediate",
+                "stop",
+            ],
+            capture_output=True,
+        )
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def own_postgres():
+    server = OwnPostgres()
+    try:
+        server.create()
+        yield server
+    finally:
+        server.remove()
+
+
+def manage(environment: dict, *arguments: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def request(url: str, token: str, body: dict | None = None) -> tuple[int, str]:
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    try:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, data=data, headers=headers), timeout=20
+        ) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read().decode()
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as failed:
+        return 0, repr(failed)
+
+
+@pytest.mark.postgres
+def test_postgres_restart_under_load_is_a_503_then_recovers(
+    own_postgres, tmp_path, tmp_path_factory
+):
+    environment = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SITE_URL": "http://127.0.0.1",
+        "DATABASE_URL": own_postgres.url,
+        "CELERY_BROKER_URL": "filesystem://",
+        "MBK_VAR_DIR": str(collect_static(tmp_path_factory)),  # the production static files
+        "DATABASE_CONN_MAX_AGE": "600",
+    }
+    manage(environment, "migrate", "--noinput", "-v0")
+    token, call = manage(environment, "shell", "-c", SETUP).split()[-2:]
+    port = free_port()
+    gunicorn = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "mbk.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--timeout",
+            "60",
+        ],
+        cwd=BASE_DIR,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "gunicorn.log").open("w"),
+    )
+    site = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while request(f"{site}/health/", token)[0] != 200:
+            assert time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
+            time.sleep(0.2)
+
+        answers: list[tuple[str, float, float, int, str]] = []
+        stop = threading.Event()
+        drafts = iter(range(10_000))
+
+        def load(kind: str):
+            while not stop.is_set():
+                began = time.monotonic()
+                if kind == "page":
+                    status, body = request(f"{site}/accounts/signup/", token)
+                elif kind == "read":
+                    status, body = request(f"{site}/api/v1/directions/", token)
+                else:
+                    title = f"Черновик {next(drafts)}"
+                    status, body = request(
+                        f"{site}/api/v1/proposals/",
+                        token,
+                        {"call": int(call), "direction": "pharma", "title": title},
+                    )
+                    body = title if status == 201 else body
+                answers.append((kind, began, time.monotonic(), status, body))
+                time.sleep(0.05)
+
+        threads = [threading.Thread(target=load, args=(k,)) for k in ("page", "read", "write")]
+        for thread in threads:
+            thread.start()
+        time.sleep(2)
+        own_postgres.stop()
+        stopped_at = time.monotonic()  # pg_ctl -w: the server is down from here on
+        time.sleep(3)
+        restarting_at = time.monotonic()
+        own_postgres.start()
+        started_at = time.monotonic()
+        time.sleep(4)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+
+    statuses = {status for _kind, _b, _e, status, _body in answers}
+    # asked after the server was down and answered before it was started again
+    during = [a for a in answers if a[1] > stopped_at and a[2] < restarting_at]
+    after = [a for a in answers if a[1] > started_at + 2]  # the site came back by itself
+    errors = [
+        (kind, body[:300])
+        for kind, _b, _e, status, body in answers
+        if status not in (200, 201, 503)
+    ]
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert statuses <= {200, 201, 503}, (errors, log[-3000:])
+    assert during
+    assert {status for _k, _b, _e, status, _body in during} == {503}
+    page_503 = next(body for kind, _b, _e, _status, body in during if kind == "page")
+    api_503 = next(body for kind, _b, _e, _status, body in during if kind == "write")
+    assert "Сервис временно недоступен" in page_503
+    assert json.loads(api_503)["code"] == "unavailable"
+    assert after
+    assert {status for _k, _b, _e, status, _body in after} <= {200, 201}
+    assert {kind for kind, *_ in after} == {"page", "read", "write"}
+
+    created = sorted(
+        body for kind, _b, _e, status, body in answers if kind == "write" and status == 201
+    )
+    state = json.loads(manage(environment, "shell", "-c", CHECK).splitlines()[-1])
+    assert state["broken"] is None
+    assert sorted(title for title, _actions, _grants in state["proposals"]) == created
+    for _title, actions, grants in state["proposals"]:
+        assert actions == ["created"]
+        assert grants > 0
