@@ -36,7 +36,7 @@ def _flatten(detail, prefix="") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         errors = {}
         for key, value in detail.items():
-            if isinstance(key, int) or str(key).isdigit():  # a row of a list: rows[2]
+            if isinstance(key, int) or str(key).isdecimal():  # a row of a list: rows[2]
                 errors.update(_flatten(value, f"{prefix}[{key}]"))
                 continue
             name = "" if key == "non_field_errors" else str(key)

@@ -147,7 +147,8 @@ def _run(request, obj, table, name: str):
     params = transition.params(data=request.data)
     seen = request.data.get(transition.seen) if hasattr(request.data, "get") else None
     errors = {} if params.is_valid() else dict(params.errors)
-    if seen is None or isinstance(seen, bool) or not str(seen).isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if seen is None or isinstance(seen, bool) or not str(seen).isdecimal():
         errors[transition.seen] = [
             s.serializers.IntegerField.default_error_messages["invalid"]
             if seen is not None
@@ -304,7 +305,7 @@ class ProposalViewSet(
         numbers = {}
         for name in ("before", "after"):
             value = request.query_params.get(name, "")
-            if not value.isdigit() or int(value) not in versions:
+            if not value.isdecimal() or int(value) not in versions:
                 raise ValidationError(
                     {name: [s.serializers.ChoiceField.default_error_messages["invalid_choice"]]}
                 )

@@ -163,6 +163,12 @@ class RowFormSet(forms.BaseFormSet):
         ]
 
     def clean(self):
+        # A negative count would read as no rows at all and erase them: it is never sent by
+        # the page, only by a hand-made request.
+        if self.is_bound and self.management_form.cleaned_data.get("TOTAL_FORMS", 0) < 0:
+            raise forms.ValidationError(
+                _("The form's data is damaged; reload the page and try again.")
+            )
         if not self.unique_by:
             return
         keys = [tuple(row[name] for name in self.unique_by) for row in self.rows()]
@@ -232,8 +238,20 @@ class MilestoneForm(RowForm):
     due_on = forms.DateField(label=_("Date"), widget=DATE)
 
 
+MAX_ROWS = 100  # of each kind: a budget of 10 years × 4 sources is 40
+
+
 def _formset(form, formset=RowFormSet):
-    return forms.formset_factory(form, formset=formset, extra=2, can_delete=True)
+    # absolute_max bounds the forms built whatever TOTAL_FORMS claims; validate_max says so.
+    return forms.formset_factory(
+        form,
+        formset=formset,
+        extra=2,
+        can_delete=True,
+        max_num=MAX_ROWS,
+        absolute_max=MAX_ROWS,
+        validate_max=True,
+    )
 
 
 @dataclass
@@ -404,7 +422,7 @@ class VersionPairForm(forms.Form):
         data = data.copy()
         if len(numbers) > 1:
             data.setdefault("b", str(numbers[-1]))
-            if data["b"].isdigit():
+            if data["b"].isdecimal():  # not isdigit: int("²") fails
                 data.setdefault("a", str(int(data["b"]) - 1))
         super().__init__(data)
         self.numbers = numbers

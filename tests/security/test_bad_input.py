@@ -749,63 +749,10 @@ INVISIBLE = (
     "text made only of zero-width characters (U+200B U+200D U+FEFF) is accepted as a required "
     "%s and saved: strip() leaves them and nothing refuses text with no visible character"
 )
-BUGS: dict[tuple[str, str], str] = {
-    **{
-        (target, "zero-width"): INVISIBLE % where
-        for target, where in {
-            "create-form.title": "title (documents/forms.py:60 ProposalCreateForm.title)",
-            "edit-form.title": "title (documents/forms.py:72 ProposalForm, models.py:130)",
-            "review-form.comments": "review comment (documents/review_forms.py:69)",
-            "decide-form.remarks": "remark (documents/review_forms.py:109 clean_remarks)",
-            "decide-form.reject-reason": "reason (documents/review_forms.py:125)",
-            "conflict-form.reason": "reason (documents/review_forms.py:193 ConflictForm)",
-            "call-form.title": "call title (documents/forms.py:29 CallForm.title_ru)",
-            "meeting-form.place": "meeting place (meetings/forms.py:29 MeetingPlanForm.clean)",
-            "signup-form.last_name": "last name (accounts/forms.py:16)",
-            "api-create.title": "title (api/serializers.py:229)",
-            "api-patch.title": "title (api/serializers.py:237)",
-            "api-review.comments": "review comment (api/transitions.py:78)",
-            "api-revise.remarks": "remark (api/transitions.py:62)",
-            "api-reject.comment": "reason (api/transitions.py:51)",
-            "api-conflict.comment": "reason (api/transitions.py:47)",
-            "api-governance.reference": "decision reference (api/transitions.py:56)",
-        }.items()
-    },
-    **{
-        (target, "superscript-digit"): f"{where}: '²'.isdigit() is True but int('²') raises "
-        "ValueError: a 500 instead of a 400"
-        for target, where in {
-            "api-submit.revision": "api/views.py:150,158 _run()",
-            "api-review.version": "api/views.py:150,158 _run()",
-            "api-diff.before": "api/views.py:307 ProposalViewSet.diff()",
-            "diff-page.b": "documents/forms.py:407 VersionPairForm",
-        }.items()
-    },
-    ("edit-form.total-forms", "negative"): "documents/forms.py:236 _formset(): Django's "
-    "management form takes budget-TOTAL_FORMS=-1 as zero rows, the form is valid and the "
-    "service deletes every budget line (302) instead of refusing the tampered count",
-    **{
-        ("review-form.version", value): "templates/documents/proposal_review.html:24 shows "
-        "only non_field_errors: the hidden `version` field's error is never shown, the page "
-        "comes back (200) with no message"
-        for value in HOSTILE
-        if value not in ("number", "huge-number")  # these reach the service: 409, said
-    },
-    **{
-        ("decide-form.revision", value): "templates/_form_fields.html:2 draws hidden fields "
-        "without their errors: a bad `revision` brings the decision page back (200) with no "
-        "message"
-        for value in HOSTILE
-        if value not in ("number", "huge-number")
-    },
-}
-# Cells that pass but are too slow to run here; test_edit_form_builds_at_most_a_few_rows
-# shows why.
-SLOW = {
-    ("edit-form.total-forms", value): "budget-TOTAL_FORMS beyond 1000 builds and draws 2000 "
-    "forms: ~25 s a request (see test_edit_form_builds_at_most_a_few_rows)"
-    for value in ("number", "huge-number")
-}
+# Cells known to fail, with the reason: none left (the bugs this suite found are fixed; see
+# git log). A new one goes here as (target, value): "file:line what happens".
+BUGS: dict[tuple[str, str], str] = {}
+SLOW: dict[tuple[str, str], str] = {}
 
 
 def cells():
@@ -914,12 +861,6 @@ def test_hostile_value(world, target_name, value_name):
         assert says_why(response), response.content[:2000]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="documents/forms.py:236 _formset() sets neither max_num nor absolute_max: a "
-    "tampered budget-TOTAL_FORMS=12345 makes every POST of the edit page build and validate "
-    "2000 forms (and draw them: ~25 s a request) before it refuses",
-)
 def test_edit_form_builds_at_most_a_few_rows(world):
     data = QueryDict(mutable=True)
     for key, values in edit_form(world).items():
@@ -1112,11 +1053,6 @@ def test_hostile_title_in_the_notice_email_body_is_plain_text(
     assert "&lt;" not in message.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/workflow/email/notice_subject.txt:1 autoescapes {{ notice.text }} in a "
-    "plain-text subject: the reader sees «&lt;script&gt;…», and &quot; / &#x27; for quotes",
-)
 def test_hostile_title_in_the_notice_email_subject_is_plain_text(
     world, hostile, django_capture_on_commit_callbacks
 ):
