@@ -1,0 +1,130 @@
+"""Every benchmark in one go, one table at the end:
+
+    .venv/bin/python -m bench [--quick] [--reuse]        (or bench/run)
+
+1. bench/generate.py: the large cluster in PostgreSQL (mbk_bench; skipped with --reuse);
+2. bench/load.py: the busiest pages under 8 concurrent clients, each against its floor;
+3. bench/transitions.py: transitions per second, and a race that must lose nothing;
+4. bench/render_passport.py and bench/render_programme.py: PDF time and memory vs WeasyPrint.
+
+--quick: 2 000 proposals, 4 s per page, 4 transitions per process, one PDF run, a programme
+of 20 projects (about 4 minutes); the full run takes about 10."""
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _step(script: str, *arguments: str) -> dict:
+    command = [sys.executable, "-W", "ignore", str(HERE / script), *arguments]
+    print(f"$ {' '.join(command[3:])}", flush=True)
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    lines = output.strip().splitlines()
+    print("\n".join(lines[:-1]), flush=True)
+    return json.loads(lines[-1])
+
+
+def _pdf(script: str, *arguments: str) -> dict:
+    """The render scripts print their rows as text: the floor's and the pipeline's."""
+    command = [sys.executable, "-W", "ignore", str(HERE / script), *arguments]
+    print(f"$ {' '.join(command[3:])}", flush=True)
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    print(output.strip(), flush=True)
+    rows = {}
+    for line in output.splitlines():
+        found = re.search(r"median\s+(\d+) ms.*peak RSS\s+(\d+) MB", line)
+        if found:
+            variant = (
+                "floor"
+                if "WeasyPrint alone" in line
+                else "build"
+                if "alone" in line
+                else "pipeline"
+            )
+            rows[variant] = {"median_s": int(found[1]) / 1000, "peak_rss_mb": int(found[2])}
+    return rows
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    ram = (
+        int(
+            next(
+                line.split()[1]
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            )
+        )
+        // 1024**2
+    )
+    postgres = (
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "show server_version"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        or "?"
+    )
+    return f"{os.cpu_count()} cores ({cpu}), {ram} GB RAM, PostgreSQL {postgres}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="keep mbk_bench as it is")
+    args = parser.parse_args()
+    q = args.quick
+    if not args.reuse:
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--proposals", "2000" if q else "10000"],
+            check=True,
+        )
+    load = _step("load.py", "--seconds", "4" if q else "15")
+    moves = _step("transitions.py", "--per-worker", "4" if q else "10")["transitions"]
+    passport = _pdf("render_passport.py", "--runs", "1" if q else "3")
+    programme = _pdf("render_programme.py", "--runs", "1", "--projects", "20" if q else "50")
+
+    print(f"\nMachine: {machine()}")
+    print(f"{'what':<58}{'median':>10}{'p95':>10}{'floor':>10}{'ratio':>7}")
+    for row in load["load"]:
+        page, floor = row["url"], row["floor"]
+        label = f"{row['page']} [{row['url_queries']} q / floor {row['floor_queries']}]"
+        print(
+            f"{label:<58}"
+            f"{page['median_ms']:>8.0f}ms{page['p95_ms']:>8.0f}ms{floor['median_ms']:>8.0f}ms"
+            f"{page['median_ms'] / floor['median_ms']:>7.2f}"
+        )
+    for name, row in moves.items():
+        if isinstance(row, dict):
+            label = f"transition {name} ({moves['workers']} processes)"
+            print(
+                f"{label:<58}"
+                f"{row['per_second']:>8.1f}/s   done {row['done']}, refused {row['refused']}"
+            )
+    for name, rows in (("passport PDF", passport), ("programme PDF", programme)):
+        pipeline, floor = rows["pipeline"], rows["floor"]
+        rss = f"peak RSS {pipeline['peak_rss_mb']:.0f} MB, floor {floor['peak_rss_mb']:.0f} MB"
+        label = f"{name} ({rss})"
+        print(
+            f"{label:<58}"
+            f"{pipeline['median_s'] * 1000:>8.0f}ms{'':>10}{floor['median_s'] * 1000:>8.0f}ms"
+            f"{pipeline['median_s'] / floor['median_s']:>7.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""The project's URLs plus the floors of bench/load.py under /bench-floor/: for each page
+measured, a bare view that fetches the same rows with ONE query and renders them with the
+page's own template. The floor is the least that page could cost on this machine: what the
+page takes beyond it is ours (permission checks, extra queries, Python around them).
+
+What the floors leave out, so that they stay one query:
+- the navigation bar is computed once per person and then reused (the page computes it on
+  every request: a few queries, see workflow/selectors.navigation);
+- the permission check of the lookup (the floors are for the people the benchmark logs in,
+  who may see these rows);
+- on the proposal page the action buttons and the PDF offers (the person benchmarked is the
+  author, who sees no reviews); on the programme version page the decision forms, the PDF
+  jobs and the version's history.
+
+Sessions and the signed-in person are read by the middleware for the page and its floor alike.
+Used through bench/settings.py (ROOT_URLCONF)."""
+
+import datetime
+from types import SimpleNamespace
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
+from django.http import HttpResponse
+from django.template import Context, engines
+from django.template.context_processors import csrf, i18n
+from django.template.context_processors import request as request_processor
+from django.urls import include, path
+
+from accounts.models import User
+from directory.models import Body, Membership
+from documents.content import readable
+from documents.models import Proposal, ProposalVersion, Remark
+from documents.selectors import HISTORY_ACTIONS
+from programme import assembly, document
+from programme.models import ProgrammeVersion
+from programme.views import _direction_filter
+from workflow import selectors as workflow_selectors
+from workflow.models import AuditEntry
+from workflow.selectors import StateTab, _with_review_counts
+
+State = Proposal.State
+_navigation: dict[int, object] = {}
+
+
+def _render(request, template_name: str, context: dict) -> HttpResponse:
+    """The template with what the context processors give, the navigation bar from the cache."""
+    user = request.user
+    if user.pk not in _navigation:
+        _navigation[user.pk] = workflow_selectors.navigation(user)
+    values = {**request_processor(request), **i18n(request), **csrf(request)}
+    values.update(user=user, messages=[], navigation=_navigation[user.pk], **context)
+    template = engines["django"].engine.get_template(template_name)
+    return HttpResponse(template.render(Context(values, autoescape=True)))
+
+
+def _listed(queryset):
+    return queryset.select_related("organisation", "direction", "group", "call", "author")
+
+
+@login_required
+def inbox(request):
+    """documents:group-inbox: the proposals of the person's working groups, drafts aside."""
+    groups = Membership.objects.filter(
+        user=request.user, body__kind__in=Body.WORKING_GROUPS
+    ).exclude(role=Membership.Role.OBSERVER)
+    rows = _listed(Proposal.objects.filter(group__in=groups.values("body")))
+    rows = list(
+        _with_review_counts(rows.exclude(state=State.DRAFT)).order_by("state", "submitted_at")
+    )
+    counts: dict[str, int] = {}
+    for proposal in rows:
+        counts[proposal.state] = counts.get(proposal.state, 0) + 1
+    tabs = [StateTab(v, label, counts[v], False) for v, label in State.choices if counts.get(v)]
+    context = {"proposals": rows, "tabs": tabs, "all_active": True}
+    return _render(request, "documents/group_inbox.html", context)
+
+
+@login_required
+def mine(request):
+    """documents:my-proposals: what the person wrote or co-authors."""
+    user = request.user
+    rows = _listed(Proposal.objects.filter(Q(author=user) | Q(coauthors=user)).distinct())
+    return _render(
+        request, "documents/my_proposals.html", {"proposals": rows.order_by("-created_at")}
+    )
+
+
+def _json(model_rows, **fields):
+    """The rows as a list of dicts, inside the one query (ARRAY(SELECT json_build_object...))."""
+    return ArraySubquery(model_rows.order_by().values(json=JSONObject(**fields)))
+
+
+def _when(value: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+@login_required
+def detail(request, pk: int):
+    """documents:proposal-detail as the author sees a submitted proposal: the proposal, its
+    versions, the last one's content, the co-authors, the remarks and the history."""
+    kind = ContentType.objects.get_for_model(Proposal)  # cached after the first request
+    versions = ProposalVersion.objects.filter(proposal=OuterRef("pk"))
+    proposal = (
+        _listed(Proposal.objects.filter(pk=pk))
+        .annotate(
+            versions_json=_json(
+                versions, number="number", created_at="created_at", sha256="sha256"
+            ),
+            content_json=Subquery(versions.order_by("-number").values("content")[:1]),
+            coauthors_json=_json(
+                User.objects.filter(coauthored_proposals=OuterRef("pk")),
+                last_name="last_name",
+                first_name="first_name",
+                middle_name="middle_name",
+            ),
+            remarks_json=_json(
+                Remark.objects.filter(proposal=OuterRef("pk")),
+                round="round",
+                number="number",
+                text="text",
+                answer="answer",
+            ),
+            history_json=_json(
+                AuditEntry.objects.filter(content_type=kind, object_id=OuterRef("pk")),
+                sequence="sequence",
+                action="action",
+                from_state="from_state",
+                to_state="to_state",
+                at="at",
+                comment="comment",
+                reference="reference",
+                last_name="actor__last_name",
+                first_name="actor__first_name",
+                middle_name="actor__middle_name",
+            ),
+        )
+        .get()
+    )
+    versions = sorted(
+        (
+            SimpleNamespace(
+                number=v["number"], created_at=_when(v["created_at"]), sha256=v["sha256"]
+            )
+            for v in proposal.versions_json or []
+        ),
+        key=lambda v: v.number,
+    )
+    labels = dict(State.choices)
+    history = []
+    for row in sorted(proposal.history_json or [], key=lambda r: r["sequence"]):
+        actor = (
+            User(
+                last_name=row["last_name"] or "",
+                first_name=row["first_name"] or "",
+                middle_name=row["middle_name"] or "",
+            )
+            if row["last_name"] is not None
+            else None
+        )
+        entry = SimpleNamespace(
+            action=row["action"], at=_when(row["at"]), actor=actor, reference=row["reference"]
+        )
+        private = row["action"] in workflow_selectors.document_selectors.REVIEW_ACTIONS
+        if private and row["from_state"] == row["to_state"]:
+            continue
+        history.append(
+            {
+                "entry": entry,
+                "action": HISTORY_ACTIONS.get(row["action"], row["action"]),
+                "comment": "" if private else row["comment"],
+                "from_state": labels.get(row["from_state"], ""),
+                "to_state": labels.get(row["to_state"], ""),
+                "changed_state": row["from_state"] != row["to_state"],
+            }
+        )
+    remarks = [
+        SimpleNamespace(**r)
+        for r in sorted(proposal.remarks_json or [], key=lambda r: (r["round"], r["number"]))
+    ]
+    context = {
+        "proposal": proposal,
+        "actions": [],
+        "authors": [proposal.author, *(User(**c) for c in proposal.coauthors_json or [])],
+        "shown_version": versions[-1] if versions else None,
+        **readable(proposal.content_json or {}, proposal.call),
+        "attachments": [],
+        "can_edit": False,
+        "versions": versions,
+        "remarks": remarks,
+        "reviews": None,
+        "history": history,
+        "document_offers": [],
+        "document_jobs": [],
+    }
+    return _render(request, "documents/proposal_detail.html", context)
+
+
+@login_required
+def version(request, pk: int):
+    """programme:version-detail of a signed version: everything comes from its snapshot."""
+    version = ProgrammeVersion.objects.select_related("programme", "signed_by").get(pk=pk)
+    snapshot = assembly.snapshot_of(version)
+    years = assembly.years_of(snapshot)
+    context = {
+        "version": version,
+        "programme": version.programme,
+        "figures": assembly.figures(snapshot),
+        "direction": _direction_filter(request, snapshot),
+        "directions": [(d["code"], assembly.name(d)) for d in snapshot["directions"]],
+        "sections": [
+            {
+                **s,
+                "title": assembly.name(s, "title"),
+                "owner": assembly.name(s, "owner"),
+                "table_view": document.section_table(s, years),
+            }
+            for s in snapshot["sections"]
+        ],
+        "problems": [],
+        "decisions": [],
+        "decision_form": None,
+        "history": [],
+        "jobs": [],
+        "can_request_document": False,
+    }
+    return _render(request, "programme/version_detail.html", context)
+
+
+urlpatterns = [
+    path("bench-floor/inbox/", inbox, name="floor-inbox"),
+    path("bench-floor/mine/", mine, name="floor-mine"),
+    path("bench-floor/proposals/<int:pk>/", detail, name="floor-detail"),
+    path("bench-floor/versions/<int:pk>/", version, name="floor-version"),
+    path("", include("mbk.urls")),
+]
