@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "mbk.staticfiles.MbkStaticFilesConfig",  # django.contrib.staticfiles, fewer files
+    "django.contrib.staticfiles",
     "django_htmx",
     "guardian",
     "rest_framework",

@@ -58,3 +58,21 @@ def test_user_menu_opens_and_logs_out(demo, page):
 
     page.wait_for_url("**/accounts/login/")
     assert page.get_by_test_id("login-submit").is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 800])
+def test_the_menu_fits_the_window_in_russian_with_every_item(demo, page, screenshot, width):
+    """The programme office has the most menu items; the longest labels are Russian."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/")
+    page.get_by_label("Имя пользователя").fill("office")
+    page.get_by_label("Пароль").fill("Demo-pass-1")
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url("**/")
+    screenshot(f"menu-{width}")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    notices = page.get_by_test_id("notices-link").bounding_box()
+    assert notices["x"] + notices["width"] <= width
+    search = page.get_by_test_id("nav-search").bounding_box()
+    assert search["width"] >= 150
