@@ -32,6 +32,7 @@ from documents.pdf import selectors as pdf_selectors
 from documents.review_forms import ActionForm
 from documents.selectors import get_visible_proposal_or_404
 from documents.uploads import SizeLimitedUploadHandler, too_large_message
+from mbk.paging import page_of
 from workflow import rules
 from workflow import services as workflow
 from workflow.actions import available_actions
@@ -60,8 +61,10 @@ def _reviews(proposal: Proposal) -> list[dict]:
 @login_required
 @require_safe
 def my_proposals(request):
-    proposals = selectors.my_proposals(request.user)
-    return render(request, "documents/my_proposals.html", {"proposals": proposals})
+    page = page_of(request, selectors.my_proposals(request.user))
+    return render(
+        request, "documents/my_proposals.html", {"proposals": page.object_list, "page": page}
+    )
 
 
 @login_required

@@ -26,6 +26,7 @@ from documents.review_forms import (
     RevisionRequestForm,
 )
 from documents.selectors import get_visible_proposal_or_404
+from mbk.paging import page_of
 from workflow import rules, selectors, services
 
 DETAIL = "documents:proposal-detail"
@@ -47,8 +48,16 @@ def _decision_forms(request, form_classes: dict, proposal) -> tuple:
 @require_safe
 def group_inbox(request):
     rules.require(rules.can_open_group_inbox, request.user)
-    proposals, tabs = selectors.inbox(request.user, request.GET.get("state"))
-    context = {"proposals": proposals, "tabs": tabs, "all_active": not any(t.active for t in tabs)}
+    state = request.GET.get("state")
+    proposals, tabs = selectors.inbox(request.user, state)
+    page = page_of(request, proposals)
+    context = {
+        "proposals": page.object_list,
+        "page": page,
+        "state": state if any(t.active for t in tabs) else "",
+        "tabs": tabs,
+        "all_active": not any(t.active for t in tabs),
+    }
     return render(request, "documents/group_inbox.html", context)
 
 
@@ -56,8 +65,8 @@ def group_inbox(request):
 @require_safe
 def assigned(request):
     rules.require(rules.can_open_assigned, request.user)
-    proposals = selectors.assigned(request.user)
-    return render(request, "documents/assigned.html", {"proposals": proposals})
+    page = page_of(request, selectors.assigned(request.user))
+    return render(request, "documents/assigned.html", {"proposals": page.object_list, "page": page})
 
 
 @login_required

@@ -177,6 +177,43 @@ def test_inbox_query_count_is_the_same_for_1_and_30_proposals(client, submitted,
     assert with_thirty == with_one
 
 
+@pytest.mark.django_db
+def test_inbox_shows_a_page_at_a_time_and_keeps_the_state_tab(
+    client, submitted, author, chair, monkeypatch
+):
+    monkeypatch.setattr("mbk.paging.PER_PAGE", 5)
+    for n in range(6):
+        draft = draft_proposal(author, title=f"Проект {n}")
+        services.proposal_submit(proposal_id=draft.pk, by=author)
+    client = as_user(client, chair)
+
+    first = client.get("/inbox/?state=submitted")
+    second = client.get("/inbox/?state=submitted&page=2")
+    beyond = client.get("/inbox/?state=submitted&page=99")
+    nonsense = client.get("/inbox/?state=submitted&page=²")
+
+    assert len(first.context["proposals"]) == 5
+    assert len(second.context["proposals"]) == 2
+    assert "1–5 of 7" in first.content.decode()  # as_user() reads the pages in English
+    assert 'href="?state=submitted&amp;page=2"' in first.content.decode()
+    assert beyond.context["page"].number == 2
+    assert nonsense.context["page"].number == 1
+    shown = {p.pk for p in first.context["proposals"]} | {p.pk for p in second.context["proposals"]}
+    assert len(shown) == 7
+
+
+@pytest.mark.django_db
+def test_my_proposals_show_a_page_at_a_time(client, author, cluster, monkeypatch):
+    monkeypatch.setattr("mbk.paging.PER_PAGE", 2)
+    for n in range(3):
+        draft_proposal(author, title=f"Черновик {n}")
+
+    response = as_user(client, author).get("/proposals/mine/?page=2")
+
+    assert [p.title for p in response.context["proposals"]] == ["Черновик 0"]
+    assert response.context["page"].paginator.count == 3
+
+
 # --- Assigned to me ------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_assigned_shows_whether_my_review_is_in(client, in_review, expert):
