@@ -145,6 +145,8 @@ def test_route_access(client, name, outsider, office, proposed_organisation):
             path_status.append(client.get(path))
         client.logout()
 
+    for response in path_status:
+        assert_security_headers(response)
     got = []
     for response in path_status:
         if response.status_code == 302 and "/accounts/login/" in response.url:
@@ -155,3 +157,14 @@ def test_route_access(client, name, outsider, office, proposed_organisation):
     if name == "set_language":
         expected[0] = 302  # switching language needs no login
     assert got == expected
+
+
+def assert_security_headers(response) -> None:
+    """What every answer carries, pages, redirects, refusals and downloads alike."""
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"

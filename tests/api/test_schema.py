@@ -9,6 +9,7 @@ from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 
 from tests.api.conftest import api_as
+from tests.test_routes import assert_security_headers
 
 METHODS = ("get", "post", "patch", "put", "delete")
 
@@ -115,6 +116,7 @@ def test_every_path_is_a_404_or_an_empty_list_for_an_outsider_where_nothing_exis
     for path, method, _operation in operations(schema):
         response = getattr(client, method)(_sample(path), {}, format="json")
 
+        assert_security_headers(response)
         if "{" in path:
             assert response.status_code == 404, f"{method.upper()} {path}"
         elif method == "get":
