@@ -7,21 +7,11 @@ from django.utils.translation import gettext as _
 
 from api.serializers import DraftSerializer
 from directory.models import Body, Direction, ServiceType, SupportInstrument
+from documents.content import TEXT_FIELDS
 from documents.forms import ProposalEditForms
 from documents.models import Proposal
 
-MAIN_FIELDS = [
-    "title",
-    "summary",
-    "goals",
-    "description",
-    "readiness_level",
-    "expected_results",
-    "investors_and_partners",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-]
+MAIN_FIELDS = TEXT_FIELDS  # the draft's scalar fields, as the edit page has them
 # JSON list -> (the formset's prefix, its fields)
 ROWS = {
     "budget_lines": ("budget", ("year", "source", "amount")),

@@ -122,24 +122,6 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- Transitions, shared by proposals, sections and programme versions ---------------------
-def _transitions(request, obj, table, seen: dict, url: str, state: str) -> Response:
-    offered = [t for t in table if t.allowed(request.user, obj)]
-    data = {
-        "state": state,
-        "seen": seen,
-        "transitions": [
-            {
-                "name": t.name,
-                "label": str(t.label),
-                "fields": t.field_names(),
-                "url": f"{url}{t.name}/",
-            }
-            for t in offered
-        ],
-    }
-    return Response(s.TransitionsSerializer(data).data)
-
-
 def _run(request, obj, table, name: str):
     transition = tables.find(table, name)
     if transition is None:
@@ -159,13 +141,78 @@ def _run(request, obj, table, name: str):
     transition.run(obj, request.user, params.validated_data, int(seen))
 
 
-TRANSITION_RESPONSES = {200: s.TransitionsSerializer, **refusals(401, 404)}
-RUN_RESPONSES = {**refusals(400, 401, 403, 404, 409)}
+class Transitions:
+    """`GET …/transitions/` and `POST …/transitions/{name}/` of an object with a workflow. The
+    viewset names its table (api/transitions.py) and says how its object reports the version
+    seen, its state and itself after a transition."""
+
+    table: list[tables.Transition]
+
+    def seen_of(self, obj) -> dict[str, int]:
+        raise NotImplementedError
+
+    def state_of(self, obj) -> str:
+        return obj.state
+
+    def answer(self) -> Response:
+        """The object as it is after the transition."""
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @action(detail=True, methods=["get"], url_path="transitions")
+    def transitions(self, request, pk=None):
+        obj = self.get_object()
+        offered = [t for t in self.table if t.allowed(request.user, obj)]
+        data = {
+            "state": self.state_of(obj),
+            "seen": self.seen_of(obj),
+            "transitions": [
+                {
+                    "name": t.name,
+                    "label": str(t.label),
+                    "fields": t.field_names(),
+                    "url": f"{request.path}{t.name}/",
+                }
+                for t in offered
+            ],
+        }
+        return Response(s.TransitionsSerializer(data).data)
+
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
+    def run_transition(self, request, pk=None, name=None):
+        _run(request, self.get_object(), self.table, name)
+        return self.answer()
+
+
+def transitions_schema(table: list[tables.Transition], answer, description: str):
+    """The schema of a viewset's two transition endpoints (its own names and answer)."""
+    return extend_schema_view(
+        transitions=extend_schema(responses={200: s.TransitionsSerializer, **refusals(401, 404)}),
+        run_transition=extend_schema(
+            request=OpenApiTypes.OBJECT,
+            responses={200: answer, **refusals(400, 401, 403, 404, 409)},
+            parameters=[
+                OpenApiParameter(
+                    "name",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.PATH,
+                    enum=[t.name for t in table],
+                )
+            ],
+            description=description,
+        ),
+    )
 
 
 # --- Proposals -----------------------------------------------------------------------------
+@transitions_schema(
+    tables.PROPOSAL_TRANSITIONS,
+    s.ProposalSerializer,
+    "Runs one transition. The body names the fields that `GET …/transitions/` lists for it, "
+    "with the `revision` (or, for a review, the `version`) the caller read.",
+)
 class ProposalViewSet(
     AtomicWrites,
+    Transitions,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -173,6 +220,8 @@ class ProposalViewSet(
     viewsets.GenericViewSet,
 ):
     """Proposals the caller may see; drafts are created and edited by their authors."""
+
+    table = tables.PROPOSAL_TRANSITIONS
 
     queryset = Proposal.objects.none()  # for the schema; get_queryset() chooses the rows
     filterset_class = filters.ProposalFilter
@@ -193,6 +242,9 @@ class ProposalViewSet(
 
     def get_object(self) -> Proposal:
         return get_visible_proposal_or_404(self.request.user, self.kwargs["pk"])
+
+    def seen_of(self, proposal: Proposal) -> dict[str, int]:
+        return tables.proposal_seen(proposal)
 
     def _shown(self, proposal: Proposal, code=status.HTTP_200_OK) -> Response:
         fresh = self.get_object() if proposal is None else proposal
@@ -241,40 +293,6 @@ class ProposalViewSet(
             content=forms.content(),
             seen_revision=forms.seen_revision(),
         )
-        return self._shown(None)
-
-    @extend_schema(responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["get"], url_path="transitions")
-    def transitions(self, request, pk=None):
-        proposal = self.get_object()
-        return _transitions(
-            request,
-            proposal,
-            tables.PROPOSAL_TRANSITIONS,
-            tables.proposal_seen(proposal),
-            request.path,
-            proposal.state,
-        )
-
-    @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={200: s.ProposalSerializer, **RUN_RESPONSES},
-        parameters=[
-            OpenApiParameter(
-                "name",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=[t.name for t in tables.PROPOSAL_TRANSITIONS],
-            )
-        ],
-        description="Runs one transition. The body names the fields that "
-        "`GET …/transitions/` lists for it, with the `revision` (or, for a review, the "
-        "`version`) the caller read.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
-    def run_transition(self, request, pk=None, name=None):
-        proposal = self.get_object()
-        _run(request, proposal, tables.PROPOSAL_TRANSITIONS, name)
         return self._shown(None)
 
     @extend_schema(responses={200: s.VersionListSerializer(many=True), **refusals(401, 404)})
@@ -509,10 +527,16 @@ class DocumentViewSet(AtomicWrites, viewsets.GenericViewSet):
 
 
 # --- The programme -------------------------------------------------------------------------
-class SectionViewSet(AtomicWrites, viewsets.ReadOnlyModelViewSet):
+@transitions_schema(
+    tables.SECTION_TRANSITIONS,
+    s.SectionSerializer,
+    "Runs one transition of the section's latest revision, with the `edition` the caller read.",
+)
+class SectionViewSet(AtomicWrites, Transitions, viewsets.ReadOnlyModelViewSet):
     """The sections of the current programme, for the members of the bodies."""
 
     queryset = Section.objects.none()  # for the schema; get_queryset() chooses the rows
+    table = tables.SECTION_TRANSITIONS
     serializer_class = s.SectionSerializer
     filter_backends = []
 
@@ -524,6 +548,12 @@ class SectionViewSet(AtomicWrites, viewsets.ReadOnlyModelViewSet):
 
     def get_object(self) -> Section:
         return programme_selectors.get_visible_section_or_404(self.request.user, self.kwargs["pk"])
+
+    def seen_of(self, section: Section) -> dict[str, int]:
+        return tables.section_seen(section)
+
+    def state_of(self, section: Section) -> str:
+        return tables.section_state(section)
 
     @extend_schema(responses={200: s.SectionSerializer(many=True), **refusals(401)})
     def list(self, request, *args, **kwargs):
@@ -542,42 +572,15 @@ class SectionViewSet(AtomicWrites, viewsets.ReadOnlyModelViewSet):
         revision = get_object_or_404(SectionRevision, section=section, number=number)
         return Response(s.SectionRevisionSerializer(revision).data)
 
-    @extend_schema(responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["get"], url_path="transitions")
-    def transitions(self, request, pk=None):
-        section = self.get_object()
-        return _transitions(
-            request,
-            section,
-            tables.SECTION_TRANSITIONS,
-            tables.section_seen(section),
-            request.path,
-            tables.section_state(section),
-        )
 
-    @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={200: s.SectionSerializer, **RUN_RESPONSES},
-        parameters=[
-            OpenApiParameter(
-                "name",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=[t.name for t in tables.SECTION_TRANSITIONS],
-            )
-        ],
-        description="Runs one transition of the section's latest revision, with the "
-        "`edition` the caller read.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
-    def run_transition(self, request, pk=None, name=None):
-        section = self.get_object()
-        _run(request, section, tables.SECTION_TRANSITIONS, name)
-        return Response(s.SectionSerializer(self.get_object()).data)
-
-
+@transitions_schema(
+    tables.VERSION_TRANSITIONS,
+    s.ProgrammeVersionSerializer,
+    "Runs one transition of the version, with the `edition` the caller read.",
+)
 class ProgrammeVersionViewSet(
     AtomicWrites,
+    Transitions,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -587,6 +590,7 @@ class ProgrammeVersionViewSet(
     for observers."""
 
     queryset = ProgrammeVersion.objects.none()  # for the schema; get_queryset() chooses the rows
+    table = tables.VERSION_TRANSITIONS
     filter_backends = []
 
     def get_queryset(self):
@@ -602,6 +606,9 @@ class ProgrammeVersionViewSet(
 
     def get_object(self) -> ProgrammeVersion:
         return programme_selectors.get_visible_version_or_404(self.request.user, self.kwargs["pk"])
+
+    def seen_of(self, version: ProgrammeVersion) -> dict[str, int]:
+        return tables.version_seen(version)
 
     @extend_schema(responses={200: s.ProgrammeVersionListSerializer(many=True), **refusals(401)})
     def list(self, request, *args, **kwargs):
@@ -627,38 +634,6 @@ class ProgrammeVersionViewSet(
     @extend_schema(responses={200: s.ProgrammeVersionSerializer, **refusals(401, 404)})
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
-
-    @extend_schema(responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["get"], url_path="transitions")
-    def transitions(self, request, pk=None):
-        version = self.get_object()
-        return _transitions(
-            request,
-            version,
-            tables.VERSION_TRANSITIONS,
-            tables.version_seen(version),
-            request.path,
-            version.state,
-        )
-
-    @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={200: s.ProgrammeVersionSerializer, **RUN_RESPONSES},
-        parameters=[
-            OpenApiParameter(
-                "name",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=[t.name for t in tables.VERSION_TRANSITIONS],
-            )
-        ],
-        description="Runs one transition of the version, with the `edition` the caller read.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
-    def run_transition(self, request, pk=None, name=None):
-        version = self.get_object()
-        _run(request, version, tables.VERSION_TRANSITIONS, name)
-        return Response(s.ProgrammeVersionSerializer(self.get_object()).data)
 
     @extend_schema(responses={200: s.RenderJobSerializer(many=True), **refusals(401, 404)})
     @action(detail=True, methods=["get"], pagination_class=None)
