@@ -109,6 +109,8 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         name = str(request.POST.get("username", "")).strip()[:150]
+        if "\x00" in name:  # PostgreSQL refuses NUL in text; the form refuses the login
+            return super().post(request, *args, **kwargs)
         with transaction.atomic():
             User.objects.select_for_update().filter(username__iexact=name).first()
             return super().post(request, *args, **kwargs)
