@@ -6,6 +6,7 @@ page takes beyond it is ours (permission checks, extra queries, Python around th
 What the floors leave out, so that they stay one query:
 - the navigation bar is computed once per person and then reused (the page computes it on
   every request: a few queries, see workflow/selectors.navigation);
+- on the group inbox, the counts of its state tabs take a second query;
 - the permission check of the lookup (the floors are for the people the benchmark logs in,
   who may see these rows);
 - on the proposal page the action buttons and the PDF offers (the person benchmarked is the
@@ -21,7 +22,7 @@ from types import SimpleNamespace
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.http import HttpResponse
 from django.template import Context, engines
@@ -34,6 +35,7 @@ from directory.models import Body, Membership
 from documents.content import readable
 from documents.models import Proposal, ProposalVersion, Remark
 from documents.selectors import HISTORY_ACTIONS
+from mbk.paging import PER_PAGE
 from programme import assembly, document
 from programme.models import ProgrammeVersion
 from programme.views import _direction_filter
@@ -66,13 +68,13 @@ def inbox(request):
     groups = Membership.objects.filter(
         user=request.user, body__kind__in=Body.WORKING_GROUPS
     ).exclude(role=Membership.Role.OBSERVER)
-    rows = _listed(Proposal.objects.filter(group__in=groups.values("body")))
+    in_groups = Proposal.objects.filter(group__in=groups.values("body")).exclude(state=State.DRAFT)
+    # The page shows its first PER_PAGE rows (mbk/paging.py) and the tabs' counts: the rows in
+    # one query, the counts in a second.
     rows = list(
-        _with_review_counts(rows.exclude(state=State.DRAFT)).order_by("state", "submitted_at")
+        _with_review_counts(_listed(in_groups)).order_by("state", "submitted_at")[:PER_PAGE]
     )
-    counts: dict[str, int] = {}
-    for proposal in rows:
-        counts[proposal.state] = counts.get(proposal.state, 0) + 1
+    counts = dict(in_groups.order_by().values_list("state").annotate(n=Count("pk")))
     tabs = [StateTab(v, label, counts[v], False) for v, label in State.choices if counts.get(v)]
     context = {"proposals": rows, "tabs": tabs, "all_active": True}
     return _render(request, "documents/group_inbox.html", context)
@@ -83,9 +85,8 @@ def mine(request):
     """documents:my-proposals: what the person wrote or co-authors."""
     user = request.user
     rows = _listed(Proposal.objects.filter(Q(author=user) | Q(coauthors=user)).distinct())
-    return _render(
-        request, "documents/my_proposals.html", {"proposals": rows.order_by("-created_at")}
-    )
+    first_page = rows.order_by("-created_at")[:PER_PAGE]  # as the page shows (mbk/paging.py)
+    return _render(request, "documents/my_proposals.html", {"proposals": first_page})
 
 
 def _json(model_rows, **fields):

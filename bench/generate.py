@@ -48,7 +48,7 @@ PEOPLE = 500
 ORGANISATIONS = 25
 MEETINGS = 50
 HEAVY_AUTHOR_SHARE = 0.015  # the persona "author" writes this share of the copies
-COAUTHORS = (6, 16)  # co-authors of a copy, from the author's organisation
+COAUTHORS = (8, 18)  # co-authors of a copy, from the author's organisation
 
 
 def recreate_database(folder: str) -> None:
