@@ -25,13 +25,8 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _code(value) -> str:
-    """A directory code as typed; NUL (which PostgreSQL refuses in text) names nothing."""
-    return _text(value).replace("\x00", "\ufffd")
-
-
 def _pks(model, codes, field: str, errors: dict) -> list[str]:
-    codes = [_code(code) for code in codes or []]
+    codes = [_text(code) for code in codes or []]
     found = dict(model.objects.filter(code__in=codes).values_list("code", "pk"))
     unknown = [code for code in codes if code not in found]
     if unknown:
@@ -49,7 +44,7 @@ def form_data(proposal: Proposal, changes: dict) -> tuple[MultiValueDict, dict]:
     for name in MAIN_FIELDS:
         data[name] = _text(merged.get(name))
     if proposal.state == Proposal.State.DRAFT:
-        direction = Direction.objects.filter(code=_code(merged.get("direction"))).first()
+        direction = Direction.objects.filter(code=_text(merged.get("direction"))).first()
         if direction is None:
             errors["direction"] = [_("Unknown codes: %(codes)s.") % {"codes": merged["direction"]}]
         data["direction"] = str(direction.pk) if direction else ""
@@ -60,7 +55,7 @@ def form_data(proposal: Proposal, changes: dict) -> tuple[MultiValueDict, dict]:
     data.setlist("services", _pks(ServiceType, merged.get("services"), "services", errors))
     instruments = [row.get("instrument") for row in merged.get("requested_instruments") or []]
     instrument_pks = dict(
-        SupportInstrument.objects.filter(code__in=[_code(c) for c in instruments]).values_list(
+        SupportInstrument.objects.filter(code__in=[_text(c) for c in instruments]).values_list(
             "code", "pk"
         )
     )
@@ -77,7 +72,7 @@ def form_data(proposal: Proposal, changes: dict) -> tuple[MultiValueDict, dict]:
             for field in fields:
                 value = row.get(field)
                 if name == "requested_instruments" and field == "instrument":
-                    value = instrument_pks.get(_code(value), "" if value is None else "0")
+                    value = instrument_pks.get(_text(value), "" if value is None else "0")
                 data[f"{prefix}-{n}-{field}"] = _text(value)
             if name == "indicators":
                 for year, value in (row.get("targets") or {}).items():

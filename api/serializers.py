@@ -229,6 +229,14 @@ class ProposalCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
 
 
+class InstrumentRequestSerializer(serializers.Serializer):
+    """A requested instrument as PATCH takes it: the code is checked against the directory by
+    the edit page's form (api/drafts.py)."""
+
+    instrument = serializers.CharField(max_length=60)
+    justification = serializers.CharField(allow_blank=True)
+
+
 class ProposalUpdateSerializer(serializers.Serializer):
     """The draft's content; fields left out keep their values, child lists are replaced as a
     whole. `revision` is the proposal's revision the caller last read: a newer one is a 409."""
@@ -249,9 +257,7 @@ class ProposalUpdateSerializer(serializers.Serializer):
     services = serializers.ListField(child=serializers.CharField(), required=False)
     budget_lines = BudgetLineSerializer(many=True, required=False)
     indicators = IndicatorSerializer(many=True, required=False)
-    requested_instruments = serializers.ListField(
-        child=serializers.DictField(), required=False, help_text=_("instrument code, justification")
-    )
+    requested_instruments = InstrumentRequestSerializer(many=True, required=False)
     milestones = MilestoneSerializer(many=True, required=False)
 
 

@@ -259,11 +259,17 @@ _SECTION_RUN = {
 }
 
 
+def _latest(section: Section):
+    """The section's latest revision from the revisions the API's lookup prefetched, newest
+    first (programme.selectors.get_visible_section_or_404): no query for each transition."""
+    return next(iter(section.revisions.all()), None)
+
+
 def _on_latest(rule):
     """Section rules judge its latest revision; a section without one offers nothing."""
 
     def allowed(user, section: Section) -> bool:
-        revision = P.latest_revision(section)
+        revision = _latest(section)
         return revision is not None and rule(user, revision)
 
     return allowed
@@ -283,13 +289,13 @@ SECTION_TRANSITIONS = [
 
 
 def section_seen(section: Section) -> dict[str, int]:
-    revision = P.latest_revision(section)
+    revision = _latest(section)
     return {"edition": revision.edition if revision else 0}
 
 
 def section_state(section: Section) -> str:
     """A section's state is its latest revision's ("" before the first one)."""
-    revision = P.latest_revision(section)
+    revision = _latest(section)
     return revision.state if revision else ""
 
 

@@ -7,7 +7,7 @@ import contextlib
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
@@ -18,9 +18,10 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import empty
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
@@ -32,6 +33,7 @@ from directory.models import Body, Direction, ServiceType, SupportInstrument
 from documents import selectors as documents_selectors
 from documents import services as documents_services
 from documents.content import diff
+from documents.downloads import file_download, rendered_document
 from documents.models import Attachment, Call, Proposal, RenderJob
 from documents.pdf import selectors as pdf_selectors
 from documents.pdf import services as pdf_services
@@ -59,14 +61,6 @@ class AtomicWrites:
             if response.status_code >= 400:
                 transaction.set_rollback(True)
             return response
-
-
-def _file(opened, *, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        opened, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Directory -----------------------------------------------------------------------------
@@ -127,18 +121,15 @@ def _run(request, obj, table, name: str):
     if transition is None:
         raise Http404
     params = transition.params(data=request.data)
-    seen = request.data.get(transition.seen) if hasattr(request.data, "get") else None
     errors = {} if params.is_valid() else dict(params.errors)
-    # isdecimal, not isdigit: "²" is a digit that int() refuses.
-    if seen is None or isinstance(seen, bool) or not str(seen).isdecimal():
-        errors[transition.seen] = [
-            s.serializers.IntegerField.default_error_messages["invalid"]
-            if seen is not None
-            else s.serializers.Field.default_error_messages["required"]
-        ]
+    given = request.data.get(transition.seen, empty) if hasattr(request.data, "get") else empty
+    try:
+        seen = serializers.IntegerField(min_value=0).run_validation(given)
+    except ValidationError as invalid:
+        errors[transition.seen] = invalid.detail
     if errors:
         raise ValidationError(errors)
-    transition.run(obj, request.user, params.validated_data, int(seen))
+    transition.run(obj, request.user, params.validated_data, seen)
 
 
 class Transitions:
@@ -448,7 +439,7 @@ class ProposalViewSet(
     def attachment_file(self, request, pk=None, attachment=None):
         proposal = self.get_object()
         found = get_object_or_404(Attachment, pk=attachment, proposal=proposal)
-        return _file(
+        return file_download(
             found.file.open("rb"), filename=found.original_name, content_type=found.content_type
         )
 
@@ -515,8 +506,7 @@ class DocumentViewSet(AtomicWrites, viewsets.GenericViewSet):
         job = pdf_selectors.get_readable_job_or_404(request.user, pk)
         if job.status != RenderJob.Status.DONE:
             raise Http404
-        name = f"{job.get_kind_display()} {job.subject_id}-{job.version_number}.pdf"
-        return _file(job.file.open("rb"), filename=name, content_type="application/pdf")
+        return rendered_document(job)
 
     @extend_schema(request=None, responses={202: s.RenderJobSerializer, **refusals(401, 404, 409)})
     @action(detail=True, methods=["post"])

@@ -9,7 +9,6 @@ checks the state and the rule again; workflow/middleware.py answers its refusals
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import StopUpload
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from documents import selectors, services
 from documents.content import completeness_problems, diff, readable, snapshot
+from documents.downloads import file_download
 from documents.forms import (
     AttachmentForm,
     CoauthorsForm,
@@ -238,14 +238,11 @@ def _attachment_upload(request, pk: int):
 def attachment_download(request, pk: int):
     attachment = get_object_or_404(Attachment, pk=pk)
     get_visible_proposal_or_404(request.user, attachment.proposal_id)
-    response = FileResponse(
+    return file_download(
         attachment.file.open("rb"),
-        as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

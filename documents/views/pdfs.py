@@ -3,12 +3,13 @@ page is refreshed by htmx until it is ready), download it, try again after a fai
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
+from documents.downloads import rendered_document
 from documents.models import RenderJob
 from documents.pdf import selectors, services
 from documents.selectors import get_visible_proposal_or_404
@@ -73,15 +74,7 @@ def document_download(request, pk: int):
     job = selectors.get_readable_job_or_404(request.user, pk)
     if job.status != RenderJob.Status.DONE:
         raise Http404
-    if job.kind in (RenderJob.Kind.PROGRAMME, RenderJob.Kind.MINUTES):
-        filename = f"{job.get_kind_display()} {job.subject_id}-{job.version_number}.pdf"
-    else:
-        filename = f"{job.get_kind_display()} {job.subject_id}-v{job.version_number}.pdf"
-    response = FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return rendered_document(job)
 
 
 @login_required

@@ -27,18 +27,13 @@ from programme.models import ProgrammeVersion
 from tests.conftest import unavailable
 from tests.integration.test_pdf_worker import wait_for
 from tests.programme.world import ready_programme
+from tests.test_run_command import free_port
 from tests.workflow.states import make_people
 from workflow import audit
 from workflow.models import Notice
 from workflow.tasks import task_resend_notice_emails
 
 Status = RenderJob.Status
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class OwnRedis:

@@ -1,0 +1,23 @@
+"""How a stored file leaves the system: as an attachment, with its declared type and nosniff,
+for the pages and the API alike."""
+
+from django.http import FileResponse
+
+from documents.models import RenderJob
+
+
+def file_download(opened, *, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        opened, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def rendered_document(job: RenderJob) -> FileResponse:
+    """A finished rendering, named after its document, subject and version."""
+    version = job.version_number
+    if job.kind not in (RenderJob.Kind.PROGRAMME, RenderJob.Kind.MINUTES):
+        version = f"v{version}"  # a proposal's content version
+    filename = f"{job.get_kind_display()} {job.subject_id}-{version}.pdf"
+    return file_download(job.file.open("rb"), filename=filename, content_type="application/pdf")
