@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from api.models import ApiToken
+from workflow import audit
 from workflow.exceptions import ActionRefusedError
 
 TOKEN_PREFIX = "mbk_"  # noqa: S105 (the marker of our tokens, not a secret)
@@ -29,9 +30,19 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+_SELF = object()
+
+
+def _described(token: ApiToken) -> str:
+    """How the audit entry names a token: its number and name, never the secret or its prefix."""
+    return f"№ {token.pk} «{token.name}»"
+
+
 @transaction.atomic
-def token_issue(*, user: User, name: str) -> IssuedToken:
-    """A new token for the person; the secret is returned once."""
+def token_issue(*, user: User, name: str, by: User | None = _SELF, how: str = "") -> IssuedToken:
+    """A new token for the person, issued by them (or `by`, None for a command), with an audit
+    entry on the person; the secret is returned once and recorded nowhere."""
+    by = user if by is _SELF else by
     name = name.strip()
     if not name:
         raise ActionRefusedError(_("Name the token, for example after the script that uses it."))
@@ -48,16 +59,34 @@ def token_issue(*, user: User, name: str) -> IssuedToken:
         prefix=secret[: len(TOKEN_PREFIX) + 6],
         key_sha256=digest(secret),
     )
+    comment = " ".join(filter(None, [_described(token), how]))
+    audit.record(user, actor=by, action="api_token_issued", comment=comment)
     return IssuedToken(token, secret)
 
 
+@transaction.atomic
 def token_revoke(*, token_id: int, by: User) -> ApiToken:
-    """The person revokes one of their own tokens (revoking twice changes nothing)."""
-    token = ApiToken.objects.get(pk=token_id, user=by)
+    """The person revokes one of their own tokens (revoking twice changes nothing); the
+    revocation is audited on the person."""
+    token = ApiToken.objects.select_for_update().get(pk=token_id, user=by)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(by, actor=by, action="api_token_revoked", comment=_described(token))
     return token
+
+
+def tokens_revoke_all(*, user: User, by: User | None, reason: str) -> int:
+    """Revoke every active token of the person (a password reset or change, a deactivation),
+    one audit entry on the person per token. Call inside the caller's transaction."""
+    active = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at=None))
+    now = timezone.now()
+    for token in active:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        comment = f"{_described(token)}: {reason}"
+        audit.record(user, actor=by, action="api_token_revoked", comment=comment)
+    return len(active)
 
 
 def user_for(secret: str) -> tuple[User, ApiToken] | None:

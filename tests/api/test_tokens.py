@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from api import tokens
 from api.models import ApiToken
+from workflow import audit
 from workflow.exceptions import ActionRefusedError
 
 
@@ -179,3 +180,32 @@ def test_session_authentication_still_asks_for_the_csrf_token(author, cluster):
     refused = client.post("/api/v1/proposals/", {}, format="json")
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["message"]
+
+
+@pytest.mark.django_db
+def test_issuing_and_revoking_on_the_profile_page_are_audited_without_the_secret(client, author):
+    client.force_login(author)
+
+    secret = client.post("/accounts/tokens/", {"name": "Отчёт в Excel"}).context["issued"].secret
+    client.post(f"/accounts/tokens/{ApiToken.objects.get().pk}/revoke/")
+
+    entries = list(audit.history(author))
+    assert [(e.action, e.actor) for e in entries] == [
+        ("api_token_issued", author),
+        ("api_token_revoked", author),
+    ]
+    assert all("Отчёт в Excel" in e.comment for e in entries)
+    assert not any(secret in e.comment or secret[4:10] in e.comment for e in entries)
+
+
+@pytest.mark.django_db
+def test_the_command_records_an_issue_with_no_actor(author):
+    call_command("issue_api_token", "author", "--name", "Выгрузка", stdout=io.StringIO())
+
+    entry = audit.history(author).get()
+
+    assert (entry.action, entry.actor, "manage.py issue_api_token" in entry.comment) == (
+        "api_token_issued",
+        None,
+        True,
+    )

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No active person with the login «{username}».")
         try:
-            issued = tokens.token_issue(user=user, name=name)
+            issued = tokens.token_issue(
+                user=user, name=name, by=None, how="manage.py issue_api_token"
+            )
         except ActionRefusedError as refusal:
             raise CommandError(str(refusal.message)) from None
         self.stdout.write(issued.secret)
