@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.models import User
 from directory.models import Membership
 
@@ -26,3 +27,14 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ("middle_name", "organisation", "position", "phone", "language")},
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        # Unticking "active" is a deactivation: the service makes it, so the tokens are revoked
+        # and the audit entry names who did it, as on every other path.
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        if deactivating:
+            obj.is_active = True
+        super().save_model(request, obj, form, change)
+        if deactivating:
+            obj.is_active = False
+            services.account_deactivate(user_id=obj.pk, by=request.user)

@@ -1,10 +1,12 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.models import User
 from directory.models import Organisation
 from directory.validators import validate_inn
@@ -54,15 +56,9 @@ class SignUpForm(forms.Form):
     password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "A person with this e-mail address already exists. Log in, or reset the "
-                    "password if you have forgotten it."
-                )
-            )
-        return email
+        # Whether someone already has this address is not said here: the service mails the
+        # owner instead, and the requester sees the same page as for a new address.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_new_organisation_name(self) -> str:
         name = " ".join(self.cleaned_data["new_organisation_name"].split())
@@ -124,4 +120,35 @@ class PasswordResetByWorkerForm(PasswordResetForm):
         transaction.on_commit(
             lambda: task_send_password_reset.delay(user_id=user_id, language=language),
             robust=True,  # the page answers the same whether or not the broker is up
+        )
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's password change, through the service: the person's API tokens are revoked
+    unless they tick the box."""
+
+    keep_api_tokens = forms.BooleanField(
+        label=_("Keep my API tokens"),
+        required=False,
+        help_text=_(
+            "Otherwise every API token you have is revoked: a script that used one needs a new "
+            "token."
+        ),
+    )
+
+    def save(self, commit=True):
+        return services.password_change(
+            user=self.user,
+            password=self.cleaned_data["new_password1"],
+            keep_api_tokens=self.cleaned_data["keep_api_tokens"],
+        )
+
+
+class SetPasswordByResetForm(auth_forms.SetPasswordForm):
+    """The new password chosen through a reset link, through the service that also revokes
+    the person's API tokens."""
+
+    def save(self, commit=True):
+        return services.password_reset_complete(
+            user=self.user, password=self.cleaned_data["new_password1"]
         )

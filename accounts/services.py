@@ -1,17 +1,38 @@
-"""What people do with their own accounts: sign up, confirm the address, ask for a new link."""
+"""What people do with their own accounts: sign up, confirm the address, ask for a new link,
+set a new password; and the office's deactivation."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from guardian.shortcuts import assign_perm
 
+from accounts import throttle
 from accounts.models import User
+from api import tokens
 from directory.models import Organisation
+from workflow import audit
 
 _CONFIRMATION_SALT = "accounts.signup-confirmation"
+
+
+class AccountTokenGenerator(PasswordResetTokenGenerator):
+    """Django's password-reset token, also bound to the person's standing: a link is dead while
+    the person is deactivated, and one issued before a deactivation stays dead after a
+    reactivation (deactivated_at changes)."""
+
+    key_salt = "accounts.services.AccountTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        standing = f"{user.is_active}{user.deactivated_at}"
+        return super()._make_hash_value(user, timestamp) + standing
+
+
+password_reset_tokens = AccountTokenGenerator()
 
 
 class ConfirmationLinkInvalidError(Exception):
@@ -31,8 +52,16 @@ class ProposedOrganisation:
     website: str = ""
 
 
+def _standing_digest(user: User) -> str:
+    """What a confirmation link is bound to: the address, the password and the person's state.
+    A deactivation (or a confirmation) changes it, so earlier links die."""
+    state = f"{user.pk}|{user.email}|{user.password}|{user.is_active}|{user.signup_pending}"
+    return salted_hmac(_CONFIRMATION_SALT, state).hexdigest()[:32]
+
+
 def confirmation_link(user: User) -> str:
-    token = signing.dumps({"user": user.pk, "email": user.email}, salt=_CONFIRMATION_SALT)
+    payload = {"user": user.pk, "email": user.email, "state": _standing_digest(user)}
+    token = signing.dumps(payload, salt=_CONFIRMATION_SALT)
     return settings.SITE_URL + reverse("accounts:signup-confirm", args=[token])
 
 
@@ -49,14 +78,22 @@ def author_sign_up(
     language: str = "ru",
     organisation: Organisation | None = None,
     proposed_organisation: ProposedOrganisation | None = None,
-) -> User:
-    """Create an inactive author account, and the organisation they propose if any.
+) -> User | None:
+    """Create an inactive author account awaiting the confirmation of its address, and the
+    organisation they propose if any.
 
     The proposer may correct the proposed organisation until the programme office decides
     (a guardian object permission). Schedules the confirmation e-mail after commit.
+    If a person already has this address (in any case), nothing is created and None is
+    returned: the owner is mailed instead (a new link if still unconfirmed, otherwise a
+    "you already have an account" letter), so the answer does not reveal who has an account.
     """
     if (organisation is None) == (proposed_organisation is None):
         raise ValueError("Either an existing organisation or a proposed one is required.")
+    existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is not None:
+        _schedule_mail_to_existing_owner(existing)
+        return None
     if proposed_organisation is not None:
         organisation = Organisation.objects.create(
             name_ru=proposed_organisation.name_ru,
@@ -77,6 +114,7 @@ def author_sign_up(
         language=language,
         organisation=organisation,
         is_active=False,
+        signup_pending=True,
     )
     user.set_password(password)
     user.save()
@@ -104,23 +142,103 @@ def signup_confirm(*, token: str) -> User:
     )
     if user is None:
         raise ConfirmationLinkInvalidError
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+    if user.is_active and not user.signup_pending:
+        return user  # confirmed by this link a moment ago: harmless
+    fresh = constant_time_compare(str(payload.get("state", "")), _standing_digest(user))
+    if not (user.signup_pending and fresh):
+        raise ConfirmationLinkInvalidError  # deactivated, or the link predates a change
+    user.is_active = True
+    user.save(update_fields=["is_active"])  # save() clears signup_pending
+    audit.record(
+        user, actor=user, action="email_confirmed", from_state="pending", to_state="active"
+    )
     return user
 
 
 def signup_resend_confirmation(*, email: str) -> None:
-    """Send a new link if an unconfirmed account has this address; say nothing otherwise,
-    so the form does not reveal who has an account."""
-    user = User.objects.filter(email__iexact=email.strip(), is_active=False).first()
+    """Send a new link if a sign-up awaiting confirmation has this address; say nothing
+    otherwise, so the form does not reveal who has an account. A deactivated person gets
+    nothing: only the office reactivates."""
+    user = User.objects.filter(
+        email__iexact=email.strip(), signup_pending=True, is_active=False
+    ).first()
     if user is not None:
         _schedule_confirmation_mail(user)
+
+
+@transaction.atomic
+def account_deactivate(*, user_id: int, by: User | None, comment: str = "") -> User:
+    """The office deactivates a person (also a sign-up awaiting confirmation): the person can
+    no longer log in, confirm a link or reset the password; every API token is revoked.
+    Audited on the person."""
+    user = User.objects.select_for_update().get(pk=user_id)
+    before = "active" if user.is_active else "pending" if user.signup_pending else "inactive"
+    user.is_active = False
+    user.signup_pending = False
+    user.save()  # stamps deactivated_at when the person was active or awaiting confirmation
+    tokens.tokens_revoke_all(user=user, by=by, reason="deactivated")
+    audit.record(
+        user,
+        actor=by,
+        action="deactivated",
+        from_state=before,
+        to_state="inactive",
+        comment=comment,
+    )
+    return user
+
+
+@transaction.atomic
+def password_reset_complete(*, user: User, password: str) -> User:
+    """Set the password chosen through a reset link and revoke every API token of the person
+    (whoever asked for the reset may have had the old password). Audited on the person."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    locked.password = user.password
+    locked.save(update_fields=["password"])
+    tokens.tokens_revoke_all(user=locked, by=locked, reason="password_reset")
+    audit.record(locked, actor=locked, action="password_reset")
+    return user
+
+
+@transaction.atomic
+def password_change(*, user: User, password: str, keep_api_tokens: bool = False) -> User:
+    """The person changes their password on the profile page; their API tokens are revoked
+    unless they ask to keep them. Audited on the person."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    locked.password = user.password
+    locked.save(update_fields=["password"])
+    if not keep_api_tokens:
+        tokens.tokens_revoke_all(user=locked, by=locked, reason="password_changed")
+    comment = "api_tokens_kept" if keep_api_tokens else ""
+    audit.record(locked, actor=locked, action="password_changed", comment=comment)
+    return user
 
 
 def _schedule_confirmation_mail(user: User) -> None:
     from accounts.tasks import task_send_signup_confirmation
 
+    if not throttle.allow(
+        "mail-to-address", user.email, limit=settings.SIGNUP_MAILS_PER_ADDRESS_PER_HOUR
+    ):
+        return  # the requester is answered the same; the address is not flooded
     user_id = user.pk
     # robust: with the broker down the sign-up still stands; the page offers to resend the mail.
     transaction.on_commit(lambda: task_send_signup_confirmation.delay(user_id=user_id), robust=True)
+
+
+def _schedule_mail_to_existing_owner(user: User) -> None:
+    from accounts.tasks import task_send_signup_existing_account
+
+    if user.signup_pending:
+        _schedule_confirmation_mail(user)
+        return
+    if not throttle.allow(
+        "mail-to-address", user.email, limit=settings.SIGNUP_MAILS_PER_ADDRESS_PER_HOUR
+    ):
+        return
+    user_id = user.pk
+    transaction.on_commit(
+        lambda: task_send_signup_existing_account.delay(user_id=user_id), robust=True
+    )

@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
-from accounts.forms import PasswordResetByWorkerForm
+from accounts import services, views
+from accounts.forms import PasswordChangeForm, PasswordResetByWorkerForm, SetPasswordByResetForm
 from api import pages as api_pages
 
 app_name = "accounts"
@@ -18,7 +18,7 @@ urlpatterns = [
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
-            success_url=reverse_lazy("accounts:password-change-done")
+            form_class=PasswordChangeForm, success_url=reverse_lazy("accounts:password-change-done")
         ),
         name="password-change",
     ),
@@ -31,6 +31,7 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             form_class=PasswordResetByWorkerForm,
+            token_generator=services.password_reset_tokens,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password-reset-done"),
@@ -45,7 +46,9 @@ urlpatterns = [
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("accounts:password-reset-complete")
+            form_class=SetPasswordByResetForm,
+            token_generator=services.password_reset_tokens,
+            success_url=reverse_lazy("accounts:password-reset-complete"),
         ),
         name="password-reset-confirm",
     ),

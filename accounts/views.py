@@ -8,11 +8,25 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
+from accounts import services, throttle
 from accounts.forms import ResendConfirmationForm, SignUpForm
 from accounts.models import User
 from directory import selectors
+from mbk.middleware import client_address
 from workflow import rules
+
+
+def _client_over_limit(request) -> bool:
+    """Count an accepted sign-up or resend request of this client; True past the limit."""
+    return not throttle.allow(
+        "signup-client",
+        client_address(request),
+        limit=settings.SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR,
+    )
+
+
+def _too_many_requests(request):
+    return render(request, "accounts/too_many_requests.html", status=429)
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,6 +35,8 @@ def signup(request):
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if _client_over_limit(request):
+            return _too_many_requests(request)
         data = form.cleaned_data
         proposed = None
         if data["new_organisation_name"]:
@@ -29,7 +45,9 @@ def signup(request):
                 kind=data["new_organisation_kind"],
                 inn=data["new_organisation_inn"],
             )
-        user = services.author_sign_up(
+        # The same page whether or not someone already has the address (the service mails
+        # the owner instead): the form is no directory of who has an account.
+        services.author_sign_up(
             email=data["email"],
             password=data["password1"],
             last_name=data["last_name"],
@@ -41,7 +59,7 @@ def signup(request):
             organisation=data["organisation"],
             proposed_organisation=proposed,
         )
-        return render(request, "accounts/signup_done.html", {"email": user.email})
+        return render(request, "accounts/signup_done.html", {"email": data["email"]})
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -67,6 +85,8 @@ def signup_confirm(request, token: str):
 def signup_resend(request):
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if _client_over_limit(request):
+            return _too_many_requests(request)
         services.signup_resend_confirmation(email=form.cleaned_data["email"])
         messages.info(
             request,

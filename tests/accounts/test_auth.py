@@ -3,7 +3,10 @@ import re
 import pytest
 from django.core import mail
 
+from api import tokens
+from api.models import ApiToken
 from tests.conftest import PASSWORD
+from workflow import audit
 
 
 @pytest.mark.django_db
@@ -61,6 +64,58 @@ def test_password_reset_mails_a_working_link(client, author, django_capture_on_c
     assert mail.outbox[0].subject == "Дирекция программы МБК: новый пароль"
     assert done.status_code == 302
     assert author.check_password("Sbroshennyi-2016")
+
+
+@pytest.mark.django_db
+def test_password_reset_revokes_the_api_tokens(client, author, django_capture_on_commit_callbacks):
+    tokens.token_issue(user=author, name="Скрипт")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": author.email})
+    path = "/" + re.search(r"https?://\S+", mail.outbox[0].body).group(0).split("/", 3)[3]
+    form_page = client.get(path, follow=True)
+
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Sbroshennyi-2016", "new_password2": "Sbroshennyi-2016"},
+    )
+
+    assert ApiToken.objects.get().revoked_at is not None
+    assert list(audit.history(author).values_list("action", flat=True)) == [
+        "api_token_issued",
+        "api_token_revoked",
+        "password_reset",
+    ]
+
+
+@pytest.mark.parametrize(("keep", "revoked"), [("", True), ("on", False)])
+@pytest.mark.django_db
+def test_password_change_revokes_the_api_tokens_unless_kept(client, author, keep, revoked):
+    tokens.token_issue(user=author, name="Скрипт")
+    client.force_login(author)
+
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Novyi-parol-2015",
+            "new_password2": "Novyi-parol-2015",
+            "keep_api_tokens": keep,
+        },
+    )
+
+    assert response.status_code == 302
+    assert (ApiToken.objects.get().revoked_at is not None) is revoked
+    assert list(audit.history(author).values_list("action", flat=True))[-1] == "password_changed"
+
+
+@pytest.mark.django_db
+def test_password_change_page_offers_to_keep_the_tokens_unticked(client, author):
+    client.force_login(author)
+
+    form = client.get("/accounts/password/change/").context["form"]
+
+    assert form.fields["keep_api_tokens"].initial in (None, False)
+    assert "Сохранить мои токены API" in str(form["keep_api_tokens"].label)
 
 
 @pytest.mark.django_db

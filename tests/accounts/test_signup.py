@@ -31,6 +31,12 @@ def sign_up(client, django_capture_on_commit_callbacks):
     return post
 
 
+def page_text(response, email: str) -> str:
+    """The page without the address typed and the per-response CSRF token."""
+    html = response.content.decode().replace(email, "@")
+    return re.sub(r"[A-Za-z0-9]{64}", "", html)
+
+
 def link_in(message) -> str:
     return re.search(r"https?://\S+", message.body).group(0)
 
@@ -148,13 +154,94 @@ def test_signup_invalid_input_shows_field_error_and_creates_nothing(
 
 
 @pytest.mark.django_db
-def test_signup_refuses_an_address_already_used_in_other_case(sign_up, organisation, author):
-    data = {**FORM, "organisation": organisation.pk, "email": author.email.upper()}
+def test_signup_with_an_existing_address_answers_like_a_new_one_and_mails_its_owner(
+    sign_up, organisation, author
+):
+    existing = sign_up({**FORM, "organisation": organisation.pk, "email": author.email.upper()})
+    new = sign_up({**FORM, "organisation": organisation.pk, "email": "new@example.ru"})
 
-    response = sign_up(data)
+    assert (existing.status_code, new.status_code) == (200, 200)
+    assert existing.templates[0].name == new.templates[0].name == "accounts/signup_done.html"
+    assert page_text(existing, author.email) == page_text(new, "new@example.ru")
+    assert User.objects.filter(email__iexact=author.email).count() == 1
+    assert [m.to for m in mail.outbox] == [[author.email], ["new@example.ru"]]
+    assert "уже есть учётная запись" in mail.outbox[0].body
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+    assert "/accounts/signup/confirm/" not in mail.outbox[0].body
 
-    assert "уже существует" in " ".join(response.context["form"].errors["email"])
-    assert User.objects.count() == 1
+
+@pytest.mark.django_db
+def test_signup_with_an_existing_address_creates_no_organisation(sign_up, author):
+    data = {
+        **FORM,
+        "email": author.email,
+        "new_organisation_name": "ООО «Подставная»",
+        "new_organisation_kind": "company",
+    }
+
+    sign_up(data)
+
+    assert not Organisation.objects.filter(name_ru="ООО «Подставная»").exists()
+
+
+@pytest.mark.django_db
+def test_confirmation_mail_carries_no_text_typed_by_the_requester(sign_up, organisation):
+    data = {
+        **FORM,
+        "organisation": organisation.pk,
+        "last_name": "Выигрыш",
+        "first_name": "Заберите приз на http://spam.example",
+        "middle_name": "Срочно",
+    }
+
+    sign_up(data)
+
+    body = mail.outbox[0].body
+    assert body.startswith("Здравствуйте!")
+    assert not any(word in body for word in ("Выигрыш", "spam.example", "Срочно", "приз"))
+
+
+@pytest.mark.django_db
+def test_resend_mails_an_address_at_most_the_configured_times_an_hour(
+    client, sign_up, organisation, settings, django_capture_on_commit_callbacks
+):
+    settings.SIGNUP_MAILS_PER_ADDRESS_PER_HOUR = 3
+    sign_up({**FORM, "organisation": organisation.pk})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            client.post(
+                "/accounts/signup/resend/", {"email": FORM["email"]}, REMOTE_ADDR=f"10.0.0.{n}"
+            )
+            for n in range(5)
+        ]
+
+    assert [a.status_code for a in answers] == [302] * 5
+    assert len(mail.outbox) == 3  # the sign-up's letter and two new links
+
+
+@pytest.mark.django_db
+def test_signup_and_resend_are_refused_past_the_limit_per_client(
+    client, sign_up, organisation, settings
+):
+    settings.SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR = 3
+    for n in range(2):
+        sign_up({**FORM, "organisation": organisation.pk, "email": f"p{n}@example.ru"})
+    client.post("/accounts/signup/resend/", {"email": "p0@example.ru"})
+    mail.outbox.clear()
+
+    refused_signup = sign_up({**FORM, "organisation": organisation.pk, "email": "p9@example.ru"})
+    refused_resend = client.post("/accounts/signup/resend/", {"email": "p0@example.ru"})
+    elsewhere = sign_up(
+        {**FORM, "organisation": organisation.pk, "email": "p8@example.ru"},
+        REMOTE_ADDR="192.0.2.7",
+    )
+
+    assert (refused_signup.status_code, refused_resend.status_code) == (429, 429)
+    assert "Слишком много запросов" in refused_signup.content.decode()
+    assert not User.objects.filter(email="p9@example.ru").exists()
+    assert elsewhere.status_code == 200
+    assert [m.to for m in mail.outbox] == [["p8@example.ru"]]
 
 
 @pytest.mark.django_db
