@@ -2,6 +2,7 @@
 different states: only the first may confirm, and no link issued before a deactivation works."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -231,3 +232,44 @@ def test_unticking_active_in_the_admin_revokes_tokens_and_is_audited(admin_clien
     assert not author.is_active
     assert ApiToken.objects.get().revoked_at is not None
     assert actions_on(author)[-2:] == ["api_token_revoked", "deactivated"]
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "wrong-password"])
+@pytest.mark.django_db
+def test_a_deactivated_person_gets_the_generic_login_answer_for_any_password(
+    client, author, password
+):
+    unticked_in_the_admin(author)
+
+    response = client.post("/accounts/login/", {"username": "author", "password": password})
+
+    assert response.status_code == 200
+    assert "Пожалуйста, введите правильные имя пользователя и пароль" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_migration_confirms_the_active_and_tells_pending_from_deactivated(organisation, expert):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("accounts.migrations.0005_existing_people_states")
+    waiting = User.objects.create(
+        username="new@example.ru", email="new@example.ru", is_active=False
+    )
+    old = User.objects.create(username="old@example.ru", email="old@example.ru", is_active=False)
+    User.objects.filter(pk=old.pk).update(date_joined=old.date_joined - timedelta(days=30))
+    User.objects.filter(pk__in=[waiting.pk, old.pk, expert.pk]).update(deactivated_at=None)
+    User.objects.filter(pk=expert.pk).update(is_active=False)
+
+    migration.forwards(apps, None)
+
+    states = {
+        person.username: (person.signup_pending, person.deactivated_at is not None)
+        for person in User.objects.filter(pk__in=[waiting.pk, old.pk, expert.pk])
+    }
+    assert states == {
+        "new@example.ru": (True, False),
+        "old@example.ru": (False, True),
+        "expert": (False, True),
+    }
