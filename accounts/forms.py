@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
@@ -6,7 +7,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services
+from accounts import services, throttle
 from accounts.models import User
 from directory.models import Organisation
 from directory.validators import validate_inn
@@ -116,6 +117,9 @@ class PasswordResetByWorkerForm(PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         from accounts.tasks import task_send_password_reset
 
+        limit = settings.ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR
+        if not throttle.allow("reset-mail-to-address", context["email"], limit=limit):
+            return  # the page answers the same; the address is not flooded
         user_id, language = context["user"].pk, translation.get_language()
         transaction.on_commit(
             lambda: task_send_password_reset.delay(user_id=user_id, language=language),

@@ -220,7 +220,7 @@ def _schedule_confirmation_mail(user: User) -> None:
     from accounts.tasks import task_send_signup_confirmation
 
     if not throttle.allow(
-        "mail-to-address", user.email, limit=settings.SIGNUP_MAILS_PER_ADDRESS_PER_HOUR
+        "mail-to-address", user.email, limit=settings.ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR
     ):
         return  # the requester is answered the same; the address is not flooded
     user_id = user.pk
@@ -235,7 +235,7 @@ def _schedule_mail_to_existing_owner(user: User) -> None:
         _schedule_confirmation_mail(user)
         return
     if not throttle.allow(
-        "mail-to-address", user.email, limit=settings.SIGNUP_MAILS_PER_ADDRESS_PER_HOUR
+        "mail-to-address", user.email, limit=settings.ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR
     ):
         return
     user_id = user.pk

@@ -141,9 +141,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SIGNUP_CONFIRMATION_MAX_AGE = env_int("SIGNUP_CONFIRMATION_MAX_AGE", 3 * 24 * 3600)
-# Sign-up and "send a new link" are throttled (counts in the database, accounts.throttle):
-# letters to one address, and accepted requests from one client address, per sliding hour.
-SIGNUP_MAILS_PER_ADDRESS_PER_HOUR = env_int("SIGNUP_MAILS_PER_ADDRESS_PER_HOUR", 3)
+# Sign-up, "send a new link" and password reset are throttled (counts in the database,
+# accounts.throttle): letters about an account to one address (sign-up letters and reset
+# letters counted apart), and accepted sign-up/resend requests per client, per sliding hour.
+ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR = env_int("ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR", 3)
 SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR = env_int("SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR", 10)
 
 # --- Language and time ----------------------------------------------------------------------

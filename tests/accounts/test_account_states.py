@@ -273,3 +273,13 @@ def test_the_migration_confirms_the_active_and_tells_pending_from_deactivated(or
         "old@example.ru": (False, True),
         "expert": (False, True),
     }
+
+
+@pytest.mark.django_db
+def test_a_deactivation_ends_the_persons_open_sessions(client, author, office):
+    client.force_login(author)
+
+    services.account_deactivate(user_id=author.pk, by=office)
+    response = client.get("/accounts/profile/")
+
+    assert (response.status_code, response.url) == (302, "/accounts/login/?next=/accounts/profile/")

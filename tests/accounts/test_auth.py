@@ -182,3 +182,18 @@ def test_observer_home_has_no_author_or_decision_panels(client, observer):
 
     assert "Мои заявки" not in html
     assert "Ждут решения Координационного совета" not in html
+
+
+@pytest.mark.django_db
+def test_password_reset_mails_an_address_at_most_the_configured_times_an_hour(
+    client, author, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR = 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            client.post("/accounts/password/reset/", {"email": author.email}) for _ in range(5)
+        ]
+
+    assert {(a.status_code, a.url) for a in answers} == {(302, "/accounts/password/reset/done/")}
+    assert len(mail.outbox) == 3

@@ -205,7 +205,7 @@ def test_confirmation_mail_carries_no_text_typed_by_the_requester(sign_up, organ
 def test_resend_mails_an_address_at_most_the_configured_times_an_hour(
     client, sign_up, organisation, settings, django_capture_on_commit_callbacks
 ):
-    settings.SIGNUP_MAILS_PER_ADDRESS_PER_HOUR = 3
+    settings.ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR = 3
     sign_up({**FORM, "organisation": organisation.pk})
 
     with django_capture_on_commit_callbacks(execute=True):
