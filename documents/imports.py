@@ -1,9 +1,15 @@
 """Proposals in bulk from the XLSX template the system provides (the programme office receives
 proposals by e-mail today). A dry run reads every row and says, per row, what would be created
 and every error with its row and column; the import writes nothing unless every row is valid,
-and then creates the drafts in one transaction through the authors' own services."""
+and then creates the drafts in one transaction through the authors' own services.
+
+A workbook is read within bounds, so that a small file cannot hold a request for long: its zip
+is checked before openpyxl opens it (documents/uploads.py), at most MAX_SHEET_ROWS rows below
+the header are read, blank ones included, and no wider than the template; and reading and
+checking stop past settings.IMPORT_TIME_BUDGET_SECONDS."""
 
 import io
+import time
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,10 +25,12 @@ from directory.models import Direction, Organisation
 from documents import services
 from documents.models import BudgetLine, Call
 from documents.services import ProposalContent
+from documents.uploads import UnsafeArchiveError, open_archive
 from workflow import audit, rules
 from workflow.exceptions import ActionRefusedError
 
-MAX_ROWS = 500
+MAX_ROWS = 500  # proposals in one file
+MAX_SHEET_ROWS = 2 * MAX_ROWS  # rows below the header, blank ones included
 TEXT_COLUMNS = [
     ("organisation_inn", "ИНН организации"),
     ("author_email", "E-mail автора"),
@@ -85,18 +93,50 @@ class RowResult:
     direction: Direction | None = None
 
 
-def _open(upload) -> "openpyxl.worksheet.worksheet.Worksheet":  # noqa: F821
+class _TooSlowError(ActionRefusedError):
+    def __init__(self):
+        super().__init__(
+            _(
+                "The file is too large or has too many rows: checking it took longer than "
+                "%(seconds)s s. Delete the extra rows at the end of the sheet or split the file."
+            )
+            % {"seconds": settings.IMPORT_TIME_BUDGET_SECONDS}
+        )
+
+
+class _Budgeted(io.BytesIO):
+    """The workbook's bytes, refusing to be read past the deadline. openpyxl reads them a few
+    kilobytes at a time as it inflates and parses each part, so the budget holds inside its
+    parsing too, not only between rows."""
+
+    def __init__(self, data: bytes, deadline: float):
+        super().__init__(data)
+        self.deadline = deadline
+
+    def read(self, size=-1):
+        if time.monotonic() > self.deadline:
+            raise _TooSlowError
+        return super().read(size)
+
+
+def _open(upload, deadline: float) -> "openpyxl.worksheet.worksheet.Worksheet":  # noqa: F821
     from openpyxl import load_workbook
 
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ActionRefusedError(_("The file is larger than allowed."))
     data = upload.read()
-    if not zipfile.is_zipfile(io.BytesIO(data)):
+    try:
+        open_archive(data).close()
+    except zipfile.BadZipFile:
         raise ActionRefusedError(
             _("This is not an Excel workbook (.xlsx): download the template and fill it in.")
-        )
+        ) from None
+    except UnsafeArchiveError as unsafe:
+        raise ActionRefusedError(str(unsafe)) from None
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(_Budgeted(data, deadline), read_only=True, data_only=True)
+    except _TooSlowError:
+        raise
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise ActionRefusedError(_("The workbook cannot be read: it is damaged.")) from error
     if "Заявки" not in book.sheetnames:
@@ -109,13 +149,17 @@ def _text(value) -> str:
 
 
 def read(call: Call, upload) -> list[RowResult]:
-    """Every filled row of the template, checked; nothing is written."""
-    sheet = _open(upload)
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, [])]
+    """Every filled row of the template, checked; nothing is written. Refused past
+    MAX_SHEET_ROWS rows below the header or settings.IMPORT_TIME_BUDGET_SECONDS."""
+    deadline = time.monotonic() + settings.IMPORT_TIME_BUDGET_SECONDS
+    sheet = _open(upload, deadline)
     expected = [label for _k, label in TEXT_COLUMNS] + [
         label for _key, label in _budget_columns(call)
     ]
+    # Stop at the cap, and never wider than the template (a cell in column XFD would make
+    # every row 16,384 values wide).
+    rows = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 2, max_col=len(expected), values_only=True)
+    header = [_text(v) for v in next(rows, [])]
     if header[: len(expected)] != expected:
         raise ActionRefusedError(
             _("The columns differ from the template of this call: download it again.")
@@ -123,6 +167,17 @@ def read(call: Call, upload) -> list[RowResult]:
     directions = {d.code: d for d in call.directions.all()}
     results = []
     for number, values in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS + 1:
+            raise ActionRefusedError(
+                _(
+                    "The file is too large or has too many rows: the sheet «Заявки» may have at "
+                    "most %(n)s rows below the header, blank ones included. Delete the extra rows "
+                    "at the end of the sheet or split the file."
+                )
+                % {"n": MAX_SHEET_ROWS}
+            )
+        if time.monotonic() > deadline:
+            raise _TooSlowError
         if not any(_text(v) for v in values):
             continue
         if len(results) >= MAX_ROWS:
