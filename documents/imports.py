@@ -13,6 +13,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from django.conf import settings
 from django.core.validators import validate_email
@@ -119,26 +120,65 @@ class _Budgeted(io.BytesIO):
         return super().read(size)
 
 
+def _too_many_rows() -> ActionRefusedError:
+    return ActionRefusedError(
+        _(
+            "The file is too large or has too many rows: the sheet «Заявки» may have at "
+            "most %(n)s rows below the header, blank ones included. Delete the extra rows "
+            "at the end of the sheet or split the file."
+        )
+        % {"n": MAX_SHEET_ROWS}
+    )
+
+
+def _count_rows(archive: zipfile.ZipFile, deadline: float) -> None:
+    """Refuse a sheet of more than MAX_SHEET_ROWS rows below the header, reading it no further.
+    openpyxl reads every sheet that has no <dimension> whole just to learn its size, before a
+    single row can be taken from it: this count, stopping at the cap, comes first."""
+    last = MAX_SHEET_ROWS + 1
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        parser, rows = XMLPullParser(events=("end",)), 0
+        with archive.open(name) as sheet:
+            while chunk := sheet.read(64 * 1024):
+                if time.monotonic() > deadline:
+                    raise _TooSlowError
+                parser.feed(chunk)
+                for _event, element in parser.read_events():
+                    if element.tag.rpartition("}")[2] != "row":
+                        continue
+                    rows += 1
+                    number = element.get("r", "")
+                    if rows > last or (number.isdigit() and int(number) > last):
+                        raise _too_many_rows()
+                    element.clear()
+
+
 def _open(upload, deadline: float) -> "openpyxl.worksheet.worksheet.Worksheet":  # noqa: F821
     from openpyxl import load_workbook
 
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ActionRefusedError(_("The file is larger than allowed."))
     data = upload.read()
+    damaged = _("The workbook cannot be read: it is damaged.")
     try:
-        open_archive(data).close()
+        with open_archive(data) as archive:
+            _count_rows(archive, deadline)
     except zipfile.BadZipFile:
         raise ActionRefusedError(
             _("This is not an Excel workbook (.xlsx): download the template and fill it in.")
         ) from None
     except UnsafeArchiveError as unsafe:
         raise ActionRefusedError(str(unsafe)) from None
+    except (ParseError, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
+        raise ActionRefusedError(damaged) from error
     try:
         book = load_workbook(_Budgeted(data, deadline), read_only=True, data_only=True)
     except _TooSlowError:
         raise
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ActionRefusedError(_("The workbook cannot be read: it is damaged.")) from error
+        raise ActionRefusedError(damaged) from error
     if "Заявки" not in book.sheetnames:
         raise ActionRefusedError(_("The workbook has no sheet «Заявки»: use the template."))
     return book["Заявки"]
@@ -148,9 +188,9 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read(call: Call, upload) -> list[RowResult]:
-    """Every filled row of the template, checked; nothing is written. Refused past
-    MAX_SHEET_ROWS rows below the header or settings.IMPORT_TIME_BUDGET_SECONDS."""
+def _filled_rows(call: Call, upload) -> list[tuple[int, list]]:
+    """The filled rows below the header with their numbers, read within the time budget and the
+    caps; the checks against the database come after, on these few rows."""
     deadline = time.monotonic() + settings.IMPORT_TIME_BUDGET_SECONDS
     sheet = _open(upload, deadline)
     expected = [label for _k, label in TEXT_COLUMNS] + [
@@ -164,30 +204,30 @@ def read(call: Call, upload) -> list[RowResult]:
         raise ActionRefusedError(
             _("The columns differ from the template of this call: download it again.")
         )
-    directions = {d.code: d for d in call.directions.all()}
-    results = []
+    filled = []
     for number, values in enumerate(rows, start=2):
         if number > MAX_SHEET_ROWS + 1:
-            raise ActionRefusedError(
-                _(
-                    "The file is too large or has too many rows: the sheet «Заявки» may have at "
-                    "most %(n)s rows below the header, blank ones included. Delete the extra rows "
-                    "at the end of the sheet or split the file."
-                )
-                % {"n": MAX_SHEET_ROWS}
-            )
+            raise _too_many_rows()
         if time.monotonic() > deadline:
             raise _TooSlowError
         if not any(_text(v) for v in values):
             continue
-        if len(results) >= MAX_ROWS:
+        if len(filled) >= MAX_ROWS:
             raise ActionRefusedError(
                 _("A file may hold at most %(n)s proposals.") % {"n": MAX_ROWS}
             )
-        results.append(_check_row(call, number, list(values), directions))
-    if not results:
+        filled.append((number, list(values)))
+    if not filled:
         raise ActionRefusedError(_("The sheet «Заявки» has no filled row."))
-    return results
+    return filled
+
+
+def read(call: Call, upload) -> list[RowResult]:
+    """Every filled row of the template, checked; nothing is written. Refused past
+    MAX_SHEET_ROWS rows below the header or settings.IMPORT_TIME_BUDGET_SECONDS of reading."""
+    filled = _filled_rows(call, upload)
+    directions = {d.code: d for d in call.directions.all()}
+    return [_check_row(call, number, values, directions) for number, values in filled]
 
 
 def _check_row(call: Call, number: int, values: list, directions: dict) -> RowResult:
