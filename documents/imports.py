@@ -26,7 +26,7 @@ from directory.models import Direction, Organisation
 from documents import services
 from documents.models import BudgetLine, Call
 from documents.services import ProposalContent
-from documents.uploads import UnsafeArchiveError, open_archive
+from documents.uploads import UnsafeArchiveError, inflate_all, open_archive
 from workflow import audit, rules
 from workflow.exceptions import ActionRefusedError
 
@@ -105,6 +105,11 @@ class _TooSlowError(ActionRefusedError):
         )
 
 
+def _within(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise _TooSlowError
+
+
 class _Budgeted(io.BytesIO):
     """The workbook's bytes, refusing to be read past the deadline. openpyxl reads them a few
     kilobytes at a time as it inflates and parses each part, so the budget holds inside its
@@ -115,8 +120,7 @@ class _Budgeted(io.BytesIO):
         self.deadline = deadline
 
     def read(self, size=-1):
-        if time.monotonic() > self.deadline:
-            raise _TooSlowError
+        _within(self.deadline)
         return super().read(size)
 
 
@@ -142,8 +146,7 @@ def _count_rows(archive: zipfile.ZipFile, deadline: float) -> None:
         parser, rows = XMLPullParser(events=("end",)), 0
         with archive.open(name) as sheet:
             while chunk := sheet.read(64 * 1024):
-                if time.monotonic() > deadline:
-                    raise _TooSlowError
+                _within(deadline)
                 parser.feed(chunk)
                 for _event, element in parser.read_events():
                     if element.tag.rpartition("}")[2] != "row":
@@ -163,16 +166,19 @@ def _open(upload, deadline: float) -> "openpyxl.worksheet.worksheet.Worksheet": 
     data = upload.read()
     damaged = _("The workbook cannot be read: it is damaged.")
     try:
-        with open_archive(data) as archive:
-            _count_rows(archive, deadline)
+        archive = open_archive(data)
     except zipfile.BadZipFile:
         raise ActionRefusedError(
             _("This is not an Excel workbook (.xlsx): download the template and fill it in.")
         ) from None
     except UnsafeArchiveError as unsafe:
         raise ActionRefusedError(str(unsafe)) from None
-    except (ParseError, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
-        raise ActionRefusedError(damaged) from error
+    try:
+        with archive:
+            inflate_all(archive, between=lambda: _within(deadline))
+            _count_rows(archive, deadline)
+    except (ParseError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError) as error:
+        raise ActionRefusedError(damaged) from error  # bad XML, checksum, truncated, encrypted
     try:
         book = load_workbook(_Budgeted(data, deadline), read_only=True, data_only=True)
     except _TooSlowError:
@@ -208,8 +214,7 @@ def _filled_rows(call: Call, upload) -> list[tuple[int, list]]:
     for number, values in enumerate(rows, start=2):
         if number > MAX_SHEET_ROWS + 1:
             raise _too_many_rows()
-        if time.monotonic() > deadline:
-            raise _TooSlowError
+        _within(deadline)
         if not any(_text(v) for v in values):
             continue
         if len(filled) >= MAX_ROWS:

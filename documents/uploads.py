@@ -56,9 +56,8 @@ _DIRECTORY_BYTES_PER_MEMBER = 1024  # a generous record: 46 bytes, a path, extra
 def open_archive(data: bytes) -> zipfile.ZipFile:
     """The zip of an uploaded document, once its directory shows that it stays within
     settings.UPLOAD_ZIP_MAX_MEMBERS members, UPLOAD_ZIP_MAX_BYTES inflated in all and
-    UPLOAD_ZIP_MAX_RATIO for every member over 1 MB. Python's zipfile never inflates a member
-    past the size its directory declares (it stops there and fails the checksum), so the
-    declared sizes bound what any later reader (openpyxl included) can inflate.
+    UPLOAD_ZIP_MAX_RATIO for every member over 1 MB. The directory may lie: a reader that
+    inflates members whole must call inflate_all() first.
 
     Raises UnsafeArchiveError, or zipfile.BadZipFile for what is no zip at all."""
     tail = data[-_END_OF_DIRECTORY_MAX:]
@@ -82,6 +81,18 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
         archive.close()
         raise UnsafeArchiveError
     return archive
+
+
+def inflate_all(archive: zipfile.ZipFile, between=lambda: None) -> None:
+    """Inflate every member in small pieces, keeping none, calling between() after each piece.
+    A member inflating past the size its directory declares stops there and fails its checksum
+    (zipfile.BadZipFile). Needed before a reader that inflates members whole (openpyxl):
+    zipfile's read() of a whole member inflates all its compressed bytes hold, whatever the
+    directory says — up to a thousand times the upload."""
+    for info in archive.infolist():
+        with archive.open(info) as member:
+            while member.read(64 * 1024):
+                between()
 
 
 def _head(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -140,8 +151,8 @@ def sniff(data: bytes) -> str | None:
                     mimetype = _head(archive, "mimetype").strip()
                     if mimetype == b"application/vnd.oasis.opendocument.text":
                         return ".odt"
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
-            return None
+        except (zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError):
+            return None  # no zip, truncated, encrypted, or an unknown compression
     return None
 
 
