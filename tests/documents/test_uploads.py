@@ -431,6 +431,23 @@ def test_download_of_an_older_attachment_is_named_by_its_stored_type(client, dra
 
 
 @pytest.mark.django_db
+def test_api_download_of_an_older_attachment_is_named_by_its_stored_type(client, draft, author):
+    from tests.api.conftest import api_as
+
+    upload(as_user(client, author), draft, "x.pdf", zipped("word/document.xml"))
+    attachment = Attachment.objects.get()
+    Attachment.objects.update(original_name="x.pdf", content_type="application/pdf")
+
+    response = api_as(author).get(f"/api/v1/proposals/{draft.pk}/attachments/{attachment.pk}/file/")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="x.docx"'
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+
+
+@pytest.mark.django_db
 def test_upload_over_the_limit_is_refused_and_nothing_is_stored(
     client, settings, draft, author, media
 ):
