@@ -33,7 +33,7 @@ from directory.models import Body, Direction, ServiceType, SupportInstrument
 from documents import selectors as documents_selectors
 from documents import services as documents_services
 from documents.content import diff
-from documents.downloads import file_download, rendered_document
+from documents.downloads import attachment_file, rendered_document
 from documents.models import Attachment, Call, Proposal, RenderJob
 from documents.pdf import selectors as pdf_selectors
 from documents.pdf import services as pdf_services
@@ -439,9 +439,7 @@ class ProposalViewSet(
     def attachment_file(self, request, pk=None, attachment=None):
         proposal = self.get_object()
         found = get_object_or_404(Attachment, pk=attachment, proposal=proposal)
-        return file_download(
-            found.file.open("rb"), filename=found.original_name, content_type=found.content_type
-        )
+        return attachment_file(found)
 
     @extend_schema(
         responses={204: None, **refusals(401, 403, 404, 409)},

@@ -1,12 +1,19 @@
 """Proposals in bulk from the XLSX template the system provides (the programme office receives
 proposals by e-mail today). A dry run reads every row and says, per row, what would be created
 and every error with its row and column; the import writes nothing unless every row is valid,
-and then creates the drafts in one transaction through the authors' own services."""
+and then creates the drafts in one transaction through the authors' own services.
+
+A workbook is read within bounds, so that a small file cannot hold a request for long: its zip
+is checked before openpyxl opens it (documents/uploads.py), at most MAX_SHEET_ROWS rows below
+the header are read, blank ones included, and no wider than the template; and reading and
+checking stop past settings.IMPORT_TIME_BUDGET_SECONDS."""
 
 import io
+import time
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from django.conf import settings
 from django.core.validators import validate_email
@@ -19,10 +26,12 @@ from directory.models import Direction, Organisation
 from documents import services
 from documents.models import BudgetLine, Call
 from documents.services import ProposalContent
+from documents.uploads import UnsafeArchiveError, inflate_all, open_archive
 from workflow import audit, rules
 from workflow.exceptions import ActionRefusedError
 
-MAX_ROWS = 500
+MAX_ROWS = 500  # proposals in one file
+MAX_SHEET_ROWS = 2 * MAX_ROWS  # rows below the header, blank ones included
 TEXT_COLUMNS = [
     ("organisation_inn", "ИНН организации"),
     ("author_email", "E-mail автора"),
@@ -85,20 +94,97 @@ class RowResult:
     direction: Direction | None = None
 
 
-def _open(upload) -> "openpyxl.worksheet.worksheet.Worksheet":  # noqa: F821
+class _TooSlowError(ActionRefusedError):
+    def __init__(self):
+        super().__init__(
+            _(
+                "The file is too large or has too many rows: checking it took longer than "
+                "%(seconds)s s. Delete the extra rows at the end of the sheet or split the file."
+            )
+            % {"seconds": settings.IMPORT_TIME_BUDGET_SECONDS}
+        )
+
+
+def _within(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise _TooSlowError
+
+
+class _Budgeted(io.BytesIO):
+    """The workbook's bytes, refusing to be read past the deadline. openpyxl reads them a few
+    kilobytes at a time as it inflates and parses each part, so the budget holds inside its
+    parsing too, not only between rows."""
+
+    def __init__(self, data: bytes, deadline: float):
+        super().__init__(data)
+        self.deadline = deadline
+
+    def read(self, size=-1):
+        _within(self.deadline)
+        return super().read(size)
+
+
+def _too_many_rows() -> ActionRefusedError:
+    return ActionRefusedError(
+        _(
+            "The file is too large or has too many rows: the sheet «Заявки» may have at "
+            "most %(n)s rows below the header, blank ones included. Delete the extra rows "
+            "at the end of the sheet or split the file."
+        )
+        % {"n": MAX_SHEET_ROWS}
+    )
+
+
+def _count_rows(archive: zipfile.ZipFile, deadline: float) -> None:
+    """Refuse a sheet of more than MAX_SHEET_ROWS rows below the header, reading it no further.
+    openpyxl reads every sheet that has no <dimension> whole just to learn its size, before a
+    single row can be taken from it: this count, stopping at the cap, comes first."""
+    last = MAX_SHEET_ROWS + 1
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        parser, rows = XMLPullParser(events=("end",)), 0
+        with archive.open(name) as sheet:
+            while chunk := sheet.read(64 * 1024):
+                _within(deadline)
+                parser.feed(chunk)
+                for _event, element in parser.read_events():
+                    if element.tag.rpartition("}")[2] != "row":
+                        continue
+                    rows += 1
+                    number = element.get("r", "")
+                    if rows > last or (number.isdigit() and int(number) > last):
+                        raise _too_many_rows()
+                    element.clear()
+
+
+def _open(upload, deadline: float) -> "openpyxl.worksheet.worksheet.Worksheet":  # noqa: F821
     from openpyxl import load_workbook
 
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ActionRefusedError(_("The file is larger than allowed."))
     data = upload.read()
-    if not zipfile.is_zipfile(io.BytesIO(data)):
+    damaged = _("The workbook cannot be read: it is damaged.")
+    try:
+        archive = open_archive(data)
+    except zipfile.BadZipFile:
         raise ActionRefusedError(
             _("This is not an Excel workbook (.xlsx): download the template and fill it in.")
-        )
+        ) from None
+    except UnsafeArchiveError as unsafe:
+        raise ActionRefusedError(str(unsafe)) from None
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with archive:
+            inflate_all(archive, between=lambda: _within(deadline))
+            _count_rows(archive, deadline)
+    except (ParseError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError) as error:
+        raise ActionRefusedError(damaged) from error  # bad XML, checksum, truncated, encrypted
+    try:
+        book = load_workbook(_Budgeted(data, deadline), read_only=True, data_only=True)
+    except _TooSlowError:
+        raise
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ActionRefusedError(_("The workbook cannot be read: it is damaged.")) from error
+        raise ActionRefusedError(damaged) from error
     if "Заявки" not in book.sheetnames:
         raise ActionRefusedError(_("The workbook has no sheet «Заявки»: use the template."))
     return book["Заявки"]
@@ -108,31 +194,45 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read(call: Call, upload) -> list[RowResult]:
-    """Every filled row of the template, checked; nothing is written."""
-    sheet = _open(upload)
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, [])]
+def _filled_rows(call: Call, upload) -> list[tuple[int, list]]:
+    """The filled rows below the header with their numbers, read within the time budget and the
+    caps; the checks against the database come after, on these few rows."""
+    deadline = time.monotonic() + settings.IMPORT_TIME_BUDGET_SECONDS
+    sheet = _open(upload, deadline)
     expected = [label for _k, label in TEXT_COLUMNS] + [
         label for _key, label in _budget_columns(call)
     ]
+    # Stop at the cap, and never wider than the template (a cell in column XFD would make
+    # every row 16,384 values wide).
+    rows = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 2, max_col=len(expected), values_only=True)
+    header = [_text(v) for v in next(rows, [])]
     if header[: len(expected)] != expected:
         raise ActionRefusedError(
             _("The columns differ from the template of this call: download it again.")
         )
-    directions = {d.code: d for d in call.directions.all()}
-    results = []
+    filled = []
     for number, values in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS + 1:
+            raise _too_many_rows()
+        _within(deadline)
         if not any(_text(v) for v in values):
             continue
-        if len(results) >= MAX_ROWS:
+        if len(filled) >= MAX_ROWS:
             raise ActionRefusedError(
                 _("A file may hold at most %(n)s proposals.") % {"n": MAX_ROWS}
             )
-        results.append(_check_row(call, number, list(values), directions))
-    if not results:
+        filled.append((number, list(values)))
+    if not filled:
         raise ActionRefusedError(_("The sheet «Заявки» has no filled row."))
-    return results
+    return filled
+
+
+def read(call: Call, upload) -> list[RowResult]:
+    """Every filled row of the template, checked; nothing is written. Refused past
+    MAX_SHEET_ROWS rows below the header or settings.IMPORT_TIME_BUDGET_SECONDS of reading."""
+    filled = _filled_rows(call, upload)
+    directions = {d.code: d for d in call.directions.all()}
+    return [_check_row(call, number, values, directions) for number, values in filled]
 
 
 def _check_row(call: Call, number: int, values: list, directions: dict) -> RowResult:

@@ -170,6 +170,13 @@ STATICFILES_DIRS = [
 MEDIA_ROOT = Path(env_str("MBK_MEDIA_DIR", str(VAR_DIR / "media")))  # uploads and PDFs
 # Attachments: the limit is enforced while the upload streams in (documents/uploads.py).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# A zip-based upload (DOCX, XLSX, ODT) is refused unless its directory shows it inflates within
+# these: members, bytes in all, and the ratio of every member over 1 MB (documents/uploads.py).
+UPLOAD_ZIP_MAX_MEMBERS = env_int("UPLOAD_ZIP_MAX_MEMBERS", 1000)
+UPLOAD_ZIP_MAX_BYTES = env_int("UPLOAD_ZIP_MAX_BYTES", 200 * 1024 * 1024)
+UPLOAD_ZIP_MAX_RATIO = env_int("UPLOAD_ZIP_MAX_RATIO", 100)
+# The XLSX import of proposals stops reading and refuses the file past this (documents/imports.py).
+IMPORT_TIME_BUDGET_SECONDS = env_int("IMPORT_TIME_BUDGET_SECONDS", 10)
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

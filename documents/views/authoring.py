@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from documents import selectors, services
 from documents.content import completeness_problems, diff, readable, snapshot
-from documents.downloads import file_download
+from documents.downloads import attachment_file
 from documents.forms import (
     AttachmentForm,
     CoauthorsForm,
@@ -238,11 +238,7 @@ def _attachment_upload(request, pk: int):
 def attachment_download(request, pk: int):
     attachment = get_object_or_404(Attachment, pk=pk)
     get_visible_proposal_or_404(request.user, attachment.proposal_id)
-    return file_download(
-        attachment.file.open("rb"),
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachment_file(attachment)
 
 
 @login_required

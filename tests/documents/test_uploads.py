@@ -2,7 +2,9 @@
 counted while they stream in; stored under generated names; downloaded only by people who
 may see the proposal."""
 
+import functools
 import io
+import tracemalloc
 import zipfile
 
 import pytest
@@ -10,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from documents.models import Attachment, Proposal
-from documents.uploads import check_upload, clean_name, sniff
+from documents.uploads import UnsafeArchiveError, check_upload, clean_name, named_as, sniff
 from tests.factories import draft_proposal
 from workflow import services
 
@@ -38,7 +40,122 @@ def english():
 
 
 def kind_of(data: bytes) -> str | None:
-    return sniff(data[:16], io.BytesIO(data))
+    return sniff(data)
+
+
+MB = 1024 * 1024
+
+
+@functools.cache
+def zip_bomb(member: str = "mimetype", *others: str) -> bytes:
+    """About 200 KB that inflate to 200 MB: one member of zeros, written in pieces so that the
+    test itself never holds it whole."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in others:
+            archive.writestr(name, "<xml/>")
+        with archive.open(member, "w") as inflated:
+            for _ in range(200):
+                inflated.write(bytes(MB))
+    return buffer.getvalue()
+
+
+def peak_memory_of(action) -> tuple[int, object]:
+    """The most memory the action allocated at once, in bytes, and its outcome."""
+    tracemalloc.start()
+    try:
+        outcome = action()
+    except Exception as error:  # the outcome is asserted by the test
+        outcome = error
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak, outcome
+
+
+UNSAFE_ARCHIVE = (
+    "The file is packed suspiciously: unpacked, it would be too large or made of too many "
+    "parts. Save it again in your office application and attach it anew."
+)
+
+
+def test_check_upload_refuses_a_zip_bomb_without_inflating_it(english):
+    bomb = zip_bomb("mimetype", "content.xml")
+
+    peak, outcome = peak_memory_of(lambda: check_upload(SimpleUploadedFile("отчёт.odt", bomb)))
+
+    assert len(bomb) < 250_000
+    assert isinstance(outcome, ValueError)
+    assert str(outcome) == UNSAFE_ARCHIVE
+    assert peak < 50 * MB
+
+
+def test_sniff_reads_only_the_head_of_the_odt_mimetype(settings):
+    settings.UPLOAD_ZIP_MAX_RATIO = 10_000
+    settings.UPLOAD_ZIP_MAX_BYTES = 10_000 * MB
+    bomb = zip_bomb("mimetype", "content.xml")
+
+    peak, outcome = peak_memory_of(lambda: kind_of(bomb))
+
+    assert outcome is None
+    assert peak < 5 * MB
+
+
+def test_sniff_refuses_a_zip_of_too_many_members(settings, english):
+    settings.UPLOAD_ZIP_MAX_MEMBERS = 20
+    data = zipped("word/document.xml", *(f"word/media/{n}.png" for n in range(20)))
+
+    with pytest.raises(UnsafeArchiveError) as refused:
+        kind_of(data)
+
+    assert str(refused.value) == UNSAFE_ARCHIVE
+
+
+def test_sniff_refuses_a_directory_larger_than_its_members_allow(settings, english):
+    settings.UPLOAD_ZIP_MAX_MEMBERS = 20
+    data = zipped("word/document.xml", *(f"word/media/{'x' * 1100}{n}.png" for n in range(18)))
+
+    with pytest.raises(UnsafeArchiveError) as refused:
+        kind_of(data)
+
+    assert str(refused.value) == UNSAFE_ARCHIVE
+
+
+def test_sniff_refuses_a_member_packed_over_the_ratio(english):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<xml/>")
+        archive.writestr("word/document.xml", b" " * (2 * MB))
+
+    with pytest.raises(UnsafeArchiveError) as refused:
+        kind_of(buffer.getvalue())
+
+    assert str(refused.value) == UNSAFE_ARCHIVE
+
+
+def test_sniff_refuses_members_declaring_more_than_the_total(settings, english):
+    settings.UPLOAD_ZIP_MAX_BYTES = MB
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<xml/>")
+        archive.writestr("word/media/scan.png", PNG + bytes(range(256)) * 4096)
+
+    with pytest.raises(UnsafeArchiveError) as refused:
+        kind_of(buffer.getvalue())
+
+    assert str(refused.value) == UNSAFE_ARCHIVE
+
+
+def test_sniff_recognises_a_workbook_openpyxl_wrote():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Название", "Сумма"] * 50)
+    for n in range(2000):
+        book.active.append([f"Строка {n}", n * 1000] * 50)
+    output = io.BytesIO()
+    book.save(output)
+
+    assert kind_of(output.getvalue()) == ".xlsx"
 
 
 # --- The content decides the type ----------------------------------------------------------
@@ -91,7 +208,27 @@ def test_check_upload_names_the_real_type_whatever_the_file_is_called():
     upload = check_upload(SimpleUploadedFile("scan.docx", PNG))
 
     assert (upload.extension, upload.content_type, upload.size) == (".png", "image/png", len(PNG))
-    assert upload.original_name == "scan.docx"
+    assert upload.original_name == "scan.png"
+
+
+@pytest.mark.parametrize(
+    ("name", "extension", "named"),
+    [
+        ("report.html", ".pdf", "report.pdf"),
+        ("x.pdf", ".docx", "x.docx"),
+        ("Бизнес-план.pdf", ".pdf", "Бизнес-план.pdf"),
+        ("СКАН.PDF", ".pdf", "СКАН.PDF"),
+        ("photo.jpeg", ".jpg", "photo.jpeg"),
+        ("photo.JPG", ".jpg", "photo.JPG"),
+        ("passport", ".pdf", "passport.pdf"),
+        ("План v1.2 final", ".pdf", "План v1.2 final.pdf"),
+        ("archive.tar.gz", ".xlsx", "archive.tar.xlsx"),
+        ("file", ".odt", "file.odt"),
+        ("ф" * 200, ".pdf", "ф" * 196 + ".pdf"),
+    ],
+)
+def test_named_as_follows_the_real_type(name, extension, named):
+    assert named_as(name, extension) == named
 
 
 def test_check_upload_refuses_html_called_pdf(english):
@@ -240,7 +377,74 @@ def test_upload_of_html_named_pdf_is_refused_with_the_reason(client, draft, auth
     assert Proposal.objects.get(pk=draft.pk).revision == revision
 
 
-MB = 1024 * 1024
+@pytest.mark.django_db
+def test_upload_of_a_zip_bomb_is_refused_in_russian_and_nothing_is_stored(
+    client, draft, author, media
+):
+    client.cookies["django_language"] = "ru"
+
+    response = upload(as_user(client, author), draft, "Отчёт.docx", zip_bomb(), follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Файл упакован подозрительно: в распакованном виде он был бы слишком велик или состоял "
+        "бы из слишком многих частей. Сохраните его заново в офисной программе и приложите ещё раз."
+    ]
+    assert Attachment.objects.count() == 0
+    assert stored_files(media) == []
+
+
+@pytest.mark.django_db
+def test_upload_of_a_pdf_named_html_is_stored_and_downloaded_as_a_pdf(client, draft, author):
+    upload(as_user(client, author), draft, "report.html", PDF)
+    attachment = Attachment.objects.get()
+
+    response = client.get(f"/attachments/{attachment.pk}/")
+
+    assert (attachment.original_name, attachment.extension) == ("report.pdf", ".pdf")
+    assert attachment.file.name.endswith(".pdf")
+    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_upload_of_a_docx_named_pdf_is_downloaded_as_a_docx(client, draft, author):
+    upload(as_user(client, author), draft, "x.pdf", zipped("word/document.xml"))
+
+    response = client.get(f"/attachments/{Attachment.objects.get().pk}/")
+
+    assert response["Content-Disposition"] == 'attachment; filename="x.docx"'
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+
+
+@pytest.mark.django_db
+def test_download_of_an_older_attachment_is_named_by_its_stored_type(client, draft, author):
+    upload(as_user(client, author), draft, "report.pdf", PDF)
+    Attachment.objects.update(original_name="report.html", content_type="text/html")
+
+    response = client.get(f"/attachments/{Attachment.objects.get().pk}/")
+
+    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_api_download_of_an_older_attachment_is_named_by_its_stored_type(client, draft, author):
+    from tests.api.conftest import api_as
+
+    upload(as_user(client, author), draft, "x.pdf", zipped("word/document.xml"))
+    attachment = Attachment.objects.get()
+    Attachment.objects.update(original_name="x.pdf", content_type="application/pdf")
+
+    response = api_as(author).get(f"/api/v1/proposals/{draft.pk}/attachments/{attachment.pk}/file/")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="x.docx"'
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
 
 
 @pytest.mark.django_db

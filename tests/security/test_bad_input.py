@@ -899,7 +899,7 @@ UPLOAD_NAMES = {
     "windows-traversal": ("..\\..\\evil.pdf", "evil.pdf"),
     "absolute": ("/etc/passwd.pdf", "passwd.pdf"),
     "nul": ("a\x00.pdf", "a.pdf"),
-    "rlo": ("отчёт\u202efdp.exe", "отчётfdp.exe"),
+    "rlo": ("отчёт\u202efdp.exe", "отчётfdp.pdf"),  # the name ends with the real type
     "zero-width": ("\u200bплан\u200d.pdf", "план.pdf"),
     "markup": ("<script>alert(1)</script>.pdf", "script>.pdf"),
     "only-dots": ("..", None),
