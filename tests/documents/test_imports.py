@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from directory.models import Organisation
 from documents import imports
 from documents.models import Proposal
-from tests.factories import CallFactory
+from tests.factories import CallFactory, UserFactory
 from workflow import audit
 from workflow.exceptions import ActionRefusedError
 
@@ -144,4 +144,21 @@ def test_import_page_is_for_the_programme_office(client, call, author, office, c
     assert response.status_code == 400
     html = response.content.decode()
     assert "E-mail автора: нет активного пользователя с таким e-mail." in html
+    assert Proposal.objects.count() == 0
+
+
+def test_import_refuses_an_author_whose_membership_awaits_confirmation(call, author, office):
+    stranger = UserFactory(
+        username="stranger",
+        email="stranger@example.ru",
+        organisation=author.organisation,
+        affiliated=False,
+    )
+    upload = filled(call, [good_row(stranger, call)])
+
+    results = imports.proposals_import(call_id=call.pk, by=office, upload=upload, dry_run=False)
+
+    assert results[0].errors == [
+        "E-mail автора: принадлежность этого человека к организации ещё не подтверждена."
+    ]
     assert Proposal.objects.count() == 0
