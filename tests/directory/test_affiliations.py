@@ -6,6 +6,8 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import assign_perm
 
 from accounts.models import User
@@ -285,3 +287,43 @@ def test_people_already_in_the_database_stay_members(stranger, outsider):
 
     assert Affiliation.objects.get(user=stranger).status == "confirmed"
     assert not Affiliation.objects.filter(user=outsider).exists()
+
+
+def review_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/directory/memberships/").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_membership_requests_page_query_count_does_not_grow_with_rows(client, office, organisation):
+    UserFactory(organisation=organisation, affiliated=False)
+    client.force_login(office)
+    with_one = review_queries(client)
+
+    for _ in range(29):
+        UserFactory(organisation=organisation, affiliated=False)
+    with_thirty = review_queries(client)
+
+    assert with_thirty == with_one
+
+
+@pytest.mark.django_db
+def test_office_names_the_contact_in_the_admin_only_among_confirmed_members(
+    client, office, organisation, author, stranger
+):
+    User.objects.filter(pk=office.pk).update(is_staff=True, is_superuser=True)
+    client.force_login(office)
+    url = f"/admin/directory/organisation/{organisation.pk}/change/"
+    form = {"name_ru": organisation.name_ru, "kind": "company", "city": "Москва"}
+
+    refused = client.post(url, {**form, "contact": stranger.pk})
+    named = client.post(url, {**form, "contact": author.pk})
+
+    assert refused.status_code == 200
+    assert "Контактным лицом может быть только подтверждённый сотрудник" in (
+        refused.content.decode()
+    )
+    assert named.status_code == 302
+    assert Organisation.objects.get(pk=organisation.pk).contact == author
+    assert audit.history(organisation).get().action == "contact_set"
