@@ -114,10 +114,20 @@ def profile(request):
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
-    """django-axes answers a locked-out login with this page (429)."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    context = {"cooloff_minutes": minutes}
-    return render(request, "registration/locked_out.html", context, status=429)
+    """django-axes answers a refused login with this page (429): the pair (login, address)
+    or the address is locked for the cool-off time, or the login is slowed for a few seconds
+    (mbk/throttling.py says which)."""
+    cooloff = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    refusal = getattr(request, "login_refusal", "pair")
+    retry_after = getattr(request, "login_retry_after", cooloff)
+    context = {
+        "cooloff_minutes": cooloff // 60,
+        "refusal": refusal,
+        "wait_seconds": retry_after,
+    }
+    response = render(request, "registration/locked_out.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 class LoginView(auth_views.LoginView):

@@ -70,7 +70,7 @@ def make_cluster_people(rng: random.Random) -> dict:
     """The personas of the tests, a chair, a secretary and four experts for each sectoral
     group, and authors in organisations up to PEOPLE people; all with the password PASSWORD."""
     from accounts.models import User
-    from directory.models import Body, Membership, Organisation
+    from directory.models import Affiliation, Body, Membership, Organisation
     from tests.workflow.states import make_people
 
     people = make_people()  # loads the cluster's directory too
@@ -140,6 +140,11 @@ def make_cluster_people(rng: random.Random) -> dict:
             middle_name="Иванович",
         )
         for n in range(PEOPLE - start)
+    )
+    # Confirmed members of their organisations: they submit and are chosen as co-authors.
+    Affiliation.objects.bulk_create(
+        Affiliation(user=user, organisation_id=user.organisation_id, status="confirmed")
+        for user in authors
     )
     colleagues: dict[int, list[int]] = {}
     for user in [people["author"], people["coauthor"], *authors]:

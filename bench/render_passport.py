@@ -28,7 +28,7 @@ def build_proposal() -> int:
     from django.utils import timezone
 
     from accounts.models import User
-    from directory.models import Direction, Organisation, SupportInstrument
+    from directory.models import Affiliation, Direction, Organisation, SupportInstrument
     from documents.models import Call
     from documents.services import ProposalContent, proposal_create, proposal_update
     from workflow.services import proposal_submit
@@ -39,6 +39,7 @@ def build_proposal() -> int:
         name_ru="АО «Бенчмарк Биотех»", name_en="Benchmark Biotech JSC", status="confirmed"
     )
     author = User.objects.create_user("bench-author", organisation=organisation, last_name="Автор")
+    Affiliation.objects.create(user=author, organisation=organisation, status="confirmed")
     office = User.objects.create_user("bench-office")
     today = timezone.localdate()
     call = Call.objects.create(

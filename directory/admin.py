@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
 from directory import services
 from directory.models import (
+    Affiliation,
     Body,
     Direction,
     Membership,
@@ -48,7 +50,43 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name_ru", "name_en", "inn")
     # The status moves only through the confirmation services (here: the actions below).
     readonly_fields = ("status", "decided_at")
+    autocomplete_fields = ("contact",)
     actions = ("confirm_selected", "reject_selected")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        organisation = obj
+
+        def clean_contact(self):
+            contact = self.cleaned_data.get("contact")
+            if contact is not None and (
+                organisation is None
+                or not Affiliation.objects.filter(
+                    user=contact,
+                    organisation=organisation,
+                    status=Affiliation.Status.CONFIRMED,
+                    user__organisation=organisation,
+                ).exists()
+            ):
+                raise ValidationError(
+                    _("The contact person must be a confirmed member of the organisation.")
+                )
+            return contact
+
+        form.clean_contact = clean_contact
+        return form
+
+    def save_model(self, request, obj, form, change) -> None:
+        """The contact person is named through its service (checked and audited)."""
+        contact_changed = "contact" in form.changed_data
+        contact = obj.contact
+        if contact_changed:
+            obj.contact_id = form.initial.get("contact")  # as it was; the service sets it
+        super().save_model(request, obj, form, change)
+        if contact_changed:
+            services.organisation_set_contact(
+                organisation_id=obj.pk, by=request.user, contact=contact
+            )
 
     def _decide(self, request, queryset, decide) -> None:
         done = 0
@@ -71,6 +109,26 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject the selected organisations"))
     def reject_selected(self, request, queryset) -> None:
         self._decide(request, queryset, services.organisation_reject)
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(admin.ModelAdmin):
+    """Decisions on people joining organisations, for reading: they are taken on the page
+    «People asking to join an organisation» (confirm / refuse), which audits them."""
+
+    list_display = ("user", "organisation", "status", "decided_by", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("user", "organisation", "decided_by")
+    search_fields = ("user__last_name", "user__email", "organisation__name_ru")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(SupportInstrument)

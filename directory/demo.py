@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from accounts.models import User
-from directory.models import Body, Membership, Organisation
+from directory.models import Affiliation, Body, Membership, Organisation
 
 DEMO_ORGANISATIONS = [
     # name_ru, name_en, kind, INN, status
@@ -212,6 +212,7 @@ _OFFICE_MODEL_PERMISSIONS = {
         "body",
         "membership",
         "organisation",
+        "affiliation",
         "supportinstrument",
         "servicetype",
     ],
@@ -264,4 +265,14 @@ def load_demo(*, password: str) -> list[DemoPerson]:
             Membership.objects.get_or_create(
                 body=bodies[body_code], user=user, defaults={"role": role}
             )
+        if user.organisation_id and user.organisation.status == Organisation.Status.CONFIRMED:
+            Affiliation.objects.get_or_create(
+                user=user,
+                organisation=user.organisation,
+                defaults={"status": Affiliation.Status.CONFIRMED},
+            )
+    # A contact person who confirms colleagues joining the organisation (besides the office).
+    Organisation.objects.filter(name_ru="ООО «БиоФармСинтез»", contact=None).update(
+        contact=User.objects.get(username="author.biopharm")
+    )
     return people

@@ -16,3 +16,9 @@ class OrganisationForm(forms.ModelForm):
         if inn:
             validate_inn(inn)
         return inn
+
+
+class AffiliationDecisionForm(forms.Form):
+    """The organisation the page showed for the person: a decision is on that pair only."""
+
+    organisation = forms.IntegerField(min_value=1, max_value=2**31 - 1)

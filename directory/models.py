@@ -181,6 +181,19 @@ class Organisation(ConcurrentTransitionMixin, BilingualName):
     city = models.CharField(_("city"), max_length=100, blank=True, default="Москва")
     website = WebsiteField(_("website"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Set by the programme office: a confirmed member who confirms colleagues joining it.
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contact person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations_in_contact",
+        help_text=_(
+            "A confirmed member of the organisation who confirms people joining it "
+            "(the programme office can always do so)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -201,6 +214,54 @@ class Organisation(ConcurrentTransitionMixin, BilingualName):
     @transition(field=status, source=Status.PROPOSED, target=Status.REJECTED)
     def reject(self) -> None:
         self.decided_at = timezone.now()
+
+
+class Affiliation(models.Model):
+    """The decision on a person's belonging to their organisation (the organisation named on the
+    person, `User.organisation`), by the programme office or the organisation's contact person.
+
+    No row for the pair means the person awaits confirmation: they may draft, not submit, and
+    are not offered as a co-author. Absence is the waiting state so that no path that sets a
+    person's organisation (sign-up, the admin, a script) can skip the confirmation."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        REFUSED = "refused", _("refused")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership of an organisation")
+        verbose_name_plural = _("memberships of organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="affiliation_one_decision_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} ({self.get_status_display()})"
 
 
 class OrganisationUserObjectPermission(UserObjectPermissionBase):

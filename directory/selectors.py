@@ -1,8 +1,18 @@
 """Reads of the directory, each a fixed number of queries whatever the number of rows."""
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
-from directory.models import Body, Direction, Membership, Organisation, SupportInstrument
+from directory.models import (
+    Affiliation,
+    Body,
+    Direction,
+    Membership,
+    Organisation,
+    SupportInstrument,
+)
+from workflow import rules
 
 _ROLE_ORDER = Case(
     *(When(role=role, then=Value(rank)) for rank, role in enumerate(Membership.Role.values)),
@@ -46,3 +56,46 @@ def organisations_awaiting_confirmation() -> QuerySet[Organisation]:
         .prefetch_related("people")
         .order_by("pk")
     )
+
+
+def affiliations_awaiting(user) -> QuerySet:
+    """People waiting for their membership of a confirmed organisation to be confirmed: all of
+    them for the programme office, those of the organisations it is the contact of for a
+    contact person. One query."""
+    decided = Affiliation.objects.filter(user=OuterRef("pk"), organisation=OuterRef("organisation"))
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, organisation__status=Organisation.Status.CONFIRMED)
+        .exclude(Exists(decided))
+        .exclude(pk=user.pk)
+        .select_related("organisation")
+        .order_by("date_joined", "pk")
+    )
+    if not rules.is_programme_office(user):
+        people = people.filter(organisation__contact=user)
+    return people
+
+
+def submission_block(user) -> str | None:
+    """Why a person of an organisation may not submit proposals yet, in words for them; None
+    when they may, or when they name no organisation (nothing they could do about it)."""
+    organisation = user.organisation if user.organisation_id else None
+    if organisation is None or rules.can_submit_proposals(user):
+        return None
+    if organisation.status == Organisation.Status.PROPOSED:
+        return _("Your organisation awaits the programme office's confirmation; submit after it.")
+    if organisation.status == Organisation.Status.REJECTED:
+        return _(
+            "The programme office has not confirmed your organisation; proposals cannot be "
+            "submitted on its behalf."
+        )
+    if rules.affiliation_status(user) == Affiliation.Status.REFUSED:
+        return _(
+            "Your membership of %(organisation)s was not confirmed: you cannot submit proposals "
+            "on its behalf. If this is a mistake, write to the programme office."
+        ) % {"organisation": organisation}
+    return _(
+        "Your membership of %(organisation)s awaits confirmation by the programme office or the "
+        "organisation's contact person. You can prepare proposals now and submit them once it "
+        "is confirmed."
+    ) % {"organisation": organisation}

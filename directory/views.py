@@ -4,8 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from directory import selectors, services
-from directory.forms import OrganisationForm
+from directory.forms import AffiliationDecisionForm, OrganisationForm
 from directory.models import Organisation
 from workflow import rules
 
@@ -58,3 +59,47 @@ def organisation_edit(request, pk: int):
         messages.success(request, _("The organisation's details are saved."))
         return redirect("accounts:profile")
     return render(request, "directory/organisation_edit.html", {"form": form})
+
+
+@login_required
+def affiliation_review(request):
+    """People waiting to be confirmed as members of their organisation: all of them for the
+    programme office, their own organisation's for a contact person."""
+    rules.require(rules.can_review_affiliations, request.user)
+    people = selectors.affiliations_awaiting(request.user)
+    return render(request, "directory/affiliation_review.html", {"people": people})
+
+
+def _decide_affiliation(request, pk: int, decide, done: str):
+    rules.require(rules.can_review_affiliations, request.user)
+    person = get_object_or_404(User, pk=pk)
+    form = AffiliationDecisionForm(request.POST)
+    organisation_id = form.cleaned_data["organisation"] if form.is_valid() else None
+    affiliation = decide(person_id=person.pk, organisation_id=organisation_id, by=request.user)
+    messages.success(
+        request,
+        done % {"name": person.get_full_name(), "organisation": affiliation.organisation},
+    )
+    return redirect("directory:affiliation-review")
+
+
+@login_required
+@require_POST
+def affiliation_confirm(request, pk: int):
+    return _decide_affiliation(
+        request,
+        pk,
+        services.affiliation_confirm,
+        _("%(name)s is confirmed as a member of %(organisation)s."),
+    )
+
+
+@login_required
+@require_POST
+def affiliation_refuse(request, pk: int):
+    return _decide_affiliation(
+        request,
+        pk,
+        services.affiliation_refuse,
+        _("%(name)s is refused membership of %(organisation)s."),
+    )

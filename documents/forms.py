@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from directory.models import Direction, SupportInstrument
+from directory.models import Affiliation, Direction, SupportInstrument
 from documents.models import BudgetLine, Call, Proposal
 from documents.review_forms import ActionForm
 from documents.services import ProposalContent
@@ -358,7 +358,13 @@ class CoauthorsForm(ActionForm):
         kwargs["initial"] = {"coauthors": list(proposal.coauthors.all())}
         super().__init__(*args, proposal=proposal, **kwargs)
         self.fields["coauthors"].queryset = (
-            User.objects.filter(organisation_id=proposal.organisation_id, is_active=True)
+            User.objects.filter(
+                organisation_id=proposal.organisation_id,
+                is_active=True,
+                # Only confirmed members: a stranger who named the organisation is not offered.
+                affiliations__organisation_id=proposal.organisation_id,
+                affiliations__status=Affiliation.Status.CONFIRMED,
+            )
             .exclude(pk=proposal.author_id)
             .order_by("last_name", "first_name", "pk")
         )

@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from directory.models import Direction, Organisation
+from directory.models import Affiliation, Direction, Organisation
 from documents import services
 from documents.models import BudgetLine, Call
 from documents.services import ProposalContent
@@ -269,6 +269,11 @@ def _check_row(call: Call, number: int, values: list, directions: dict) -> RowRe
             error("author_email", _("the person works for another organisation."))
         elif not rules.can_draft_proposals(author):
             error("author_email", _("the person may not draft proposals."))
+        elif rules.affiliation_status(author) != Affiliation.Status.CONFIRMED:
+            error(
+                "author_email",
+                _("the person's membership of the organisation is not confirmed yet."),
+            )
     result.author_user = author
     result.direction = directions.get(data["direction"])
     if data["direction"] and result.direction is None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
-from directory.models import Direction
+from directory.models import Affiliation, Direction
 from documents.models import (
     Attachment,
     BudgetLine,
@@ -157,6 +157,19 @@ def proposal_set_coauthors(
         raise ActionRefusedError(
             _("Co-authors must be colleagues of the same organisation: %(names)s is not.")
             % {"names": ", ".join(u.get_full_name() for u in strangers)}
+        )
+    members = set(
+        Affiliation.objects.filter(
+            organisation_id=proposal.organisation_id,
+            status=Affiliation.Status.CONFIRMED,
+            user__in=[u.pk for u in coauthors],
+        ).values_list("user_id", flat=True)
+    )
+    unconfirmed = [u for u in coauthors if u.pk not in members and u.pk != proposal.author_id]
+    if unconfirmed:
+        raise ActionRefusedError(
+            _("Co-authors must be confirmed members of the organisation; not confirmed: %(names)s.")
+            % {"names": ", ".join(u.get_full_name() for u in unconfirmed)}
         )
     proposal.coauthors.set([u for u in coauthors if u.pk != proposal.author_id])
     _touch(proposal)

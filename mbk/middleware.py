@@ -1,4 +1,7 @@
-"""Cross-cutting HTTP behaviour: the Content-Security-Policy and the interface language."""
+"""Cross-cutting HTTP behaviour: the Content-Security-Policy, the interface language, and who
+the client is for the login throttling."""
+
+import ipaddress
 
 from django.conf import settings
 from django.utils import translation
@@ -56,10 +59,33 @@ class ChosenLanguageMiddleware:
         return response
 
 
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in settings.TRUSTED_PROXIES)
+
+
 def client_address(request) -> str:
-    """The connecting address, for the login throttling's records (never X-Forwarded-For,
-    which the client writes)."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address, for the login throttling's records. X-Forwarded-For is written
+    by whoever sends the request, so it is read only when the request comes from one of our
+    reverse proxies (TRUSTED_PROXIES), and then from the right: each trusted proxy appends
+    the address it received from, and the right-most address that is not one of ours is the
+    client (anything left of it is what the client chose to write)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if not _trusted(address):
+        return address
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([hop.strip() for hop in forwarded.split(",")]):
+        try:
+            hop = str(ipaddress.ip_address(hop))
+        except ValueError:
+            break  # not an address: keep the nearest one our proxies vouch for
+        address = hop
+        if not _trusted(hop):
+            break
+    return address
 
 
 def login_name(request, credentials: dict | None) -> str:

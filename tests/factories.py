@@ -5,7 +5,14 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from directory.models import Body, Direction, Membership, Organisation, SupportInstrument
+from directory.models import (
+    Affiliation,
+    Body,
+    Direction,
+    Membership,
+    Organisation,
+    SupportInstrument,
+)
 from documents.models import Call, Proposal
 from documents.services import ProposalContent, proposal_create, proposal_update
 
@@ -36,6 +43,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.save()
+
+    @factory.post_generation
+    def affiliated(obj, create, extracted, **kwargs):  # noqa: N805
+        """A confirmed member of their organisation unless `affiliated=False` (awaiting)."""
+        if create and obj.organisation_id and extracted is not False:
+            Affiliation.objects.create(
+                user=obj, organisation_id=obj.organisation_id, status=Affiliation.Status.CONFIRMED
+            )
 
 
 class DirectionFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 
-from directory.models import Body, Membership, Organisation
+from directory.models import Affiliation, Body, Membership, Organisation
 from documents.models import Proposal, RenderJob
 from meetings.models import Meeting
 from programme.models import ProgrammeVersion, Section, SectionRevision
@@ -76,12 +76,54 @@ def can_edit_organisation(user, organisation: Organisation) -> bool:
     )
 
 
+def affiliation_status(user) -> str | None:
+    """The decision on the person's belonging to their organisation: confirmed, refused, or
+    None while it awaits one (or when the person names no organisation). Read once per
+    request-bound user object and organisation."""
+    if not _is_signed_in(user) or user.organisation_id is None:
+        return None
+    cached = getattr(user, "_mbk_affiliation", None)
+    if cached is None or cached[0] != user.organisation_id:
+        status = (
+            Affiliation.objects.filter(user=user, organisation_id=user.organisation_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        user._mbk_affiliation = cached = (user.organisation_id, status)
+    return cached[1]
+
+
 def can_submit_proposals(user) -> bool:
-    """Only people of a confirmed organisation may submit anchor-project proposals."""
+    """Only confirmed members of a confirmed organisation may submit anchor-project
+    proposals: joining an existing organisation is confirmed by the programme office or by
+    the organisation's contact person."""
     return (
         _is_signed_in(user)
         and user.organisation_id is not None
         and user.organisation.status == Organisation.Status.CONFIRMED
+        and affiliation_status(user) == Affiliation.Status.CONFIRMED
+    )
+
+
+def can_review_affiliations(user) -> bool:
+    """See the people waiting to join organisations: the programme office (all of them) and
+    organisations' contact persons (their own organisation's)."""
+    return is_programme_office(user) or (
+        _is_signed_in(user) and user.organisations_in_contact.exists()
+    )
+
+
+def can_decide_affiliation(user, person) -> bool:
+    """Confirm or refuse that a person belongs to the (confirmed) organisation they named: the
+    programme office or that organisation's contact person, never for themselves. Whether it
+    is still undecided is the service's to say (409)."""
+    organisation = person.organisation
+    return (
+        _is_signed_in(user)
+        and organisation is not None
+        and organisation.status == Organisation.Status.CONFIRMED
+        and person.pk != user.pk
+        and (is_programme_office(user) or organisation.contact_id == user.pk)
     )
 
 
@@ -121,11 +163,12 @@ def can_import_proposals(user) -> bool:
 def can_draft_proposals(user) -> bool:
     """People of an organisation may draft while it awaits confirmation, so no time is lost;
     submitting waits for the confirmation (the service says so). A rejected organisation's
-    people and observers do not draft."""
+    people, people the organisation refused and observers do not draft."""
     return (
         _is_signed_in(user)
         and user.organisation_id is not None
         and user.organisation.status != Organisation.Status.REJECTED
+        and affiliation_status(user) != Affiliation.Status.REFUSED
         and not is_observer(user)
     )
 

@@ -273,6 +273,15 @@ def home_panels(user) -> list[Panel]:
                 link_name="directory:organisation-review",
             )
         )
+    if rules.can_review_affiliations(user):
+        panels.append(
+            Panel(
+                _("People asking to join an organisation"),
+                _("Nobody is waiting for confirmation."),
+                items=list(directory_selectors.affiliations_awaiting(user)[:PANEL_SIZE]),
+                link_name="directory:affiliation-review",
+            )
+        )
     if rules.is_observer(user):
         panels.append(
             Panel(

@@ -113,8 +113,11 @@ def proposal_submit(*, proposal_id: int, by: User, seen_revision: int | None = N
             % {"call": proposal.call, "date": proposal.call.closes_on.strftime("%d.%m.%Y")}
         )
     if first and not rules.can_submit_proposals(by):
+        from directory.selectors import submission_block
+
         raise ActionRefusedError(
-            _("Your organisation awaits the programme office's confirmation; submit after it.")
+            submission_block(by)
+            or _("Your organisation awaits the programme office's confirmation; submit after it.")
         )
     problems = completeness_problems(proposal)
     unanswered = proposal.remarks.filter(round=proposal.round, answer="").count()

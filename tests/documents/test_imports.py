@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from directory.models import Organisation
 from documents import imports
 from documents.models import Proposal
-from tests.factories import CallFactory
+from tests.factories import CallFactory, UserFactory
 from workflow import audit
 from workflow.exceptions import ActionRefusedError
 
@@ -295,3 +295,20 @@ def test_import_of_a_sheet_of_broken_xml_is_refused_as_damaged(call, author, off
         imports.proposals_import(call_id=call.pk, by=office, upload=upload, dry_run=True)
 
     assert str(refused.value.message) == "Книгу не удаётся прочитать: файл повреждён."
+
+
+def test_import_refuses_an_author_whose_membership_awaits_confirmation(call, author, office):
+    stranger = UserFactory(
+        username="stranger",
+        email="stranger@example.ru",
+        organisation=author.organisation,
+        affiliated=False,
+    )
+    upload = filled(call, [good_row(stranger, call)])
+
+    results = imports.proposals_import(call_id=call.pk, by=office, upload=upload, dry_run=False)
+
+    assert results[0].errors == [
+        "E-mail автора: принадлежность этого человека к организации ещё не подтверждена."
+    ]
+    assert Proposal.objects.count() == 0

@@ -128,6 +128,7 @@ def test_home_of_the_programme_office(client, proposals, office, proposed_organi
         "My proposals": [],
         "Awaiting the governance body's decision": [],
         "Organisations awaiting confirmation": [proposed_organisation.name_en],
+        "People asking to join an organisation": [],
     }
 
 
