@@ -62,7 +62,7 @@ def test_signing_up_with_an_existing_organisation_does_not_allow_submitting(
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/signup/", {**SIGN_UP, "organisation": organisation.pk})
     person = User.objects.get(email="chuzhakov@example.ru")
-    User.objects.filter(pk=person.pk).update(is_active=True)  # as after the e-mail link
+    User.objects.filter(pk=person.pk).update(is_active=True, signup_pending=False)  # confirmed
     person.refresh_from_db()
     draft = draft_proposal(person)
     client.force_login(person)
