@@ -40,7 +40,7 @@ from documents.models import Attachment, Call, Proposal, RenderJob
 from documents.pdf import selectors as pdf_selectors
 from documents.pdf import services as pdf_services
 from documents.selectors import get_visible_proposal_or_404, visible_proposals
-from documents.uploads import SizeLimitedUploadHandler, check_upload, too_large_message
+from documents.uploads import ALLOWED, SizeLimitedUploadHandler, check_upload, too_large_message
 from meetings import selectors as meetings_selectors
 from meetings.models import Meeting
 from programme import selectors as programme_selectors
@@ -455,7 +455,10 @@ class ProposalViewSet(
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **{
+                (200, content_type): OpenApiResponse(OpenApiTypes.BINARY)
+                for content_type in sorted(set(ALLOWED.values()))
+            },
             **refusals(401, 404),
         }
     )
