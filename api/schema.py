@@ -46,8 +46,8 @@ def refusals(*codes: int) -> dict:
 
 def document_common_answers(result, generator, request, public):
     """A hook of the schema's generation (SPECTACULAR_SETTINGS): the answers an operation gives
-    whatever its view declares, 429 on every one and the 404 of a page past the end on the
-    paginated lists."""
+    whatever its view declares, 429 on every one, and on the paginated lists the 400 of a page
+    size that is not a number and the 404 of a page past the end."""
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for item in result["paths"].values():
         for operation in item.values():
@@ -56,6 +56,7 @@ def document_common_answers(result, generator, request, public):
             answers = operation["responses"]
             answers.setdefault("429", {"content": error, "description": DESCRIPTIONS[429]})
             if any(p["name"] == "page" for p in operation.get("parameters", [])):
+                answers.setdefault("400", {"content": error, "description": DESCRIPTIONS[400]})
                 answers.setdefault("404", {"content": error, "description": PAGE_NOT_FOUND})
             operation["responses"] = dict(sorted(answers.items()))
     return result

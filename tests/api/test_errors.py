@@ -203,3 +203,32 @@ def test_too_many_requests_are_refused_in_the_callers_language(
 )
 def test_the_wait_is_pluralised_in_russian(wait, message):
     assert throttled_message(wait) == message
+
+
+# --- Pages ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("size", ["true", "abc", "", "0", "-1", "1.5", " 5"])
+def test_a_page_size_that_is_not_a_whole_number_of_1_or_more_is_refused(api, office, cluster, size):
+    response = api(office).get("/api/v1/bodies/", {"page_size": size})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["errors"] == {
+        "page_size": ["Укажите целое число строк, не меньше 1 (больше 200 не выдаётся)."]
+    }
+
+
+@pytest.mark.parametrize(("size", "rows"), [("1", 1), ("200", 10), ("9" * 30, 10)])
+def test_a_page_size_of_1_or_more_is_kept(api, office, cluster, size, rows):
+    response = api(office).get("/api/v1/bodies/", {"page_size": size})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == rows
+
+
+def test_the_schema_states_the_least_page_size_and_the_refusal(api, office):
+    schema = api(office).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    parameters = schema["paths"]["/api/v1/bodies/"]["get"]["parameters"]
+    size = next(p for p in parameters if p["name"] == "page_size")
+
+    assert size["schema"]["minimum"] == 1
+    assert "400" in schema["paths"]["/api/v1/bodies/"]["get"]["responses"]
