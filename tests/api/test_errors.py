@@ -232,3 +232,26 @@ def test_the_schema_states_the_least_page_size_and_the_refusal(api, office):
 
     assert size["schema"]["minimum"] == 1
     assert "400" in schema["paths"]["/api/v1/bodies/"]["get"]["responses"]
+
+
+# --- Filters -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/meetings/", "after"),
+        ("/api/v1/meetings/", "body"),
+        ("/api/v1/proposals/", "decided_before"),
+        ("/api/v1/proposals/", "call"),
+    ],
+)
+def test_a_filter_given_with_no_value_is_refused(api, office, path, name):
+    response = api(office).get(path, {name: ""})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {name: ["Укажите значение или не передавайте параметр."]}
+
+
+def test_a_filter_left_out_does_not_narrow_the_list(api, office):
+    response = api(office).get("/api/v1/meetings/")
+
+    assert response.status_code == 200
