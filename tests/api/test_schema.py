@@ -189,3 +189,19 @@ def test_attachment_download_declares_the_types_it_sends(schema):
     answer = schema["paths"][path]["get"]["responses"]["200"]
 
     assert set(answer["content"]) == set(ALLOWED.values())
+
+
+def test_operations_that_read_a_body_document_415(schema):
+    for path, method, operation in operations(schema):
+        if "requestBody" in operation:
+            assert "415" in operation["responses"], f"{method.upper()} {path}"
+
+
+@pytest.mark.django_db
+def test_a_body_in_a_type_the_api_does_not_read_is_a_documented_415(cluster, author):
+    response = api_as(author).generic(
+        "POST", "/api/v1/proposals/", "title=x", content_type="text/plain"
+    )
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
