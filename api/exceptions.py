@@ -4,16 +4,21 @@ field `errors` for invalid input and `problems` where the service listed them.
     400 invalid          the input: `errors` by field ("budget_lines[1].amount": [...])
     401 not_authenticated / authentication_failed
     403 permission_denied  the caller sees the object but may not do this
-    404 not_found          what the caller may not see does not exist for them
+    404 not_found          what the caller may not see does not exist for them (and any path
+                           under /api/ that names nothing: `page_not_found`, the site's handler404)
+    405 method_not_allowed
     409 wrong_state / stale / refused   the object's state, a newer edition, or the situation
+    429 throttled          too many requests: `Retry-After` says in how many seconds to try again
 """
 
 import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import defaults
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -81,6 +86,8 @@ def handle(exc, context):
             "message": _("The request has errors: correct the fields named in «errors»."),
             "errors": _flatten(exc.detail),
         }
+    elif isinstance(exc, exceptions.Throttled):
+        response.data = {"code": exc.default_code, "message": throttled_message(exc.wait)}
     elif isinstance(exc, exceptions.APIException):
         detail = exc.detail
         response.data = {
@@ -88,3 +95,25 @@ def handle(exc, context):
             "message": str(detail),
         }
     return response
+
+
+def throttled_message(wait: int | None) -> str:
+    """DRF's own message leaves its second sentence untranslated («… Expected available in 259
+    seconds.»): one sentence of ours, the wait pluralised as the language wants it."""
+    if wait is None:
+        return _("Too many requests: try again later.")
+    return ngettext(
+        "Too many requests: try again in %(wait)d second.",
+        "Too many requests: try again in %(wait)d seconds.",
+        wait,
+    ) % {"wait": wait}
+
+
+def page_not_found(request, exception):
+    """The site's handler404. A path under /api/ that no route matches (an id with a dot, an
+    unknown transition, a version that is not a number) answers as every refusal of the API
+    does; the pages keep their page."""
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": str(exceptions.NotFound.default_detail)}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)

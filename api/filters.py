@@ -16,7 +16,22 @@ class CodesFilter(django_filters.ModelMultipleChoiceFilter):
     """Directory entries by their codes (repeatable: ?direction=pharma&direction=ecology)."""
 
 
-class ProposalFilter(django_filters.FilterSet):
+class Filters(django_filters.FilterSet):
+    """A parameter given with no value (`?after=`) is refused (400): ignored, it would answer
+    the whole list to a caller who meant to narrow it."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if not self.is_bound:
+            return valid
+        for name in self.filters:
+            if "" in self.data.getlist(name):
+                self.form.add_error(name, _("Give a value, or leave the parameter out."))
+                valid = False
+        return valid
+
+
+class ProposalFilter(Filters):
     state = django_filters.MultipleChoiceFilter(choices=Proposal.State.choices)
     direction = CodesFilter(
         field_name="direction__code",
@@ -54,7 +69,7 @@ class ProposalFilter(django_filters.FilterSet):
         fields = []
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(Filters):
     state = django_filters.MultipleChoiceFilter(choices=Meeting.State.choices)
     body = django_filters.ModelChoiceFilter(
         field_name="body", to_field_name="code", queryset=Body.objects.all()

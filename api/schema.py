@@ -32,10 +32,36 @@ DESCRIPTIONS = {
     "caller read it (`stale`), or its situation does not allow it yet (`refused`, with "
     "`problems`); nothing was changed.",
     413: "The upload is larger than the limit.",
+    415: "The body is not in a media type the operation reads (JSON, or a multipart form), or "
+    "it cannot be read as one; nothing was changed.",
+    429: "Too many requests from this caller: `Retry-After` says in how many seconds to try "
+    "again; nothing was changed.",
 }
+PAGE_NOT_FOUND = "No such page: `page` is past the last page, or not a number."
 
 
 def refusals(*codes: int) -> dict:
     return {
         code: OpenApiResponse(ErrorSerializer, description=DESCRIPTIONS[code]) for code in codes
     }
+
+
+def document_common_answers(result, generator, request, public):
+    """A hook of the schema's generation (SPECTACULAR_SETTINGS): the answers an operation gives
+    whatever its view declares: 429 on every one, 415 on those that read a body, and on the
+    paginated lists the 400 of a page size that is not a number and the 404 of a page past
+    the end."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for item in result["paths"].values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            answers = operation["responses"]
+            answers.setdefault("429", {"content": error, "description": DESCRIPTIONS[429]})
+            if "requestBody" in operation:
+                answers.setdefault("415", {"content": error, "description": DESCRIPTIONS[415]})
+            if any(p["name"] == "page" for p in operation.get("parameters", [])):
+                answers.setdefault("400", {"content": error, "description": DESCRIPTIONS[400]})
+                answers.setdefault("404", {"content": error, "description": PAGE_NOT_FOUND})
+            operation["responses"] = dict(sorted(answers.items()))
+    return result

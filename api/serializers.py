@@ -468,9 +468,9 @@ class ProgrammeVersionSerializer(ProgrammeVersionListSerializer):
 
 # --- Meetings ------------------------------------------------------------------------------
 class AgendaItemSerializer(serializers.ModelSerializer):
-    proposal = serializers.PrimaryKeyRelatedField(read_only=True)
+    proposal = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     section = serializers.IntegerField(source="section_revision.section_id", allow_null=True)
-    programme_version = serializers.PrimaryKeyRelatedField(read_only=True)
+    programme_version = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = AgendaItem
@@ -489,7 +489,9 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
 class TaskSerializer(serializers.ModelSerializer):
     responsible_person = PersonSerializer(allow_null=True)
-    responsible_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    responsible_body = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Task

@@ -18,11 +18,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import empty
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api import drafts, filters
@@ -38,7 +40,7 @@ from documents.models import Attachment, Call, Proposal, RenderJob
 from documents.pdf import selectors as pdf_selectors
 from documents.pdf import services as pdf_services
 from documents.selectors import get_visible_proposal_or_404, visible_proposals
-from documents.uploads import SizeLimitedUploadHandler, check_upload, too_large_message
+from documents.uploads import ALLOWED, SizeLimitedUploadHandler, check_upload, too_large_message
 from meetings import selectors as meetings_selectors
 from meetings.models import Meeting
 from programme import selectors as programme_selectors
@@ -61,6 +63,25 @@ class AtomicWrites:
             if response.status_code >= 400:
                 transaction.set_rollback(True)
             return response
+
+
+class JsonErrors:
+    """The refusals of a view that answers in another format (the schema in YAML, its page in
+    HTML) are the API's JSON all the same."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class SchemaView(JsonErrors, SpectacularAPIView):
+    pass
+
+
+class SchemaDocsView(JsonErrors, SpectacularSwaggerSplitView):
+    pass
 
 
 # --- Directory -----------------------------------------------------------------------------
@@ -314,10 +335,13 @@ class ProposalViewSet(
         numbers = {}
         for name in ("before", "after"):
             value = request.query_params.get(name, "")
-            if not value.isdecimal() or int(value) not in versions:
+            if not value:
                 raise ValidationError(
-                    {name: [s.serializers.ChoiceField.default_error_messages["invalid_choice"]]}
+                    {name: [serializers.Field.default_error_messages["required"]]}
                 )
+            if not (value.isascii() and value.isdigit()) or int(value) not in versions:
+                message = _("The proposal has no version “%(value)s”.") % {"value": value}
+                raise ValidationError({name: [message]})
             numbers[name] = int(value)
         before, after = versions[numbers["before"]], versions[numbers["after"]]
         changes = diff(before.content, after.content)
@@ -431,7 +455,10 @@ class ProposalViewSet(
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **{
+                (200, content_type): OpenApiResponse(OpenApiTypes.BINARY)
+                for content_type in sorted(set(ALLOWED.values()))
+            },
             **refusals(401, 404),
         }
     )

@@ -12,6 +12,7 @@ from documents.models import (
     ProposalUserObjectPermission,
 )
 from workflow import audit
+from workflow.lookups import id_or_404
 
 State = Proposal.State
 
@@ -38,7 +39,7 @@ def _listed(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
 def get_visible_proposal_or_404(user, pk: int) -> Proposal:
     """The one lookup of every read path: what the person may not see does not exist."""
     try:
-        return _listed(visible_proposals(user)).get(pk=pk)
+        return _listed(visible_proposals(user)).get(pk=id_or_404(pk))
     except Proposal.DoesNotExist:
         raise Http404 from None
 

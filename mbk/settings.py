@@ -323,6 +323,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API's PATCH validates its body as declared (`revision` required), not as a partial one.
+    "COMPONENT_SPLIT_PATCH": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_common_answers",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProposalStateEnum": "documents.models.Proposal.State",
         "SectionRevisionStateEnum": "programme.models.SectionRevision.State",

@@ -6,6 +6,7 @@ from mbk import views as mbk_views
 from workflow import views as workflow_views
 
 handler500 = "mbk.views.server_error"
+handler404 = "api.exceptions.page_not_found"  # JSON under /api/, the page elsewhere
 
 admin.site.site_header = _("MBK Programme Office")
 admin.site.site_title = _("MBK Programme Office")

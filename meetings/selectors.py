@@ -11,6 +11,7 @@ from documents.models import Proposal
 from meetings.models import VOTING_ROLES, AgendaItem, Meeting, Vote
 from programme.models import ProgrammeVersion, SectionRevision
 from workflow import rules
+from workflow.lookups import id_or_404
 
 Outcome = AgendaItem.Outcome
 
@@ -36,7 +37,7 @@ class Quorum:
 
 
 def get_visible_meeting_or_404(user, pk: int) -> Meeting:
-    meeting = Meeting.objects.select_related("body").filter(pk=pk).first()
+    meeting = Meeting.objects.select_related("body").filter(pk=id_or_404(pk)).first()
     if meeting is None or not rules.can_view_meeting(user, meeting):
         raise Http404
     return meeting

@@ -8,6 +8,7 @@ from django.http import Http404
 from documents.models import RenderJob
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 from workflow import rules
+from workflow.lookups import id_or_404
 
 
 def current_programme() -> Programme | None:
@@ -40,7 +41,7 @@ def get_visible_section_or_404(user, pk: int) -> Section:
         .prefetch_related(
             Prefetch("revisions", queryset=SectionRevision.objects.order_by("-number"))
         )
-        .filter(pk=pk)
+        .filter(pk=id_or_404(pk))
         .first()
     )
     if section is None or not rules.can_view_section(user, section):
@@ -50,7 +51,9 @@ def get_visible_section_or_404(user, pk: int) -> Section:
 
 def get_visible_version_or_404(user, pk: int) -> ProgrammeVersion:
     version = (
-        ProgrammeVersion.objects.select_related("programme", "signed_by").filter(pk=pk).first()
+        ProgrammeVersion.objects.select_related("programme", "signed_by")
+        .filter(pk=id_or_404(pk))
+        .first()
     )
     if version is None or not rules.can_view_programme_version(user, version):
         raise Http404

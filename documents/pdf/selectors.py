@@ -9,6 +9,7 @@ from django.http import Http404
 from documents.models import Proposal, ProposalVersion, RenderJob
 from documents.pdf import sources
 from workflow import rules
+from workflow.lookups import id_or_404
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def jobs_of(user, proposal: Proposal, limit: int = 10) -> QuerySet[RenderJob]:
 
 def get_readable_job_or_404(user, pk: int) -> RenderJob:
     """A rendering whose document the person may not read does not exist for them."""
-    job = RenderJob.objects.filter(pk=pk).first()
+    job = RenderJob.objects.filter(pk=id_or_404(pk)).first()
     if job is None or not rules.can_read_job(user, job):
         raise Http404
     return job

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 
+from documents.uploads import ALLOWED
 from tests.api.conftest import api_as
 from tests.test_routes import assert_security_headers
 
@@ -140,3 +141,67 @@ def test_the_schema_and_its_documentation_are_served_from_our_own_files(client):
     assert "<script>" not in page  # no inline script: the page's code is a separate request
     assert script.status_code == 200
     assert "/api/schema/" in script.content.decode()
+
+
+# --- What the answers hold, as they are sent -----------------------------------------------
+def component(schema, reference: dict) -> dict:
+    return schema["components"]["schemas"][reference["$ref"].rsplit("/", 1)[-1]]
+
+
+def test_references_that_may_be_empty_are_nullable(schema):
+    item = schema["components"]["schemas"]["AgendaItem"]["properties"]
+    task = schema["components"]["schemas"]["Task"]["properties"]
+
+    assert item["proposal"]["nullable"] is True
+    assert item["programme_version"]["nullable"] is True
+    assert item["section"]["nullable"] is True
+    assert task["responsible_body"]["nullable"] is True
+    assert task["responsible_person"]["nullable"] is True
+
+
+def test_proposal_patch_requires_the_revision_read(schema):
+    body = schema["paths"]["/api/v1/proposals/{id}/"]["patch"]["requestBody"]
+
+    assert body["required"] is True
+    for content in body["content"].values():
+        assert component(schema, content["schema"])["required"] == ["revision"]
+
+
+def test_paginated_lists_document_the_404_of_a_page_past_the_end(schema):
+    paginated = [
+        (path, operation)
+        for path, method, operation in operations(schema)
+        if any(p["name"] == "page" for p in operation.get("parameters", []))
+    ]
+
+    assert len(paginated) == 9
+    for path, operation in paginated:
+        assert "404" in operation["responses"], path
+
+
+def test_every_operation_documents_429(schema):
+    for path, method, operation in operations(schema):
+        assert "429" in operation["responses"], f"{method.upper()} {path}"
+
+
+def test_attachment_download_declares_the_types_it_sends(schema):
+    path = "/api/v1/proposals/{id}/attachments/{attachment}/file/"
+    answer = schema["paths"][path]["get"]["responses"]["200"]
+
+    assert set(answer["content"]) == set(ALLOWED.values())
+
+
+def test_operations_that_read_a_body_document_415(schema):
+    for path, method, operation in operations(schema):
+        if "requestBody" in operation:
+            assert "415" in operation["responses"], f"{method.upper()} {path}"
+
+
+@pytest.mark.django_db
+def test_a_body_in_a_type_the_api_does_not_read_is_a_documented_415(cluster, author):
+    response = api_as(author).generic(
+        "POST", "/api/v1/proposals/", "title=x", content_type="text/plain"
+    )
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"

@@ -594,7 +594,7 @@ TARGETS = {
         lambda w: "/api/v1/proposals/",
         nothing,
         "page_size",
-        Anything(),  # DRF: a page size it cannot use is ignored
+        Number(low=1, absent_ok=True),  # a whole number, 1 or more (more than 200: 200)
         "query",
         ok=200,
     ),
