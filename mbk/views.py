@@ -12,6 +12,12 @@ UNAVAILABLE_MESSAGE = {
     "повторите запрос через минуту. / The database is not answering; nothing was changed, "
     "try again in a minute.",
 }
+SERVER_ERROR_MESSAGE = {
+    "code": "server_error",
+    "message": "Внутренняя ошибка сервера: запрос не выполнен, ничего не изменено. Сообщите о ней "
+    "дирекции программы. / Internal server error: the request failed and nothing was changed; "
+    "please tell the programme office.",
+}
 
 
 def health(request):
@@ -31,6 +37,8 @@ def server_error(request):
     database for the session and the person."""
     error = sys.exc_info()[1]
     if not isinstance(error, OperationalError | InterfaceError):
+        if request.path.startswith("/api/"):  # the API's callers read JSON, never a page
+            return JsonResponse(SERVER_ERROR_MESSAGE, status=500)
         return defaults.server_error(request)
     if request.path.startswith("/api/"):
         response = JsonResponse(UNAVAILABLE_MESSAGE, status=503)

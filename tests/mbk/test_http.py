@@ -99,3 +99,19 @@ def test_other_errors_stay_a_500(client, author, monkeypatch):
 
     assert response.status_code == 500
     assert "Ошибка сервера" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_other_errors_in_the_api_are_a_json_500(author, monkeypatch):
+    from tests.api.conftest import api_as
+
+    client = api_as(author)
+    client.raise_request_exception = False
+    monkeypatch.setattr("api.views.visible_proposals", lambda user: 1 / 0)
+
+    response = client.get("/api/v1/proposals/")
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "server_error"
+    assert "Внутренняя ошибка сервера" in response.json()["message"]
