@@ -10,13 +10,15 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm
 
 from accounts import throttle
 from accounts.models import User
 from api import tokens
-from directory.models import Organisation
+from directory.models import Affiliation, Body, Organisation
 from workflow import audit
+from workflow.notify import notify
 
 _CONFIRMATION_SALT = "accounts.signup-confirmation"
 
@@ -154,7 +156,35 @@ def signup_confirm(*, token: str) -> User:
     audit.record(
         user, actor=user, action="email_confirmed", from_state="pending", to_state="active"
     )
+    _ask_to_confirm_membership(user)
     return user
+
+
+def _ask_to_confirm_membership(user: User) -> None:
+    """A person who named an existing organisation waits for the programme office or the
+    organisation's contact person to confirm them: tell those who decide, once the address
+    is confirmed (an unconfirmed sign-up asks nobody for anything)."""
+    organisation = user.organisation
+    if organisation is None or organisation.status != Organisation.Status.CONFIRMED:
+        return  # a proposed organisation is decided as a whole by the office
+    if Affiliation.objects.filter(user=user, organisation=organisation).exists():
+        return
+    deciders = list(
+        User.objects.filter(
+            is_active=True, memberships__body__kind=Body.Kind.PROGRAMME_OFFICE
+        ).distinct()
+    )
+    if organisation.contact_id is not None:
+        deciders.append(organisation.contact)
+    notify(
+        deciders,
+        message=gettext_lazy(
+            "%(person)s asks to be confirmed as a member of %(organisation)s: confirm or refuse it."
+        ),
+        params={"person": user.get_full_name(), "organisation": organisation.name_ru},
+        url_name="directory:affiliation-review",
+        url_kwargs={},
+    )
 
 
 def signup_resend_confirmation(*, email: str) -> None:

@@ -327,3 +327,23 @@ def test_office_names_the_contact_in_the_admin_only_among_confirmed_members(
     assert named.status_code == 302
     assert Organisation.objects.get(pk=organisation.pk).contact == author
     assert audit.history(organisation).get().action == "contact_set"
+
+
+@pytest.mark.django_db
+def test_a_confirmed_sign_up_asks_the_office_and_the_contact_to_decide(
+    client, organisation, contact, office, cluster, django_capture_on_commit_callbacks
+):
+    from accounts.services import confirmation_link
+    from workflow.models import Notice
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", {**SIGN_UP, "organisation": organisation.pk})
+    person = User.objects.get(email="chuzhakov@example.ru")
+
+    client.post(confirmation_link(person).removeprefix("http://127.0.0.1:8000"))
+
+    asked = Notice.objects.filter(url="/directory/memberships/")
+    assert sorted(asked.values_list("recipient__username", flat=True)) == ["author", "office"]
+    assert "Чужаков" in asked.first().text
+    assert "ООО «БиоПроект»" in asked.first().text
+    assert not Notice.objects.filter(recipient=person, url="/directory/memberships/").exists()
