@@ -445,13 +445,14 @@ def can_view_meeting(user, meeting: Meeting) -> bool:
 
 
 def can_plan_meetings(user, body: Body) -> bool:
-    """The body's secretary or chair plans its meetings."""
-    return role_in(user, body.pk) in (Role.SECRETARY, Role.CHAIR)
+    """The body's secretary, chair or deputy chair plans its meetings (the deputy runs those
+    where the chair has a conflict of interest on what is decided)."""
+    return role_in(user, body.pk) in (Role.SECRETARY, Role.CHAIR, Role.DEPUTY_CHAIR)
 
 
 def can_run_meeting(user, meeting: Meeting) -> bool:
     """Build the agenda, record attendance, votes, decisions and tasks, approve the minutes:
-    the body's secretary or chair."""
+    the body's secretary, chair or deputy chair."""
     return can_plan_meetings(user, meeting.body)
 
 

@@ -248,3 +248,8 @@ def test_object_permissions_are_read_once_for_a_proposal(people, chair, django_a
         rules.can_view_proposal(author, proposal)
         rules.can_edit_proposal(author, proposal)
         rules.can_review_proposal(author, proposal)
+
+
+def test_deputy_plans_and_runs_the_groups_meetings(cluster, deputy):
+    assert rules.can_plan_meetings(deputy, cluster["wg-pharma"])
+    assert not rules.can_plan_meetings(deputy, cluster["wg-ecology"])
