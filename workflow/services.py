@@ -78,11 +78,16 @@ def _freeze(proposal: Proposal, by: User) -> ProposalVersion:
 
 # The audit note of a group decision taken in place of a chair with a conflict of interest.
 _IN_PLACE_OF_CHAIR = {
-    Role.DEPUTY_CHAIR: _(
+    (Role.DEPUTY_CHAIR, True): _(
         "Decided by the deputy chair in place of the chair, who has a conflict of interest."
     ),
-    rules.OFFICE: _(
+    (rules.OFFICE, True): _(
         "Decided by the programme office in place of the chair, who has a conflict of interest."
+    ),
+    (Role.DEPUTY_CHAIR, False): _("Decided by the deputy chair: the group has no chair."),
+    (rules.OFFICE, False): _(
+        "Decided by the programme office: the group has no chair or deputy chair free of a "
+        "conflict of interest."
     ),
 }
 
@@ -90,11 +95,14 @@ _IN_PLACE_OF_CHAIR = {
 def _in_place_of_chair(proposal: Proposal, by: User, comment: str = "") -> str:
     """The comment of a group decision, headed by who took it when it was not the chair (in the
     site's language: the audit trail is a record, not a page)."""
-    note = _IN_PLACE_OF_CHAIR.get(rules.deciding_capacity(by, proposal))
-    if note is None:
+    capacity = rules.deciding_capacity(by, proposal)
+    if capacity not in (Role.DEPUTY_CHAIR, rules.OFFICE):
         return comment
+    has_chair = Membership.objects.filter(
+        body_id=proposal.group_id, role=Role.CHAIR, user__is_active=True
+    ).exists()
     with translation.override(settings.LANGUAGE_CODE):
-        note = str(note)
+        note = str(_IN_PLACE_OF_CHAIR[capacity, has_chair])
     return f"{note}\n{comment}" if comment else note
 
 

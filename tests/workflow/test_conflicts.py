@@ -253,3 +253,16 @@ def test_object_permissions_are_read_once_for_a_proposal(people, chair, django_a
 def test_deputy_plans_and_runs_the_groups_meetings(cluster, deputy):
     assert rules.can_plan_meetings(deputy, cluster["wg-pharma"])
     assert not rules.can_plan_meetings(deputy, cluster["wg-ecology"])
+
+
+def test_deputy_decides_where_the_group_has_no_chair(people, chair, deputy, wg_secretary):
+    proposal = in_review(people, wg_secretary)
+    Membership.objects.filter(user=chair).delete()
+
+    services.proposal_approve_in_group(proposal_id=proposal.pk, by=deputy)
+
+    entry = audit.history(proposal).last()
+    assert (entry.action, entry.actor) == ("approved_in_group", deputy)
+    assert entry.comment == (
+        "Решение принято заместителем руководителя: у рабочей группы нет руководителя."
+    )
