@@ -221,3 +221,20 @@ def test_membership_changed_and_removed_in_admin_are_audited(office_client, offi
             "Рабочая группа «Фармацевтика и биомедицина»: заместитель руководителя",
         ),
     ]
+
+
+def test_membership_removed_on_the_body_page_is_audited(office_client, office_staff, other_chair):
+    body = other_chair.memberships.get().body
+    url = reverse("admin:directory_body_change", args=[body.pk])
+    data = form_data(office_client, url)
+
+    response = office_client.post(url, {**data, "memberships-0-DELETE": "on"})
+
+    assert response.status_code == 302
+    assert not other_chair.memberships.exists()
+    entry = audit.history(other_chair).last()
+    assert (entry.action, entry.actor, entry.comment) == (
+        "membership_removed_in_admin",
+        office_staff,
+        "Рабочая группа «Экология и утилизация отходов»: руководитель",
+    )
