@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
@@ -13,6 +15,46 @@ from directory.models import (
     ServiceType,
     SupportInstrument,
 )
+from workflow import audit
+
+
+# --- Memberships changed in the admin are audited on the person ------------------------------
+def _role_label(role: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(Membership.Role(role).label) if role in Membership.Role.values else role
+
+
+def audit_membership(membership: Membership, *, by, action: str, old_role: str = "") -> None:
+    """An entry on the person: the body and the role (the old one too when it changed)."""
+    role = _role_label(membership.role)
+    if old_role and old_role != membership.role:
+        role = f"{_role_label(old_role)} → {role}"
+    audit.record(
+        membership.user,
+        actor=by,
+        action=f"membership_{action}_in_admin",
+        comment=f"{membership.body.name_ru}: {role}",
+    )
+
+
+class AuditedMembershipsMixin:
+    """For a ModelAdmin with a membership inline: each membership added, changed or removed
+    there gets its audit entry."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        old_roles = {f.instance.pk: f.initial.get("role", "") for f in formset.initial_forms}
+        formset.save()
+        for membership in formset.new_objects:
+            audit_membership(membership, by=request.user, action="added")
+        for membership, _fields in formset.changed_objects:
+            audit_membership(
+                membership, by=request.user, action="changed", old_role=old_roles[membership.pk]
+            )
+        for membership in formset.deleted_objects:
+            audit_membership(membership, by=request.user, action="removed")
+        return None
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,7 +70,7 @@ class DirectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(AuditedMembershipsMixin, admin.ModelAdmin):
     list_display = ("name_ru", "kind", "direction", "position")
     list_filter = ("kind",)
     list_select_related = ("direction",)
@@ -41,6 +83,22 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role", "body")
     list_select_related = ("user", "body")
     autocomplete_fields = ("user",)
+
+    def save_model(self, request, obj, form, change):
+        old_role = form.initial.get("role", "") if change else ""
+        super().save_model(request, obj, form, change)
+        if not change or form.changed_data:
+            action = "changed" if change else "added"
+            audit_membership(obj, by=request.user, action=action, old_role=old_role)
+
+    def delete_model(self, request, obj):
+        audit_membership(obj, by=request.user, action="removed")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "body"):
+            audit_membership(membership, by=request.user, action="removed")
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Organisation)

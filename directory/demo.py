@@ -71,6 +71,14 @@ _SECTORAL = [
 ]
 _INSTITUTE = "Институт прикладной биотехнологии"
 _UNIVERSITY = "Московский университет наук о жизни"
+# The chairs all work at the institute: each group has a deputy chair from elsewhere, who
+# decides on the institute's proposals in the chair's place (a conflict of interest).
+_DEPUTIES = {
+    "pharma": ("Антонова", "Вера", "Николаевна", "Технологическая платформа «БиоТех 2030»"),
+    "agrofood": ("Медведев", "Григорий", "Львович", "Центр инновационного развития Москвы"),
+    "ecology": ("Захарова", "Нина", "Петровна", _UNIVERSITY),
+    "industrial": ("Борисов", "Артём", "Ильич", "Технологическая платформа «БиоТех 2030»"),
+}
 
 
 def demo_people() -> list[DemoPerson]:
@@ -131,6 +139,16 @@ def demo_people() -> list[DemoPerson]:
         people.append(
             DemoPerson(
                 f"chair.{code}", *chair, _INSTITUTE, ((group, "chair"),), "working-group chair"
+            )
+        )
+        *deputy, deputy_organisation = _DEPUTIES[code]
+        people.append(
+            DemoPerson(
+                f"deputy.{code}",
+                *deputy,
+                deputy_organisation,
+                ((group, "deputy_chair"),),
+                "working-group deputy chair",
             )
         )
         people.append(

@@ -120,6 +120,7 @@ class Membership(models.Model):
 
     class Role(models.TextChoices):
         CHAIR = "chair", _("chair")
+        DEPUTY_CHAIR = "deputy_chair", _("deputy chair")
         SECRETARY = "secretary", _("secretary")
         EXPERT = "expert", _("expert")
         MEMBER = "member", _("member")

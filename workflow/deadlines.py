@@ -20,6 +20,7 @@ from accounts.models import User
 from directory.models import Body, Membership
 from documents.models import Proposal
 from programme.models import ProgrammeVersion, SectionRevision
+from workflow import rules
 from workflow.models import AuditEntry, CalendarDay, Deadline, Notice
 from workflow.notify import notify
 
@@ -150,11 +151,21 @@ def responsible(obj, policy: Policy) -> tuple[list[User], Body | None]:
     if policy.waiting_for == "authors":
         return [obj.author, *obj.coauthors.all()], group
     if policy.waiting_for == "group":
+        if isinstance(obj, Proposal):  # whoever decides in place of a conflicted chair
+            return rules.group_contacts(obj), group
         return _people(group, Role.CHAIR, Role.SECRETARY), group
     if policy.waiting_for == "office":
         return _office(), None
     governance = _governance()
     return _people(governance, Role.SECRETARY, Role.CHAIR), governance
+
+
+def _chair_of(obj, policy: Policy, body: Body | None) -> list[User]:
+    """Who hears of a missed deadline first: the body's chair; for a proposal waiting for its
+    group, whoever decides in the chair's place when the chair has a conflict of interest."""
+    if isinstance(obj, Proposal) and policy.waiting_for == "group":
+        return rules.group_deciders(obj)[1]
+    return _people(body, Role.CHAIR)
 
 
 def _describe(obj) -> tuple[str, str]:
@@ -270,7 +281,7 @@ def send_reminders(today: datetime.date | None = None) -> dict[str, int]:
             _send(people, _("Reminder: «%(title)s» is due on %(date)s."), deadline)
             sent["reminded"] += 1
         if late_by >= 1 and deadline.escalated_to_chair_at is None:
-            chair = _people(body, Role.CHAIR) or _office()
+            chair = _chair_of(obj, policy, body) or _office()
             if _claim(deadline, "escalated_to_chair_at"):
                 _send(
                     chair,

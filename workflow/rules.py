@@ -8,7 +8,9 @@ on every write; views use the lookup helpers so that what a person may not see i
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
+from accounts.models import User
 from directory.models import Affiliation, Body, Membership, Organisation
 from documents.models import Proposal, RenderJob
 from meetings.models import Meeting
@@ -54,6 +56,28 @@ def is_observer(user) -> bool:
     return any(role == Membership.Role.OBSERVER for _, role in roles_of(user))
 
 
+def has_object_permission(user, codename: str, obj) -> bool:
+    """A guardian object permission granted to the person or to one of their groups, read from
+    the direct-FK tables. Unlike `user.has_perm`, superuser status does not stand in for it: an
+    administrator is not an author, an expert or a member of a body. The person's permissions
+    on an object are read in one query and kept on the instance the request loaded (a fresh
+    load reads fresh grants)."""
+    if not _is_signed_in(user):
+        return False
+    cache = obj.__dict__.setdefault("_mbk_object_permissions", {})
+    if user.pk not in cache:
+        direct = get_user_obj_perms_model(obj).objects.filter(content_object=obj, user=user)
+        via_group = get_group_obj_perms_model(obj).objects.filter(
+            content_object=obj, group__user=user
+        )
+        cache[user.pk] = set(
+            direct.values_list("permission__codename", flat=True).union(
+                via_group.values_list("permission__codename", flat=True)
+            )
+        )
+    return codename in cache[user.pk]
+
+
 def can_view_directory(user) -> bool:
     return _is_signed_in(user)
 
@@ -72,7 +96,7 @@ def can_edit_organisation(user, organisation: Organisation) -> bool:
     return (
         _is_signed_in(user)
         and organisation.status == Organisation.Status.PROPOSED
-        and user.has_perm("directory.change_organisation", organisation)
+        and has_object_permission(user, "change_organisation", organisation)
     )
 
 
@@ -138,6 +162,8 @@ def is_proposal_author(user, proposal: Proposal) -> bool:
 def has_conflict(user, proposal: Proposal) -> bool:
     """Nobody reviews or decides on a proposal of their own organisation or one they wrote,
     nor on one where they declared a conflict of interest."""
+    if not (user and user.is_authenticated):
+        return False
     return (
         (user.organisation_id is not None and user.organisation_id == proposal.organisation_id)
         or is_proposal_author(user, proposal)
@@ -148,7 +174,7 @@ def has_conflict(user, proposal: Proposal) -> bool:
 def can_view_proposal(user, proposal: Proposal) -> bool:
     """Granted by the services as the state changes: a draft to its authors only; in review to
     the group and the programme office; later to the governance body and observers."""
-    return _is_signed_in(user) and user.has_perm("documents.view_proposal", proposal)
+    return has_object_permission(user, "view_proposal", proposal)
 
 
 def can_manage_calls(user) -> bool:
@@ -178,10 +204,8 @@ def can_create_proposal(user, call=None) -> bool:
 
 
 def can_edit_proposal(user, proposal: Proposal) -> bool:
-    return (
-        proposal.state in Proposal.EDITABLE
-        and _is_signed_in(user)
-        and user.has_perm("documents.change_proposal", proposal)
+    return proposal.state in Proposal.EDITABLE and has_object_permission(
+        user, "change_proposal", proposal
     )
 
 
@@ -203,42 +227,90 @@ def can_withdraw_proposal(user, proposal: Proposal) -> bool:
     )
 
 
-def can_assign_experts(user, proposal: Proposal) -> bool:
-    return (
-        proposal.state in (State.SUBMITTED, State.WG_REVIEW)
-        and role_in(user, proposal.group_id) in (Role.CHAIR, Role.SECRETARY)
-        and not has_conflict(user, proposal)
+# Who decides for the group: its chair; in place of a chair with a conflict of interest (or of
+# no chair), its deputy chairs who have none; where there is none, the programme office.
+OFFICE = "programme_office"
+
+
+def group_deciders(proposal: Proposal) -> tuple[str, list[User]]:
+    """The capacity in which the group's decision on the proposal is taken (Role.CHAIR,
+    Role.DEPUTY_CHAIR or OFFICE) and the people who may take it, none of them conflicted."""
+    leaders = Membership.objects.filter(
+        body_id=proposal.group_id,
+        role__in=[Role.CHAIR, Role.DEPUTY_CHAIR],
+        user__is_active=True,
+    ).select_related("user")
+    by_role: dict[str, list[User]] = {Role.CHAIR: [], Role.DEPUTY_CHAIR: []}
+    for membership in leaders:
+        if not has_conflict(membership.user, proposal):
+            by_role[membership.role].append(membership.user)
+    for role in (Role.CHAIR, Role.DEPUTY_CHAIR):
+        if by_role[role]:
+            return role, by_role[role]
+    office = User.objects.filter(
+        is_active=True,
+        memberships__body__kind=Body.Kind.PROGRAMME_OFFICE,
+        memberships__role__in=[Role.CHAIR, Role.STAFF],
+    ).distinct()
+    return OFFICE, [person for person in office if not has_conflict(person, proposal)]
+
+
+def group_contacts(proposal: Proposal) -> list[User]:
+    """Who hears about the proposal for its group (notices, deadlines): whoever decides and
+    the group's secretaries, none of them with a conflict of interest."""
+    _capacity, deciders = group_deciders(proposal)
+    secretaries = User.objects.filter(
+        is_active=True, memberships__body_id=proposal.group_id, memberships__role=Role.SECRETARY
     )
+    return deciders + [person for person in secretaries if not has_conflict(person, proposal)]
+
+
+def deciding_capacity(user, proposal: Proposal) -> str | None:
+    """The capacity in which this person decides for the group on the proposal, or None."""
+    if not _is_signed_in(user):
+        return None
+    if role_in(user, proposal.group_id) not in (Role.CHAIR, Role.DEPUTY_CHAIR) and not (
+        is_programme_office(user)
+    ):
+        return None
+    capacity, people = group_deciders(proposal)
+    return capacity if any(person.pk == user.pk for person in people) else None
+
+
+def can_assign_experts(user, proposal: Proposal) -> bool:
+    """The group's secretary, or whoever decides for the group (see group_deciders)."""
+    if proposal.state not in (State.SUBMITTED, State.WG_REVIEW):
+        return False
+    if role_in(user, proposal.group_id) == Role.SECRETARY and not has_conflict(user, proposal):
+        return True
+    return deciding_capacity(user, proposal) is not None
 
 
 def can_review_proposal(user, proposal: Proposal) -> bool:
     return (
         proposal.state == State.WG_REVIEW
-        and _is_signed_in(user)
-        and user.has_perm("documents.review_proposal", proposal)
+        and has_object_permission(user, "review_proposal", proposal)
         and not has_conflict(user, proposal)
     )
 
 
 def can_see_reviews(user, proposal: Proposal) -> bool:
-    """The group's chair and secretary and the programme office see every review; an expert
-    sees the others' reviews of a round only once their own is in."""
-    if not can_view_proposal(user, proposal) or is_proposal_author(user, proposal):
+    """The group's chair, deputy chairs and secretary and the programme office see every
+    review; an expert sees the others' reviews of a round only once their own is in. Nobody
+    with a conflict of interest (own organisation, authorship, a declaration) sees them."""
+    if not can_view_proposal(user, proposal) or has_conflict(user, proposal):
         return False
     return (
-        role_in(user, proposal.group_id) in (Role.CHAIR, Role.SECRETARY)
+        role_in(user, proposal.group_id) in (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARY)
         or is_programme_office(user)
         or proposal.reviews.filter(expert=user, round=proposal.round).exists()
     )
 
 
 def can_decide_in_group(user, proposal: Proposal) -> bool:
-    """Request a revision, approve or reject at the group stage: the group's chair."""
-    return (
-        proposal.state == State.WG_REVIEW
-        and role_in(user, proposal.group_id) == Role.CHAIR
-        and not has_conflict(user, proposal)
-    )
+    """Request a revision, approve or reject at the group stage: the group's chair, or in place
+    of a conflicted chair a deputy chair or the programme office (see group_deciders)."""
+    return proposal.state == State.WG_REVIEW and deciding_capacity(user, proposal) is not None
 
 
 def can_send_to_governance(user, proposal: Proposal) -> bool:
@@ -273,14 +345,15 @@ def can_declare_conflict(user, proposal: Proposal) -> bool:
 # --- PDF documents -------------------------------------------------------------------------
 def can_read_conclusion(user, proposal: Proposal) -> bool:
     """The working group's expert conclusion: whoever sees the reviews, and the governance body's
-    members, who decide on the group's recommendation. Authors get the remarks, not the reviews;
-    observers see approved proposals, not the experts' opinions."""
+    members, who decide on the group's recommendation; nobody with a conflict of interest.
+    Authors get the remarks, not the reviews; observers see approved proposals, not the
+    experts' opinions."""
     if can_see_reviews(user, proposal):
         return True
     return (
         can_view_proposal(user, proposal)
-        and not is_proposal_author(user, proposal)
         and _governance_role(user) in (Role.MEMBER, Role.SECRETARY, Role.CHAIR)
+        and not has_conflict(user, proposal)
     )
 
 
@@ -415,13 +488,14 @@ def can_view_meeting(user, meeting: Meeting) -> bool:
 
 
 def can_plan_meetings(user, body: Body) -> bool:
-    """The body's secretary or chair plans its meetings."""
-    return role_in(user, body.pk) in (Role.SECRETARY, Role.CHAIR)
+    """The body's secretary, chair or deputy chair plans its meetings (the deputy runs those
+    where the chair has a conflict of interest on what is decided)."""
+    return role_in(user, body.pk) in (Role.SECRETARY, Role.CHAIR, Role.DEPUTY_CHAIR)
 
 
 def can_run_meeting(user, meeting: Meeting) -> bool:
     """Build the agenda, record attendance, votes, decisions and tasks, approve the minutes:
-    the body's secretary or chair."""
+    the body's secretary, chair or deputy chair."""
     return can_plan_meetings(user, meeting.body)
 
 

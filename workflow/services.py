@@ -4,8 +4,9 @@ the person may not do (403), runs the transition, saves, appends the audit entry
 object permissions in step and notifies the people who act next, all in one transaction; the
 e-mails leave after commit."""
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
@@ -75,8 +76,34 @@ def _freeze(proposal: Proposal, by: User) -> ProposalVersion:
     )
 
 
-def _people(body: Body, *roles: str) -> list[User]:
-    return list(User.objects.filter(memberships__body=body, memberships__role__in=roles))
+# The audit note of a group decision taken in place of a chair with a conflict of interest.
+_IN_PLACE_OF_CHAIR = {
+    (Role.DEPUTY_CHAIR, True): _(
+        "Decided by the deputy chair in place of the chair, who has a conflict of interest."
+    ),
+    (rules.OFFICE, True): _(
+        "Decided by the programme office in place of the chair, who has a conflict of interest."
+    ),
+    (Role.DEPUTY_CHAIR, False): _("Decided by the deputy chair: the group has no chair."),
+    (rules.OFFICE, False): _(
+        "Decided by the programme office: the group has no chair or deputy chair free of a "
+        "conflict of interest."
+    ),
+}
+
+
+def _in_place_of_chair(proposal: Proposal, by: User, comment: str = "") -> str:
+    """The comment of a group decision, headed by who took it when it was not the chair (in the
+    site's language: the audit trail is a record, not a page)."""
+    capacity = rules.deciding_capacity(by, proposal)
+    if capacity not in (Role.DEPUTY_CHAIR, rules.OFFICE):
+        return comment
+    has_chair = Membership.objects.filter(
+        body_id=proposal.group_id, role=Role.CHAIR, user__is_active=True
+    ).exists()
+    with translation.override(settings.LANGUAGE_CODE):
+        note = str(_IN_PLACE_OF_CHAIR[capacity, has_chair])
+    return f"{note}\n{comment}" if comment else note
 
 
 def _authors(proposal: Proposal) -> list[User]:
@@ -135,7 +162,7 @@ def proposal_submit(*, proposal_id: int, by: User, seen_revision: int | None = N
         proposal.resubmit()
     version = _freeze(proposal, by)
     _finish(proposal, by, "submitted" if first else "resubmitted", from_state)
-    chair_and_secretary = _people(proposal.group, Role.CHAIR, Role.SECRETARY)
+    chair_and_secretary = rules.group_contacts(proposal)
     if first:
         _notify(
             chair_and_secretary,
@@ -165,7 +192,7 @@ def proposal_withdraw(
     _finish(proposal, by, "withdrawn", from_state, comment=reason)
     if from_state != State.DRAFT:
         _notify(
-            _people(proposal.group, Role.CHAIR, Role.SECRETARY),
+            rules.group_contacts(proposal),
             _("The authors withdrew «%(title)s»."),
             proposal,
         )
@@ -208,7 +235,8 @@ def proposal_assign_experts(
     if proposal.state == State.SUBMITTED:
         proposal.start_review()
     names = ", ".join(e.get_full_name() for e in new)
-    _finish(proposal, by, "experts_assigned", from_state, comment=names)
+    comment = _in_place_of_chair(proposal, by, names)
+    _finish(proposal, by, "experts_assigned", from_state, comment=comment)
     _notify(new, _("You are asked to review the proposal «%(title)s»."), proposal)
     return proposal
 
@@ -261,7 +289,7 @@ def proposal_review(
         content_sha256=review.version.sha256,
     )
     _notify(
-        _people(proposal.group, Role.CHAIR),
+        rules.group_deciders(proposal)[1],
         _("%(expert)s submitted a review of «%(title)s»."),
         proposal,
         expert=by.get_full_name(),
@@ -284,14 +312,11 @@ def proposal_request_revision(
         for n, text in enumerate(remarks, 1)
     )
     from_state = proposal.state
-    proposal.request_revision()
-    _finish(
-        proposal,
-        by,
-        "revision_requested",
-        from_state,
-        comment="\n".join(f"{n}. {t}" for n, t in enumerate(remarks, 1)),
+    comment = _in_place_of_chair(
+        proposal, by, "\n".join(f"{n}. {t}" for n, t in enumerate(remarks, 1))
     )
+    proposal.request_revision()
+    _finish(proposal, by, "revision_requested", from_state, comment=comment)
     _notify(_authors(proposal), _("The working group asks you to revise «%(title)s»."), proposal)
     return proposal
 
@@ -311,8 +336,9 @@ def proposal_approve_in_group(
             % {"need": need, "have": have}
         )
     from_state = proposal.state
+    comment = _in_place_of_chair(proposal, by, note)
     proposal.approve_in_group()
-    _finish(proposal, by, "approved_in_group", from_state, comment=note)
+    _finish(proposal, by, "approved_in_group", from_state, comment=comment)
     _notify(
         _office_and_governance(Body.Kind.PROGRAMME_OFFICE, Role.STAFF, Role.CHAIR),
         _("The working group approved «%(title)s»; it can go to the governance body."),
@@ -342,10 +368,9 @@ def proposal_reject(
     if at_governance and not reference.strip():
         raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
     from_state = proposal.state
+    comment = reason.strip() if at_governance else _in_place_of_chair(proposal, by, reason.strip())
     proposal.reject(reason=reason.strip(), reference=reference.strip())
-    _finish(
-        proposal, by, "rejected", from_state, comment=reason.strip(), reference=reference.strip()
-    )
+    _finish(proposal, by, "rejected", from_state, comment=comment, reference=reference.strip())
     _notify(_authors(proposal), _("«%(title)s» was rejected."), proposal)
     return proposal
 
@@ -410,7 +435,7 @@ def proposal_return_to_group(
         reference=reference.strip(),
     )
     _notify(
-        _people(proposal.group, Role.CHAIR, Role.SECRETARY),
+        rules.group_contacts(proposal),
         _("The governance body returned «%(title)s» to your working group."),
         proposal,
     )
@@ -440,7 +465,7 @@ def proposal_declare_conflict(*, proposal_id: int, by: User, reason: str) -> Con
     )
     grants.sync_proposal_permissions(proposal)
     _notify(
-        _people(proposal.group, Role.CHAIR, Role.SECRETARY),
+        rules.group_contacts(proposal),
         _("%(person)s declared a conflict of interest on «%(title)s»."),
         proposal,
         person=by.get_full_name(),

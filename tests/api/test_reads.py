@@ -394,6 +394,29 @@ def test_proposal_reviews_are_listed_for_the_chair(api, chair, in_review):
     assert {r["comments"] for r in rows} == {"Проект соответствует приоритетам кластера."}
 
 
+def test_proposal_reviews_are_refused_to_a_chair_of_the_authors_organisation(
+    api, author, chair, in_review
+):
+    chair.organisation = author.organisation
+    chair.save()
+
+    reviews = api(chair).get(f"{PROPOSALS}{in_review.pk}/reviews/")
+    history = api(chair).get(f"{PROPOSALS}{in_review.pk}/history/").json()
+
+    assert reviews.status_code == 403
+    assert reviews.json()["code"] == "permission_denied"
+    assert history_rows(history) == timeline_rows(in_review, with_reviews=False)
+    assert [row["action"] for row in history] == ["created", "submitted", "experts_assigned"]
+
+
+def test_proposal_reviews_are_refused_to_a_chair_who_declared_a_conflict(api, chair, in_review):
+    services.proposal_declare_conflict(proposal_id=in_review.pk, by=chair, reason="Консультирую")
+
+    response = api(chair).get(f"{PROPOSALS}{in_review.pk}/reviews/")
+
+    assert response.status_code == 403
+
+
 def history_rows(body) -> list[tuple[str, str]]:
     return [(row["action"], row["comment"]) for row in body]
 

@@ -30,6 +30,7 @@ def test_load_demo_gives_every_role_of_the_design_a_login(settings, capsys):
     } <= roles
     for group in Body.objects.filter(kind=Body.Kind.SECTORAL_GROUP):
         assert group.memberships.filter(role="chair").count() == 1
+        assert group.memberships.filter(role="deputy_chair").count() == 1
         assert group.memberships.filter(role="expert").count() == 2
     authors = User.objects.filter(memberships__isnull=True)
     assert authors.values("organisation").distinct().count() >= 3
@@ -74,3 +75,17 @@ def test_demo_experts_are_not_of_the_authors_organisations(settings):
     authors = User.objects.filter(memberships__isnull=True)
 
     assert not authors.filter(organisation__in=experts).exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_gives_each_group_a_deputy_free_of_the_chairs_organisation(settings):
+    settings.DEBUG = True
+
+    call_command("load_demo", "--password", "Demo-pass-1")
+
+    for code in ("pharma", "agrofood", "ecology", "industrial"):
+        chair = User.objects.get(username=f"chair.{code}")
+        deputy = User.objects.get(username=f"deputy.{code}")
+        assert deputy.memberships.get().body.code == f"wg-{code}"
+        assert deputy.memberships.get().role == Membership.Role.DEPUTY_CHAIR
+        assert deputy.organisation_id != chair.organisation_id

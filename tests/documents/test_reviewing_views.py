@@ -993,3 +993,43 @@ def test_governance_queue_query_count_is_the_same_for_1_and_10_proposals(
 
     assert Proposal.objects.filter(state=State.WG_APPROVED).count() == 10
     assert with_ten == with_one
+
+
+# --- Conflicts of interest -----------------------------------------------------------------
+@pytest.mark.django_db
+def test_proposal_page_hides_the_reviews_from_a_chair_who_declared_a_conflict(
+    client, in_review, chair, expert
+):
+    review(in_review, expert, comments="Секретное мнение эксперта.")
+    services.proposal_declare_conflict(
+        proposal_id=in_review.pk, by=chair, reason="Консультирую заявителя"
+    )
+
+    response = as_user(client, chair).get(f"/proposals/{in_review.pk}/")
+
+    assert response.status_code == 200
+    assert response.context["reviews"] is None
+    assert "Секретное мнение эксперта." not in response.content.decode()
+    assert [row["entry"].action for row in response.context["history"]] == [
+        "created",
+        "submitted",
+        "experts_assigned",
+    ]
+    assert response.context["history"][-1]["comment"] == ""
+    assert "decide" not in [action.name for action in response.context["actions"]]
+
+
+@pytest.mark.django_db
+def test_decide_page_passes_from_a_conflicted_chair_to_the_deputy(
+    client, in_review, chair, author, cluster
+):
+    deputy = MembershipFactory(
+        body=cluster["wg-pharma"], role=Membership.Role.DEPUTY_CHAIR, user__username="deputy"
+    ).user
+    chair.organisation = author.organisation
+    chair.save()
+
+    refused = as_user(client, chair).get(f"/proposals/{in_review.pk}/decide/")
+    allowed = as_user(client, deputy).get(f"/proposals/{in_review.pk}/decide/")
+
+    assert (refused.status_code, allowed.status_code) == (403, 200)

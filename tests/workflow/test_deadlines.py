@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from directory.models import Body, Membership
 from documents.models import Proposal
 from meetings import services as meeting_services
+from tests.factories import MembershipFactory
 from tests.workflow.states import make_people, proposal_in
 from workflow import deadlines, services
 from workflow.models import CalendarDay, Deadline, Notice
@@ -178,3 +180,24 @@ def test_overdue_page_lists_tasks_not_done_by_their_deadline(client, people):
 
     assert page.count('data-testid="overdue-task"') == 1
     assert "Просроченное поручение" in page
+
+
+def test_reminder_and_escalation_reach_the_deputy_in_place_of_a_conflicted_chair(people):
+    deputy = MembershipFactory(
+        body=Body.objects.get(code="wg-pharma"),
+        role=Membership.Role.DEPUTY_CHAIR,
+        user__username="deputy",
+    ).user
+    proposal = proposal_in(Proposal.State.WG_REVIEW, people)
+    services.proposal_declare_conflict(
+        proposal_id=proposal.pk, by=people["chair"], reason="Консультирую заявителя"
+    )
+    deadlines.check()
+    deadline = Deadline.objects.get(object_id=proposal.pk, state="wg_review")
+    Notice.objects.all().delete()
+
+    deadlines.check(deadlines.add_working_days(deadline.due_on, 1))
+
+    assert len(_deadline_notices(deputy)) == 2  # reminder and escalation
+    assert len(_deadline_notices(people["wg_secretary"])) == 1  # the reminder
+    assert _deadline_notices(people["chair"]) == []

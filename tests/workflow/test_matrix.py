@@ -18,9 +18,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
+from directory.models import Body, Membership
 from documents import services as documents_services
 from documents.models import Proposal
-from tests.factories import complete_content
+from tests.factories import MembershipFactory, UserFactory, complete_content
 from tests.workflow.states import PERSONAS, REFERENCE, SCORES, built_once
 from workflow import audit, services
 from workflow.exceptions import ActionRefusedError
@@ -218,3 +219,53 @@ def test_matrix_personas_are_every_person_of_the_world(world):
     helpers = set(world.people) - set(PERSONAS)
 
     assert helpers == {"second_expert", "third_expert", "spare_expert"}
+
+
+# --- A conflicted chair, a deputy chair, a superuser ---------------------------------------
+# The chair of wg-pharma declares a conflict on the proposal under review: the group's
+# decisions (and assigning experts) pass to a deputy chair without a conflict or, where the
+# group has none, to the programme office. Superuser status stands in for no role.
+GROUP_DECISIONS = ["assign_experts", "request_revision", "approve_in_group", "reject"]
+IN_PLACE_OF_CHAIR: dict[str, dict[str, frozenset[str]]] = {
+    "with_deputy": dict.fromkeys(GROUP_DECISIONS, frozenset({"deputy"}))
+    | {"assign_experts": frozenset({"deputy", "wg_secretary"})},
+    "without_deputy": dict.fromkeys(GROUP_DECISIONS, OFFICE)
+    | {"assign_experts": OFFICE | {"wg_secretary"}},
+}
+STAND_INS = ["chair", "deputy", "office", "superuser", "wg_secretary"]
+CONFLICT_CELLS = [
+    (group, action, persona)
+    for group in IN_PLACE_OF_CHAIR
+    for action in GROUP_DECISIONS
+    for persona in STAND_INS
+    if not (group == "without_deputy" and persona == "deputy")
+]
+
+
+@pytest.mark.parametrize(
+    ("group", "action", "persona"), CONFLICT_CELLS, ids=["-".join(c) for c in CONFLICT_CELLS]
+)
+@pytest.mark.django_db
+def test_matrix_of_a_conflicted_chair(world, group, action, persona):
+    proposal = world.proposals[State.WG_REVIEW]
+    people = dict(world.people)
+    services.proposal_declare_conflict(
+        proposal_id=proposal.pk, by=people["chair"], reason="Консультирую заявителя"
+    )
+    people["superuser"] = UserFactory(username="root", is_superuser=True, is_staff=True)
+    if group == "with_deputy":
+        people["deputy"] = MembershipFactory(
+            body=Body.objects.get(code="wg-pharma"),
+            role=Membership.Role.DEPUTY_CHAIR,
+            user__username="deputy",
+        ).user
+    before = footprint(proposal)
+
+    outcome = attempt(action, proposal, people[persona], people)
+
+    after = footprint(proposal)
+    assert outcome == ("ok" if persona in IN_PLACE_OF_CHAIR[group][action] else 403)
+    if outcome == "ok":
+        assert after["audit entries"] == before["audit entries"] + 1
+    else:
+        assert after == before

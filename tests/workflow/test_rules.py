@@ -19,6 +19,7 @@ PERSONAS = [
     "office",
     "observer",
     "outsider",
+    "superuser",
 ]
 
 # rule -> the personas for whom it holds (against a proposed organisation proposed by `author`)
@@ -28,6 +29,12 @@ MATRIX = {
     rules.can_decide_organisation: {"office"},
     rules.can_edit_organisation: {"author"},
 }
+
+
+@pytest.fixture
+def superuser(db):
+    """Superuser status, given at deployment, is no role: it stands in for none."""
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
 
 
 @pytest.fixture
