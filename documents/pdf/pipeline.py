@@ -8,6 +8,8 @@ content, so two renders of the same job cannot leave two files."""
 
 import hashlib
 import logging
+import os
+import uuid
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -117,11 +119,57 @@ def _render(job: RenderJob) -> bytes:
     return render.html_to_pdf(source.html, title=source.title, author=author, language=job.language)
 
 
+def _holds(name: str, sha256: str, size: int) -> bool:
+    """Whether the stored file of this name is whole: its size and SHA-256 are the content's."""
+    if not default_storage.exists(name) or default_storage.size(name) != size:
+        return False
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as handle:
+        for chunk in handle.chunks():
+            digest.update(chunk)
+    return digest.hexdigest() == sha256
+
+
+def _write_atomically(name: str, content: bytes) -> None:
+    """The file appears under its name whole or not at all: written under a temporary name in
+    the same folder, flushed to the disk, then renamed over the name (a rename within a folder
+    is atomic), so a write killed halfway leaves only a temporary file, never a partial one
+    under the final name."""
+    folder, base = os.path.split(name)
+    temporary = default_storage.save(
+        f"{folder}/.{base}.{uuid.uuid4().hex}.part", ContentFile(content)
+    )
+    try:
+        with open(default_storage.path(temporary), "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(default_storage.path(temporary), default_storage.path(name))
+    except BaseException:
+        default_storage.delete(temporary)
+        raise
+    directory = os.open(default_storage.path(folder), os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a power cut
+    finally:
+        os.close(directory)
+
+
 def _store(job: RenderJob, task_id: str, pdf: bytes) -> None:
     job.file_sha256 = hashlib.sha256(pdf).hexdigest()
     name = rendered_document_path(job, "")
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(pdf))
+    try:
+        # The same content was stored before (a second render of the job): reused only if
+        # whole, since a partial file under the name would be served as the document.
+        if not _holds(name, job.file_sha256, len(pdf)):
+            _write_atomically(name, pdf)
+    except OSError:
+        log.exception("PDF job %s: the rendered file could not be stored as %s", job.pk, name)
+        message = _(
+            "The document was rendered but could not be saved: the file storage refused to "
+            "write it (for example, the disk is full). Try again later; if it fails again, tell "
+            "the programme office the number of this job: %(job)s."
+        )
+        _fail(job, task_id, message % {"job": job.pk})
+        return
     finished = RenderJob.objects.filter(pk=job.pk, status=Status.RUNNING, task_id=task_id).update(
         status=Status.DONE,
         file=name,
@@ -129,8 +177,14 @@ def _store(job: RenderJob, task_id: str, pdf: bytes) -> None:
         file_size=len(pdf),
         finished_at=timezone.now(),
     )
-    if not finished and not RenderJob.objects.filter(file=name).exists():
-        default_storage.delete(name)  # the job was taken from us meanwhile; leave no stray file
+    if finished:
+        log.info("PDF job %s rendered and stored by %s", job.pk, task_id)
+        return
+    # The job was taken from us meanwhile. Its new holder renders the same content to the same
+    # name and may be about to record it: the file stays while the job is pending or uses it.
+    pending = RenderJob.objects.filter(pk=job.pk, status__in=(Status.QUEUED, Status.RUNNING))
+    if not pending.exists() and not RenderJob.objects.filter(file=name).exists():
+        default_storage.delete(name)
 
 
 def render_job(job_id: int, *, task_id: str) -> None:

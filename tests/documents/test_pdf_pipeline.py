@@ -2,12 +2,15 @@
 once, safe to run twice, taken over after a lost worker, swept when stuck, retried by people.
 Tasks run in-process here (conftest); tests/integration/test_pdf_worker.py uses a real worker."""
 
+import errno
+import hashlib
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -349,3 +352,64 @@ def test_request_with_the_broker_down_succeeds_and_the_sweeper_sends_it_later(
     assert took < 5
     assert waiting.status == Status.QUEUED
     assert job.status == Status.DONE
+
+
+# --- Storing the file -------------------------------------------------------------------------
+class FullDisk(FileSystemStorage):
+    """A media folder on a disk with no space left: every write is refused as the OS does."""
+
+    def _save(self, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device", name)
+
+
+@pytest.mark.django_db
+def test_render_over_a_truncated_file_under_its_name_stores_the_whole_file(
+    submitted, author, media, client
+):
+    job = queued_job(submitted, author)
+    pipeline.render_job(job.pk, task_id="message-1")
+    job.refresh_from_db()
+    planted = media / job.file.name
+    whole = planted.read_bytes()
+    planted.write_bytes(whole[: len(whole) // 2])  # a write killed halfway
+    RenderJob.objects.filter(pk=job.pk).update(
+        status=Status.QUEUED, file="", file_sha256="", file_size=None, attempts=0
+    )
+
+    pipeline.render_job(job.pk, task_id="message-2")
+
+    job.refresh_from_db()
+    client.force_login(author)
+    body = b"".join(client.get(f"/documents/{job.pk}/download/").streaming_content)
+    assert job.status == Status.DONE
+    assert body == whole
+    assert (hashlib.sha256(body).hexdigest(), len(body)) == (job.file_sha256, job.file_size)
+    assert [p for p in media.rglob("*") if p.is_file()] == [planted]  # no temporary file left
+
+
+@pytest.mark.django_db
+def test_render_with_the_disk_full_fails_the_job_with_a_message_and_a_retry_renders_it(
+    submitted, author, media, settings, client, django_capture_on_commit_callbacks
+):
+    job = queued_job(submitted, author)
+    storages = settings.STORAGES
+    settings.STORAGES = {**storages, "default": {"BACKEND": f"{__name__}.FullDisk"}}
+
+    pipeline.render_job(job.pk, task_id="message-1")
+
+    failed = RenderJob.objects.get(pk=job.pk)
+    client.force_login(author)
+    page = client.get(f"/documents/{job.pk}/").content.decode()
+    settings.STORAGES = storages
+    with django_capture_on_commit_callbacks(execute=True):
+        document_retry(job_id=job.pk, by=author)
+    job.refresh_from_db()
+    assert failed.status == Status.FAILED
+    assert failed.error == (
+        "Документ сформирован, но его не удалось сохранить: хранилище файлов отказало в "
+        "записи (например, закончилось место на диске). Повторите попытку позже; если "
+        f"ошибка повторится, сообщите в дирекцию программы номер этого задания: {job.pk}."
+    )
+    assert failed.error in page
+    assert [p for p in media.rglob("*") if p.is_file()] == [media / job.file.name]
+    assert (job.status, job.attempts, job.error) == (Status.DONE, 1, "")
