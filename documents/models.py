@@ -537,6 +537,9 @@ class RenderJob(models.Model):
     # The id of the latest message sent for this job: only that message may render it, so a
     # message the sweeper replaced does nothing when it arrives late.
     task_id = models.CharField(max_length=64, blank=True)
+    # A running job's holder renews this every PDF_HEARTBEAT_SECONDS while it renders; once it
+    # has passed, the holder is taken for dead and the sweeper queues the job again.
+    lease_until = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

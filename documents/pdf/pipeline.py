@@ -9,13 +9,16 @@ content, so two renders of the same job cannot leave two files."""
 import hashlib
 import logging
 import os
+import threading
 import uuid
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -52,6 +55,7 @@ def _claim(job_id: int, task_id: str) -> RenderJob | None:
             task_id=task_id,
             attempts=F("attempts") + 1,
             started_at=timezone.now(),
+            lease_until=_lease_end(),
             finished_at=None,
             error="",
         )
@@ -67,6 +71,46 @@ def _claim(job_id: int, task_id: str) -> RenderJob | None:
         error=_gave_up_message(),
     )
     return None
+
+
+def _lease_end():
+    return timezone.now() + timedelta(seconds=settings.PDF_LEASE_SECONDS)
+
+
+def renew_lease(job_id: int, task_id: str) -> bool:
+    """Extend the lease of a job this message still holds; False once it was taken from us."""
+    return bool(
+        RenderJob.objects.filter(pk=job_id, status=Status.RUNNING, task_id=task_id).update(
+            lease_until=_lease_end()
+        )
+    )
+
+
+@contextmanager
+def heartbeat(job_id: int, task_id: str):
+    """While the block runs (the render), a thread of the rendering process renews the job's
+    lease every PDF_HEARTBEAT_SECONDS. It dies with the process: a killed worker stops renewing
+    and the sweeper takes the job back once the lease has run out."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.PDF_HEARTBEAT_SECONDS):
+                try:
+                    if not renew_lease(job_id, task_id):
+                        return  # taken back: whatever we render will not be recorded
+                except DatabaseError:
+                    log.warning("PDF job %s: the lease could not be renewed", job_id, exc_info=True)
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"pdf-job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _gave_up_message() -> str:
@@ -187,15 +231,17 @@ def _store(job: RenderJob, task_id: str, pdf: bytes) -> None:
         default_storage.delete(name)
 
 
-def render_job(job_id: int, *, task_id: str) -> None:
+def render_job(job_id: int, *, task_id: str, keep_lease: bool = False) -> None:
     """The worker's part: claim, render, store; a failure is recorded on the job for people to
-    see and retry."""
+    see and retry. A worker keeps its lease renewed while it renders (see heartbeat); a render
+    in the caller's own process (tests, eager tasks) has nobody else to take it over."""
     job = _claim(job_id, task_id)
     if job is None:
         return
     with translation.override(job.language):
         try:
-            pdf = _render(job)
+            with heartbeat(job_id, task_id) if keep_lease else nullcontext():
+                pdf = _render(job)
         except SoftTimeLimitExceeded:
             _fail(
                 job,
@@ -228,18 +274,26 @@ def sweep() -> dict[str, int]:
     )
     for job_id in waiting.values_list("pk", flat=True):
         counts["resent"] += publish(job_id)
-    # Past the hard time limit (and a margin) a running job has no live worker any more.
-    abandoned = RenderJob.objects.filter(
-        status=Status.RUNNING,
-        started_at__lt=now - timedelta(seconds=settings.PDF_HARD_TIME_LIMIT + 30),
+    # A running job whose lease ran out has no live worker any more (a row claimed without a
+    # lease, before leases existed: past the hard time limit and a margin).
+    abandoned = RenderJob.objects.filter(status=Status.RUNNING).filter(
+        Q(lease_until__lt=now)
+        | Q(
+            lease_until__isnull=True,
+            started_at__lt=now - timedelta(seconds=settings.PDF_HARD_TIME_LIMIT + 30),
+        )
     )
-    for job in abandoned.only("pk", "attempts", "task_id"):
-        still = RenderJob.objects.filter(pk=job.pk, status=Status.RUNNING, task_id=job.task_id)
+    for job in abandoned.only("pk", "attempts", "task_id", "lease_until"):
+        # Conditional on the holder's message: a job renewed or taken meanwhile is left alone,
+        # and its old holder, should it finish late, can no longer record anything.
+        still = RenderJob.objects.filter(
+            pk=job.pk, status=Status.RUNNING, task_id=job.task_id, lease_until=job.lease_until
+        )
         if job.attempts >= settings.PDF_MAX_ATTEMPTS:
             counts["failed"] += still.update(
                 status=Status.FAILED, finished_at=now, error=_gave_up_message()
             )
-        elif still.update(status=Status.QUEUED, task_id=""):
+        elif still.update(status=Status.QUEUED, task_id="", lease_until=None):
             counts["requeued"] += 1
             publish(job.pk)
     return counts

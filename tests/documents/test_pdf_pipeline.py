@@ -318,6 +318,103 @@ def test_sweep_fails_a_vanished_job_past_the_attempts_limit(submitted, author, m
     assert job.error
 
 
+# --- The lease of a running job ---------------------------------------------------------------
+def running(job, *, task_id="lost", attempts=1, lease_seconds: float) -> None:
+    now = timezone.now()
+    RenderJob.objects.filter(pk=job.pk).update(
+        status=Status.RUNNING,
+        task_id=task_id,
+        attempts=attempts,
+        started_at=now - timedelta(seconds=5),
+        lease_until=now + timedelta(seconds=lease_seconds),
+    )
+
+
+@pytest.mark.django_db
+def test_claim_gives_the_job_a_lease(submitted, author, settings):
+    job = queued_job(submitted, author)
+    before = timezone.now()
+
+    claimed = pipeline._claim(job.pk, "message-1")
+
+    lease = timedelta(seconds=settings.PDF_LEASE_SECONDS)
+    assert (claimed.status, claimed.task_id) == (Status.RUNNING, "message-1")
+    assert before + lease <= claimed.lease_until <= timezone.now() + lease
+
+
+@pytest.mark.django_db
+def test_sweep_takes_back_a_running_job_whose_lease_expired(submitted, author, media):
+    job = queued_job(submitted, author)
+    running(job, lease_seconds=-1)  # its worker stopped renewing a second ago
+
+    counts = pipeline.sweep()
+
+    job.refresh_from_db()
+    assert counts == {"resent": 0, "requeued": 1, "failed": 0}
+    assert (job.status, job.attempts) == (Status.DONE, 2)
+    assert job.task_id not in ("", "lost")
+
+
+@pytest.mark.django_db
+def test_sweep_leaves_a_running_job_whose_lease_is_renewed(submitted, author, media):
+    job = queued_job(submitted, author)
+    running(job, lease_seconds=10)
+
+    counts = pipeline.sweep()
+
+    job.refresh_from_db()
+    assert counts == {"resent": 0, "requeued": 0, "failed": 0}
+    assert (job.status, job.task_id, job.attempts) == (Status.RUNNING, "lost", 1)
+    assert pdf_files(media) == []
+
+
+@pytest.mark.django_db
+def test_lease_renewal_extends_the_holders_lease_and_not_a_taken_job(submitted, author, settings):
+    job = queued_job(submitted, author)
+    running(job, task_id="message-2", lease_seconds=1)
+    before = timezone.now()
+
+    renewed = pipeline.renew_lease(job.pk, "message-2")
+    stolen = pipeline.renew_lease(job.pk, "message-1")
+
+    job.refresh_from_db()
+    assert (renewed, stolen) == (True, False)
+    assert job.lease_until >= before + timedelta(seconds=settings.PDF_LEASE_SECONDS)
+    assert job.task_id == "message-2"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_heartbeat_renews_the_lease_until_the_render_ends(submitted, author, settings):
+    settings.PDF_HEARTBEAT_SECONDS = 0.05
+    job = queued_job(submitted, author)
+    running(job, task_id="message-1", lease_seconds=0)
+    claimed_lease = RenderJob.objects.get(pk=job.pk).lease_until
+
+    with pipeline.heartbeat(job.pk, "message-1"):
+        time.sleep(0.5)  # rendering
+    renewed_lease = RenderJob.objects.get(pk=job.pk).lease_until
+    time.sleep(0.2)
+
+    assert renewed_lease > claimed_lease
+    assert RenderJob.objects.get(pk=job.pk).lease_until == renewed_lease  # stopped with it
+
+
+@pytest.mark.django_db
+def test_late_finisher_of_a_job_the_sweeper_took_back_changes_nothing(submitted, author, media):
+    job = queued_job(submitted, author)
+    late = pipeline._claim(job.pk, "message-1")
+    RenderJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    pipeline.sweep()  # message-2 renders it
+    done = RenderJob.objects.get(pk=job.pk)
+
+    pipeline._store(late, "message-1", b"%PDF-1.7 a different rendering")
+
+    job.refresh_from_db()
+    assert (job.status, job.task_id, job.attempts) == (Status.DONE, done.task_id, 2)
+    assert (job.file.name, job.file_sha256) == (done.file.name, done.file_sha256)
+    assert pdf_files(media) == [media / done.file.name]
+
+
 # --- The broker down --------------------------------------------------------------------------
 @contextmanager
 def broker_unreachable():
