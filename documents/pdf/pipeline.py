@@ -1,10 +1,13 @@
 """How a PDF gets made. A job row is queued (services.py); after commit its message is sent;
-a worker claims the job with a conditional update, renders it and stores the file under its
-hash; a periodic sweeper sends again what got stuck and gives up on what keeps failing.
+a worker claims the job with a conditional update and a lease it renews while rendering,
+and stores the file under its hash; a periodic sweeper sends again what got stuck, takes back a
+job whose lease ran out (its worker died) and gives up on what keeps failing.
 
 Every step is safe to repeat: a message for a job another worker holds does nothing, the same
-message delivered again after its worker died takes the job over, and a file is named by its
-content, so two renders of the same job cannot leave two files."""
+message delivered again after its worker died takes the job over, only the job's current
+message may record its result, and a file is named by its content and written whole (under a
+temporary name, then renamed), so two renders of the same job cannot leave two files or half
+a file."""
 
 import hashlib
 import logging
