@@ -285,6 +285,19 @@ def test_sweep_leaves_a_job_queued_a_moment_ago(submitted, author, media):
 
 
 @pytest.mark.django_db
+def test_sweep_with_nothing_to_do_costs_two_queries(
+    submitted, author, media, django_assert_num_queries
+):
+    job = queued_job(submitted, author)
+    running(job, lease_seconds=10)
+
+    with django_assert_num_queries(2):  # beat runs it every 15 s
+        counts = pipeline.sweep()
+
+    assert counts == {"resent": 0, "requeued": 0, "failed": 0}
+
+
+@pytest.mark.django_db
 def test_sweep_takes_back_a_job_whose_worker_vanished(submitted, author, media, settings):
     job = queued_job(submitted, author)
     long_ago = timezone.now() - timedelta(seconds=settings.PDF_HARD_TIME_LIMIT + 31)

@@ -93,3 +93,17 @@ def test_check_deploy_with_production_values_prints_no_warning():
     # Silenced: only axes.W006, whose premise (the address in the key) does not apply (settings)
     assert result.stdout.strip() == "System check identified no issues (1 silenced)."
     assert settings.SILENCED_SYSTEM_CHECKS == ["axes.W006"]
+
+
+def test_settings_pdf_lease_shorter_than_three_heartbeats_stops_startup():
+    env = {
+        "SECRET_KEY": SAFE_KEY,
+        "DATABASE_URL": "postgres://u@db/mbk",
+        "PDF_HEARTBEAT_SECONDS": "5",
+        "PDF_LEASE_SECONDS": "10",
+    }
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode == 1
+    assert "PDF_LEASE_SECONDS must be at least three times PDF_HEARTBEAT_SECONDS" in result.stderr
