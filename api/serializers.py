@@ -19,6 +19,7 @@ from documents.models import (
     RenderJob,
     Review,
 )
+from mbk.text import MULTILINE
 from meetings.models import AgendaItem, Meeting, Task
 from programme.models import ProgrammeVersion, Section, SectionRevision
 from workflow import rules
@@ -133,7 +134,7 @@ class RequestedInstrumentSerializer(serializers.Serializer):
     instrument = serializers.SlugRelatedField(
         slug_field="code", queryset=SupportInstrument.objects.all()
     )
-    justification = serializers.CharField()
+    justification = serializers.CharField(style=MULTILINE)
 
 
 class MilestoneSerializer(serializers.Serializer):
@@ -234,7 +235,7 @@ class InstrumentRequestSerializer(serializers.Serializer):
     the edit page's form (api/drafts.py)."""
 
     instrument = serializers.CharField(max_length=60)
-    justification = serializers.CharField(allow_blank=True)
+    justification = serializers.CharField(allow_blank=True, style=MULTILINE)
 
 
 class ProposalUpdateSerializer(serializers.Serializer):
@@ -244,12 +245,14 @@ class ProposalUpdateSerializer(serializers.Serializer):
     revision = serializers.IntegerField(min_value=0)
     title = serializers.CharField(max_length=300, required=False)
     direction = serializers.CharField(required=False, help_text=_("code; drafts only"))
-    summary = serializers.CharField(required=False, allow_blank=True)
-    goals = serializers.CharField(required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True, style=MULTILINE)
+    goals = serializers.CharField(required=False, allow_blank=True, style=MULTILINE)
+    description = serializers.CharField(required=False, allow_blank=True, style=MULTILINE)
     readiness_level = serializers.IntegerField(required=False, allow_null=True)
-    expected_results = serializers.CharField(required=False, allow_blank=True)
-    investors_and_partners = serializers.CharField(required=False, allow_blank=True)
+    expected_results = serializers.CharField(required=False, allow_blank=True, style=MULTILINE)
+    investors_and_partners = serializers.CharField(
+        required=False, allow_blank=True, style=MULTILINE
+    )
     contact_name = serializers.CharField(required=False, allow_blank=True)
     contact_email = serializers.CharField(required=False, allow_blank=True)
     contact_phone = serializers.CharField(required=False, allow_blank=True)
@@ -316,7 +319,7 @@ class RemarkSerializer(serializers.ModelSerializer):
 
 class AnswerSerializer(serializers.Serializer):
     remark = serializers.IntegerField(help_text=_("the remark's id"))
-    answer = serializers.CharField(max_length=20000, allow_blank=True)
+    answer = serializers.CharField(max_length=20000, allow_blank=True, style=MULTILINE)
 
 
 class AnswersSerializer(serializers.Serializer):
@@ -458,7 +461,7 @@ class ProgrammeVersionListSerializer(serializers.ModelSerializer):
 
 
 class ProgrammeVersionCreateSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, style=MULTILINE)
 
 
 class ProgrammeVersionSerializer(ProgrammeVersionListSerializer):

@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from documents.models import Proposal, Review
+from mbk.text import MULTILINE
 from programme import services as programme_services
 from programme.actions import SECTION_DECISIONS, VERSION_DECISIONS
 from programme.models import ProgrammeVersion, Section
@@ -40,26 +41,30 @@ class NoParams(serializers.Serializer):
 
 
 class OptionalComment(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, style=MULTILINE
+    )
 
 
 class Comment(serializers.Serializer):
-    comment = serializers.CharField(max_length=5000)
+    comment = serializers.CharField(max_length=5000, style=MULTILINE)
 
 
 class CommentAndReference(serializers.Serializer):
-    comment = serializers.CharField(max_length=5000)
+    comment = serializers.CharField(max_length=5000, style=MULTILINE)
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class Reference(serializers.Serializer):
     reference = serializers.CharField(max_length=200)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, style=MULTILINE
+    )
 
 
 class Remarks(serializers.Serializer):
     remarks = serializers.ListField(
-        child=serializers.CharField(max_length=5000), min_length=1, max_length=100
+        child=serializers.CharField(max_length=5000, style=MULTILINE), min_length=1, max_length=100
     )
 
 
@@ -75,7 +80,7 @@ class ReviewParams(serializers.Serializer):
         help_text=_("every criterion's code with its score from 1 to 5"),
     )
     recommendation = serializers.ChoiceField(choices=Review.Recommendation.choices)
-    comments = serializers.CharField(max_length=20000)
+    comments = serializers.CharField(max_length=20000, style=MULTILINE)
 
 
 class Decision(serializers.Serializer):

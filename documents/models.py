@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from directory.models import Body, Direction, Organisation, ServiceType, SupportInstrument
+from mbk.text import validate_single_line
 
 
 class Call(models.Model):
@@ -127,7 +128,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         related_name="+",
         limit_choices_to={"kind": Body.Kind.INFRASTRUCTURE_GROUP},
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     summary = models.TextField(_("summary"), blank=True)
     goals = models.TextField(_("goals and objectives"), blank=True)
     description = models.TextField(_("description of the project"), blank=True)
@@ -141,9 +142,13 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     expected_results = models.TextField(_("expected results"), blank=True)
     investors_and_partners = models.TextField(_("anchor investors and partners"), blank=True)
     services = models.ManyToManyField(ServiceType, verbose_name=_("needed services"), blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_name = models.CharField(
+        _("contact person"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=50, blank=True, validators=[validate_single_line]
+    )
 
     state = FSMField(
         _("state"), max_length=30, choices=State.choices, default=State.DRAFT, protected=True
@@ -537,6 +542,9 @@ class RenderJob(models.Model):
     # The id of the latest message sent for this job: only that message may render it, so a
     # message the sweeper replaced does nothing when it arrives late.
     task_id = models.CharField(max_length=64, blank=True)
+    # A running job's holder renews this every PDF_HEARTBEAT_SECONDS while it renders; once it
+    # has passed, the holder is taken for dead and the sweeper queues the job again.
+    lease_until = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

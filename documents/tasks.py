@@ -14,7 +14,7 @@ from documents.pdf import pipeline
     time_limit=settings.PDF_HARD_TIME_LIMIT,
 )
 def task_render_pdf(self, *, job_id: int) -> None:
-    pipeline.render_job(job_id, task_id=self.request.id)
+    pipeline.render_job(job_id, task_id=self.request.id, keep_lease=not self.request.is_eager)
 
 
 @shared_task

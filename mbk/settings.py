@@ -250,7 +250,9 @@ CELERY_TASK_ROUTES = {"documents.tasks.task_render_pdf": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE = {
     "sweep-pdf-jobs": {
         "task": "documents.tasks.task_sweep_pdf_jobs",
-        "schedule": env_int("PDF_SWEEP_EVERY_SECONDS", 60),
+        # Cheap (two indexed queries): often enough that a job whose worker died is queued
+        # again within PDF_LEASE_SECONDS + this.
+        "schedule": env_int("PDF_SWEEP_EVERY_SECONDS", 15),
     },
     "check-deadlines": {
         "task": "workflow.tasks.task_check_deadlines",
@@ -270,6 +272,15 @@ PDF_HARD_TIME_LIMIT = env_int("PDF_HARD_TIME_LIMIT", 150)  # the child process i
 PDF_MAX_ATTEMPTS = env_int("PDF_MAX_ATTEMPTS", 3)
 # A job queued this long without a worker taking it is sent again (e.g. the broker was down).
 PDF_REQUEUE_AFTER = env_int("PDF_REQUEUE_AFTER", 120)
+# The process rendering a job renews its lease every PDF_HEARTBEAT_SECONDS; a job whose lease
+# has run out (its worker was killed, its machine lost) is queued again by the sweeper.
+PDF_HEARTBEAT_SECONDS = env_int("PDF_HEARTBEAT_SECONDS", 5)
+PDF_LEASE_SECONDS = env_int("PDF_LEASE_SECONDS", 20)
+if not 0 < PDF_HEARTBEAT_SECONDS * 3 <= PDF_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "PDF_LEASE_SECONDS must be at least three times PDF_HEARTBEAT_SECONDS (a positive "
+        "number), so that one late renewal does not hand a live job to a second worker."
+    )
 
 # --- Security -------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

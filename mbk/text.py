@@ -1,10 +1,17 @@
 """Text as people see it. Zero-width and other invisible format characters (Unicode category
 Cf: U+200B zero-width space, U+FEFF, U+2060, U+202E right-to-left override...) at the edges of
 a typed value are dropped together with spaces, so that a field "filled" with nothing visible
-is empty, and is refused as empty where it is required."""
+is empty, and is refused as empty where it is required.
+
+A single-line value (a title, a name, a place) holds no line break and no other control
+character: it goes on into other formats (an .ics invitation, a PDF's metadata, an e-mail's
+subject, a spreadsheet) where a line break starts a new line or a new field."""
 
 import re
 import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 _INVISIBLE = "".join(
     chr(code)
@@ -14,15 +21,39 @@ _INVISIBLE = "".join(
 _EDGES = re.compile(rf"^[\s{re.escape(_INVISIBLE)}]+|[\s{re.escape(_INVISIBLE)}]+$")
 
 
+# C0 controls (tab, CR, LF... NUL), DEL, C1 controls (NEL among them), and the Unicode line
+# and paragraph separators.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# How a declared REST framework CharField says it takes several lines (style=MULTILINE).
+MULTILINE = {"base_template": "textarea.html"}
+SINGLE_LINE_MESSAGE = _(
+    "Enter this on a single line: remove line breaks, tabs and other control characters."
+)
+
+
 def strip_invisible(value: str) -> str:
     """The value without spaces and invisible format characters at either end."""
     return _EDGES.sub("", value)
 
 
+def validate_single_line(value: str) -> None:
+    """The validator of single-line model fields, for writes that do not come through a form."""
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise ValidationError(SINGLE_LINE_MESSAGE, code="control_characters")
+
+
+def _multiline_api_field(field) -> bool:
+    # REST framework's own mark of a multi-line field: a model's TextField gets it, and so does
+    # a declared field given style=MULTILINE (api/serializers.py).
+    return field.style.get("base_template") == MULTILINE["base_template"]
+
+
 def strip_invisible_in_form_and_api_fields() -> None:
     """Every Django form CharField and REST framework CharField that strips spaces (their
-    default) strips invisible characters too: one rule for every form and API field, present
-    and future, instead of a field class to remember in each of them."""
+    default) strips invisible characters too; and a single-line one (a form field drawn as a
+    text input, an API field not marked multi-line) refuses control characters. One rule for
+    every form and API field, present and future, instead of a field class to remember in each
+    of them."""
     from django import forms
     from rest_framework import serializers
 
@@ -37,6 +68,8 @@ def strip_invisible_in_form_and_api_fields() -> None:
             value = strip_invisible(value)
             if value in self.empty_values:
                 return self.empty_value
+        if isinstance(self.widget, forms.TextInput):
+            validate_single_line(value)
         return value
 
     api_run_validation = serializers.CharField.run_validation
@@ -44,6 +77,11 @@ def strip_invisible_in_form_and_api_fields() -> None:
     def run_validation(self, data=serializers.empty):
         if self.trim_whitespace and isinstance(data, str):
             data = strip_invisible(data)
+        if isinstance(data, str) and not _multiline_api_field(self):
+            try:
+                validate_single_line(data)
+            except ValidationError as error:
+                raise serializers.ValidationError(error.messages, code=error.code) from None
         return api_run_validation(self, data)
 
     forms.CharField.to_python = to_python

@@ -2,6 +2,7 @@
 library. Text values are escaped and long lines folded as the RFC asks."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.urls import reverse
@@ -12,7 +13,16 @@ from meetings.models import Meeting
 DURATION = datetime.timedelta(hours=2)
 
 
+# Every way of breaking a line becomes one escaped newline; a tab becomes a space; every other
+# control character (C0, DEL, C1) is dropped: a value written past the forms (in SQL, by an
+# import) cannot start a property of its own or break a reader.
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _escape(text: str) -> str:
+    """A TEXT value (RFC 5545, 3.3.11): backslash, semicolon, comma and newline escaped."""
+    text = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text).replace("\t", " "))
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from directory.models import Body, Membership
 from documents.models import Proposal
+from mbk.text import validate_single_line
 from programme.models import ProgrammeVersion, SectionRevision
 
 # Who votes at a body's meetings: its members with a say, not its staff or observers.
@@ -34,7 +35,9 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     starts_at = models.DateTimeField(_("date and time"))
-    place = models.CharField(_("place"), max_length=300, blank=True)
+    place = models.CharField(
+        _("place"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     online_url = models.URLField(_("online link"), blank=True)
     state = FSMField(
         _("state"), max_length=30, choices=State.choices, default=State.PLANNED, protected=True
@@ -113,7 +116,7 @@ class AgendaItem(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("item"))
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(_("title"), max_length=500, validators=[validate_single_line])
     proposal = models.ForeignKey(
         Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

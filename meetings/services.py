@@ -72,7 +72,7 @@ def meeting_plan(
     if not place.strip() and not online_url.strip():
         raise ActionRefusedError(_("Give the place of the meeting or its online link."))
     number = (body.meetings.aggregate(last=Max("number"))["last"] or 0) + 1
-    meeting = Meeting.objects.create(
+    meeting = Meeting(
         body=body,
         number=number,
         starts_at=starts_at,
@@ -80,6 +80,8 @@ def meeting_plan(
         online_url=online_url.strip(),
         created_by=by,
     )
+    meeting.clean_fields(exclude=["state"])  # the place is one line (mbk.text), whoever calls
+    meeting.save()
     audit.record(meeting, actor=by, action="planned", to_state=meeting.state)
     return meeting
 

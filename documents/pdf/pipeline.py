@@ -1,19 +1,27 @@
 """How a PDF gets made. A job row is queued (services.py); after commit its message is sent;
-a worker claims the job with a conditional update, renders it and stores the file under its
-hash; a periodic sweeper sends again what got stuck and gives up on what keeps failing.
+a worker claims the job with a conditional update and a lease it renews while rendering,
+and stores the file under its hash; a periodic sweeper sends again what got stuck, takes back a
+job whose lease ran out (its worker died) and gives up on what keeps failing.
 
 Every step is safe to repeat: a message for a job another worker holds does nothing, the same
-message delivered again after its worker died takes the job over, and a file is named by its
-content, so two renders of the same job cannot leave two files."""
+message delivered again after its worker died takes the job over, only the job's current
+message may record its result, and a file is named by its content and written whole (under a
+temporary name, then renamed), so two renders of the same job cannot leave two files or half
+a file."""
 
 import hashlib
 import logging
+import os
+import threading
+import uuid
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -50,6 +58,7 @@ def _claim(job_id: int, task_id: str) -> RenderJob | None:
             task_id=task_id,
             attempts=F("attempts") + 1,
             started_at=timezone.now(),
+            lease_until=_lease_end(),
             finished_at=None,
             error="",
         )
@@ -65,6 +74,46 @@ def _claim(job_id: int, task_id: str) -> RenderJob | None:
         error=_gave_up_message(),
     )
     return None
+
+
+def _lease_end():
+    return timezone.now() + timedelta(seconds=settings.PDF_LEASE_SECONDS)
+
+
+def renew_lease(job_id: int, task_id: str) -> bool:
+    """Extend the lease of a job this message still holds; False once it was taken from us."""
+    return bool(
+        RenderJob.objects.filter(pk=job_id, status=Status.RUNNING, task_id=task_id).update(
+            lease_until=_lease_end()
+        )
+    )
+
+
+@contextmanager
+def heartbeat(job_id: int, task_id: str):
+    """While the block runs (the render), a thread of the rendering process renews the job's
+    lease every PDF_HEARTBEAT_SECONDS. It dies with the process: a killed worker stops renewing
+    and the sweeper takes the job back once the lease has run out."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.PDF_HEARTBEAT_SECONDS):
+                try:
+                    if not renew_lease(job_id, task_id):
+                        return  # taken back: whatever we render will not be recorded
+                except DatabaseError:
+                    log.warning("PDF job %s: the lease could not be renewed", job_id, exc_info=True)
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"pdf-job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _gave_up_message() -> str:
@@ -117,11 +166,57 @@ def _render(job: RenderJob) -> bytes:
     return render.html_to_pdf(source.html, title=source.title, author=author, language=job.language)
 
 
+def _holds(name: str, sha256: str, size: int) -> bool:
+    """Whether the stored file of this name is whole: its size and SHA-256 are the content's."""
+    if not default_storage.exists(name) or default_storage.size(name) != size:
+        return False
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as handle:
+        for chunk in handle.chunks():
+            digest.update(chunk)
+    return digest.hexdigest() == sha256
+
+
+def _write_atomically(name: str, content: bytes) -> None:
+    """The file appears under its name whole or not at all: written under a temporary name in
+    the same folder, flushed to the disk, then renamed over the name (a rename within a folder
+    is atomic), so a write killed halfway leaves only a temporary file, never a partial one
+    under the final name."""
+    folder, base = os.path.split(name)
+    temporary = default_storage.save(
+        f"{folder}/.{base}.{uuid.uuid4().hex}.part", ContentFile(content)
+    )
+    try:
+        with open(default_storage.path(temporary), "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(default_storage.path(temporary), default_storage.path(name))
+    except BaseException:
+        default_storage.delete(temporary)
+        raise
+    directory = os.open(default_storage.path(folder), os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a power cut
+    finally:
+        os.close(directory)
+
+
 def _store(job: RenderJob, task_id: str, pdf: bytes) -> None:
     job.file_sha256 = hashlib.sha256(pdf).hexdigest()
     name = rendered_document_path(job, "")
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(pdf))
+    try:
+        # The same content was stored before (a second render of the job): reused only if
+        # whole, since a partial file under the name would be served as the document.
+        if not _holds(name, job.file_sha256, len(pdf)):
+            _write_atomically(name, pdf)
+    except OSError:
+        log.exception("PDF job %s: the rendered file could not be stored as %s", job.pk, name)
+        message = _(
+            "The document was rendered but could not be saved: the file storage refused to "
+            "write it (for example, the disk is full). Try again later; if it fails again, tell "
+            "the programme office the number of this job: %(job)s."
+        )
+        _fail(job, task_id, message % {"job": job.pk})
+        return
     finished = RenderJob.objects.filter(pk=job.pk, status=Status.RUNNING, task_id=task_id).update(
         status=Status.DONE,
         file=name,
@@ -129,19 +224,27 @@ def _store(job: RenderJob, task_id: str, pdf: bytes) -> None:
         file_size=len(pdf),
         finished_at=timezone.now(),
     )
-    if not finished and not RenderJob.objects.filter(file=name).exists():
-        default_storage.delete(name)  # the job was taken from us meanwhile; leave no stray file
+    if finished:
+        log.info("PDF job %s rendered and stored by %s", job.pk, task_id)
+        return
+    # The job was taken from us meanwhile. Its new holder renders the same content to the same
+    # name and may be about to record it: the file stays while the job is pending or uses it.
+    pending = RenderJob.objects.filter(pk=job.pk, status__in=(Status.QUEUED, Status.RUNNING))
+    if not pending.exists() and not RenderJob.objects.filter(file=name).exists():
+        default_storage.delete(name)
 
 
-def render_job(job_id: int, *, task_id: str) -> None:
+def render_job(job_id: int, *, task_id: str, keep_lease: bool = False) -> None:
     """The worker's part: claim, render, store; a failure is recorded on the job for people to
-    see and retry."""
+    see and retry. A worker keeps its lease renewed while it renders (see heartbeat); a render
+    in the caller's own process (tests, eager tasks) has nobody else to take it over."""
     job = _claim(job_id, task_id)
     if job is None:
         return
     with translation.override(job.language):
         try:
-            pdf = _render(job)
+            with heartbeat(job_id, task_id) if keep_lease else nullcontext():
+                pdf = _render(job)
         except SoftTimeLimitExceeded:
             _fail(
                 job,
@@ -174,18 +277,26 @@ def sweep() -> dict[str, int]:
     )
     for job_id in waiting.values_list("pk", flat=True):
         counts["resent"] += publish(job_id)
-    # Past the hard time limit (and a margin) a running job has no live worker any more.
-    abandoned = RenderJob.objects.filter(
-        status=Status.RUNNING,
-        started_at__lt=now - timedelta(seconds=settings.PDF_HARD_TIME_LIMIT + 30),
+    # A running job whose lease ran out has no live worker any more (a row claimed without a
+    # lease, before leases existed: past the hard time limit and a margin).
+    abandoned = RenderJob.objects.filter(status=Status.RUNNING).filter(
+        Q(lease_until__lt=now)
+        | Q(
+            lease_until__isnull=True,
+            started_at__lt=now - timedelta(seconds=settings.PDF_HARD_TIME_LIMIT + 30),
+        )
     )
-    for job in abandoned.only("pk", "attempts", "task_id"):
-        still = RenderJob.objects.filter(pk=job.pk, status=Status.RUNNING, task_id=job.task_id)
+    for job in abandoned.only("pk", "attempts", "task_id", "lease_until"):
+        # Conditional on the holder's message: a job renewed or taken meanwhile is left alone,
+        # and its old holder, should it finish late, can no longer record anything.
+        still = RenderJob.objects.filter(
+            pk=job.pk, status=Status.RUNNING, task_id=job.task_id, lease_until=job.lease_until
+        )
         if job.attempts >= settings.PDF_MAX_ATTEMPTS:
             counts["failed"] += still.update(
                 status=Status.FAILED, finished_at=now, error=_gave_up_message()
             )
-        elif still.update(status=Status.QUEUED, task_id=""):
+        elif still.update(status=Status.QUEUED, task_id="", lease_until=None):
             counts["requeued"] += 1
             publish(job.pk)
     return counts

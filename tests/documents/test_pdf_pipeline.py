@@ -2,12 +2,15 @@
 once, safe to run twice, taken over after a lost worker, swept when stuck, retried by people.
 Tasks run in-process here (conftest); tests/integration/test_pdf_worker.py uses a real worker."""
 
+import errno
+import hashlib
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -282,6 +285,19 @@ def test_sweep_leaves_a_job_queued_a_moment_ago(submitted, author, media):
 
 
 @pytest.mark.django_db
+def test_sweep_with_nothing_to_do_costs_two_queries(
+    submitted, author, media, django_assert_num_queries
+):
+    job = queued_job(submitted, author)
+    running(job, lease_seconds=10)
+
+    with django_assert_num_queries(2):  # beat runs it every 15 s
+        counts = pipeline.sweep()
+
+    assert counts == {"resent": 0, "requeued": 0, "failed": 0}
+
+
+@pytest.mark.django_db
 def test_sweep_takes_back_a_job_whose_worker_vanished(submitted, author, media, settings):
     job = queued_job(submitted, author)
     long_ago = timezone.now() - timedelta(seconds=settings.PDF_HARD_TIME_LIMIT + 31)
@@ -313,6 +329,103 @@ def test_sweep_fails_a_vanished_job_past_the_attempts_limit(submitted, author, m
     assert counts == {"resent": 0, "requeued": 0, "failed": 1}
     assert job.status == Status.FAILED
     assert job.error
+
+
+# --- The lease of a running job ---------------------------------------------------------------
+def running(job, *, task_id="lost", attempts=1, lease_seconds: float) -> None:
+    now = timezone.now()
+    RenderJob.objects.filter(pk=job.pk).update(
+        status=Status.RUNNING,
+        task_id=task_id,
+        attempts=attempts,
+        started_at=now - timedelta(seconds=5),
+        lease_until=now + timedelta(seconds=lease_seconds),
+    )
+
+
+@pytest.mark.django_db
+def test_claim_gives_the_job_a_lease(submitted, author, settings):
+    job = queued_job(submitted, author)
+    before = timezone.now()
+
+    claimed = pipeline._claim(job.pk, "message-1")
+
+    lease = timedelta(seconds=settings.PDF_LEASE_SECONDS)
+    assert (claimed.status, claimed.task_id) == (Status.RUNNING, "message-1")
+    assert before + lease <= claimed.lease_until <= timezone.now() + lease
+
+
+@pytest.mark.django_db
+def test_sweep_takes_back_a_running_job_whose_lease_expired(submitted, author, media):
+    job = queued_job(submitted, author)
+    running(job, lease_seconds=-1)  # its worker stopped renewing a second ago
+
+    counts = pipeline.sweep()
+
+    job.refresh_from_db()
+    assert counts == {"resent": 0, "requeued": 1, "failed": 0}
+    assert (job.status, job.attempts) == (Status.DONE, 2)
+    assert job.task_id not in ("", "lost")
+
+
+@pytest.mark.django_db
+def test_sweep_leaves_a_running_job_whose_lease_is_renewed(submitted, author, media):
+    job = queued_job(submitted, author)
+    running(job, lease_seconds=10)
+
+    counts = pipeline.sweep()
+
+    job.refresh_from_db()
+    assert counts == {"resent": 0, "requeued": 0, "failed": 0}
+    assert (job.status, job.task_id, job.attempts) == (Status.RUNNING, "lost", 1)
+    assert pdf_files(media) == []
+
+
+@pytest.mark.django_db
+def test_lease_renewal_extends_the_holders_lease_and_not_a_taken_job(submitted, author, settings):
+    job = queued_job(submitted, author)
+    running(job, task_id="message-2", lease_seconds=1)
+    before = timezone.now()
+
+    renewed = pipeline.renew_lease(job.pk, "message-2")
+    stolen = pipeline.renew_lease(job.pk, "message-1")
+
+    job.refresh_from_db()
+    assert (renewed, stolen) == (True, False)
+    assert job.lease_until >= before + timedelta(seconds=settings.PDF_LEASE_SECONDS)
+    assert job.task_id == "message-2"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_heartbeat_renews_the_lease_until_the_render_ends(submitted, author, settings):
+    settings.PDF_HEARTBEAT_SECONDS = 0.05
+    job = queued_job(submitted, author)
+    running(job, task_id="message-1", lease_seconds=0)
+    claimed_lease = RenderJob.objects.get(pk=job.pk).lease_until
+
+    with pipeline.heartbeat(job.pk, "message-1"):
+        time.sleep(0.5)  # rendering
+    renewed_lease = RenderJob.objects.get(pk=job.pk).lease_until
+    time.sleep(0.2)
+
+    assert renewed_lease > claimed_lease
+    assert RenderJob.objects.get(pk=job.pk).lease_until == renewed_lease  # stopped with it
+
+
+@pytest.mark.django_db
+def test_late_finisher_of_a_job_the_sweeper_took_back_changes_nothing(submitted, author, media):
+    job = queued_job(submitted, author)
+    late = pipeline._claim(job.pk, "message-1")
+    RenderJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    pipeline.sweep()  # message-2 renders it
+    done = RenderJob.objects.get(pk=job.pk)
+
+    pipeline._store(late, "message-1", b"%PDF-1.7 a different rendering")
+
+    job.refresh_from_db()
+    assert (job.status, job.task_id, job.attempts) == (Status.DONE, done.task_id, 2)
+    assert (job.file.name, job.file_sha256) == (done.file.name, done.file_sha256)
+    assert pdf_files(media) == [media / done.file.name]
 
 
 # --- The broker down --------------------------------------------------------------------------
@@ -349,3 +462,64 @@ def test_request_with_the_broker_down_succeeds_and_the_sweeper_sends_it_later(
     assert took < 5
     assert waiting.status == Status.QUEUED
     assert job.status == Status.DONE
+
+
+# --- Storing the file -------------------------------------------------------------------------
+class FullDisk(FileSystemStorage):
+    """A media folder on a disk with no space left: every write is refused as the OS does."""
+
+    def _save(self, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device", name)
+
+
+@pytest.mark.django_db
+def test_render_over_a_truncated_file_under_its_name_stores_the_whole_file(
+    submitted, author, media, client
+):
+    job = queued_job(submitted, author)
+    pipeline.render_job(job.pk, task_id="message-1")
+    job.refresh_from_db()
+    planted = media / job.file.name
+    whole = planted.read_bytes()
+    planted.write_bytes(whole[: len(whole) // 2])  # a write killed halfway
+    RenderJob.objects.filter(pk=job.pk).update(
+        status=Status.QUEUED, file="", file_sha256="", file_size=None, attempts=0
+    )
+
+    pipeline.render_job(job.pk, task_id="message-2")
+
+    job.refresh_from_db()
+    client.force_login(author)
+    body = b"".join(client.get(f"/documents/{job.pk}/download/").streaming_content)
+    assert job.status == Status.DONE
+    assert body == whole
+    assert (hashlib.sha256(body).hexdigest(), len(body)) == (job.file_sha256, job.file_size)
+    assert [p for p in media.rglob("*") if p.is_file()] == [planted]  # no temporary file left
+
+
+@pytest.mark.django_db
+def test_render_with_the_disk_full_fails_the_job_with_a_message_and_a_retry_renders_it(
+    submitted, author, media, settings, client, django_capture_on_commit_callbacks
+):
+    job = queued_job(submitted, author)
+    storages = settings.STORAGES
+    settings.STORAGES = {**storages, "default": {"BACKEND": f"{__name__}.FullDisk"}}
+
+    pipeline.render_job(job.pk, task_id="message-1")
+
+    failed = RenderJob.objects.get(pk=job.pk)
+    client.force_login(author)
+    page = client.get(f"/documents/{job.pk}/").content.decode()
+    settings.STORAGES = storages
+    with django_capture_on_commit_callbacks(execute=True):
+        document_retry(job_id=job.pk, by=author)
+    job.refresh_from_db()
+    assert failed.status == Status.FAILED
+    assert failed.error == (
+        "Документ сформирован, но его не удалось сохранить: хранилище файлов отказало в "
+        "записи (например, закончилось место на диске). Повторите попытку позже; если "
+        f"ошибка повторится, сообщите в дирекцию программы номер этого задания: {job.pk}."
+    )
+    assert failed.error in page
+    assert [p for p in media.rglob("*") if p.is_file()] == [media / job.file.name]
+    assert (job.status, job.attempts, job.error) == (Status.DONE, 1, "")

@@ -96,3 +96,17 @@ def test_check_deploy_with_production_values_prints_no_warning():
     # Nothing silenced: the login throttling's key holds the client's address (axes.W006).
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
     assert settings.SILENCED_SYSTEM_CHECKS == []
+
+
+def test_settings_pdf_lease_shorter_than_three_heartbeats_stops_startup():
+    env = {
+        "SECRET_KEY": SAFE_KEY,
+        "DATABASE_URL": "postgres://u@db/mbk",
+        "PDF_HEARTBEAT_SECONDS": "5",
+        "PDF_LEASE_SECONDS": "10",
+    }
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode == 1
+    assert "PDF_LEASE_SECONDS must be at least three times PDF_HEARTBEAT_SECONDS" in result.stderr
