@@ -27,6 +27,7 @@ from documents import services
 from documents.models import BudgetLine, Call
 from documents.services import ProposalContent
 from documents.uploads import UnsafeArchiveError, inflate_all, open_archive
+from mbk.text import CONTROL_CHARACTERS, SINGLE_LINE_MESSAGE
 from workflow import audit, rules
 from workflow.exceptions import ActionRefusedError
 
@@ -251,6 +252,8 @@ def _check_row(call: Call, number: int, values: list, directions: dict) -> RowRe
     result.title = data["title"][:300]
     if len(data["title"]) > 300:
         error("title", _("at most 300 characters."))
+    if CONTROL_CHARACTERS.search(data["title"]):  # Alt+Enter in a cell: the title is one line
+        error("title", str(SINGLE_LINE_MESSAGE))
     organisation = Organisation.objects.filter(inn=data["organisation_inn"]).first()
     if data["organisation_inn"] and organisation is None:
         error("organisation_inn", _("no organisation with this INN in the directory."))

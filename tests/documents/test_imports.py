@@ -96,6 +96,18 @@ def test_dry_run_lists_every_error_with_its_row_and_column_and_writes_nothing(ca
     assert Proposal.objects.count() == 0
 
 
+def test_import_refuses_a_title_on_several_lines(call, author, office):
+    upload = filled(call, [good_row(author, call, **{"Название проекта": "Биоаналоги\nантител"})])
+
+    results = imports.proposals_import(call_id=call.pk, by=office, upload=upload, dry_run=False)
+
+    assert results[0].errors == [
+        "Название проекта: Введите значение одной строкой: уберите переносы строк, табуляцию и "
+        "другие управляющие символы."
+    ]
+    assert Proposal.objects.count() == 0
+
+
 def test_import_creates_drafts_for_their_authors_when_every_row_is_valid(call, author, office):
     upload = filled(
         call, [good_row(author, call), good_row(author, call, **{"Название проекта": "Второй"})]
