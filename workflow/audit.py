@@ -131,7 +131,8 @@ def record(
     """Append an entry to the trail. Call inside the service's transaction: the head row stays
     locked until it commits, so the global order is the order of commits."""
     content_type = ContentType.objects.get_for_model(obj)
-    with transaction.atomic():
+    # Within the caller's transaction (no savepoint: a failure here fails the service anyway).
+    with transaction.atomic(savepoint=False):
         head = _lock_head()
         last = (
             AuditEntry.objects.filter(content_type=content_type, object_id=obj.pk)
