@@ -19,6 +19,7 @@ def cluster_environment(folder: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-" + "k" * 60,  # production mode wants at least 50 characters
+        "MBK_AUDIT_KEY": "bench-only-audit-" + "a" * 40,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"{POSTGRES_URL}/{BENCH_DATABASE}",

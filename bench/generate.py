@@ -9,7 +9,7 @@ A few hundred proposals (`--real`) are walked to their states through the servic
 tests/workflow/states.proposal_in does it; the rest are copies of those, written with
 bulk_create in the same shapes: the proposal, its co-authors, budget lines, indicators,
 milestones, requested instruments, frozen versions, expert assignments, reviews, remarks, the
-audit chain (hashes recomputed for the new object) and the object permissions that
+audit chain (appended to the global order, MACs computed anew) and the object permissions that
 workflow/grants.sync_proposal_permissions would give it (checked on a sample at the end).
 Not copied: notices (the navigation bar counts unread ones with an index) and deadlines (made
 by the periodic task). Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust)."""
@@ -369,20 +369,14 @@ def copy_proposals(cluster: dict, templates: list, count: int, rng: random.Rando
                         },
                         proposal_id=proposal.pk,
                     )
-                previous = audit.GENESIS
                 for values in template["audit"]:
                     actor = values["actor_id"]
                     entry = AuditEntry(
-                        **{
-                            **values,
-                            "actor_id": author.pk if actor == original_author else actor,
-                            "previous_hash": previous,
-                        },
+                        **{**values, "actor_id": author.pk if actor == original_author else actor},
                         object_id=proposal.pk,
                     )
                     entry.content_type_id = content_type.pk
-                    entry.entry_hash = previous = audit._entry_hash(entry)
-                    rows.setdefault(AuditEntry, []).append(entry)
+                    rows.setdefault(AuditEntry, []).append(entry)  # chained by append_many
                 experts = [a["expert_id"] for a in template["assignments"]]
                 user_grants += [
                     ProposalUserObjectPermission(
@@ -421,7 +415,7 @@ def copy_proposals(cluster: dict, templates: list, count: int, rng: random.Rando
                 ],
                 batch_size=5000,
             )
-            AuditEntry.objects.bulk_create(rows[AuditEntry], batch_size=5000)
+            audit.append_many(rows[AuditEntry])
             ProposalUserObjectPermission.objects.bulk_create(user_grants, batch_size=5000)
             ProposalGroupObjectPermission.objects.bulk_create(group_grants, batch_size=5000)
         made += size

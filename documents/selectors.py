@@ -105,6 +105,16 @@ HISTORY_ACTIONS = {
 }
 # Entries that name experts, their opinions or their conflicts: part of the reviews.
 REVIEW_ACTIONS = {"experts_assigned", "reviewed", "conflict_declared"}
+# Changes of the content (documents/services.py): in the audit trail, not in the timeline of
+# decisions that the pages and the passport show.
+EDIT_ACTIONS = {
+    "content_edited",
+    "coauthor_added",
+    "coauthor_removed",
+    "attachment_added",
+    "attachment_removed",
+    "remarks_answered",
+}
 
 
 def timeline(proposal: Proposal, *, with_reviews: bool) -> list[dict]:
@@ -112,7 +122,7 @@ def timeline(proposal: Proposal, *, with_reviews: bool) -> list[dict]:
     comment (names, recommendations, reasons) and are left out unless they moved the state."""
     labels = dict(State.choices)
     history = []
-    for entry in audit.history(proposal):
+    for entry in audit.history(proposal).exclude(action__in=EDIT_ACTIONS):
         private = not with_reviews and entry.action in REVIEW_ACTIONS
         if private and entry.from_state == entry.to_state:
             continue

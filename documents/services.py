@@ -11,6 +11,7 @@ from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
 from directory.models import Affiliation, Direction
+from documents.content import content_hash, snapshot
 from documents.models import (
     Attachment,
     BudgetLine,
@@ -38,6 +39,18 @@ def _lock_editable(proposal_id: int, by: User, seen_revision: int | None) -> Pro
 def _touch(proposal: Proposal) -> None:
     proposal.revision += 1
     Proposal.objects.filter(pk=proposal.pk).update(revision=proposal.revision)
+
+
+def _record_edit(proposal: Proposal, by: User, action: str, **fields) -> None:
+    """An entry for a change of the proposal's content: its state stays as it is."""
+    audit.record(
+        proposal,
+        actor=by,
+        action=action,
+        from_state=proposal.state,
+        to_state=proposal.state,
+        **fields,
+    )
 
 
 @transaction.atomic
@@ -68,6 +81,7 @@ def call_open(
     call.full_clean()
     call.save()
     call.directions.set(directions)
+    audit.record(call, actor=by, action="call_opened", comment=call.title_ru)
     return call
 
 
@@ -142,6 +156,14 @@ def proposal_update(
     Milestone.objects.bulk_create(
         Milestone(proposal=proposal, position=n, **row) for n, row in enumerate(content.milestones)
     )
+    # The hash of the content as saved, the same form as a frozen version's (documents/content).
+    _record_edit(
+        proposal,
+        by,
+        "content_edited",
+        comment=str(proposal.revision),
+        content_sha256=content_hash(snapshot(proposal)),
+    )
     return proposal
 
 
@@ -171,8 +193,16 @@ def proposal_set_coauthors(
             _("Co-authors must be confirmed members of the organisation; not confirmed: %(names)s.")
             % {"names": ", ".join(u.get_full_name() for u in unconfirmed)}
         )
-    proposal.coauthors.set([u for u in coauthors if u.pk != proposal.author_id])
+    before = {u.pk: u for u in proposal.coauthors.all()}
+    after = {u.pk: u for u in coauthors if u.pk != proposal.author_id}
+    proposal.coauthors.set(list(after.values()))
     _touch(proposal)
+    for action, people in (
+        ("coauthor_added", [after[pk] for pk in after.keys() - before.keys()]),
+        ("coauthor_removed", [before[pk] for pk in before.keys() - after.keys()]),
+    ):
+        for person in sorted(people, key=lambda u: u.pk):
+            _record_edit(proposal, by, action, comment=f"{person.get_full_name()} (id {person.pk})")
     grants.sync_proposal_permissions(proposal)
     return proposal
 
@@ -197,6 +227,13 @@ def attachment_add(
     attachment.file.save("upload", ContentFile(upload.read()), save=False)
     attachment.save()
     _touch(proposal)
+    _record_edit(
+        proposal,
+        by,
+        "attachment_added",
+        comment=attachment.original_name,
+        content_sha256=upload.sha256,
+    )
     return attachment
 
 
@@ -205,8 +242,10 @@ def attachment_remove(*, attachment_id: int, by: User) -> None:
     attachment = Attachment.objects.select_related("proposal").get(pk=attachment_id)
     proposal = _lock_editable(attachment.proposal_id, by, None)
     stored, storage = attachment.file.name, attachment.file.storage
+    name, sha256 = attachment.original_name, attachment.sha256
     attachment.delete()
     _touch(proposal)
+    _record_edit(proposal, by, "attachment_removed", comment=name, content_sha256=sha256)
     # A file that a frozen version lists is kept on disk; a never-submitted draft's is not.
     if proposal.submitted_at is None:
         transaction.on_commit(lambda: storage.delete(stored))
@@ -218,9 +257,12 @@ def remarks_answer(
 ) -> Proposal:
     """The authors answer the remarks of the last revision request, one answer each."""
     proposal = _lock_editable(proposal_id, by, seen_revision)
+    answered = []
     for remark in proposal.remarks.filter(round=proposal.round):
         if remark.pk in answers:
             remark.answer = answers[remark.pk].strip()
             remark.save(update_fields=["answer"])
+            answered.append(str(remark.number))
     _touch(proposal)
+    _record_edit(proposal, by, "remarks_answered", comment=", ".join(answered))
     return proposal

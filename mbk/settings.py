@@ -5,6 +5,7 @@ start-up with a message that names it (see mbk/env.py).
 """
 
 import ipaddress
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -265,6 +266,59 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A notice's e-mail still unsent this long after the notice is sent again (the broker was down).
 NOTICE_EMAIL_RESEND_AFTER = env_int("NOTICE_EMAIL_RESEND_AFTER", 600)
+
+# --- Audit trail (workflow/audit.py) -------------------------------------------------------
+# Entries are chained with HMAC-SHA256 under a key kept outside the database (and distinct from
+# SECRET_KEY, which signs sessions and links). Each entry stores the id of the key that signed
+# it. To rotate: give the new key a new MBK_AUDIT_KEY_ID, and move the old "id:key" pair to
+# MBK_AUDIT_OLD_KEYS (comma-separated), where it only verifies older entries and checkpoints.
+MBK_AUDIT_KEY_ID = env_str("MBK_AUDIT_KEY_ID", "k1")
+MBK_AUDIT_KEY = env_str("MBK_AUDIT_KEY", None)
+if not MBK_AUDIT_KEY:
+    # The test suite's own process (pytest) runs with DEBUG off and a test key of its own.
+    if not DEBUG and "pytest" not in sys.modules:
+        raise ImproperlyConfigured(
+            "Environment variable MBK_AUDIT_KEY is required when DEBUG is off: the key of the "
+            "audit trail's MACs, at least 32 characters and different from SECRET_KEY."
+        )
+    MBK_AUDIT_KEY = "development-only-audit-key-never-used-with-debug-off"
+MBK_AUDIT_OLD_KEYS = {}
+for _pair in env_list("MBK_AUDIT_OLD_KEYS", []):
+    _old_id, _sep, _old_key = _pair.partition(":")
+    if not _sep or not _old_id or len(_old_key) < 32:
+        raise ImproperlyConfigured(
+            "Environment variable MBK_AUDIT_OLD_KEYS expects id:key pairs separated by commas, "
+            "each key at least 32 characters."
+        )
+    MBK_AUDIT_OLD_KEYS[_old_id] = _old_key
+for _name, _key in [("MBK_AUDIT_KEY", MBK_AUDIT_KEY), *MBK_AUDIT_OLD_KEYS.items()]:
+    if len(_key) < 32:
+        raise ImproperlyConfigured(f"Environment variable {_name} must be at least 32 characters.")
+    if _key == SECRET_KEY:
+        raise ImproperlyConfigured(
+            f"Environment variable {_name} must differ from SECRET_KEY (so that a leak "
+            "of one does not let anyone forge the other)."
+        )
+if MBK_AUDIT_KEY_ID in MBK_AUDIT_OLD_KEYS or ":" in MBK_AUDIT_KEY_ID or "," in MBK_AUDIT_KEY_ID:
+    raise ImproperlyConfigured(
+        "Environment variable MBK_AUDIT_KEY_ID must be a new id (no ':' or ','), not one of "
+        "MBK_AUDIT_OLD_KEYS."
+    )
+# Checkpoints of the chain's head: appended to this file (and e-mailed to the programme office)
+# by beat; verify_audit runs daily and says when the newest is older than twice the interval.
+MBK_AUDIT_CHECKPOINT_FILE = Path(
+    env_str("MBK_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit" / "checkpoints.log"))
+)
+MBK_AUDIT_CHECKPOINT_EVERY_SECONDS = env_int("MBK_AUDIT_CHECKPOINT_EVERY_SECONDS", 3600)
+MBK_AUDIT_VERIFY_EVERY_SECONDS = env_int("MBK_AUDIT_VERIFY_EVERY_SECONDS", 86_400)
+CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
+    "task": "workflow.tasks.task_write_audit_checkpoint",
+    "schedule": MBK_AUDIT_CHECKPOINT_EVERY_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["audit-verify"] = {
+    "task": "workflow.tasks.task_verify_audit",
+    "schedule": MBK_AUDIT_VERIFY_EVERY_SECONDS,
+}
 
 # --- PDF documents (documents/pdf/) ---------------------------------------------------------
 PDF_SOFT_TIME_LIMIT = env_int("PDF_SOFT_TIME_LIMIT", 120)  # seconds; the task fails cleanly

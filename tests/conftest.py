@@ -7,6 +7,7 @@ a developer's machine, and fail when CI=true: CI must prove them, not pass aroun
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -48,6 +49,8 @@ def pytest_configure(config):
     settings.SECURE_SSL_REDIRECT = False
     # Hashing with PBKDF2 costs ~0.3 s a user; hundreds of test users would cost minutes.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Audit checkpoints go to a file of the test run, never to a developer's var/audit/.
+    settings.MBK_AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp()) / "audit" / "checkpoints.log"
 
 
 def pytest_report_header(config):
@@ -180,7 +183,13 @@ def collect_static(tmp_path_factory) -> Path:
     compressed files), built once per test run: it takes minutes on a small machine."""
     if "var" not in _collected:
         var_dir = tmp_path_factory.mktemp("collected")
-        env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "k" * 60, "MBK_VAR_DIR": str(var_dir)}
+        env = {
+            **os.environ,
+            "DEBUG": "false",
+            "SECRET_KEY": "k" * 60,
+            "MBK_AUDIT_KEY": "a" * 40,
+            "MBK_VAR_DIR": str(var_dir),
+        }
         result = subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             cwd=Path(__file__).resolve().parents[1],

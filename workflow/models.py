@@ -7,10 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """One transition or decision. Entries of an object form a chain: each stores the SHA-256
-    of its own fields and of the previous entry, so a changed or deleted row breaks the chain
-    (`manage.py verify_audit`). Written by workflow.audit only; never updated."""
+    """One transition, decision or change. Every entry has a place in one global order
+    (`position` 1, 2, ...) and in its object's own order (`sequence` 1, 2, ...). Its MAC
+    (HMAC-SHA256 under MBK_AUDIT_KEY, which is not in the database) covers its fields and the
+    MAC of the entry before it in the global order, so a changed, deleted or inserted row breaks
+    the chain, and a chain recomputed without the key does not verify (`manage.py
+    verify_audit`). Written by workflow.audit only; never updated."""
 
+    position = models.PositiveBigIntegerField(unique=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     sequence = models.PositiveIntegerField()
@@ -24,6 +28,8 @@ class AuditEntry(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     reference = models.CharField(_("decision reference"), max_length=200, blank=True)
     content_sha256 = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=20)
+    # The MACs (HMAC-SHA256, hex): of the previous entry in the global order, and of this one.
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
@@ -47,6 +53,38 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries are append-only; they are never deleted.")
+
+
+class AuditHead(models.Model):
+    """The one row (pk=1) holding the global position and MAC of the newest entry. Writers lock
+    it (select_for_update) inside their transaction, so entries are appended one at a time in
+    one global order."""
+
+    position = models.PositiveBigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"audit head {self.position}"
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head at a moment (position and MAC of the newest entry), MAC-chained to the
+    checkpoint before it. The same line is appended to MBK_AUDIT_CHECKPOINT_FILE and e-mailed
+    to the programme office, so the head is known outside the database."""
+
+    number = models.PositiveIntegerField(unique=True)
+    position = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    key_id = models.CharField(max_length=20)
+    previous_mac = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ("number",)
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.number} at position {self.position}"
 
 
 class Notice(models.Model):

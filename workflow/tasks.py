@@ -62,3 +62,82 @@ def task_check_deadlines() -> dict:
     from workflow import deadlines
 
     return deadlines.check()
+
+
+def _office_people():
+    from accounts.models import User
+    from directory.models import Body, Membership
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__body__kind=Body.Kind.PROGRAMME_OFFICE,
+            memberships__role__in=[Membership.Role.STAFF, Membership.Role.CHAIR],
+        ).distinct()
+    )
+
+
+@shared_task
+def task_write_audit_checkpoint() -> int:
+    """Write a checkpoint of the audit trail's head (database + append-only file) and e-mail
+    it, as plain text, to the programme office: a copy of the head no database change reaches."""
+    from django.core.mail import send_mail
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from workflow import audit
+
+    checkpoint = audit.write_checkpoint()
+    line = audit.checkpoint_line(checkpoint)
+    for person in _office_people():
+        if not person.email:
+            continue
+        with translation.override(person.language or "ru"):
+            subject = gettext("Audit trail checkpoint No. %(number)s") % {
+                "number": checkpoint.number
+            }
+            body = gettext(
+                "The audit trail's checkpoint No. %(number)s: position %(position)s, head MAC "
+                "%(head)s, at %(at)s.\n\nKeep this message: verify_audit compares the trail "
+                "with it.\n\n%(line)s\n"
+            ) % {
+                "number": checkpoint.number,
+                "position": checkpoint.position,
+                "head": checkpoint.head_hash,
+                "at": checkpoint.at.isoformat(),
+                "line": line,
+            }
+        try:
+            send_mail(subject, body, None, [person.email])
+        except Exception:  # the checkpoint stands in the database and the file
+            log.warning("Audit checkpoint %s not e-mailed", checkpoint.number, exc_info=True)
+    return checkpoint.number
+
+
+@shared_task
+def task_verify_audit() -> int:
+    """Verify the audit trail (what manage.py verify_audit does); on any problem tell the
+    programme office, in the app and by e-mail. Returns the number of problems."""
+    from django.utils.translation import gettext_lazy
+
+    from workflow import audit
+    from workflow.notify import notify
+
+    report = audit.check()
+    if report.problems:
+        log.error(
+            "Audit trail damaged: %s problem(s); first: %s",
+            len(report.problems),
+            report.problems[0],
+        )
+        notify(
+            _office_people(),
+            message=gettext_lazy(
+                "The daily check of the audit trail found problems (%(count)s), the first: "
+                "%(first)s. Ask the administrator to run manage.py verify_audit."
+            ),
+            params={"count": len(report.problems), "first": str(report.problems[0])[:250]},
+            url_name="workflow:notices",
+            url_kwargs={},
+        )
+    return len(report.problems)

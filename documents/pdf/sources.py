@@ -120,8 +120,11 @@ def source_key(kind: str, proposal: Proposal, version: ProposalVersion) -> str:
 
 def printed_words() -> dict:
     """What every printed document's head and margins say, in the active language
-    (templates/documents/pdf/_head.html and _running_strings.html)."""
+    (templates/documents/pdf/_head.html and _running_strings.html), and the audit trail's
+    latest checkpoint with the trail's position at render time, printed at its end
+    (_audit_stamp.html): a paper copy names a head the checkpoint file and mails confirm."""
     return {
+        "audit_stamp": audit.stamp(),
         "language": translation.get_language(),
         "cluster_name": _("Moscow Biotechnology Cluster"),
         # The footer reads "стр. 3 из 7": the words around the two page counters.

@@ -51,6 +51,9 @@ def start_worker(transactional_db, tmp_path, settings):
             "EMAIL_URL": f"filemail://{worker.outbox}",
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "MBK_MEDIA_DIR": str(worker.media),
+            # The worker signs audit entries with the key the test verifies them with.
+            "MBK_AUDIT_KEY": settings.MBK_AUDIT_KEY,
+            "MBK_AUDIT_KEY_ID": settings.MBK_AUDIT_KEY_ID,
             **environment,
         }
         log = worker.log_path.open("w")

@@ -11,6 +11,7 @@ from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SAFE_KEY = "x" * 10 + secrets.token_urlsafe(48)
+AUDIT_KEY = "a" * 10 + secrets.token_urlsafe(32)
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -30,7 +31,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
-        env={**clean, **env},
+        env={**clean, "MBK_AUDIT_KEY": AUDIT_KEY, **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -69,6 +70,34 @@ def test_settings_secret_key_required_when_debug_off():
 
     assert result.returncode == 1
     assert "Environment variable SECRET_KEY is required when DEBUG is off." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("audit_env", "message"),
+    [
+        ({"MBK_AUDIT_KEY": ""}, "Environment variable MBK_AUDIT_KEY is required when DEBUG is off"),
+        (
+            {"MBK_AUDIT_KEY": SAFE_KEY},
+            "Environment variable MBK_AUDIT_KEY must differ from SECRET_KEY",
+        ),
+        ({"MBK_AUDIT_KEY": "short-key"}, "Environment variable MBK_AUDIT_KEY must be at least 32"),
+        (
+            {"MBK_AUDIT_OLD_KEYS": "k0"},
+            "Environment variable MBK_AUDIT_OLD_KEYS expects id:key pairs",
+        ),
+        (
+            {"MBK_AUDIT_OLD_KEYS": f"k1:{'b' * 40}"},
+            "Environment variable MBK_AUDIT_KEY_ID must be a new id",
+        ),
+    ],
+)
+def test_settings_audit_key_refused_when_missing_weak_or_reused(audit_env, message):
+    env = {"SECRET_KEY": SAFE_KEY, "DATABASE_URL": "postgres://u@db/mbk", **audit_env}
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode == 1
+    assert message in result.stderr
 
 
 def test_settings_debug_runs_without_secret_key(tmp_path):

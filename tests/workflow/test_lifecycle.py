@@ -91,13 +91,16 @@ def test_lifecycle_two_revision_rounds_return_from_governance_and_approval(
     assert proposal.decision_reference == "№ 4 от 15.12.2026"
     assert actions == [
         "created",
+        "content_edited",
         "submitted",
         "experts_assigned",
         "reviewed",
         "revision_requested",
+        "remarks_answered",
         "resubmitted",
         "reviewed",
         "revision_requested",
+        "remarks_answered",
         "resubmitted",
         "reviewed",
         "reviewed",
