@@ -80,7 +80,13 @@ def test_compose_redis_keeps_every_message():
 
 def test_compose_database_and_files_live_on_volumes():
     assert any("/var/lib/postgresql/data" in volume for volume in SERVICES["db"]["volumes"])
-    assert set(COMPOSE["volumes"]) >= {"postgres-data", "redis-data", "media"}
+    assert set(COMPOSE["volumes"]) >= {"postgres-data", "redis-data", "media", "audit"}
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_compose_services_share_the_audit_checkpoint_file(name):
+    # beat's task appends checkpoints in the worker; verify_audit reads them wherever it runs
+    assert "audit:/var/lib/mbk/audit" in SERVICES[name]["volumes"]
 
 
 def test_dockerfile_installs_weasyprint_libraries_and_cyrillic_fonts():
