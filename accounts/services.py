@@ -122,8 +122,13 @@ def author_sign_up(
     )
     user.set_password(password)
     user.save()
+    # The entries name rows, not what the requester typed (their names stay on the rows).
+    audit.record(user, actor=None, action="signed_up", to_state="pending")
     if proposed_organisation is not None:
         assign_perm("directory.change_organisation", user, organisation)
+        audit.record(
+            organisation, actor=None, action="organisation_proposed", comment=f"user id {user.pk}"
+        )
     _schedule_confirmation_mail(user)
     return user
 

@@ -70,6 +70,7 @@ def organisation_update(*, organisation_id: int, by, changes: dict) -> Organisat
     # The status is protected by the state machine: only transitions may change it.
     organisation.full_clean(exclude=["status"])
     organisation.save(update_fields=[*changes])
+    audit.record(organisation, actor=by, action="organisation_edited", comment=", ".join(changes))
     return organisation
 
 

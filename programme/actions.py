@@ -74,6 +74,7 @@ def version_decisions(user, version: ProgrammeVersion) -> list[Decision]:
 # How the pages name the audit trail's actions on sections and versions.
 HISTORY = {
     "section_added": _("section added"),
+    "text_saved": _("text saved"),
     "section_moved": _("section moved"),
     "section_removed": _("section removed from the programme"),
     "section_restored": _("section brought back"),

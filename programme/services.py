@@ -75,6 +75,7 @@ def programme_create(
             owner=owner,
             table=template.table,
         )
+    audit.record(programme, actor=by, action="programme_created")
     return programme
 
 
@@ -224,6 +225,14 @@ def section_write(
     revision.rows = rows
     revision.edition += 1
     revision.save()
+    audit.record(
+        revision,
+        actor=by,
+        action="text_saved",
+        from_state=revision.state,
+        to_state=revision.state,
+        content_sha256=assembly.revision_content_hash(revision),
+    )
     return revision
 
 

@@ -198,7 +198,7 @@ def test_deactivation_revokes_the_tokens_and_is_audited(author, office):
 def test_confirming_the_address_is_audited(client, pending):
     client.post(path_of(mail.outbox[0]))
 
-    assert actions_on(pending) == ["email_confirmed"]
+    assert actions_on(pending) == ["signed_up", "email_confirmed"]
 
 
 @pytest.mark.django_db

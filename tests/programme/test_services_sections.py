@@ -48,8 +48,10 @@ def test_section_lifecycle_with_a_revision_round(people, risks):
     assert approved.decision_reference == DECISION
     assert len(approved.sha256) == 64
     assert [e.action for e in audit.history(approved)] == [
+        "text_saved",
         "submitted",
         "changes_requested",
+        "text_saved",
         "submitted",
         "approved_in_group",
         "sent_to_governance",

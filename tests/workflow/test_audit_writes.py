@@ -146,3 +146,81 @@ def test_call_open_is_recorded(cluster, office):
 
     entry = last_entry(Call.objects.get(pk=call.pk))
     assert (entry.action, entry.actor, entry.comment) == ("call_opened", office, "Отбор 2027")
+
+
+# --- Writes outside proposals -------------------------------------------------------------
+@pytest.mark.django_db
+def test_section_text_saved_is_recorded_with_its_content_hash():
+    from programme import assembly, services
+    from tests.programme.world import new_programme, section
+    from tests.workflow.states import make_people
+
+    people = make_people()
+    risks = section(new_programme(people), "risks")
+
+    revision = services.section_write(
+        section_id=risks.pk, by=people["office"], text="Риски.", rows=[], seen_edition=None
+    )
+
+    (entry,) = audit.history(revision)
+    assert (entry.action, entry.actor, entry.to_state) == ("text_saved", people["office"], "draft")
+    assert entry.content_sha256 == assembly.revision_content_hash(revision)
+
+
+@pytest.mark.django_db
+def test_programme_created_is_recorded():
+    from programme.models import Programme
+    from tests.programme.world import new_programme
+    from tests.workflow.states import make_people
+
+    programme = new_programme(make_people())
+
+    assert [e.action for e in audit.history(Programme.objects.get(pk=programme.pk))] == [
+        "programme_created"
+    ]
+
+
+@pytest.mark.django_db
+def test_proposed_organisation_edited_by_its_proposer_is_recorded(cluster):
+    from directory import services as directory_services
+    from directory.models import Organisation
+    from tests.factories import UserFactory
+
+    organisation = Organisation.objects.create(name_ru="ООО «Новое»", kind="company")
+    proposer = UserFactory(username="proposer", organisation=organisation)
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("directory.change_organisation", proposer, organisation)
+
+    directory_services.organisation_update(
+        organisation_id=organisation.pk, by=proposer, changes={"city": "Москва"}
+    )
+
+    (entry,) = audit.history(organisation)
+    assert (entry.action, entry.actor, entry.comment) == ("organisation_edited", proposer, "city")
+
+
+@pytest.mark.django_db
+def test_sign_up_is_recorded_without_what_the_requester_typed(cluster):
+    from accounts import services as account_services
+    from directory.models import Organisation
+
+    person = account_services.author_sign_up(
+        email="new@example.ru",
+        password="Trudnyi-parol-2014",
+        last_name="Спамов <a href=x>",
+        first_name="Купите",
+        proposed_organisation=account_services.ProposedOrganisation(
+            name_ru="ООО «Реклама»", kind="company"
+        ),
+    )
+
+    (entry,) = audit.history(person)
+    (proposed,) = audit.history(Organisation.objects.get(name_ru="ООО «Реклама»"))
+    assert (entry.action, entry.actor, entry.to_state, entry.comment) == (
+        "signed_up",
+        None,
+        "pending",
+        "",
+    )
+    assert (proposed.action, proposed.comment) == ("organisation_proposed", f"user id {person.pk}")
