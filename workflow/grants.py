@@ -80,6 +80,9 @@ def sync_proposal_permissions(proposal: Proposal) -> None:
         wanted_group_grants(proposal),
         permissions,
     )
+    # The rules keep the permissions they read on the instance (rules.has_object_permission):
+    # after a change of grants, this instance must read them anew.
+    proposal.__dict__.pop("_mbk_object_permissions", None)
 
 
 def _sync(model, holder: str, proposal: Proposal, wanted: set, permissions: dict) -> None:
