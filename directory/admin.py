@@ -15,6 +15,7 @@ from directory.models import (
     ServiceType,
     SupportInstrument,
 )
+from mbk.admin import ReadOnlyAdmin
 from workflow import audit
 
 
@@ -170,7 +171,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(ReadOnlyAdmin):
     """Decisions on people joining organisations, for reading: they are taken on the page
     «People asking to join an organisation» (confirm / refuse), which audits them."""
 
@@ -178,15 +179,6 @@ class AffiliationAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     list_select_related = ("user", "organisation", "decided_by")
     search_fields = ("user__last_name", "user__email", "organisation__name_ru")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(SupportInstrument)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from documents.models import Call, Proposal, ReviewCriterion
+from mbk.admin import ReadOnlyAdmin
 
 
 @admin.register(Call)
@@ -22,7 +23,7 @@ class ReviewCriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ReadOnlyAdmin):
     """Read-only: proposals change through their pages and services only, so that every
     change is checked, audited and notified."""
 
@@ -30,12 +31,3 @@ class ProposalAdmin(admin.ModelAdmin):
     list_filter = ("state", "direction", "call")
     list_select_related = ("organisation", "direction")
     search_fields = ("title", "organisation__name_ru")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
