@@ -194,6 +194,7 @@ class World:
     proposals: dict[str, Proposal]
     risks: object  # the programme office's section «risks»
     footprint: dict  # as built: every test starts from it and is rolled back to it
+    api_secrets: dict  # a token per signed-in persona, issued (and audited) with the world
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +214,12 @@ def world(django_db_setup, django_db_blocker):
         services.proposal_submit(proposal_id=resubmitted.pk, by=people["author"])
         proposals["resubmitted"] = resubmitted  # two versions: something to compare
         risks = section(new_programme(people), "risks")
-        yield World(people, call, proposals, risks, footprint())
+        secrets = {
+            name: token_issue(user=person, name="tests").secret
+            for name, person in people.items()
+            if person.is_authenticated
+        }
+        yield World(people, call, proposals, risks, footprint(), secrets)
         transaction.set_rollback(True)
 
 
@@ -777,10 +783,8 @@ def client_of(world: World, persona: str) -> Client:
 
 def api_client(world: World, persona: str):
     client = APIClient(raise_request_exception=False)
-    person = world.people[persona]
-    if person.is_authenticated:
-        secret = token_issue(user=person, name="tests").secret
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    if persona in world.api_secrets:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {world.api_secrets[persona]}")
     return client
 
 
