@@ -15,6 +15,7 @@ programme's sections) is set up through the services."""
 import io
 import re
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -32,7 +33,7 @@ from programme.models import ProgrammeVersion
 from tests.browser.test_programme_journey import decide
 from tests.browser.test_proposal_journey import expect_message, expect_state, go_to, row_of
 from tests.documents.test_uploads import PDF  # a small PDF the upload check accepts
-from tests.factories import CallFactory, OrganisationFactory
+from tests.factories import CallFactory, OrganisationFactory, UserFactory
 from tests.programme.world import ready_programme
 from tests.workflow.states import make_people
 
@@ -488,6 +489,9 @@ def test_author_signs_up_and_the_project_reaches_the_approved_programme(
 def english_world(media):
     load_cluster_directory()
     organisation = OrganisationFactory(name_ru="ООО «Пробиотика»", name_en="Probiotika LLC")
+    # The colleague the office named as the organisation's contact: confirms who works there.
+    organisation.contact = UserFactory(username="kuznetsov", organisation=organisation)
+    organisation.save(update_fields=["contact"])
     call = CallFactory(title_ru="Отбор якорных проектов", title_en="Anchor projects 2027–2029")
     return SimpleNamespace(
         organisation=organisation, call=call, direction=Direction.objects.get(code="pharma")
@@ -522,6 +526,10 @@ def test_author_signs_up_drafts_and_submits_in_english(english_world, patient, p
     page.get_by_test_id("login-submit").click()
     page.wait_for_url("**/")
     expect(heading(page)).to_have_text("Welcome, Alina")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Your membership of Probiotika LLC awaits confirmation by the programme office or the "
+        "organisation's contact person."
+    )
 
     go_to(page, "Calls")
     page.get_by_role("link", name=world.call.title_en).click()
@@ -561,6 +569,20 @@ def test_author_signs_up_drafts_and_submits_in_english(english_world, patient, p
     expect_message(page, "The proposal is saved.")
     expect_state(page, "draft")
     screenshot("02-draft-en")
+    draft_path = urlsplit(page.url).path
+
+    log_in(page, "kuznetsov")  # the contact confirms that Alina works there
+    page.goto("/directory/memberships/")
+    row = page.get_by_role("row").filter(has_text="Stepanova")
+    row.get_by_role("button", name="Подтвердить").click()
+    expect(
+        page.get_by_role("alert").filter(has_text="Подтверждено: Stepanova Alina")
+    ).to_be_visible()
+    log_in(page, address, AUTHOR_PASSWORD)
+    page.get_by_test_id("lang-en").click()
+    expect(heading(page)).to_have_text("Welcome, Alina")
+    expect(page.get_by_role("status")).to_have_count(0)  # the membership is confirmed
+    page.goto(draft_path)
     page.get_by_role("link", name="Submit", exact=True).click()
     expect(page.get_by_test_id("complete")).to_have_text("The proposal is complete.")
     page.get_by_role("button", name="Submit to the working group").click()

@@ -45,7 +45,12 @@ def beat(start_worker, tmp_path):
             f"--schedule={tmp_path / 'beat-schedule'}",
         ],
         cwd=BASE_DIR,
-        env={**os.environ, "DATABASE_URL": database_url_of_the_test_database()},
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url_of_the_test_database(),
+            "MBK_AUDIT_KEY": settings.MBK_AUDIT_KEY,  # without it, beat refuses to start
+            "MBK_AUDIT_KEY_ID": settings.MBK_AUDIT_KEY_ID,
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from directory.models import Body
@@ -53,8 +54,9 @@ def test_invitation_of_a_row_with_control_characters_written_in_sql_is_valid_ica
     people,
 ):
     meeting = plan(people)
+    nul = "" if connection.vendor == "postgresql" else "\x00"  # PostgreSQL refuses NUL in text
     Meeting.objects.filter(pk=meeting.pk).update(
-        place="Зал\r\n«Чёрная;штора»,\rэтаж\x0b2\\3\x00\x1b[31m\x7f\x85\u2028конец " + "ж" * 60
+        place=f"Зал\r\n«Чёрная;штора»,\rэтаж\x0b2\\3{nul}\x1b[31m\x7f\x85\u2028конец " + "ж" * 60
     )
     agenda = ["Пункт\r\nпервый\x07", "Пункт\tвторой"]
 
