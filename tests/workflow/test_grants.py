@@ -192,19 +192,3 @@ def test_grants_follow_the_coauthors(world):
     assert not grants(people["coauthor"], proposal)["view"]
     assert not grants(people["coauthor"], proposal)["change"]
     assert grants(people["author"], proposal)["change"]
-
-
-@pytest.mark.django_db
-def test_rules_read_the_grants_anew_after_a_sync_on_the_same_instance(author, coauthor, cluster):
-    from tests.factories import draft_proposal
-    from workflow import grants
-
-    proposal = draft_proposal(author)
-    proposal.coauthors.add(coauthor)
-    grants.sync_proposal_permissions(proposal)
-    assert rules.can_edit_proposal(coauthor, proposal)
-    proposal.coauthors.remove(coauthor)
-
-    grants.sync_proposal_permissions(proposal)
-
-    assert not rules.can_edit_proposal(coauthor, proposal)
