@@ -209,3 +209,28 @@ def test_the_command_records_an_issue_with_no_actor(author):
         None,
         True,
     )
+
+
+@pytest.mark.django_db
+def test_a_revoked_token_cannot_be_brought_back_in_the_admin(admin_client, author):
+    issued = tokens.token_issue(user=author, name="Скрипт")
+    tokens.token_revoke(token_id=issued.token.pk, by=author)
+    url = f"/admin/api/apitoken/{issued.token.pk}/change/"
+
+    response = admin_client.post(url, {"name": "Скрипт", "revoked_at_0": "", "revoked_at_1": ""})
+
+    assert response.status_code == 403
+    assert tokens.user_for(issued.secret) is None
+
+
+@pytest.mark.django_db
+def test_revoking_in_the_admin_goes_through_the_service_and_is_audited(admin_client, author):
+    issued = tokens.token_issue(user=author, name="Скрипт")
+
+    admin_client.post(
+        "/admin/api/apitoken/",
+        {"action": "revoke_owners_tokens", "_selected_action": [issued.token.pk]},
+    )
+
+    assert tokens.user_for(issued.secret) is None
+    assert audit.history(author).last().action == "api_token_revoked"
