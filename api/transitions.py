@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import User
+from documents import transitions
 from documents.models import Proposal, Review
 from mbk.text import MULTILINE
 from programme import services as programme_services
 from programme.actions import SECTION_DECISIONS, VERSION_DECISIONS
 from programme.models import ProgrammeVersion, Section
 from workflow import rules
-from workflow import services as workflow_services
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def _may_reject(user, proposal: Proposal) -> bool:
     return rules.can_decide_in_group(user, proposal)
 
 
-S = workflow_services
+S = transitions
 PROPOSAL_TRANSITIONS = [
     Transition(
         "submit",

@@ -32,16 +32,16 @@ from django.urls import include, path
 
 from accounts.models import User
 from directory.models import Body, Membership
+from documents import selectors as document_selectors
 from documents.content import readable
 from documents.models import Proposal, ProposalVersion, Remark
-from documents.selectors import HISTORY_ACTIONS
+from documents.selectors import HISTORY_ACTIONS, StateTab, _with_review_counts
 from mbk.paging import PER_PAGE
 from programme import assembly, document
 from programme.models import ProgrammeVersion
 from programme.views import _direction_filter
 from workflow import selectors as workflow_selectors
 from workflow.models import AuditEntry
-from workflow.selectors import StateTab, _with_review_counts
 
 State = Proposal.State
 _navigation: dict[int, object] = {}
@@ -164,7 +164,7 @@ def detail(request, pk: int):
         entry = SimpleNamespace(
             action=row["action"], at=_when(row["at"]), actor=actor, reference=row["reference"]
         )
-        private = row["action"] in workflow_selectors.document_selectors.REVIEW_ACTIONS
+        private = row["action"] in document_selectors.REVIEW_ACTIONS
         if private and row["from_state"] == row["to_state"]:
             continue
         history.append(

@@ -232,7 +232,7 @@ class Grants:
     def __init__(self) -> None:
         from directory.models import Body
         from directory.signals import members_group, observers_group
-        from workflow import grants
+        from documents import grants
 
         self.permission = {code: p.pk for code, p in grants._permissions().items()}
         self.group_of_body = {
@@ -424,8 +424,8 @@ def copy_proposals(cluster: dict, templates: list, count: int, rng: random.Rando
 
 def check_grants(sample: int, rng: random.Random) -> str:
     """Compare the copies' permission rows with what grants.sync_proposal_permissions wants."""
+    from documents import grants
     from documents.models import Proposal
-    from workflow import grants
 
     checked = mismatched = 0
     ids = list(Proposal.objects.values_list("pk", flat=True))

@@ -31,7 +31,7 @@ def build_proposal() -> int:
     from directory.models import Affiliation, Direction, Organisation, SupportInstrument
     from documents.models import Call
     from documents.services import ProposalContent, proposal_create, proposal_update
-    from workflow.services import proposal_submit
+    from documents.transitions import proposal_submit
 
     call_command("migrate", verbosity=0)
     call_command("load_directory", verbosity=0, stdout=io.StringIO())

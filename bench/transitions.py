@@ -31,8 +31,8 @@ def _worker(folder: str, action: str, ids: list[int], barrier, results) -> None:
     from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
     from accounts.models import User
+    from documents import transitions as services
     from documents.models import Proposal
-    from workflow import services
     from workflow.exceptions import ActionRefusedError
 
     chair = User.objects.get(username="chair")

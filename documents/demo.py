@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from directory.models import Direction, SupportInstrument
+from documents import transitions
 from documents.models import Call, Proposal
 from documents.services import ProposalContent, call_open, proposal_create, proposal_update
-from workflow import services
 
 DEMO_CALL = "Приём заявок на включение якорных проектов в Программу развития МБК"
 
@@ -116,13 +116,13 @@ def load_demo_proposals() -> None:
         "Биоаналоги моноклональных антител для онкологии",
         "Разработка и производство биоаналогов трёх моноклональных антител.",
     )
-    services.proposal_submit(proposal_id=in_review.pk, by=people["author.biopharm"])
-    services.proposal_assign_experts(
+    transitions.proposal_submit(proposal_id=in_review.pk, by=people["author.biopharm"])
+    transitions.proposal_assign_experts(
         proposal_id=in_review.pk,
         by=people["chair.pharma"],
         experts=[people["expert1.pharma"], people["expert2.pharma"]],
     )
-    services.proposal_review(
+    transitions.proposal_review(
         proposal_id=in_review.pk,
         by=people["expert1.pharma"],
         scores={"relevance": 5, "science": 4, "market": 4, "feasibility": 4, "team": 5},
@@ -137,4 +137,4 @@ def load_demo_proposals() -> None:
         "Биологическая переработка органических отходов мегаполиса",
         "Станция биоконверсии пищевых отходов в удобрения и биогаз.",
     )
-    services.proposal_submit(proposal_id=submitted.pk, by=people["author.eco"])
+    transitions.proposal_submit(proposal_id=submitted.pk, by=people["author.eco"])

@@ -1,20 +1,29 @@
-"""Reads of proposals, each built so that it shows only what the person may see and costs a
-fixed number of queries whatever the number of rows."""
+"""Reads of proposals: the working lists of the groups, the experts and the governance body,
+the assignment candidates and the review summaries. Each read shows only what the person may
+see and costs a fixed number of queries whatever the number of rows."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from directory.models import Body, Membership
 from documents.models import (
     Proposal,
     ProposalGroupObjectPermission,
     ProposalUserObjectPermission,
+    Review,
+    ReviewCriterion,
 )
-from workflow import audit
+from workflow import audit, rules
 from workflow.lookups import id_or_404
 
 State = Proposal.State
+Role = Membership.Role
 
 
 def visible_proposals(user) -> QuerySet[Proposal]:
@@ -68,12 +77,6 @@ def group_inbox(user, state: str | None = None) -> tuple[QuerySet[Proposal], dic
     return _listed(listed).order_by("state", "submitted_at"), counts
 
 
-def governance_queue(user) -> QuerySet[Proposal]:
-    return _listed(
-        visible_proposals(user).filter(state__in=[State.WG_APPROVED, State.GOVERNANCE_REVIEW])
-    ).order_by("state", "submitted_at")
-
-
 def call_counts(call) -> list[dict]:
     """Submitted proposals of a call by direction and state (drafts are nobody's business)."""
     rows = (
@@ -88,20 +91,20 @@ def call_counts(call) -> list[dict]:
 
 # What each kind of audit entry is called in the proposal's history.
 HISTORY_ACTIONS = {
-    "created": gettext_lazy("Draft created"),
-    "imported": gettext_lazy("Imported by the programme office"),
-    "submitted": gettext_lazy("Submitted"),
-    "resubmitted": gettext_lazy("Resubmitted with answers to the remarks"),
-    "withdrawn": gettext_lazy("Withdrawn by the authors"),
-    "experts_assigned": gettext_lazy("Experts assigned"),
-    "reviewed": gettext_lazy("Expert review submitted"),
-    "revision_requested": gettext_lazy("Revision requested"),
-    "approved_in_group": gettext_lazy("Approved by the working group"),
-    "rejected": gettext_lazy("Rejected"),
-    "sent_to_governance": gettext_lazy("Put before the governance body"),
-    "approved": gettext_lazy("Approved by the governance body"),
-    "returned_to_group": gettext_lazy("Returned to the working group"),
-    "conflict_declared": gettext_lazy("Conflict of interest declared"),
+    "created": _("Draft created"),
+    "imported": _("Imported by the programme office"),
+    "submitted": _("Submitted"),
+    "resubmitted": _("Resubmitted with answers to the remarks"),
+    "withdrawn": _("Withdrawn by the authors"),
+    "experts_assigned": _("Experts assigned"),
+    "reviewed": _("Expert review submitted"),
+    "revision_requested": _("Revision requested"),
+    "approved_in_group": _("Approved by the working group"),
+    "rejected": _("Rejected"),
+    "sent_to_governance": _("Put before the governance body"),
+    "approved": _("Approved by the governance body"),
+    "returned_to_group": _("Returned to the working group"),
+    "conflict_declared": _("Conflict of interest declared"),
 }
 # Entries that name experts, their opinions or their conflicts: part of the reviews.
 REVIEW_ACTIONS = {"experts_assigned", "reviewed", "conflict_declared"}
@@ -137,3 +140,142 @@ def timeline(proposal: Proposal, *, with_reviews: bool) -> list[dict]:
             }
         )
     return history
+
+
+# --- Working lists -------------------------------------------------------------------------
+def _with_review_counts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Adds `reviews_in`: how many reviews of the proposal's current round are submitted."""
+    of_round = (
+        Review.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return proposals.annotate(
+        reviews_in=Coalesce(Subquery(of_round, output_field=IntegerField()), Value(0))
+    )
+
+
+@dataclass(frozen=True)
+class StateTab:
+    state: str
+    label: str
+    count: int
+    active: bool
+
+
+def inbox(user, state: str | None = None) -> tuple[QuerySet[Proposal], list[StateTab]]:
+    """The working groups' proposals (of one state, if given) and a tab for every state that
+    has some, in the order of the workflow."""
+    if state not in State.values:
+        state = None
+    proposals, counts = group_inbox(user, state)
+    tabs = [
+        StateTab(value, label, counts[value], value == state)
+        for value, label in State.choices
+        if counts.get(value) or value == state
+    ]
+    return _with_review_counts(proposals), tabs
+
+
+def assigned(user) -> QuerySet[Proposal]:
+    """Proposals under review assigned to the expert, with `my_review_in` for this round;
+    those where the expert declared a conflict of interest are no longer theirs."""
+    own = Review.objects.filter(proposal=OuterRef("pk"), expert=user, round=OuterRef("round"))
+    proposals = assigned_to(user).exclude(conflicts__person=user)
+    return _with_review_counts(proposals).annotate(my_review_in=Exists(own))
+
+
+def governance_queue(user) -> QuerySet[Proposal]:
+    """Proposals approved by their group or before the governance body, with review counts."""
+    waiting = visible_proposals(user).filter(state__in=[State.WG_APPROVED, State.GOVERNANCE_REVIEW])
+    return _with_review_counts(_listed(waiting).order_by("state", "submitted_at"))
+
+
+def approved(user) -> QuerySet[Proposal]:
+    return (
+        visible_proposals(user)
+        .filter(state=State.APPROVED)
+        .select_related("organisation", "direction", "group")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+# --- Pages of the review -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Candidate:
+    """An expert of the proposal's group, and why they cannot be assigned ("" if they can)."""
+
+    expert: User
+    unavailable: str = ""
+
+
+def assignment_candidates(proposal: Proposal) -> list[Candidate]:
+    assigned_ids = set(proposal.assignments.values_list("expert_id", flat=True))
+    experts = (
+        User.objects.filter(memberships__body=proposal.group, memberships__role=Role.EXPERT)
+        .select_related("organisation")
+        .order_by("last_name", "first_name", "pk")
+    )
+    candidates = []
+    for expert in experts:
+        if expert.pk in assigned_ids:
+            reason = _("already assigned")
+        elif rules.has_conflict(expert, proposal):
+            reason = _("conflict of interest: own organisation, authorship or a declaration")
+        else:
+            reason = ""
+        candidates.append(Candidate(expert, reason))
+    return candidates
+
+
+@dataclass(frozen=True)
+class CriterionAverage:
+    criterion: ReviewCriterion
+    average: Decimal | None
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """The reviews of the current round, set against the number the group needs."""
+
+    reviews: list[Review]
+    required: int
+    averages: list[CriterionAverage]
+    weighted_average: Decimal | None
+    recommendations: dict[str, int]
+
+    @property
+    def enough(self) -> bool:
+        return len(self.reviews) >= self.required
+
+
+def _mean(values: list) -> Decimal | None:
+    if not values:
+        return None
+    return round(Decimal(sum(values)) / len(values), 2)
+
+
+def review_summary(proposal: Proposal, round_number: int | None = None) -> ReviewSummary:
+    """The reviews of a round (the current one unless told) with averages by criterion."""
+    reviews = list(
+        proposal.reviews.filter(round=round_number or proposal.round)
+        .select_related("expert", "version")
+        .order_by("submitted_at", "pk")
+    )
+    averages = [
+        CriterionAverage(c, _mean([r.scores[c.code] for r in reviews if c.code in r.scores]))
+        for c in ReviewCriterion.objects.all()
+    ]
+    recommendations = {
+        label: sum(r.recommendation == value for r in reviews)
+        for value, label in Review.Recommendation.choices
+    }
+    return ReviewSummary(
+        reviews=reviews,
+        required=proposal.group.required_reviews,
+        averages=averages,
+        weighted_average=_mean([r.weighted_score for r in reviews]),
+        recommendations=recommendations,
+    )

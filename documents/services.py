@@ -11,6 +11,7 @@ from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
 from directory.models import Affiliation, Direction
+from documents import grants
 from documents.content import content_hash, snapshot
 from documents.models import (
     Attachment,
@@ -22,7 +23,7 @@ from documents.models import (
     RequestedInstrument,
 )
 from documents.uploads import CheckedUpload
-from workflow import audit, grants, rules
+from workflow import audit, rules
 from workflow.exceptions import ActionRefusedError, StaleObjectError
 
 

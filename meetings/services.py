@@ -15,13 +15,13 @@ from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import User
 from directory.models import Body, Membership
+from documents import transitions
 from documents.models import Proposal
 from meetings import selectors
 from meetings.models import AgendaItem, Attendance, Meeting, Task, Vote
 from programme import services as programme_services
 from programme.models import ProgrammeVersion, SectionRevision
 from workflow import audit, rules
-from workflow import services as workflow_services
 from workflow.exceptions import ActionRefusedError, StaleObjectError
 from workflow.models import Notice
 from workflow.notify import notify
@@ -293,22 +293,22 @@ def _apply(meeting: Meeting, item: AgendaItem, by: User, note: str) -> None:
     if item.proposal_id:
         common = {"proposal_id": item.proposal_id, "by": by}
         actions = {
-            (True, Outcome.APPROVE): lambda: workflow_services.proposal_governance_approve(
+            (True, Outcome.APPROVE): lambda: transitions.proposal_governance_approve(
                 **common, reference=reference, note=note
             ),
-            (True, Outcome.REJECT): lambda: workflow_services.proposal_reject(
+            (True, Outcome.REJECT): lambda: transitions.proposal_reject(
                 **common, reason=reason, reference=reference
             ),
-            (True, Outcome.RETURN): lambda: workflow_services.proposal_return_to_group(
+            (True, Outcome.RETURN): lambda: transitions.proposal_return_to_group(
                 **common, reason=reason, reference=reference
             ),
-            (False, Outcome.APPROVE): lambda: workflow_services.proposal_approve_in_group(
+            (False, Outcome.APPROVE): lambda: transitions.proposal_approve_in_group(
                 **common, note=f"{reference}. {note}".strip()
             ),
-            (False, Outcome.REJECT): lambda: workflow_services.proposal_reject(
+            (False, Outcome.REJECT): lambda: transitions.proposal_reject(
                 **common, reason=reason, reference=reference
             ),
-            (False, Outcome.REQUEST_REVISION): lambda: workflow_services.proposal_request_revision(
+            (False, Outcome.REQUEST_REVISION): lambda: transitions.proposal_request_revision(
                 **common, remarks=[line for line in reason.splitlines() if line.strip()]
             ),
         }

@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 
 from documents.content import readable
 from documents.models import Proposal, ProposalVersion, RenderJob
-from documents.selectors import HISTORY_ACTIONS, timeline
+from documents.selectors import HISTORY_ACTIONS, review_summary, timeline
 from workflow import audit
 from workflow.models import AuditEntry
-from workflow.selectors import review_summary
 
 PASSPORT = RenderJob.Kind.PASSPORT.value
 CONCLUSION = RenderJob.Kind.CONCLUSION.value

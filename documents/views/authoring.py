@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from documents import selectors, services
+from documents import selectors, services, transitions
+from documents.actions import available_actions
 from documents.content import completeness_problems, diff, readable, snapshot
 from documents.downloads import attachment_file
 from documents.forms import (
@@ -34,8 +35,6 @@ from documents.selectors import get_visible_proposal_or_404
 from documents.uploads import SizeLimitedUploadHandler, too_large_message
 from mbk.paging import page_of
 from workflow import rules
-from workflow import services as workflow
-from workflow.actions import available_actions
 
 DETAIL = "documents:proposal-detail"
 EDIT = "documents:proposal-edit"
@@ -257,7 +256,7 @@ def proposal_submit(request, pk: int):
     proposal = get_visible_proposal_or_404(request.user, pk)
     form = ActionForm(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
-        workflow.proposal_submit(
+        transitions.proposal_submit(
             proposal_id=proposal.pk, by=request.user, seen_revision=form.cleaned_data["revision"]
         )
         messages.success(request, _("The proposal is submitted to the working group."))
@@ -281,7 +280,7 @@ def proposal_withdraw(request, pk: int):
     proposal = get_visible_proposal_or_404(request.user, pk)
     form = WithdrawForm(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
-        workflow.proposal_withdraw(
+        transitions.proposal_withdraw(
             proposal_id=proposal.pk,
             by=request.user,
             reason=form.cleaned_data["reason"],

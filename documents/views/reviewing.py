@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from documents import selectors, transitions
 from documents.models import ReviewCriterion
 from documents.review_forms import (
     AssignExpertsForm,
@@ -25,9 +26,8 @@ from documents.review_forms import (
     ReviewForm,
     RevisionRequestForm,
 )
-from documents.selectors import get_visible_proposal_or_404
 from mbk.paging import page_of
-from workflow import rules, selectors, services
+from workflow import rules
 
 DETAIL = "documents:proposal-detail"
 
@@ -86,11 +86,11 @@ def governance_queue(request):
 # --- Working group -------------------------------------------------------------------------
 @login_required
 def proposal_assign(request, pk: int):
-    proposal = get_visible_proposal_or_404(request.user, pk)
+    proposal = selectors.get_visible_proposal_or_404(request.user, pk)
     candidates = selectors.assignment_candidates(proposal)
     form = AssignExpertsForm(request.POST or None, proposal=proposal, candidates=candidates)
     if request.method == "POST" and form.is_valid():
-        services.proposal_assign_experts(
+        transitions.proposal_assign_experts(
             proposal_id=proposal.pk,
             by=request.user,
             experts=list(form.cleaned_data["experts"]),
@@ -105,11 +105,11 @@ def proposal_assign(request, pk: int):
 
 @login_required
 def proposal_review(request, pk: int):
-    proposal = get_visible_proposal_or_404(request.user, pk)
+    proposal = selectors.get_visible_proposal_or_404(request.user, pk)
     criteria = list(ReviewCriterion.objects.all())
     form = ReviewForm(request.POST or None, proposal=proposal, criteria=criteria)
     if request.method == "POST" and form.is_valid():
-        services.proposal_review(
+        transitions.proposal_review(
             proposal_id=proposal.pk,
             by=request.user,
             scores=form.scores(),
@@ -134,19 +134,19 @@ GROUP_DECISIONS = {"revise": RevisionRequestForm, "approve": NoteForm, "reject":
 
 @login_required
 def proposal_decide(request, pk: int):
-    proposal = get_visible_proposal_or_404(request.user, pk)
+    proposal = selectors.get_visible_proposal_or_404(request.user, pk)
     form, forms = _decision_forms(request, GROUP_DECISIONS, proposal)
     if form is not None and form.is_valid():
         data = form.cleaned_data
         common = {"proposal_id": proposal.pk, "by": request.user, "seen_revision": data["revision"]}
         if form.prefix == "revise":
-            services.proposal_request_revision(**common, remarks=data["remarks"])
+            transitions.proposal_request_revision(**common, remarks=data["remarks"])
             messages.success(request, _("The proposal is returned to its authors for revision."))
         elif form.prefix == "approve":
-            services.proposal_approve_in_group(**common, note=data["note"])
+            transitions.proposal_approve_in_group(**common, note=data["note"])
             messages.success(request, _("The proposal is approved by the working group."))
         else:
-            services.proposal_reject(**common, reason=data["reason"])
+            transitions.proposal_reject(**common, reason=data["reason"])
             messages.success(request, _("The proposal is rejected."))
         return redirect(DETAIL, pk=proposal.pk)
     rules.require(rules.can_decide_in_group, request.user, proposal)
@@ -157,10 +157,10 @@ def proposal_decide(request, pk: int):
 # --- Programme office and governance body --------------------------------------------------
 @login_required
 def proposal_send_to_governance(request, pk: int):
-    proposal = get_visible_proposal_or_404(request.user, pk)
+    proposal = selectors.get_visible_proposal_or_404(request.user, pk)
     form = NoteForm(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
-        services.proposal_send_to_governance(
+        transitions.proposal_send_to_governance(
             proposal_id=proposal.pk,
             by=request.user,
             note=form.cleaned_data["note"],
@@ -182,23 +182,23 @@ GOVERNANCE_DECISIONS = {
 
 @login_required
 def proposal_governance_decide(request, pk: int):
-    proposal = get_visible_proposal_or_404(request.user, pk)
+    proposal = selectors.get_visible_proposal_or_404(request.user, pk)
     form, forms = _decision_forms(request, GOVERNANCE_DECISIONS, proposal)
     if form is not None and form.is_valid():
         data = form.cleaned_data
         common = {"proposal_id": proposal.pk, "by": request.user, "seen_revision": data["revision"]}
         if form.prefix == "approve":
-            services.proposal_governance_approve(
+            transitions.proposal_governance_approve(
                 **common, reference=form.reference(), note=data["note"]
             )
             messages.success(request, _("The governance body's approval is recorded."))
         elif form.prefix == "return":
-            services.proposal_return_to_group(
+            transitions.proposal_return_to_group(
                 **common, reason=data["reason"], reference=form.reference()
             )
             messages.success(request, _("The proposal is returned to the working group."))
         else:
-            services.proposal_reject(**common, reason=data["reason"], reference=form.reference())
+            transitions.proposal_reject(**common, reason=data["reason"], reference=form.reference())
             messages.success(request, _("The governance body's rejection is recorded."))
         return redirect(DETAIL, pk=proposal.pk)
     rules.require(rules.can_record_governance_decision, request.user, proposal)
@@ -209,10 +209,10 @@ def proposal_governance_decide(request, pk: int):
 # --- Anyone who takes part -----------------------------------------------------------------
 @login_required
 def proposal_conflict(request, pk: int):
-    proposal = get_visible_proposal_or_404(request.user, pk)
+    proposal = selectors.get_visible_proposal_or_404(request.user, pk)
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.proposal_declare_conflict(
+        transitions.proposal_declare_conflict(
             proposal_id=proposal.pk, by=request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("Your conflict of interest is recorded."))

@@ -8,12 +8,12 @@ from django.http import Http404
 from rest_framework.throttling import UserRateThrottle
 
 from api.exceptions import throttled_message
+from documents import transitions
 from documents.pdf.selectors import get_readable_job_or_404
 from documents.selectors import get_visible_proposal_or_404
 from meetings.selectors import get_visible_meeting_or_404
 from programme.selectors import get_visible_section_or_404, get_visible_version_or_404
 from tests.factories import draft_proposal
-from workflow import services
 
 NOT_FOUND_RU = {"code": "not_found", "message": "Страница не найдена."}
 NOT_FOUND_EN = {"code": "not_found", "message": "Not found."}
@@ -140,7 +140,7 @@ def test_a_method_the_path_does_not_take_is_a_json_405(api, office, method, path
 @pytest.fixture
 def versioned(cluster, author):
     proposal = draft_proposal(author)
-    return services.proposal_submit(proposal_id=proposal.pk, by=author)
+    return transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
 
 @pytest.mark.parametrize(

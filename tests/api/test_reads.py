@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from directory.models import Body, Direction
 from documents import selectors as documents_selectors
+from documents import transitions
 from documents.models import Proposal
 from documents.services import proposal_create, proposal_update
 from meetings import services as meetings_services
@@ -20,7 +21,6 @@ from programme.models import Programme, ProgrammeVersion
 from tests.factories import CallFactory, complete_content, draft_proposal
 from tests.programme.world import approved_version, ready_programme
 from tests.workflow.states import make_people, proposal_in, with_reviewers
-from workflow import services
 
 State = Proposal.State
 PROPOSALS = "/api/v1/proposals/"
@@ -62,7 +62,7 @@ def queries_of(client, url: str) -> int:
 
 def submitted(author) -> Proposal:
     proposal = draft_proposal(author)
-    return services.proposal_submit(proposal_id=proposal.pk, by=author)
+    return transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
 
 def set_dates(proposal: Proposal, **dates: datetime.datetime) -> None:
@@ -156,7 +156,7 @@ def authors_proposals(author, cluster):
     draft = draft_proposal(author, title="Черновик")
     sent = submitted(author)
     withdrawn = draft_proposal(author, title="Отозванная")
-    services.proposal_withdraw(proposal_id=withdrawn.pk, by=author)
+    transitions.proposal_withdraw(proposal_id=withdrawn.pk, by=author)
     ecology = draft_proposal(author, direction=Direction.objects.get(code="ecology"))
     return {"draft": draft, "submitted": sent, "withdrawn": withdrawn, "ecology": ecology}
 
@@ -410,7 +410,7 @@ def test_proposal_reviews_are_refused_to_a_chair_of_the_authors_organisation(
 
 
 def test_proposal_reviews_are_refused_to_a_chair_who_declared_a_conflict(api, chair, in_review):
-    services.proposal_declare_conflict(proposal_id=in_review.pk, by=chair, reason="Консультирую")
+    transitions.proposal_declare_conflict(proposal_id=in_review.pk, by=chair, reason="Консультирую")
 
     response = api(chair).get(f"{PROPOSALS}{in_review.pk}/reviews/")
 
@@ -454,7 +454,7 @@ def test_proposal_history_shows_the_experts_to_the_chair(api, people, chair, in_
 @pytest.fixture
 def resubmitted(people, author, revised):
     """Version 1 as first submitted, version 2 with the new title."""
-    return services.proposal_submit(proposal_id=revised.pk, by=author)
+    return transitions.proposal_submit(proposal_id=revised.pk, by=author)
 
 
 def test_proposal_versions_are_listed_in_order(api, chair, resubmitted):

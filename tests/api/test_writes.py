@@ -6,13 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from directory.models import Direction, Membership
+from documents import transitions
 from documents.models import Attachment, Proposal, RenderJob
 from programme import services as programme_services
 from programme.models import ProgrammeVersion, SectionRevision
 from tests.factories import CallFactory, MembershipFactory, draft_proposal
 from tests.programme.world import new_programme, ready_programme, section
 from tests.workflow.states import SCORES, make_people, proposal_in, with_reviewers
-from workflow import services
 
 State = Proposal.State
 PROPOSALS = "/api/v1/proposals/"
@@ -251,7 +251,7 @@ def test_proposal_patch_by_the_chair_is_forbidden(api, chair, revised):
 
 
 def test_proposal_patch_of_a_submitted_proposal_is_in_the_wrong_state(api, author, draft):
-    sent = services.proposal_submit(proposal_id=draft.pk, by=author)
+    sent = transitions.proposal_submit(proposal_id=draft.pk, by=author)
 
     response = api(author).patch(
         url_of(sent), {"revision": sent.revision, "title": "После подачи"}, format="json"
@@ -413,7 +413,7 @@ def test_proposal_review_of_an_older_version_is_stale(api, expert, people):
 
 
 def test_proposal_assign_experts_with_an_unknown_login_is_invalid(api, chair, author, draft):
-    sent = services.proposal_submit(proposal_id=draft.pk, by=author)
+    sent = transitions.proposal_submit(proposal_id=draft.pk, by=author)
 
     response = api(chair).post(
         url_of(sent, "transitions/assign_experts/"),
@@ -427,8 +427,8 @@ def test_proposal_assign_experts_with_an_unknown_login_is_invalid(api, chair, au
 
 
 def test_proposal_approval_without_enough_reviews_is_refused(api, chair, author, expert, draft):
-    sent = services.proposal_submit(proposal_id=draft.pk, by=author)
-    services.proposal_assign_experts(proposal_id=sent.pk, by=chair, experts=[expert])
+    sent = transitions.proposal_submit(proposal_id=draft.pk, by=author)
+    transitions.proposal_assign_experts(proposal_id=sent.pk, by=chair, experts=[expert])
     in_review = fresh(sent)
 
     response = api(chair).post(
@@ -521,7 +521,7 @@ def test_attachment_delete_by_the_author(api, author, draft, media):
 def test_attachment_delete_of_a_submitted_proposal_is_in_the_wrong_state(api, author, draft, media):
     client = api(author)
     created = upload(client, draft, PDF).json()
-    services.proposal_submit(proposal_id=draft.pk, by=author)
+    transitions.proposal_submit(proposal_id=draft.pk, by=author)
 
     response = client.delete(created["download"])
 
@@ -645,7 +645,7 @@ def test_programme_version_of_an_incomplete_programme_is_refused_with_the_proble
 # --- PDF documents -------------------------------------------------------------------------
 @pytest.fixture
 def sent(author, draft):
-    return services.proposal_submit(proposal_id=draft.pk, by=author)
+    return transitions.proposal_submit(proposal_id=draft.pk, by=author)
 
 
 def request_passport(client, proposal, version=1):

@@ -4,10 +4,10 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from documents import transitions
 from documents.models import Proposal, RenderJob
 from documents.pdf import pipeline
 from tests.factories import draft_proposal
-from workflow import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def queued_passport(author, chair, office, media):
     proposal = draft_proposal(author)
-    services.proposal_submit(proposal_id=proposal.pk, by=author)
+    transitions.proposal_submit(proposal_id=proposal.pk, by=author)
     # Queued as if the broker were slow: no message is sent, the test renders it itself.
     return RenderJob.objects.create(
         kind=RenderJob.Kind.PASSPORT,

@@ -10,11 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directory.models import Direction, Organisation
+from documents import transitions
 from documents.content import snapshot
 from documents.models import Proposal
 from documents.services import proposal_set_coauthors, remarks_answer
 from tests.factories import CallFactory, UserFactory, draft_proposal
-from workflow import audit, services
+from workflow import audit
 
 State = Proposal.State
 SCORES = {"relevance": 5, "science": 4, "market": 4, "feasibility": 3, "team": 5}
@@ -33,17 +34,17 @@ def draft(author, cluster):
 
 @pytest.fixture
 def submitted(draft, author, chair):
-    return services.proposal_submit(proposal_id=draft.pk, by=author)
+    return transitions.proposal_submit(proposal_id=draft.pk, by=author)
 
 
 @pytest.fixture
 def in_review(submitted, chair, expert):
-    return services.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
+    return transitions.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
 
 
 @pytest.fixture
 def revision_requested(in_review, chair):
-    return services.proposal_request_revision(
+    return transitions.proposal_request_revision(
         proposal_id=in_review.pk, by=chair, remarks=["Уточните бюджет.", "Добавьте партнёров."]
     )
 
@@ -196,7 +197,7 @@ def test_pages_render_in_both_languages(client, language, revision_requested, au
 def test_detail_hides_reviews_and_reviewers_from_the_author(
     client, in_review, author, chair, expert
 ):
-    services.proposal_review(
+    transitions.proposal_review(
         proposal_id=in_review.pk,
         by=expert,
         scores=SCORES,
@@ -659,7 +660,7 @@ def resubmit_with_title(client, proposal, author, title) -> Proposal:
     client.post(f"/proposals/{proposal.pk}/edit/", edit_data(client, proposal, title=title))
     answers = {remark.pk: "Исправлено." for remark in proposal.remarks.all()}
     remarks_answer(proposal_id=proposal.pk, by=author, answers=answers)
-    return services.proposal_submit(proposal_id=proposal.pk, by=author)
+    return transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
 
 @pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from directory.models import Direction
+from documents import transitions
 from documents.models import Call
 from documents.services import proposal_create
 from tests.factories import CallFactory, draft_proposal
-from workflow import services
 
 
 @pytest.fixture
@@ -133,12 +133,12 @@ def test_call_page_counts_submitted_proposals_by_direction_and_state(
     pharma, ecology = Direction.objects.get(code="pharma"), Direction.objects.get(code="ecology")
     for title in ("Первая", "Вторая"):
         proposal = draft_proposal(author, call=call, title=title)
-        services.proposal_submit(proposal_id=proposal.pk, by=author)
+        transitions.proposal_submit(proposal_id=proposal.pk, by=author)
     withdrawn = draft_proposal(other_author, call=call, title="Отозванная")
-    services.proposal_submit(proposal_id=withdrawn.pk, by=other_author)
-    services.proposal_withdraw(proposal_id=withdrawn.pk, by=other_author)
+    transitions.proposal_submit(proposal_id=withdrawn.pk, by=other_author)
+    transitions.proposal_withdraw(proposal_id=withdrawn.pk, by=other_author)
     on_ecology = draft_proposal(other_author, call=call, direction=ecology, title="Экология")
-    services.proposal_submit(proposal_id=on_ecology.pk, by=other_author)
+    transitions.proposal_submit(proposal_id=on_ecology.pk, by=other_author)
     proposal_create(by=author, call=call, direction=pharma, title="Черновик не считается")
     draft_proposal(author, title="Другой приём")
 

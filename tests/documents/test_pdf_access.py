@@ -4,11 +4,12 @@ for every persona and every state of a proposal, from one table; and the service
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from documents import transitions
 from documents.models import Proposal, RenderJob
 from documents.pdf.services import document_request
 from tests.workflow.states import PERSONAS, built_once
 from tests.workflow.test_grants import VIEW
-from workflow import rules, services
+from workflow import rules
 from workflow.exceptions import ActionRefusedError
 
 State = Proposal.State
@@ -80,7 +81,7 @@ def test_conclusion_request_of_a_draft_never_decided_is_refused_with_the_reason(
 @pytest.mark.django_db
 def test_conclusion_request_refused_to_a_chair_who_declared_a_conflict(world):
     proposal, chair = world.proposals[State.WG_APPROVED], world.people["chair"]
-    services.proposal_declare_conflict(proposal_id=proposal.pk, by=chair, reason="Консультирую")
+    transitions.proposal_declare_conflict(proposal_id=proposal.pk, by=chair, reason="Консультирую")
 
     with pytest.raises(PermissionDenied):
         document_request(

@@ -14,12 +14,12 @@ from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from pypdf import PdfReader
 
+from documents import transitions
 from documents.models import Proposal, RenderJob
 from documents.pdf import pipeline, render
 from documents.pdf.services import document_request, document_retry
 from mbk.celery import app as celery_app
 from tests.factories import draft_proposal
-from workflow import services
 from workflow.exceptions import ActionRefusedError
 
 Status = RenderJob.Status
@@ -30,7 +30,7 @@ CONCLUSION = RenderJob.Kind.CONCLUSION
 @pytest.fixture
 def submitted(author, chair, office):
     proposal = draft_proposal(author)
-    return services.proposal_submit(proposal_id=proposal.pk, by=author)
+    return transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
 
 def ask(proposal, person, *, kind=PASSPORT, version=1, language="ru") -> RenderJob:
@@ -108,7 +108,7 @@ def test_request_after_a_new_decision_renders_anew_and_keeps_the_old_file(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         before = ask(submitted, author)
-    services.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
+    transitions.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
     with django_capture_on_commit_callbacks(execute=True):
         after = ask(Proposal.objects.get(pk=submitted.pk), author)
 

@@ -11,11 +11,11 @@ import pytest
 from pypdf import PdfReader
 
 from documents import services as document_services
+from documents import transitions
 from documents.models import Proposal
 from documents.pdf import render, sources
 from documents.pdf.sources import CONCLUSION, PASSPORT
 from tests.factories import complete_content, draft_proposal
-from workflow import services
 
 SCORES = {"relevance": 5, "science": 4, "market": 4, "feasibility": 3, "team": 5}
 GENERATED_AT = datetime(2026, 11, 23, 10, 15, tzinfo=ZoneInfo("Europe/Moscow"))
@@ -24,13 +24,13 @@ GENERATED_AT = datetime(2026, 11, 23, 10, 15, tzinfo=ZoneInfo("Europe/Moscow"))
 @pytest.fixture
 def submitted(author, chair, office):
     proposal = draft_proposal(author, title="Биоаналоги моноклональных антител")
-    return services.proposal_submit(proposal_id=proposal.pk, by=author)
+    return transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
 
 @pytest.fixture
 def reviewed(submitted, chair, expert):
-    services.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
-    services.proposal_review(
+    transitions.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
+    transitions.proposal_review(
         proposal_id=submitted.pk,
         by=expert,
         scores=SCORES,
@@ -42,7 +42,7 @@ def reviewed(submitted, chair, expert):
 
 @pytest.fixture
 def revision_requested(reviewed, chair):
-    services.proposal_request_revision(
+    transitions.proposal_request_revision(
         proposal_id=reviewed.pk, by=chair, remarks=["Уточните бюджет на 2028 год."]
     )
     return Proposal.objects.get(pk=reviewed.pk)
@@ -54,7 +54,7 @@ def resubmit(proposal, author, answer="Бюджет уточнён.") -> Proposa
         by=author,
         answers={r.pk: answer for r in proposal.remarks.filter(round=proposal.round)},
     )
-    return services.proposal_submit(proposal_id=proposal.pk, by=author)
+    return transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
 
 def fresh(proposal) -> Proposal:
@@ -210,7 +210,7 @@ def test_conclusion_of_an_earlier_round_keeps_that_rounds_reviews_and_decision(
     revision_requested, author, chair
 ):
     proposal = resubmit(revision_requested, author)
-    services.proposal_reject(proposal_id=proposal.pk, by=chair, reason="Нет софинансирования.")
+    transitions.proposal_reject(proposal_id=proposal.pk, by=chair, reason="Нет софинансирования.")
 
     first = html_of(CONCLUSION, fresh(proposal), number=1)
     second = html_of(CONCLUSION, fresh(proposal), number=2)
@@ -225,7 +225,7 @@ def test_conclusion_of_an_earlier_round_keeps_that_rounds_reviews_and_decision(
 @pytest.mark.django_db
 def test_conclusion_is_available_only_after_the_groups_decision(reviewed, chair):
     before = sources.is_available(CONCLUSION, reviewed)
-    services.proposal_request_revision(proposal_id=reviewed.pk, by=chair, remarks=["Бюджет"])
+    transitions.proposal_request_revision(proposal_id=reviewed.pk, by=chair, remarks=["Бюджет"])
 
     after = sources.is_available(CONCLUSION, fresh(reviewed))
 
@@ -238,7 +238,7 @@ def test_conclusion_after_a_resubmission_waits_for_the_groups_new_decision(
 ):
     proposal = resubmit(revision_requested, author)
     waiting = sources.is_available(CONCLUSION, fresh(proposal))
-    services.proposal_reject(proposal_id=proposal.pk, by=chair, reason="Нет софинансирования.")
+    transitions.proposal_reject(proposal_id=proposal.pk, by=chair, reason="Нет софинансирования.")
 
     decided = sources.is_available(CONCLUSION, fresh(proposal))
 
@@ -251,7 +251,7 @@ def test_passport_is_available_once_there_is_a_version(author, cluster):
     before = sources.is_available(PASSPORT, draft)
 
     after = sources.is_available(
-        PASSPORT, services.proposal_submit(proposal_id=draft.pk, by=author)
+        PASSPORT, transitions.proposal_submit(proposal_id=draft.pk, by=author)
     )
 
     assert (before, after) == (False, True)
@@ -263,7 +263,7 @@ def test_passport_source_key_changes_with_a_decision_and_not_otherwise(submitted
     version = submitted.versions.get()
     first = sources.source_key(PASSPORT, submitted, version)
     again = sources.source_key(PASSPORT, fresh(submitted), version)
-    services.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
+    transitions.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
 
     later = sources.source_key(PASSPORT, fresh(submitted), version)
 
@@ -273,10 +273,10 @@ def test_passport_source_key_changes_with_a_decision_and_not_otherwise(submitted
 
 @pytest.mark.django_db
 def test_passport_source_key_stays_when_an_expert_reviews(submitted, chair, expert):
-    services.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
+    transitions.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
     version = submitted.versions.get()
     before = sources.source_key(PASSPORT, fresh(submitted), version)
-    services.proposal_review(
+    transitions.proposal_review(
         proposal_id=submitted.pk, by=expert, scores=SCORES, recommendation="approve", comments="-"
     )
 
@@ -317,7 +317,7 @@ def test_conclusion_source_key_stays_when_a_later_round_is_decided(
     proposal = resubmit(revision_requested, author)
     version_1 = proposal.versions.get(number=1)
     before = sources.source_key(CONCLUSION, proposal, version_1)
-    services.proposal_reject(proposal_id=proposal.pk, by=chair, reason="Нет софинансирования.")
+    transitions.proposal_reject(proposal_id=proposal.pk, by=chair, reason="Нет софинансирования.")
 
     after = sources.source_key(CONCLUSION, fresh(proposal), version_1)
 

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 import pytest
 from pypdf import PdfReader
 
+from documents import transitions
 from documents.models import Proposal
 from documents.pdf import render, sources
 from documents.pdf.fetcher import RefusedURLError, safe_url_fetcher, static_base
 from tests.factories import draft_proposal
-from workflow import services
 
 PASSWD_LINE = "root:x:0:0"
 PIXEL_PNG = (  # a 1×1 PNG
@@ -109,7 +109,7 @@ def test_passport_with_hostile_text_shows_it_escaped_and_fetches_nothing(author,
         investors_and_partners=markup[7],
         contact_name=markup[8],
     )
-    proposal = services.proposal_submit(proposal_id=proposal.pk, by=author)
+    proposal = transitions.proposal_submit(proposal_id=proposal.pk, by=author)
     source = sources.build(
         sources.PASSPORT,
         proposal,
@@ -134,17 +134,17 @@ def test_conclusion_with_hostile_review_and_remarks_shows_them_escaped(
     author, chair, expert, listener
 ):
     markup = hostile_markup(listener.port)
-    proposal = services.proposal_submit(proposal_id=draft_proposal(author).pk, by=author)
-    services.proposal_assign_experts(proposal_id=proposal.pk, by=chair, experts=[expert])
+    proposal = transitions.proposal_submit(proposal_id=draft_proposal(author).pk, by=author)
+    transitions.proposal_assign_experts(proposal_id=proposal.pk, by=chair, experts=[expert])
     scores = {"relevance": 3, "science": 3, "market": 3, "feasibility": 3, "team": 3}
-    services.proposal_review(
+    transitions.proposal_review(
         proposal_id=proposal.pk,
         by=expert,
         scores=scores,
         recommendation="revise",
         comments=markup[0] + markup[3],
     )
-    services.proposal_request_revision(
+    transitions.proposal_request_revision(
         proposal_id=proposal.pk, by=chair, remarks=[markup[1], markup[5]]
     )
     proposal = Proposal.objects.get(pk=proposal.pk)

@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from documents import transitions
 from documents.models import RenderJob
 from documents.pdf import pipeline
 from tests.factories import draft_proposal
-from workflow import services
 
 Status = RenderJob.Status
 
@@ -22,7 +22,7 @@ def client(client):
 @pytest.fixture
 def submitted(author, chair, office):
     proposal = draft_proposal(author)
-    return services.proposal_submit(proposal_id=proposal.pk, by=author)
+    return transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
 
 def as_user(client, user):
@@ -182,9 +182,9 @@ def test_proposal_page_offers_the_passport_of_the_latest_version(client, submitt
 def test_proposal_page_offers_the_conclusion_to_the_chair_once_the_group_decided(
     client, submitted, chair, expert
 ):
-    services.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
+    transitions.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
     before = as_user(client, chair).get(f"/proposals/{submitted.pk}/").content.decode()
-    services.proposal_request_revision(proposal_id=submitted.pk, by=chair, remarks=["Бюджет"])
+    transitions.proposal_request_revision(proposal_id=submitted.pk, by=chair, remarks=["Бюджет"])
 
     after = client.get(f"/proposals/{submitted.pk}/").content.decode()
 

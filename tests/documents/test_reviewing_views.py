@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from directory.models import Membership
 from documents import services as document_services
+from documents import transitions
 from documents.models import Assignment, ConflictDeclaration, Proposal, Remark, Review
 from tests.factories import MembershipFactory, draft_proposal
-from workflow import audit, rules, services
+from workflow import audit, rules
 
 State = Proposal.State
 SCORES = {"relevance": 5, "science": 4, "market": 4, "feasibility": 3, "team": 5}
@@ -43,19 +44,19 @@ def group_secretary(cluster):
 @pytest.fixture
 def submitted(author, chair, expert, second_expert, office, secretary):
     proposal = draft_proposal(author)
-    return services.proposal_submit(proposal_id=proposal.pk, by=author)
+    return transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
 
 @pytest.fixture
 def in_review(submitted, chair, expert, second_expert):
-    return services.proposal_assign_experts(
+    return transitions.proposal_assign_experts(
         proposal_id=submitted.pk, by=chair, experts=[expert, second_expert]
     )
 
 
 def review(proposal, *experts, comments="Проект соответствует приоритетам."):
     for person in experts:
-        services.proposal_review(
+        transitions.proposal_review(
             proposal_id=proposal.pk,
             by=person,
             scores=SCORES,
@@ -67,12 +68,12 @@ def review(proposal, *experts, comments="Проект соответствует
 @pytest.fixture
 def group_approved(in_review, chair, expert, second_expert):
     review(in_review, expert, second_expert)
-    return services.proposal_approve_in_group(proposal_id=in_review.pk, by=chair)
+    return transitions.proposal_approve_in_group(proposal_id=in_review.pk, by=chair)
 
 
 @pytest.fixture
 def before_governance(group_approved, office):
-    return services.proposal_send_to_governance(proposal_id=group_approved.pk, by=office)
+    return transitions.proposal_send_to_governance(proposal_id=group_approved.pk, by=office)
 
 
 def snapshot(proposal) -> tuple:
@@ -118,7 +119,7 @@ def test_inbox_lists_the_groups_proposals_with_review_counts(client, in_review, 
 
 @pytest.mark.django_db
 def test_inbox_filters_by_state_with_counts(client, in_review, author, chair):
-    waiting = services.proposal_submit(
+    waiting = transitions.proposal_submit(
         proposal_id=draft_proposal(author, title="Вакцина").pk, by=author
     )
     client = as_user(client, chair)
@@ -171,7 +172,7 @@ def test_inbox_query_count_is_the_same_for_1_and_30_proposals(client, submitted,
 
     for n in range(29):
         draft = draft_proposal(author, title=f"Проект {n}")
-        services.proposal_submit(proposal_id=draft.pk, by=author)
+        transitions.proposal_submit(proposal_id=draft.pk, by=author)
     with_thirty = inbox_queries(client)
 
     assert with_thirty == with_one
@@ -184,7 +185,7 @@ def test_inbox_shows_a_page_at_a_time_and_keeps_the_state_tab(
     monkeypatch.setattr("mbk.paging.PER_PAGE", 5)
     for n in range(6):
         draft = draft_proposal(author, title=f"Проект {n}")
-        services.proposal_submit(proposal_id=draft.pk, by=author)
+        transitions.proposal_submit(proposal_id=draft.pk, by=author)
     client = as_user(client, chair)
 
     first = client.get("/inbox/?state=submitted")
@@ -231,7 +232,7 @@ def test_assigned_shows_whether_my_review_is_in(client, in_review, expert):
 
 @pytest.mark.django_db
 def test_assigned_leaves_out_a_proposal_with_a_declared_conflict(client, in_review, expert):
-    services.proposal_declare_conflict(proposal_id=in_review.pk, by=expert, reason="Родство")
+    transitions.proposal_declare_conflict(proposal_id=in_review.pk, by=expert, reason="Родство")
 
     response = as_user(client, expert).get("/assigned/")
 
@@ -253,8 +254,8 @@ def test_assigned_query_count_is_the_same_for_1_and_30_proposals(
 
     for n in range(29):
         draft = draft_proposal(author, title=f"Проект {n}")
-        services.proposal_submit(proposal_id=draft.pk, by=author)
-        services.proposal_assign_experts(proposal_id=draft.pk, by=chair, experts=[expert])
+        transitions.proposal_submit(proposal_id=draft.pk, by=author)
+        transitions.proposal_assign_experts(proposal_id=draft.pk, by=chair, experts=[expert])
     with_thirty = assigned_queries(client)
 
     assert with_thirty == with_one
@@ -291,7 +292,7 @@ def colleague_expert(cluster, author):
 def test_assign_page_shows_experts_and_disables_the_unavailable(
     client, submitted, chair, expert, second_expert, colleague_expert
 ):
-    services.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[second_expert])
+    transitions.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[second_expert])
 
     response = as_user(client, chair).get(f"/proposals/{submitted.pk}/assign/")
 
@@ -448,7 +449,7 @@ def test_review_refused_to_the_chair(client, in_review, chair):
 
 @pytest.mark.django_db
 def test_review_refused_in_a_wrong_state(client, in_review, chair, expert):
-    services.proposal_request_revision(proposal_id=in_review.pk, by=chair, remarks=["Бюджет"])
+    transitions.proposal_request_revision(proposal_id=in_review.pk, by=chair, remarks=["Бюджет"])
     proposal = Proposal.objects.get(pk=in_review.pk)
     before = snapshot(proposal)
 
@@ -465,12 +466,12 @@ def test_review_of_a_version_that_is_no_longer_the_latest_is_refused(
     client, in_review, author, chair, expert
 ):
     form_of_version_1 = review_data(in_review)
-    services.proposal_request_revision(proposal_id=in_review.pk, by=chair, remarks=["Бюджет"])
+    transitions.proposal_request_revision(proposal_id=in_review.pk, by=chair, remarks=["Бюджет"])
     remarks = Proposal.objects.get(pk=in_review.pk).remarks.all()
     document_services.remarks_answer(
         proposal_id=in_review.pk, by=author, answers={r.pk: "Исправлено" for r in remarks}
     )
-    services.proposal_submit(proposal_id=in_review.pk, by=author)
+    transitions.proposal_submit(proposal_id=in_review.pk, by=author)
     proposal = Proposal.objects.get(pk=in_review.pk)
     before = snapshot(proposal)
 
@@ -486,9 +487,9 @@ def test_review_of_a_version_that_is_no_longer_the_latest_is_refused(
 def test_review_form_stays_valid_when_another_expert_is_assigned_meanwhile(
     client, submitted, chair, expert, second_expert
 ):
-    services.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
+    transitions.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
     open_form = review_data(Proposal.objects.get(pk=submitted.pk))
-    services.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[second_expert])
+    transitions.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[second_expert])
 
     response = as_user(client, expert).post(f"/proposals/{submitted.pk}/review/", open_form)
 
@@ -810,7 +811,7 @@ def test_governance_decision_refused_to_others(client, request, before_governanc
 
 @pytest.mark.django_db
 def test_governance_decision_refused_in_a_wrong_state(client, before_governance, secretary):
-    services.proposal_governance_approve(
+    transitions.proposal_governance_approve(
         proposal_id=before_governance.pk, by=secretary, reference="№ 4 от 15.12.2026"
     )
     proposal = Proposal.objects.get(pk=before_governance.pk)
@@ -877,7 +878,7 @@ def test_conflict_needs_a_reason(client, in_review, expert):
 
 @pytest.mark.django_db
 def test_conflict_declared_twice_is_refused(client, in_review, expert):
-    services.proposal_declare_conflict(proposal_id=in_review.pk, by=expert, reason="Родство")
+    transitions.proposal_declare_conflict(proposal_id=in_review.pk, by=expert, reason="Родство")
     before = snapshot(in_review)
 
     response = as_user(client, expert).post(
@@ -981,14 +982,14 @@ def test_governance_queue_query_count_is_the_same_for_1_and_10_proposals(
     with_one = governance_queue_queries(client)
 
     for n in range(9):
-        proposal = services.proposal_submit(
+        proposal = transitions.proposal_submit(
             proposal_id=draft_proposal(author, title=f"Проект {n}").pk, by=author
         )
-        services.proposal_assign_experts(
+        transitions.proposal_assign_experts(
             proposal_id=proposal.pk, by=chair, experts=[expert, second_expert]
         )
         review(proposal, expert, second_expert)
-        services.proposal_approve_in_group(proposal_id=proposal.pk, by=chair)
+        transitions.proposal_approve_in_group(proposal_id=proposal.pk, by=chair)
     with_ten = governance_queue_queries(client)
 
     assert Proposal.objects.filter(state=State.WG_APPROVED).count() == 10
@@ -1001,7 +1002,7 @@ def test_proposal_page_hides_the_reviews_from_a_chair_who_declared_a_conflict(
     client, in_review, chair, expert
 ):
     review(in_review, expert, comments="Секретное мнение эксперта.")
-    services.proposal_declare_conflict(
+    transitions.proposal_declare_conflict(
         proposal_id=in_review.pk, by=chair, reason="Консультирую заявителя"
     )
 

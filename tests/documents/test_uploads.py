@@ -11,10 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from documents import transitions
 from documents.models import Attachment, Proposal
 from documents.uploads import UnsafeArchiveError, check_upload, clean_name, named_as, sniff
 from tests.factories import draft_proposal
-from workflow import services
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -355,7 +355,7 @@ def test_download_of_a_drafts_attachment_is_404_for(client, request, draft, auth
 @pytest.mark.django_db
 def test_download_after_submission_is_open_to_the_group(client, draft, author, chair):
     upload(as_user(client, author), draft, "passport.pdf", PDF)
-    services.proposal_submit(proposal_id=draft.pk, by=author)
+    transitions.proposal_submit(proposal_id=draft.pk, by=author)
 
     response = as_user(client, chair).get(f"/attachments/{Attachment.objects.get().pk}/")
 
@@ -505,7 +505,7 @@ def test_upload_of_the_same_file_twice_is_409(client, draft, author):
 
 @pytest.mark.django_db
 def test_upload_in_review_is_409_and_stores_nothing(client, draft, author, chair, media):
-    services.proposal_submit(proposal_id=draft.pk, by=author)
+    transitions.proposal_submit(proposal_id=draft.pk, by=author)
 
     response = upload(as_user(client, author), draft, "late.pdf", PDF)
 
@@ -516,7 +516,7 @@ def test_upload_in_review_is_409_and_stores_nothing(client, draft, author, chair
 
 @pytest.mark.django_db
 def test_upload_by_the_chair_is_403_even_with_a_bad_file(client, draft, author, chair):
-    services.proposal_submit(proposal_id=draft.pk, by=author)
+    transitions.proposal_submit(proposal_id=draft.pk, by=author)
 
     response = upload(as_user(client, chair), draft, "x.pdf", HTML)
 
@@ -569,7 +569,7 @@ def test_remove_deletes_the_row_and_the_drafts_file(
 @pytest.mark.django_db
 def test_remove_is_409_once_submitted(client, draft, author, chair):
     upload(as_user(client, author), draft, "a.pdf", PDF)
-    services.proposal_submit(proposal_id=draft.pk, by=author)
+    transitions.proposal_submit(proposal_id=draft.pk, by=author)
 
     response = client.post(f"/attachments/{Attachment.objects.get().pk}/delete/")
 

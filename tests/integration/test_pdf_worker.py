@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from documents import transitions
 from documents.models import RenderJob
 from documents.pdf.services import document_request
 from tests.factories import draft_proposal
-from workflow import services
 
 Status = RenderJob.Status
 
 
 def submitted_proposal(author, **fields):
     proposal = draft_proposal(author, **fields)
-    return services.proposal_submit(proposal_id=proposal.pk, by=author)
+    return transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
 
 def ask_for_passport(proposal, person) -> RenderJob:

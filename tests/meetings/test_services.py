@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from pypdf import PdfReader
 
+from documents import transitions
 from documents.models import Proposal, RenderJob
 from documents.pdf import pipeline
 from meetings import selectors, services
 from meetings.models import AgendaItem, Meeting
 from tests.workflow.states import proposal_in
-from workflow import services as workflow_services
 from workflow.exceptions import ActionRefusedError
 
 State = Proposal.State
@@ -113,7 +113,7 @@ def test_governance_meeting_end_to_end(people, media, django_capture_on_commit_c
 
 def test_a_conflicted_member_cannot_vote_on_that_item(people):
     proposal = proposal_in(State.GOVERNANCE_REVIEW, people)
-    workflow_services.proposal_declare_conflict(
+    transitions.proposal_declare_conflict(
         proposal_id=proposal.pk, by=people["governance_member"], reason="Консультирую заявителя"
     )
     meeting = plan(people)

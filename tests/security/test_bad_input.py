@@ -31,6 +31,7 @@ from accounts.models import User
 from api.drafts import form_data
 from api.tokens import token_issue
 from directory.models import Body, Direction, Organisation
+from documents import transitions
 from documents.forms import ProposalEditForms
 from documents.models import (
     Attachment,
@@ -51,7 +52,6 @@ from tests.conftest import PASSWORD
 from tests.factories import CallFactory, draft_proposal
 from tests.programme.world import new_programme, section
 from tests.workflow.states import SCORES, make_people, proposal_in
-from workflow import services
 from workflow.models import AuditEntry, Notice
 
 pytestmark = pytest.mark.django_db
@@ -211,7 +211,7 @@ def world(django_db_setup, django_db_blocker):
             "council": proposal_in(State.GOVERNANCE_REVIEW, people, call=call, title="В совете"),
         }
         resubmitted = proposal_in(State.REVISION_REQUESTED, people, call=call, title="Вторая")
-        services.proposal_submit(proposal_id=resubmitted.pk, by=people["author"])
+        transitions.proposal_submit(proposal_id=resubmitted.pk, by=people["author"])
         proposals["resubmitted"] = resubmitted  # two versions: something to compare
         risks = section(new_programme(people), "risks")
         secrets = {
@@ -1030,7 +1030,7 @@ def test_hostile_title_is_escaped_in_search_results(world, hostile):
 
 
 def test_hostile_title_is_escaped_in_the_notices_page(world, hostile):
-    services.proposal_submit(proposal_id=hostile.pk, by=world.people["author"])
+    transitions.proposal_submit(proposal_id=hostile.pk, by=world.people["author"])
 
     html = page_of(world, "chair", "/notices/")
 
@@ -1042,7 +1042,7 @@ def notice_mail_to_chair(world, proposal, capture):
     """The e-mail copy of the notice the chair gets when the proposal is submitted."""
     mail.outbox = []
     with capture(execute=True):
-        services.proposal_submit(proposal_id=proposal.pk, by=world.people["author"])
+        transitions.proposal_submit(proposal_id=proposal.pk, by=world.people["author"])
     return next(m for m in mail.outbox if m.to == [world.people["chair"].email])
 
 
@@ -1067,7 +1067,7 @@ def test_hostile_title_in_the_notice_email_subject_is_plain_text(
 
 
 def test_hostile_title_is_text_in_the_passport_pdf(world, hostile):
-    proposal = services.proposal_submit(proposal_id=hostile.pk, by=world.people["author"])
+    proposal = transitions.proposal_submit(proposal_id=hostile.pk, by=world.people["author"])
     source = sources.build(
         sources.PASSPORT,
         proposal,

@@ -21,10 +21,10 @@ from django.db import transaction
 from accounts.models import User
 from directory.loading import load_cluster_directory
 from directory.models import Body, Membership
+from documents import transitions
 from documents.models import Proposal
 from documents.services import proposal_set_coauthors, remarks_answer
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, draft_proposal
-from workflow import services
 
 State = Proposal.State
 Role = Membership.Role
@@ -34,7 +34,7 @@ REFERENCE = "№ 4 от 15.12.2026"
 
 def _review(proposal: Proposal, *experts: User) -> None:
     for person in experts:
-        services.proposal_review(
+        transitions.proposal_review(
             proposal_id=proposal.pk,
             by=person,
             scores=SCORES,
@@ -51,17 +51,19 @@ def _share(proposal: Proposal, people: dict) -> None:
 
 
 def _submit(proposal: Proposal, people: dict) -> None:
-    services.proposal_submit(proposal_id=proposal.pk, by=people["author"])
+    transitions.proposal_submit(proposal_id=proposal.pk, by=people["author"])
 
 
 def _open_review(proposal: Proposal, people: dict) -> None:
     experts = [people["expert"], people["second_expert"], people["third_expert"]]
-    services.proposal_assign_experts(proposal_id=proposal.pk, by=people["chair"], experts=experts)
+    transitions.proposal_assign_experts(
+        proposal_id=proposal.pk, by=people["chair"], experts=experts
+    )
     _review(proposal, people["second_expert"], people["third_expert"])
 
 
 def _request_revision(proposal: Proposal, people: dict) -> None:
-    services.proposal_request_revision(
+    transitions.proposal_request_revision(
         proposal_id=proposal.pk, by=people["chair"], remarks=["Уточните бюджет по годам"]
     )
     answers = {remark.pk: "Уточнили" for remark in proposal.remarks.filter(round=proposal.round)}
@@ -69,25 +71,25 @@ def _request_revision(proposal: Proposal, people: dict) -> None:
 
 
 def _approve_in_group(proposal: Proposal, people: dict) -> None:
-    services.proposal_approve_in_group(proposal_id=proposal.pk, by=people["chair"])
+    transitions.proposal_approve_in_group(proposal_id=proposal.pk, by=people["chair"])
 
 
 def _send_to_governance(proposal: Proposal, people: dict) -> None:
-    services.proposal_send_to_governance(proposal_id=proposal.pk, by=people["office"])
+    transitions.proposal_send_to_governance(proposal_id=proposal.pk, by=people["office"])
 
 
 def _governance_approve(proposal: Proposal, people: dict) -> None:
-    services.proposal_governance_approve(
+    transitions.proposal_governance_approve(
         proposal_id=proposal.pk, by=people["secretary"], reference=REFERENCE
     )
 
 
 def _reject_in_group(proposal: Proposal, people: dict) -> None:
-    services.proposal_reject(proposal_id=proposal.pk, by=people["chair"], reason="Не по профилю")
+    transitions.proposal_reject(proposal_id=proposal.pk, by=people["chair"], reason="Не по профилю")
 
 
 def _withdraw(proposal: Proposal, people: dict) -> None:
-    services.proposal_withdraw(proposal_id=proposal.pk, by=people["author"], reason="Передумали")
+    transitions.proposal_withdraw(proposal_id=proposal.pk, by=people["author"], reason="Передумали")
 
 
 Step = Callable[[Proposal, dict], None]

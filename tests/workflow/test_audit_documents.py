@@ -12,6 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from directory.models import Body
+from documents import transitions
 from documents.pdf import render, sources
 from documents.pdf.sources import PASSPORT
 from meetings import document as minutes_document
@@ -20,7 +21,7 @@ from programme import document as programme_document
 from tests.factories import draft_proposal
 from tests.programme.world import approved_version, ready_programme
 from tests.workflow.states import make_people
-from workflow import audit, services
+from workflow import audit
 
 GENERATED_AT = datetime.datetime(2026, 11, 23, 10, 15, tzinfo=ZoneInfo("Europe/Moscow"))
 
@@ -33,7 +34,7 @@ def checkpoint_file(settings, tmp_path):
 @pytest.fixture
 def submitted(cluster, author):
     proposal = draft_proposal(author, title="Биоаналоги моноклональных антител")
-    return services.proposal_submit(proposal_id=proposal.pk, by=author)
+    return transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
 
 def moscow(moment: datetime.datetime) -> str:

@@ -11,12 +11,13 @@ from django.db import connection, transaction
 from django_fsm import TransitionNotAllowed
 
 from directory.models import Membership
+from documents import transitions
 from documents.models import Proposal
 from documents.services import proposal_update
 from tests.conftest import unavailable
 from tests.factories import MembershipFactory, complete_content
 from tests.workflow.states import proposal_in, with_reviewers
-from workflow import audit, services
+from workflow import audit
 from workflow.exceptions import StaleObjectError
 
 State = Proposal.State
@@ -40,11 +41,11 @@ def people(cluster, author, coauthor, chair, expert, office, secretary):
 
 
 def approve(proposal_id, by):
-    return services.proposal_approve_in_group(proposal_id=proposal_id, by=by)
+    return transitions.proposal_approve_in_group(proposal_id=proposal_id, by=by)
 
 
 def reject(proposal_id, by):
-    return services.proposal_reject(proposal_id=proposal_id, by=by, reason="Нет средств")
+    return transitions.proposal_reject(proposal_id=proposal_id, by=by, reason="Нет средств")
 
 
 def at_the_same_moment(*calls) -> list:
@@ -112,10 +113,10 @@ def test_governance_decisions_at_once_exactly_one_wins(people, cluster):
     entries = audit.history(proposal).count()
 
     outcomes = at_the_same_moment(
-        lambda: services.proposal_governance_approve(
+        lambda: transitions.proposal_governance_approve(
             proposal_id=proposal.pk, by=people["secretary"], reference="№ 4"
         ),
-        lambda: services.proposal_return_to_group(
+        lambda: transitions.proposal_return_to_group(
             proposal_id=proposal.pk, by=council_chair, reason="Нужна оценка рынка"
         ),
     )
@@ -142,10 +143,10 @@ def test_fifty_conflicting_transitions_at_once_exactly_one_wins(people):
 
     def decide(n):
         if n % 2:
-            return lambda: services.proposal_reject(
+            return lambda: transitions.proposal_reject(
                 proposal_id=proposal.pk, by=chair, reason=f"Отказ {n}", seen_revision=seen
             )
-        return lambda: services.proposal_approve_in_group(
+        return lambda: transitions.proposal_approve_in_group(
             proposal_id=proposal.pk, by=chair, note=f"Одобрение {n}", seen_revision=seen
         )
 
@@ -199,14 +200,14 @@ def test_decision_from_a_stale_page_is_refused_and_changes_nothing(people, clust
     newcomer = MembershipFactory(
         body=cluster["wg-pharma"], role=Membership.Role.EXPERT, user__username="expert4"
     ).user
-    services.proposal_assign_experts(  # ...meanwhile the secretary assigns one more expert
+    transitions.proposal_assign_experts(  # ...meanwhile the secretary assigns one more expert
         proposal_id=proposal.pk, by=people["wg_secretary"], experts=[newcomer]
     )
     proposal.refresh_from_db()
     before = (proposal.state, proposal.revision, audit.history(proposal).count())
 
     with pytest.raises(StaleObjectError):
-        services.proposal_approve_in_group(
+        transitions.proposal_approve_in_group(
             proposal_id=proposal.pk, by=people["chair"], seen_revision=seen
         )
 

@@ -7,11 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from directory.models import Membership
+from documents import transitions
 from documents.models import Proposal, RenderJob
 from tests.factories import MembershipFactory, UserFactory
 from tests.workflow.states import proposal_in as walk
 from tests.workflow.states import with_reviewers
-from workflow import audit, rules, services
+from workflow import audit, rules
 from workflow.models import Notice
 
 State = Proposal.State
@@ -74,7 +75,7 @@ def test_chair_sees_no_reviews_after_declaring_a_conflict(people, chair):
     proposal = in_review(people, chair)
     assert rules.can_see_reviews(chair, proposal)
 
-    services.proposal_declare_conflict(proposal_id=proposal.pk, by=chair, reason="Консультирую")
+    transitions.proposal_declare_conflict(proposal_id=proposal.pk, by=chair, reason="Консультирую")
 
     assert not rules.can_see_reviews(chair, fresh(proposal))
     assert not rules.can_read_conclusion(chair, fresh(proposal))
@@ -84,7 +85,7 @@ def test_governance_member_with_a_conflict_reads_no_conclusion(people, governanc
     proposal = walk(State.GOVERNANCE_REVIEW, people)
     assert rules.can_read_conclusion(governance_member, proposal)
 
-    services.proposal_declare_conflict(
+    transitions.proposal_declare_conflict(
         proposal_id=proposal.pk, by=governance_member, reason="Соавтор смежного проекта"
     )
 
@@ -138,7 +139,7 @@ def test_deputy_approval_is_audited_in_place_of_the_conflicted_chair(
 ):
     proposal = in_review(people, wg_secretary)
 
-    services.proposal_approve_in_group(proposal_id=proposal.pk, by=deputy, note="Поддержать")
+    transitions.proposal_approve_in_group(proposal_id=proposal.pk, by=deputy, note="Поддержать")
 
     entry = audit.history(proposal).last()
     assert (entry.action, entry.actor, entry.to_state) == (
@@ -157,7 +158,7 @@ def test_office_rejection_is_audited_in_place_of_the_conflicted_chair(
 ):
     proposal = in_review(people, wg_secretary)
 
-    services.proposal_reject(proposal_id=proposal.pk, by=office, reason="Нет средств")
+    transitions.proposal_reject(proposal_id=proposal.pk, by=office, reason="Нет средств")
 
     entry = audit.history(proposal).last()
     assert (entry.action, entry.actor, entry.to_state) == ("rejected", office, State.REJECTED)
@@ -172,7 +173,7 @@ def test_conflicted_chair_cannot_request_a_revision(people, conflicted_chair, de
     entries = audit.history(proposal).count()
 
     with pytest.raises(PermissionDenied):
-        services.proposal_request_revision(
+        transitions.proposal_request_revision(
             proposal_id=proposal.pk, by=conflicted_chair, remarks=["Уточните бюджет"]
         )
 
@@ -184,10 +185,12 @@ def test_review_notice_reaches_the_deputy_not_the_conflicted_chair(
     people, conflicted_chair, deputy, wg_secretary
 ):
     proposal = walk(State.SUBMITTED, people)
-    services.proposal_assign_experts(proposal_id=proposal.pk, by=deputy, experts=[people["expert"]])
+    transitions.proposal_assign_experts(
+        proposal_id=proposal.pk, by=deputy, experts=[people["expert"]]
+    )
     Notice.objects.all().delete()
 
-    services.proposal_review(
+    transitions.proposal_review(
         proposal_id=proposal.pk,
         by=people["expert"],
         scores={"relevance": 5, "science": 4, "market": 4, "feasibility": 3, "team": 5},
@@ -228,7 +231,7 @@ def test_office_that_made_itself_superuser_cannot_review(people, office, chair):
     reviews = proposal.reviews.count()
 
     with pytest.raises(PermissionDenied):
-        services.proposal_review(
+        transitions.proposal_review(
             proposal_id=proposal.pk,
             by=office,
             scores={"relevance": 5, "science": 4, "market": 4, "feasibility": 3, "team": 5},
@@ -259,7 +262,7 @@ def test_deputy_decides_where_the_group_has_no_chair(people, chair, deputy, wg_s
     proposal = in_review(people, wg_secretary)
     Membership.objects.filter(user=chair).delete()
 
-    services.proposal_approve_in_group(proposal_id=proposal.pk, by=deputy)
+    transitions.proposal_approve_in_group(proposal_id=proposal.pk, by=deputy)
 
     entry = audit.history(proposal).last()
     assert (entry.action, entry.actor) == ("approved_in_group", deputy)

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import Body, Membership
+from documents import transitions
 from documents.models import Proposal
 from meetings import services as meeting_services
 from tests.factories import MembershipFactory
 from tests.workflow.states import make_people, proposal_in
-from workflow import deadlines, services
+from workflow import deadlines
 from workflow.models import CalendarDay, Deadline, Notice
 
 D = datetime.date
@@ -84,7 +85,7 @@ def test_reminder_and_escalations_are_sent_once_each(people):
 def test_a_deadline_closes_when_the_object_moves_on(people):
     proposal = proposal_in(Proposal.State.WG_REVIEW, people)
     deadlines.check()
-    services.proposal_request_revision(
+    transitions.proposal_request_revision(
         proposal_id=proposal.pk, by=people["chair"], remarks=["Уточнить бюджет"]
     )
 
@@ -189,7 +190,7 @@ def test_reminder_and_escalation_reach_the_deputy_in_place_of_a_conflicted_chair
         user__username="deputy",
     ).user
     proposal = proposal_in(Proposal.State.WG_REVIEW, people)
-    services.proposal_declare_conflict(
+    transitions.proposal_declare_conflict(
         proposal_id=proposal.pk, by=people["chair"], reason="Консультирую заявителя"
     )
     deadlines.check()

@@ -3,11 +3,12 @@ view, change and review it in each state, and the read path (visible_proposals) 
 
 import pytest
 
+from documents import transitions
 from documents.models import Proposal
 from documents.selectors import visible_proposals
 from documents.services import proposal_set_coauthors
 from tests.workflow.states import PERSONAS, REFERENCE, built_once
-from workflow import rules, services
+from workflow import rules
 
 State = Proposal.State
 
@@ -89,7 +90,7 @@ def test_grants_rejection_by_the_governance_body_stays_visible_to_it(world):
     people = world.people
     proposal = world.proposals[State.GOVERNANCE_REVIEW]
 
-    services.proposal_reject(
+    transitions.proposal_reject(
         proposal_id=proposal.pk, by=people["secretary"], reason="Нет средств", reference=REFERENCE
     )
 
@@ -104,7 +105,7 @@ def test_grants_governance_keeps_the_view_of_a_proposal_it_returned_to_the_group
     people = world.people
     proposal = world.proposals[State.GOVERNANCE_REVIEW]
 
-    services.proposal_return_to_group(
+    transitions.proposal_return_to_group(
         proposal_id=proposal.pk,
         by=people["secretary"],
         reason="Уточнить бюджет",
@@ -122,7 +123,7 @@ def test_grants_group_rejection_with_a_reference_is_not_shown_to_the_governance_
     people = world.people
     proposal = world.proposals[State.WG_REVIEW]
 
-    services.proposal_reject(
+    transitions.proposal_reject(
         proposal_id=proposal.pk, by=people["chair"], reason="Вне приоритетов", reference=REFERENCE
     )
 
@@ -136,7 +137,7 @@ def test_grants_review_revoked_on_conflict_declaration(world):
     people = world.people
     proposal = world.proposals[State.WG_REVIEW]
 
-    services.proposal_declare_conflict(
+    transitions.proposal_declare_conflict(
         proposal_id=proposal.pk, by=people["expert"], reason="Консультирую заявителя"
     )
 
@@ -155,7 +156,7 @@ def test_grants_conflict_of_the_chair_removes_the_chair_from_decisions(world):
     people = world.people
     proposal = world.proposals[State.WG_REVIEW]
 
-    services.proposal_declare_conflict(
+    transitions.proposal_declare_conflict(
         proposal_id=proposal.pk, by=people["chair"], reason="Бывший сотрудник заявителя"
     )
 
@@ -170,7 +171,7 @@ def test_grants_review_and_change_revoked_on_withdrawal(world):
     proposal = world.proposals[State.REVISION_REQUESTED]
     before = grants(people["expert"], proposal)["review"], grants(people["author"], proposal)
 
-    services.proposal_withdraw(proposal_id=proposal.pk, by=people["author"])
+    transitions.proposal_withdraw(proposal_id=proposal.pk, by=people["author"])
 
     assert before == (True, {"view": True, "change": True, "review": False, "listed": True})
     assert not grants(people["expert"], proposal)["review"]

@@ -3,8 +3,9 @@
 
 import pytest
 
+from documents import grants
 from tests.factories import draft_proposal
-from workflow import grants, rules
+from workflow import rules
 
 
 @pytest.mark.django_db

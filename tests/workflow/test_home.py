@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directory.models import Membership
+from documents import transitions
 from documents.models import Proposal
 from tests.factories import MembershipFactory, draft_proposal
-from workflow import services
 from workflow.models import Notice
 
 State = Proposal.State
@@ -30,7 +30,7 @@ def second_expert(cluster):
 
 def submit(author, title: str) -> Proposal:
     draft = draft_proposal(author, title=title)
-    return services.proposal_submit(proposal_id=draft.pk, by=author)
+    return transitions.proposal_submit(proposal_id=draft.pk, by=author)
 
 
 @pytest.fixture
@@ -38,22 +38,22 @@ def proposals(author, chair, expert, second_expert, office, secretary):
     """A draft, one proposal in review with an expert, one approved by the governance body."""
     draft = draft_proposal(author, title="Черновик")
     in_review = submit(author, "На экспертизе")
-    services.proposal_assign_experts(proposal_id=in_review.pk, by=chair, experts=[expert])
+    transitions.proposal_assign_experts(proposal_id=in_review.pk, by=chair, experts=[expert])
     approved = submit(author, "Утверждённый")
-    services.proposal_assign_experts(
+    transitions.proposal_assign_experts(
         proposal_id=approved.pk, by=chair, experts=[expert, second_expert]
     )
     for person in (expert, second_expert):
-        services.proposal_review(
+        transitions.proposal_review(
             proposal_id=approved.pk,
             by=person,
             scores=SCORES,
             recommendation="approve",
             comments="Поддерживаю.",
         )
-    services.proposal_approve_in_group(proposal_id=approved.pk, by=chair)
-    services.proposal_send_to_governance(proposal_id=approved.pk, by=office)
-    services.proposal_governance_approve(
+    transitions.proposal_approve_in_group(proposal_id=approved.pk, by=chair)
+    transitions.proposal_send_to_governance(proposal_id=approved.pk, by=office)
+    transitions.proposal_governance_approve(
         proposal_id=approved.pk, by=secretary, reference="№ 4 от 15.12.2026"
     )
     return {"draft": draft, "in_review": in_review, "approved": approved}
@@ -86,7 +86,7 @@ def test_home_of_the_expert(client, proposals, expert):
 
 @pytest.mark.django_db
 def test_home_of_the_expert_says_whether_the_review_is_in(client, proposals, expert):
-    services.proposal_review(
+    transitions.proposal_review(
         proposal_id=proposals["in_review"].pk,
         by=expert,
         scores=SCORES,
@@ -137,20 +137,20 @@ def test_home_of_the_governance_secretary(
     client, author, chair, expert, second_expert, office, secretary
 ):
     proposal = submit(author, "На совете")
-    services.proposal_assign_experts(
+    transitions.proposal_assign_experts(
         proposal_id=proposal.pk, by=chair, experts=[expert, second_expert]
     )
     for person in (expert, second_expert):
-        services.proposal_review(
+        transitions.proposal_review(
             proposal_id=proposal.pk,
             by=person,
             scores=SCORES,
             recommendation="approve",
             comments="Да",
         )
-    services.proposal_approve_in_group(proposal_id=proposal.pk, by=chair)
+    transitions.proposal_approve_in_group(proposal_id=proposal.pk, by=chair)
     office_panels = panels_of(client, office)
-    services.proposal_send_to_governance(proposal_id=proposal.pk, by=office)
+    transitions.proposal_send_to_governance(proposal_id=proposal.pk, by=office)
 
     panels = panels_of(client, secretary)
 
@@ -203,7 +203,7 @@ def test_home_query_count_is_the_same_for_1_and_30_proposals(
 ):
     def add_proposal(n: int) -> None:
         proposal = submit(author, f"Проект {n}")
-        services.proposal_assign_experts(proposal_id=proposal.pk, by=chair, experts=[expert])
+        transitions.proposal_assign_experts(proposal_id=proposal.pk, by=chair, experts=[expert])
 
     client.force_login(request.getfixturevalue(persona))
     add_proposal(0)

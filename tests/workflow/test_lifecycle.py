@@ -6,9 +6,10 @@ from django.core import mail
 from django.core.management import call_command
 
 from directory.models import Membership
+from documents import transitions
 from documents.models import Proposal
 from tests.factories import MembershipFactory, draft_proposal
-from workflow import audit, services
+from workflow import audit
 from workflow.models import Notice
 
 State = Proposal.State
@@ -25,12 +26,12 @@ def second_expert(cluster):
 @pytest.fixture
 def submitted(author, chair, expert, second_expert, office, secretary):
     proposal = draft_proposal(author)
-    return services.proposal_submit(proposal_id=proposal.pk, by=author)
+    return transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
 
 def review_by(*experts, proposal):
     for person in experts:
-        services.proposal_review(
+        transitions.proposal_review(
             proposal_id=proposal.pk,
             by=person,
             scores=SCORES,
@@ -59,27 +60,27 @@ def test_lifecycle_two_revision_rounds_return_from_governance_and_approval(
     django_capture_on_commit_callbacks,
 ):
     pk = submitted.pk
-    services.proposal_assign_experts(proposal_id=pk, by=chair, experts=[expert, second_expert])
+    transitions.proposal_assign_experts(proposal_id=pk, by=chair, experts=[expert, second_expert])
     for round_number in (1, 2):
         proposal = Proposal.objects.get(pk=pk)
         review_by(expert, proposal=proposal)
-        services.proposal_request_revision(
+        transitions.proposal_request_revision(
             proposal_id=pk, by=chair, remarks=[f"Уточните бюджет (раунд {round_number})"]
         )
         proposal = Proposal.objects.get(pk=pk)
         answer_all(proposal, author)
-        services.proposal_submit(proposal_id=pk, by=author)
+        transitions.proposal_submit(proposal_id=pk, by=author)
     proposal = Proposal.objects.get(pk=pk)
     review_by(expert, second_expert, proposal=proposal)
-    services.proposal_approve_in_group(proposal_id=pk, by=chair)
-    services.proposal_send_to_governance(proposal_id=pk, by=office)
-    services.proposal_return_to_group(
+    transitions.proposal_approve_in_group(proposal_id=pk, by=chair)
+    transitions.proposal_send_to_governance(proposal_id=pk, by=office)
+    transitions.proposal_return_to_group(
         proposal_id=pk, by=secretary, reason="Нужна оценка рынка", reference="№ 3 от 01.12.2026"
     )
-    services.proposal_approve_in_group(proposal_id=pk, by=chair)
-    services.proposal_send_to_governance(proposal_id=pk, by=office)
+    transitions.proposal_approve_in_group(proposal_id=pk, by=chair)
+    transitions.proposal_send_to_governance(proposal_id=pk, by=office)
     with django_capture_on_commit_callbacks(execute=True):
-        services.proposal_governance_approve(
+        transitions.proposal_governance_approve(
             proposal_id=pk, by=secretary, reference="№ 4 от 15.12.2026"
         )
 
@@ -122,9 +123,9 @@ def test_lifecycle_two_revision_rounds_return_from_governance_and_approval(
 
 @pytest.mark.django_db
 def test_lifecycle_rejection_by_the_group(submitted, author, chair, expert):
-    services.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
+    transitions.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
 
-    services.proposal_reject(proposal_id=submitted.pk, by=chair, reason="Не соответствует")
+    transitions.proposal_reject(proposal_id=submitted.pk, by=chair, reason="Не соответствует")
 
     proposal = Proposal.objects.get(pk=submitted.pk)
     assert (proposal.state, proposal.decision_reason) == (State.REJECTED, "Не соответствует")
@@ -135,12 +136,12 @@ def test_lifecycle_rejection_by_the_governance_body(
     submitted, author, chair, expert, second_expert, office, secretary, governance_member
 ):
     pk = submitted.pk
-    services.proposal_assign_experts(proposal_id=pk, by=chair, experts=[expert, second_expert])
+    transitions.proposal_assign_experts(proposal_id=pk, by=chair, experts=[expert, second_expert])
     review_by(expert, second_expert, proposal=Proposal.objects.get(pk=pk))
-    services.proposal_approve_in_group(proposal_id=pk, by=chair)
-    services.proposal_send_to_governance(proposal_id=pk, by=office)
+    transitions.proposal_approve_in_group(proposal_id=pk, by=chair)
+    transitions.proposal_send_to_governance(proposal_id=pk, by=office)
 
-    services.proposal_reject(proposal_id=pk, by=secretary, reason="Нет средств", reference="№ 5")
+    transitions.proposal_reject(proposal_id=pk, by=secretary, reason="Нет средств", reference="№ 5")
 
     proposal = Proposal.objects.get(pk=pk)
     assert (proposal.state, proposal.decision_reference) == (State.REJECTED, "№ 5")
@@ -149,9 +150,9 @@ def test_lifecycle_rejection_by_the_governance_body(
 
 @pytest.mark.django_db
 def test_lifecycle_withdrawal_during_review(submitted, author, chair, expert):
-    services.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
+    transitions.proposal_assign_experts(proposal_id=submitted.pk, by=chair, experts=[expert])
 
-    services.proposal_withdraw(proposal_id=submitted.pk, by=author, reason="Передумали")
+    transitions.proposal_withdraw(proposal_id=submitted.pk, by=author, reason="Передумали")
 
     proposal = Proposal.objects.get(pk=submitted.pk)
     assert proposal.state == State.WITHDRAWN

@@ -20,10 +20,11 @@ from django_fsm import TransitionNotAllowed
 
 from directory.models import Body, Membership
 from documents import services as documents_services
+from documents import transitions
 from documents.models import Proposal
 from tests.factories import MembershipFactory, UserFactory, complete_content
 from tests.workflow.states import PERSONAS, REFERENCE, SCORES, built_once
-from workflow import audit, services
+from workflow import audit
 from workflow.exceptions import ActionRefusedError
 from workflow.models import Notice
 
@@ -91,36 +92,36 @@ ACTIONS: dict[str, tuple[Callable, Callable[[Proposal, dict], dict]]] = {
             "seen_revision": p.revision,
         },
     ),
-    "submit": (services.proposal_submit, lambda p, people: {}),
-    "withdraw": (services.proposal_withdraw, lambda p, people: {"reason": "Передумали"}),
+    "submit": (transitions.proposal_submit, lambda p, people: {}),
+    "withdraw": (transitions.proposal_withdraw, lambda p, people: {"reason": "Передумали"}),
     "assign_experts": (
-        services.proposal_assign_experts,
+        transitions.proposal_assign_experts,
         lambda p, people: {"experts": [people["spare_expert"]]},
     ),
     "review": (
-        services.proposal_review,
+        transitions.proposal_review,
         lambda p, people: {"scores": SCORES, "recommendation": "revise", "comments": "Доработать"},
     ),
     "request_revision": (
-        services.proposal_request_revision,
+        transitions.proposal_request_revision,
         lambda p, people: {"remarks": ["Обоснуйте рынок"]},
     ),
-    "approve_in_group": (services.proposal_approve_in_group, lambda p, people: {}),
+    "approve_in_group": (transitions.proposal_approve_in_group, lambda p, people: {}),
     "reject": (
-        services.proposal_reject,
+        transitions.proposal_reject,
         lambda p, people: {"reason": "Нет средств", "reference": REFERENCE},
     ),
-    "send_to_governance": (services.proposal_send_to_governance, lambda p, people: {}),
+    "send_to_governance": (transitions.proposal_send_to_governance, lambda p, people: {}),
     "governance_approve": (
-        services.proposal_governance_approve,
+        transitions.proposal_governance_approve,
         lambda p, people: {"reference": REFERENCE},
     ),
     "return_to_group": (
-        services.proposal_return_to_group,
+        transitions.proposal_return_to_group,
         lambda p, people: {"reason": "Нужна оценка рынка", "reference": REFERENCE},
     ),
     "declare_conflict": (
-        services.proposal_declare_conflict,
+        transitions.proposal_declare_conflict,
         lambda p, people: {"reason": "Консультирую заявителя"},
     ),
 }
@@ -195,8 +196,8 @@ def test_matrix(world, action, state, persona):
 def test_matrix_covers_every_workflow_service():
     workflow_actions = {
         function
-        for name, function in inspect.getmembers(services, inspect.isfunction)
-        if name.startswith("proposal_") and function.__module__ == services.__name__
+        for name, function in inspect.getmembers(transitions, inspect.isfunction)
+        if name.startswith("proposal_") and function.__module__ == transitions.__name__
     }
 
     assert workflow_actions <= {service for service, _ in ACTIONS.values()}
@@ -249,7 +250,7 @@ CONFLICT_CELLS = [
 def test_matrix_of_a_conflicted_chair(world, group, action, persona):
     proposal = world.proposals[State.WG_REVIEW]
     people = dict(world.people)
-    services.proposal_declare_conflict(
+    transitions.proposal_declare_conflict(
         proposal_id=proposal.pk, by=people["chair"], reason="Консультирую заявителя"
     )
     people["superuser"] = UserFactory(username="root", is_superuser=True, is_staff=True)

@@ -6,10 +6,11 @@ import pytest
 from django.utils import timezone
 
 from directory.models import Organisation
+from documents import transitions
 from documents.models import Proposal
 from documents.services import remarks_answer
 from tests.factories import MembershipFactory, draft_proposal
-from workflow import audit, services
+from workflow import audit
 from workflow.exceptions import ActionRefusedError
 
 
@@ -25,7 +26,7 @@ def test_submit_after_the_call_closed_is_refused_with_the_date(author, cluster):
     close(proposal.call)
 
     with pytest.raises(ActionRefusedError) as refused:
-        services.proposal_submit(proposal_id=proposal.pk, by=author)
+        transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
     proposal.refresh_from_db()
     assert "закончился" in str(refused.value)
@@ -36,16 +37,16 @@ def test_submit_after_the_call_closed_is_refused_with_the_date(author, cluster):
 @pytest.mark.django_db
 def test_submit_answer_to_remarks_is_accepted_after_the_call_closed(author, chair, expert):
     proposal = draft_proposal(author)
-    services.proposal_submit(proposal_id=proposal.pk, by=author)
-    services.proposal_assign_experts(proposal_id=proposal.pk, by=chair, experts=[expert])
-    services.proposal_request_revision(proposal_id=proposal.pk, by=chair, remarks=["Бюджет"])
+    transitions.proposal_submit(proposal_id=proposal.pk, by=author)
+    transitions.proposal_assign_experts(proposal_id=proposal.pk, by=chair, experts=[expert])
+    transitions.proposal_request_revision(proposal_id=proposal.pk, by=chair, remarks=["Бюджет"])
     close(proposal.call)
     remark = proposal.remarks.get()
 
     with pytest.raises(ActionRefusedError) as unanswered:
-        services.proposal_submit(proposal_id=proposal.pk, by=author)
+        transitions.proposal_submit(proposal_id=proposal.pk, by=author)
     remarks_answer(proposal_id=proposal.pk, by=author, answers={remark.pk: "Уточнили"})
-    services.proposal_submit(proposal_id=proposal.pk, by=author)
+    transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
     proposal.refresh_from_db()
     assert unanswered.value.problems == ["Ответьте на каждое замечание (без ответа: 1)."]
@@ -59,7 +60,7 @@ def test_submit_incomplete_lists_what_is_missing_and_changes_nothing(author, clu
     entries = audit.history(proposal).count()
 
     with pytest.raises(ActionRefusedError) as refused:
-        services.proposal_submit(proposal_id=proposal.pk, by=author)
+        transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
     proposal.refresh_from_db()
     assert len(refused.value.problems) == 2
@@ -75,7 +76,7 @@ def test_submit_waits_for_the_organisation_to_be_confirmed(author, cluster):
     author.refresh_from_db()
 
     with pytest.raises(ActionRefusedError):
-        services.proposal_submit(proposal_id=proposal.pk, by=author)
+        transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
     assert Proposal.objects.get(pk=proposal.pk).state == Proposal.State.DRAFT
 
@@ -85,7 +86,7 @@ def test_submit_routes_to_the_group_and_its_office(author, chair, office, other_
     proposal = draft_proposal(author)
     MembershipFactory(body=chair.memberships.get().body, role="member", user__username="m")
 
-    services.proposal_submit(proposal_id=proposal.pk, by=author)
+    transitions.proposal_submit(proposal_id=proposal.pk, by=author)
 
     proposal.refresh_from_db()
     assert chair.has_perm("documents.view_proposal", proposal)

@@ -1,0 +1,473 @@
+"""One function per user action on a proposal's workflow (STYLE.md, "One path for every user
+action"). Each one locks the proposal, refuses what the state does not allow (409) and what
+the person may not do (403), runs the transition, saves, appends the audit entry, brings the
+object permissions in step and notifies the people who act next, all in one transaction; the
+e-mails leave after commit."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_fsm import TransitionNotAllowed, can_proceed
+
+from accounts.models import User
+from directory.models import Body, Membership
+from documents import grants
+from documents.content import completeness_problems, content_hash, snapshot
+from documents.models import (
+    Assignment,
+    ConflictDeclaration,
+    Proposal,
+    ProposalVersion,
+    Remark,
+    Review,
+    ReviewCriterion,
+)
+from workflow import audit, rules
+from workflow.exceptions import ActionRefusedError, StaleObjectError
+from workflow.notify import notify
+
+State = Proposal.State
+Role = Membership.Role
+DETAIL = "documents:proposal-detail"
+
+
+def _lock(proposal_id: int, seen_revision: int | None) -> Proposal:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+    if seen_revision is not None and seen_revision != proposal.revision:
+        raise StaleObjectError
+    return proposal
+
+
+def _check(proposal: Proposal, transition, rule, by: User) -> None:
+    """Wrong state first (409), then the person's right to act (403)."""
+    if not can_proceed(transition):
+        raise TransitionNotAllowed(
+            f"{transition.__name__} is not allowed from {proposal.state}", object=proposal
+        )
+    rules.require(rule, by, proposal)
+
+
+def _finish(proposal: Proposal, by: User, action: str, from_state: str, **entry) -> None:
+    proposal.revision += 1
+    proposal.save()
+    version = proposal.versions.order_by("-number").first()
+    audit.record(
+        proposal,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=proposal.state,
+        content_sha256=version.sha256 if version else "",
+        **entry,
+    )
+    grants.sync_proposal_permissions(proposal)
+
+
+def _freeze(proposal: Proposal, by: User) -> ProposalVersion:
+    content = snapshot(proposal)
+    number = proposal.versions.count() + 1
+    return ProposalVersion.objects.create(
+        proposal=proposal,
+        number=number,
+        content=content,
+        sha256=content_hash(content),
+        created_by=by,
+    )
+
+
+# The audit note of a group decision taken in place of a chair with a conflict of interest.
+_IN_PLACE_OF_CHAIR = {
+    (Role.DEPUTY_CHAIR, True): _(
+        "Decided by the deputy chair in place of the chair, who has a conflict of interest."
+    ),
+    (rules.OFFICE, True): _(
+        "Decided by the programme office in place of the chair, who has a conflict of interest."
+    ),
+    (Role.DEPUTY_CHAIR, False): _("Decided by the deputy chair: the group has no chair."),
+    (rules.OFFICE, False): _(
+        "Decided by the programme office: the group has no chair or deputy chair free of a "
+        "conflict of interest."
+    ),
+}
+
+
+def _in_place_of_chair(proposal: Proposal, by: User, comment: str = "") -> str:
+    """The comment of a group decision, headed by who took it when it was not the chair (in the
+    site's language: the audit trail is a record, not a page)."""
+    capacity = rules.deciding_capacity(by, proposal)
+    if capacity not in (Role.DEPUTY_CHAIR, rules.OFFICE):
+        return comment
+    has_chair = Membership.objects.filter(
+        body_id=proposal.group_id, role=Role.CHAIR, user__is_active=True
+    ).exists()
+    with translation.override(settings.LANGUAGE_CODE):
+        note = str(_IN_PLACE_OF_CHAIR[capacity, has_chair])
+    return f"{note}\n{comment}" if comment else note
+
+
+def _authors(proposal: Proposal) -> list[User]:
+    return [proposal.author, *proposal.coauthors.all()]
+
+
+def _notify(people, message, proposal: Proposal, **params) -> None:
+    notify(
+        people,
+        message=message,
+        params={"title": proposal.title, **params},
+        url_name=DETAIL,
+        url_kwargs={"pk": proposal.pk},
+    )
+
+
+def _office_and_governance(kind: str, *roles: str) -> list[User]:
+    return list(
+        User.objects.filter(memberships__body__kind=kind, memberships__role__in=roles).distinct()
+    )
+
+
+@transaction.atomic
+def proposal_submit(*, proposal_id: int, by: User, seen_revision: int | None = None) -> Proposal:
+    """Submit a draft, or answer a revision request (each remark of the last round must have
+    its answer). Freezes a version; notifies the group's chair and secretary (and, on a
+    resubmission, the assigned experts)."""
+    proposal = _lock(proposal_id, seen_revision)
+    first = proposal.state == State.DRAFT
+    _check(proposal, proposal.submit if first else proposal.resubmit, rules.can_submit_proposal, by)
+    if first and not proposal.call.is_open():
+        raise ActionRefusedError(
+            _("The call «%(call)s» closed on %(date)s; it no longer accepts new proposals.")
+            % {"call": proposal.call, "date": proposal.call.closes_on.strftime("%d.%m.%Y")}
+        )
+    if first and not rules.can_submit_proposals(by):
+        from directory.selectors import submission_block
+
+        raise ActionRefusedError(
+            submission_block(by)
+            or _("Your organisation awaits the programme office's confirmation; submit after it.")
+        )
+    problems = completeness_problems(proposal)
+    unanswered = proposal.remarks.filter(round=proposal.round, answer="").count()
+    if not first and unanswered:
+        problems.append(
+            _("Answer every remark of the revision request (%(n)d without an answer).")
+            % {"n": unanswered}
+        )
+    if problems:
+        raise ActionRefusedError(_("The proposal is not complete yet."), problems)
+    from_state = proposal.state
+    if first:
+        proposal.submit()
+    else:
+        proposal.resubmit()
+    version = _freeze(proposal, by)
+    _finish(proposal, by, "submitted" if first else "resubmitted", from_state)
+    chair_and_secretary = rules.group_contacts(proposal)
+    if first:
+        _notify(
+            chair_and_secretary,
+            _("A new proposal «%(title)s» was submitted to your working group."),
+            proposal,
+        )
+    else:
+        experts = [a.expert for a in proposal.assignments.select_related("expert")]
+        _notify(
+            chair_and_secretary + experts,
+            _("The authors answered the remarks on «%(title)s» (version %(version)s)."),
+            proposal,
+            version=version.number,
+        )
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(
+    *, proposal_id: int, by: User, reason: str = "", seen_revision: int | None = None
+) -> Proposal:
+    """The principal author withdraws the proposal before a final decision."""
+    proposal = _lock(proposal_id, seen_revision)
+    _check(proposal, proposal.withdraw, rules.can_withdraw_proposal, by)
+    from_state = proposal.state
+    proposal.withdraw()
+    _finish(proposal, by, "withdrawn", from_state, comment=reason)
+    if from_state != State.DRAFT:
+        _notify(
+            rules.group_contacts(proposal),
+            _("The authors withdrew «%(title)s»."),
+            proposal,
+        )
+    return proposal
+
+
+@transaction.atomic
+def proposal_assign_experts(
+    *, proposal_id: int, by: User, experts: list[User], seen_revision: int | None = None
+) -> Proposal:
+    """The chair or secretary assigns experts of the group (none with a conflict). The first
+    assignment opens the group's review. Notifies the new experts."""
+    proposal = _lock(proposal_id, seen_revision)
+    if proposal.state not in (State.SUBMITTED, State.WG_REVIEW):
+        raise TransitionNotAllowed("experts are assigned in review only", object=proposal)
+    rules.require(rules.can_assign_experts, by, proposal)
+    group_experts = set(
+        Membership.objects.filter(body=proposal.group, role=Role.EXPERT).values_list(
+            "user_id", flat=True
+        )
+    )
+    new = [e for e in experts if not proposal.assignments.filter(expert=e).exists()]
+    for expert in new:
+        if expert.pk not in group_experts:
+            raise ActionRefusedError(
+                _("%(name)s is not an expert of this working group.")
+                % {"name": expert.get_full_name()}
+            )
+        if rules.has_conflict(expert, proposal):
+            raise ActionRefusedError(
+                _("%(name)s has a conflict of interest with this proposal and cannot review it.")
+                % {"name": expert.get_full_name()}
+            )
+    if not new:
+        raise ActionRefusedError(_("Choose at least one expert who is not yet assigned."))
+    Assignment.objects.bulk_create(
+        Assignment(proposal=proposal, expert=e, assigned_by=by) for e in new
+    )
+    from_state = proposal.state
+    if proposal.state == State.SUBMITTED:
+        proposal.start_review()
+    names = ", ".join(e.get_full_name() for e in new)
+    comment = _in_place_of_chair(proposal, by, names)
+    _finish(proposal, by, "experts_assigned", from_state, comment=comment)
+    _notify(new, _("You are asked to review the proposal «%(title)s»."), proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_review(
+    *,
+    proposal_id: int,
+    by: User,
+    scores: dict[str, int],
+    recommendation: str,
+    comments: str,
+    seen_version: int | None = None,
+) -> Review:
+    """An assigned expert submits the review of the current round (one per round), of the
+    version they read: a form drawn from an older version is stale (409)."""
+    proposal = _lock(proposal_id, None)
+    version = proposal.versions.order_by("-number").first()
+    if seen_version is not None and (version is None or version.number != seen_version):
+        raise StaleObjectError
+    if proposal.state != State.WG_REVIEW:
+        raise TransitionNotAllowed("reviews are written during the group's review", object=proposal)
+    rules.require(rules.can_review_proposal, by, proposal)
+    if proposal.reviews.filter(expert=by, round=proposal.round).exists():
+        raise ActionRefusedError(_("You have already submitted your review of this round."))
+    criteria = list(ReviewCriterion.objects.all())
+    if set(scores) != {c.code for c in criteria} or not all(
+        1 <= int(v) <= 5 for v in scores.values()
+    ):
+        raise ActionRefusedError(_("Score every criterion from 1 to 5."))
+    total_weight = sum(c.weight for c in criteria)
+    weighted = sum(c.weight * int(scores[c.code]) for c in criteria) / total_weight
+    review = Review.objects.create(
+        proposal=proposal,
+        expert=by,
+        round=proposal.round,
+        version=version,
+        scores={k: int(v) for k, v in scores.items()},
+        weighted_score=round(weighted, 2),
+        recommendation=recommendation,
+        comments=comments,
+    )
+    audit.record(
+        proposal,
+        actor=by,
+        action="reviewed",
+        from_state=proposal.state,
+        to_state=proposal.state,
+        comment=f"{review.get_recommendation_display()}: {review.weighted_score}",
+        content_sha256=review.version.sha256,
+    )
+    _notify(
+        rules.group_deciders(proposal)[1],
+        _("%(expert)s submitted a review of «%(title)s»."),
+        proposal,
+        expert=by.get_full_name(),
+    )
+    return review
+
+
+@transaction.atomic
+def proposal_request_revision(
+    *, proposal_id: int, by: User, remarks: list[str], seen_revision: int | None = None
+) -> Proposal:
+    """The chair returns the proposal to its authors with numbered remarks."""
+    proposal = _lock(proposal_id, seen_revision)
+    _check(proposal, proposal.request_revision, rules.can_decide_in_group, by)
+    remarks = [r.strip() for r in remarks if r.strip()]
+    if not remarks:
+        raise ActionRefusedError(_("Write at least one remark for the authors."))
+    Remark.objects.bulk_create(
+        Remark(proposal=proposal, round=proposal.round, number=n, text=text)
+        for n, text in enumerate(remarks, 1)
+    )
+    from_state = proposal.state
+    comment = _in_place_of_chair(
+        proposal, by, "\n".join(f"{n}. {t}" for n, t in enumerate(remarks, 1))
+    )
+    proposal.request_revision()
+    _finish(proposal, by, "revision_requested", from_state, comment=comment)
+    _notify(_authors(proposal), _("The working group asks you to revise «%(title)s»."), proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_approve_in_group(
+    *, proposal_id: int, by: User, note: str = "", seen_revision: int | None = None
+) -> Proposal:
+    """The chair approves at the group stage, given enough reviews of the current round."""
+    proposal = _lock(proposal_id, seen_revision)
+    _check(proposal, proposal.approve_in_group, rules.can_decide_in_group, by)
+    have = proposal.reviews.filter(round=proposal.round).count()
+    need = proposal.group.required_reviews
+    if have < need:
+        raise ActionRefusedError(
+            _("Approval needs %(need)d submitted reviews of this round; there are %(have)d.")
+            % {"need": need, "have": have}
+        )
+    from_state = proposal.state
+    comment = _in_place_of_chair(proposal, by, note)
+    proposal.approve_in_group()
+    _finish(proposal, by, "approved_in_group", from_state, comment=comment)
+    _notify(
+        _office_and_governance(Body.Kind.PROGRAMME_OFFICE, Role.STAFF, Role.CHAIR),
+        _("The working group approved «%(title)s»; it can go to the governance body."),
+        proposal,
+    )
+    _notify(_authors(proposal), _("The working group approved «%(title)s»."), proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(
+    *,
+    proposal_id: int,
+    by: User,
+    reason: str,
+    reference: str = "",
+    seen_revision: int | None = None,
+) -> Proposal:
+    """Reject at the group stage (the chair) or at the governance stage (its secretary or
+    chair, with the decision's reference)."""
+    proposal = _lock(proposal_id, seen_revision)
+    at_governance = proposal.state == State.GOVERNANCE_REVIEW
+    rule = rules.can_record_governance_decision if at_governance else rules.can_decide_in_group
+    _check(proposal, proposal.reject, rule, by)
+    if not reason.strip():
+        raise ActionRefusedError(_("Give the reason of the rejection."))
+    if at_governance and not reference.strip():
+        raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
+    from_state = proposal.state
+    comment = reason.strip() if at_governance else _in_place_of_chair(proposal, by, reason.strip())
+    proposal.reject(reason=reason.strip(), reference=reference.strip())
+    _finish(proposal, by, "rejected", from_state, comment=comment, reference=reference.strip())
+    _notify(_authors(proposal), _("«%(title)s» was rejected."), proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_send_to_governance(
+    *, proposal_id: int, by: User, note: str = "", seen_revision: int | None = None
+) -> Proposal:
+    """The programme office puts a group-approved proposal before the governance body."""
+    proposal = _lock(proposal_id, seen_revision)
+    _check(proposal, proposal.send_to_governance, rules.can_send_to_governance, by)
+    from_state = proposal.state
+    proposal.send_to_governance()
+    _finish(proposal, by, "sent_to_governance", from_state, comment=note)
+    _notify(
+        _office_and_governance(Body.Kind.GOVERNANCE, Role.SECRETARY, Role.CHAIR),
+        _("«%(title)s» awaits the governance body's decision."),
+        proposal,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_governance_approve(
+    *, proposal_id: int, by: User, reference: str, note: str = "", seen_revision: int | None = None
+) -> Proposal:
+    """The governance body's approval, recorded by its secretary with the decision's number
+    and date (meetings will call this same service)."""
+    proposal = _lock(proposal_id, seen_revision)
+    _check(proposal, proposal.approve, rules.can_record_governance_decision, by)
+    if not reference.strip():
+        raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
+    from_state = proposal.state
+    proposal.approve(reference=reference.strip())
+    _finish(proposal, by, "approved", from_state, comment=note, reference=reference.strip())
+    _notify(_authors(proposal), _("The governance body approved «%(title)s»."), proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_return_to_group(
+    *,
+    proposal_id: int,
+    by: User,
+    reason: str,
+    reference: str = "",
+    seen_revision: int | None = None,
+) -> Proposal:
+    """The governance body returns the proposal to the working group for another look."""
+    proposal = _lock(proposal_id, seen_revision)
+    _check(proposal, proposal.return_to_group, rules.can_record_governance_decision, by)
+    if not reason.strip():
+        raise ActionRefusedError(_("Say why the proposal goes back to the working group."))
+    from_state = proposal.state
+    proposal.return_to_group()
+    _finish(
+        proposal,
+        by,
+        "returned_to_group",
+        from_state,
+        comment=reason.strip(),
+        reference=reference.strip(),
+    )
+    _notify(
+        rules.group_contacts(proposal),
+        _("The governance body returned «%(title)s» to your working group."),
+        proposal,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_declare_conflict(*, proposal_id: int, by: User, reason: str) -> ConflictDeclaration:
+    """A person declares a conflict of interest: it removes them from the proposal's review
+    and decisions (their assignment's review permission is revoked)."""
+    proposal = _lock(proposal_id, None)
+    if proposal.state in Proposal.FINAL:  # the state first (409), then the person (403)
+        raise TransitionNotAllowed("conflicts are declared before a decision", object=proposal)
+    rules.require(rules.can_declare_conflict, by, proposal)
+    if not reason.strip():
+        raise ActionRefusedError(_("Describe the conflict of interest."))
+    declaration = ConflictDeclaration.objects.create(
+        proposal=proposal, person=by, reason=reason.strip()
+    )
+    audit.record(
+        proposal,
+        actor=by,
+        action="conflict_declared",
+        from_state=proposal.state,
+        to_state=proposal.state,
+        comment=reason.strip(),
+    )
+    grants.sync_proposal_permissions(proposal)
+    _notify(
+        rules.group_contacts(proposal),
+        _("%(person)s declared a conflict of interest on «%(title)s»."),
+        proposal,
+        person=by.get_full_name(),
+    )
+    return declaration
