@@ -11,9 +11,8 @@ from django.views.decorators.http import require_http_methods
 from accounts import services, throttle
 from accounts.forms import ResendConfirmationForm, SignUpForm
 from accounts.models import User
-from directory import selectors
+from directory import rules, selectors
 from mbk.middleware import client_address
-from workflow import rules
 
 
 def _client_over_limit(request) -> bool:

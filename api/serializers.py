@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from directory.models import Body, Direction, ServiceType, SupportInstrument
+from documents import rules
 from documents.content import snapshot
 from documents.models import (
     Attachment,
@@ -22,7 +23,6 @@ from documents.models import (
 from mbk.text import MULTILINE
 from meetings.models import AgendaItem, Meeting, Task
 from programme.models import ProgrammeVersion, Section, SectionRevision
-from workflow import rules
 
 
 class PersonSerializer(serializers.Serializer):

@@ -13,13 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import User
-from documents import transitions
+from documents import rules, transitions
 from documents.models import Proposal, Review
 from mbk.text import MULTILINE
 from programme import services as programme_services
 from programme.actions import SECTION_DECISIONS, VERSION_DECISIONS
 from programme.models import ProgrammeVersion, Section
-from workflow import rules
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from api import serializers as s
 from api import transitions as tables
 from api.schema import refusals
 from directory.models import Body, Direction, ServiceType, SupportInstrument
+from documents import rules as document_rules
 from documents import selectors as documents_selectors
 from documents import services as documents_services
 from documents.content import diff
@@ -43,10 +44,10 @@ from documents.selectors import get_visible_proposal_or_404, visible_proposals
 from documents.uploads import ALLOWED, SizeLimitedUploadHandler, check_upload, too_large_message
 from meetings import selectors as meetings_selectors
 from meetings.models import Meeting
+from programme import rules
 from programme import selectors as programme_selectors
 from programme import services as programme_services
 from programme.models import ProgrammeVersion, Section, SectionRevision
-from workflow import rules
 
 
 class AtomicWrites:
@@ -293,7 +294,7 @@ class ProposalViewSet(
         proposal = self.get_object()
         if not proposal.is_editable:  # the state first (409), then the person (403)
             raise TransitionNotAllowed("not editable", object=proposal)
-        rules.require(rules.can_edit_proposal, request.user, proposal)
+        rules.require(document_rules.can_edit_proposal, request.user, proposal)
         incoming = s.ProposalUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         forms, errors = drafts.check(proposal, incoming.validated_data)
@@ -352,7 +353,7 @@ class ProposalViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def reviews(self, request, pk=None):
         proposal = self.get_object()
-        rules.require(rules.can_see_reviews, request.user, proposal)
+        rules.require(document_rules.can_see_reviews, request.user, proposal)
         reviews = proposal.reviews.select_related("expert", "version").order_by(
             "round", "submitted_at"
         )
@@ -364,7 +365,7 @@ class ProposalViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         proposal = self.get_object()
-        sees_reviews = rules.can_see_reviews(request.user, proposal)
+        sees_reviews = document_rules.can_see_reviews(request.user, proposal)
         timeline = documents_selectors.timeline(proposal, with_reviews=sees_reviews)
         return Response(s.HistoryEntrySerializer(timeline, many=True).data)
 
@@ -385,7 +386,7 @@ class ProposalViewSet(
         if request.method == "POST":
             if not proposal.is_editable:
                 raise TransitionNotAllowed("not editable", object=proposal)
-            rules.require(rules.can_edit_proposal, request.user, proposal)
+            rules.require(document_rules.can_edit_proposal, request.user, proposal)
             incoming = s.AnswersSerializer(data=request.data)
             incoming.is_valid(raise_exception=True)
             open_remarks = set(
@@ -432,7 +433,7 @@ class ProposalViewSet(
             return Response(s.AttachmentSerializer(rows, many=True).data)
         if not proposal.is_editable:
             raise TransitionNotAllowed("not editable", object=proposal)
-        rules.require(rules.can_edit_proposal, request.user, proposal)
+        rules.require(document_rules.can_edit_proposal, request.user, proposal)
         # The limit counts the bytes as they arrive, before anything reads the body. (A session
         # request's CSRF check has read it already: then check_upload's size check refuses.)
         with contextlib.suppress(AttributeError):  # handlers are frozen once the body is read

@@ -3,11 +3,13 @@ own bodies and the public organisations named in the 2014 press releases)."""
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from accounts.models import User
 from directory.models import Affiliation, Body, Membership, Organisation
+
+User = get_user_model()
 
 DEMO_ORGANISATIONS = [
     # name_ru, name_en, kind, INN, status

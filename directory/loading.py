@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from accounts.models import User
 from directory.models import Body, Direction, Organisation, ServiceType, SupportInstrument
 from directory.signals import members_group, sync_membership_groups
 from documents.models import ReviewCriterion
+
+User = get_user_model()
 
 CLUSTER_FILE = Path(__file__).resolve().parent / "data" / "cluster.yaml"
 

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from directory import rules
 from directory.models import (
     Affiliation,
     Body,
@@ -12,7 +13,6 @@ from directory.models import (
     Organisation,
     SupportInstrument,
 )
-from workflow import rules
 
 _ROLE_ORDER = Case(
     *(When(role=role, then=Value(rank)) for rank, role in enumerate(Membership.Role.values)),

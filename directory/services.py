@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from directory import rules
 from directory.models import Affiliation, Organisation, OrganisationUserObjectPermission
-from workflow import audit, rules
+from workflow import audit
 from workflow.exceptions import ActionRefusedError
 from workflow.notify import notify
 

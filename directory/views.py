@@ -1,14 +1,15 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from directory import selectors, services
+from directory import rules, selectors, services
 from directory.forms import AffiliationDecisionForm, OrganisationForm
 from directory.models import Organisation
-from workflow import rules
+
+User = get_user_model()
 
 
 @login_required

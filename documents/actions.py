@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from documents import rules
 from documents.models import Proposal
-from workflow import rules
 
 
 @dataclass(frozen=True)

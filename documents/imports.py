@@ -22,13 +22,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from directory import rules as directory_rules
 from directory.models import Affiliation, Direction, Organisation
-from documents import services
+from documents import rules, services
 from documents.models import BudgetLine, Call
 from documents.services import ProposalContent
 from documents.uploads import UnsafeArchiveError, inflate_all, open_archive
 from mbk.text import CONTROL_CHARACTERS, SINGLE_LINE_MESSAGE
-from workflow import audit, rules
+from workflow import audit
 from workflow.exceptions import ActionRefusedError
 
 MAX_ROWS = 500  # proposals in one file
@@ -272,7 +273,7 @@ def _check_row(call: Call, number: int, values: list, directions: dict) -> RowRe
             error("author_email", _("the person works for another organisation."))
         elif not rules.can_draft_proposals(author):
             error("author_email", _("the person may not draft proposals."))
-        elif rules.affiliation_status(author) != Affiliation.Status.CONFIRMED:
+        elif directory_rules.affiliation_status(author) != Affiliation.Status.CONFIRMED:
             error(
                 "author_email",
                 _("the person's membership of the organisation is not confirmed yet."),

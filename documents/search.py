@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from documents.models import Proposal
 from documents.selectors import visible_proposals
+from programme import rules
 from programme.models import SectionRevision
-from workflow import rules
 
 LIMIT = 50
 # Sentinels PostgreSQL puts around the matched words in a fragment; the fragment is escaped

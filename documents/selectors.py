@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from directory.models import Body, Membership
+from documents import rules
 from documents.models import (
     Proposal,
     ProposalGroupObjectPermission,
@@ -19,7 +20,7 @@ from documents.models import (
     Review,
     ReviewCriterion,
 )
-from workflow import audit, rules
+from workflow import audit
 from workflow.lookups import id_or_404
 
 State = Proposal.State

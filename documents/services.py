@@ -11,7 +11,7 @@ from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
 from directory.models import Affiliation, Direction
-from documents import grants
+from documents import grants, rules
 from documents.content import content_hash, snapshot
 from documents.models import (
     Attachment,
@@ -23,7 +23,7 @@ from documents.models import (
     RequestedInstrument,
 )
 from documents.uploads import CheckedUpload
-from workflow import audit, rules
+from workflow import audit
 from workflow.exceptions import ActionRefusedError, StaleObjectError
 
 

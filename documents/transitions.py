@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import User
+from directory import rules as directory_rules
 from directory.models import Body, Membership
-from documents import grants
+from documents import grants, rules
 from documents.content import completeness_problems, content_hash, snapshot
 from documents.models import (
     Assignment,
@@ -23,7 +24,7 @@ from documents.models import (
     Review,
     ReviewCriterion,
 )
-from workflow import audit, rules
+from workflow import audit
 from workflow.exceptions import ActionRefusedError, StaleObjectError
 from workflow.notify import notify
 
@@ -139,7 +140,7 @@ def proposal_submit(*, proposal_id: int, by: User, seen_revision: int | None = N
             _("The call «%(call)s» closed on %(date)s; it no longer accepts new proposals.")
             % {"call": proposal.call, "date": proposal.call.closes_on.strftime("%d.%m.%Y")}
         )
-    if first and not rules.can_submit_proposals(by):
+    if first and not directory_rules.can_submit_proposals(by):
         from directory.selectors import submission_block
 
         raise ActionRefusedError(

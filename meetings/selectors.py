@@ -6,11 +6,13 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from directory import rules as directory_rules
 from directory.models import Body, Membership
+from documents import rules as document_rules
 from documents.models import Proposal
+from meetings import rules
 from meetings.models import VOTING_ROLES, AgendaItem, Meeting, Vote
 from programme.models import ProgrammeVersion, SectionRevision
-from workflow import rules
 from workflow.lookups import id_or_404
 
 Outcome = AgendaItem.Outcome
@@ -46,7 +48,7 @@ def get_visible_meeting_or_404(user, pk: int) -> Meeting:
 def meetings_of(user) -> QuerySet[Meeting]:
     """The meetings of the bodies the person belongs to (all of them for the programme office)."""
     meetings = Meeting.objects.select_related("body").annotate(item_count=Count("items"))
-    if rules.is_programme_office(user):
+    if directory_rules.is_programme_office(user):
         return meetings
     bodies = Membership.objects.filter(user=user).exclude(role=Membership.Role.OBSERVER)
     return meetings.filter(body__in=bodies.values("body"))
@@ -92,7 +94,7 @@ def chairs_of(body: Body) -> list[User]:
 
 
 def is_conflicted(person: User, item: AgendaItem) -> bool:
-    return item.proposal_id is not None and rules.has_conflict(person, item.proposal)
+    return item.proposal_id is not None and document_rules.has_conflict(person, item.proposal)
 
 
 def vote_counts(item: AgendaItem) -> dict[str, int]:

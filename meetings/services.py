@@ -14,14 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import User
+from directory import rules as directory_rules
 from directory.models import Body, Membership
 from documents import transitions
 from documents.models import Proposal
-from meetings import selectors
+from meetings import rules, selectors
 from meetings.models import AgendaItem, Attendance, Meeting, Task, Vote
 from programme import services as programme_services
 from programme.models import ProgrammeVersion, SectionRevision
-from workflow import audit, rules
+from workflow import audit
 from workflow.exceptions import ActionRefusedError, StaleObjectError
 from workflow.models import Notice
 from workflow.notify import notify
@@ -358,7 +359,7 @@ def decision_record(*, item_id: int, by: User, note: str = "") -> AgendaItem:
         adopted
         and item.programme_version_id
         and item.motion == Outcome.APPROVE
-        and rules.role_in(by, meeting.body_id) != Role.CHAIR
+        and directory_rules.role_in(by, meeting.body_id) != Role.CHAIR
     ):
         raise ActionRefusedError(
             _("The programme is signed off by the chair: the chair records this decision.")

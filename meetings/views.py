@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from directory.models import Body
 from documents.models import Proposal
 from documents.pdf.services import minutes_document_request
-from meetings import ics, selectors, services
+from meetings import ics, rules, selectors, services
 from meetings.forms import (
     AttendanceForm,
     CancelForm,
@@ -25,7 +25,7 @@ from meetings.forms import (
 )
 from meetings.models import AgendaItem, Meeting, Task
 from programme.models import ProgrammeVersion, SectionRevision
-from workflow import audit, rules
+from workflow import audit
 
 SUBJECTS = {"proposal": Proposal, "section": SectionRevision, "version": ProgrammeVersion}
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from programme import rules
 from programme.models import ProgrammeVersion, SectionRevision
-from workflow import rules
 
 
 @dataclass(frozen=True)

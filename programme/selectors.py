@@ -1,4 +1,4 @@
-"""What the programme's pages read, through the rules of workflow/rules.py: what a person may
+"""What the programme's pages read, through the rules of programme/rules.py: what a person may
 not see is a 404."""
 
 from django.contrib.contenttypes.models import ContentType
@@ -6,8 +6,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from documents.models import RenderJob
+from programme import rules
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
-from workflow import rules
 from workflow.lookups import id_or_404
 
 

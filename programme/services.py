@@ -13,10 +13,10 @@ from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import User
 from directory.models import Body, Membership
-from programme import assembly
+from programme import assembly, rules
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 from programme.structure import OFFICE, typical_sections
-from workflow import audit, rules
+from workflow import audit
 from workflow.exceptions import ActionRefusedError, StaleObjectError
 from workflow.notify import notify
 

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
 from documents.pdf.services import programme_document_request
-from programme import actions, assembly, document, exports, selectors, services
+from programme import actions, assembly, document, exports, rules, selectors, services
 from programme.forms import (
     PairForm,
     SectionAddForm,
@@ -29,7 +29,7 @@ from programme.forms import (
 from programme.markdown import to_html
 from programme.models import ProgrammeVersion, Section, SectionRevision
 from programme.structure import mandatory_codes
-from workflow import audit, rules
+from workflow import audit
 from workflow.models import AuditEntry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from directory.models import Body, Membership
+from documents import rules
 from documents.models import Proposal
 from programme.models import ProgrammeVersion, SectionRevision
-from workflow import rules
 from workflow.models import AuditEntry, CalendarDay, Deadline, Notice
 from workflow.notify import notify
 

@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from directory import rules
 from directory import selectors as directory_selectors
 from directory.models import Membership
+from documents import rules as document_rules
 from documents import selectors as document_selectors
 from documents.models import Proposal
 from documents.selectors import StateTab, approved, assigned, governance_queue, inbox
-from workflow import rules
+from meetings import rules as meeting_rules
+from programme import rules as programme_rules
 from workflow.models import Notice
 
 State = Proposal.State
@@ -43,11 +46,11 @@ def navigation(user) -> Navigation:
     return Navigation(
         my_proposals=writes_proposals(user),
         calls=writes_proposals(user) or rules.is_programme_office(user),
-        inbox=rules.can_open_group_inbox(user),
-        assigned=rules.can_open_assigned(user),
-        governance=rules.can_open_governance_queue(user),
-        programme=rules.can_open_programme(user),
-        meetings=rules.can_open_meetings(user),
+        inbox=document_rules.can_open_group_inbox(user),
+        assigned=document_rules.can_open_assigned(user),
+        governance=document_rules.can_open_governance_queue(user),
+        programme=programme_rules.can_open_programme(user),
+        meetings=meeting_rules.can_open_meetings(user),
         overdue=rules.is_programme_office(user),
         unread_notices=Notice.objects.filter(recipient=user, read_at=None).count(),
     )
@@ -80,7 +83,7 @@ def home_panels(user) -> list[Panel]:
                 item_link_name=DETAIL,
             )
         )
-    if rules.can_open_assigned(user):
+    if document_rules.can_open_assigned(user):
         panels.append(
             Panel(
                 _("Proposals assigned to me"),
@@ -91,7 +94,7 @@ def home_panels(user) -> list[Panel]:
                 show_my_review=True,
             )
         )
-    if rules.can_open_group_inbox(user):
+    if document_rules.can_open_group_inbox(user):
         proposals, tabs = inbox(user)
         waiting = proposals.filter(state__in=[State.SUBMITTED, State.WG_REVIEW])
         panels.append(
@@ -114,7 +117,7 @@ def home_panels(user) -> list[Panel]:
                 item_link_name="meetings:detail",
             )
         )
-    if rules.can_open_governance_queue(user):
+    if document_rules.can_open_governance_queue(user):
         panels.append(
             Panel(
                 _("Awaiting the governance body's decision"),

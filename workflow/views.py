@@ -5,7 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from workflow import deadlines, rules, selectors, services
+from directory import rules
+from documents import rules as document_rules
+from workflow import deadlines, selectors, services
 from workflow.models import Notice
 
 
@@ -16,7 +18,7 @@ def home(request):
         "workflow/home.html",
         {
             "panels": selectors.home_panels(request.user),
-            "organisation_awaits_confirmation": rules.can_draft_proposals(request.user)
+            "organisation_awaits_confirmation": document_rules.can_draft_proposals(request.user)
             and not rules.can_submit_proposals(request.user),
         },
     )

@@ -6,9 +6,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import Http404
 
+from documents import rules
 from documents.models import Proposal, ProposalVersion, RenderJob
 from documents.pdf import sources
-from workflow import rules
 from workflow.lookups import id_or_404
 
 

@@ -6,9 +6,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from documents import rules
 from documents.models import Proposal, RenderJob
 from documents.pdf import pipeline, sources
-from workflow import rules
+from meetings import rules as meeting_rules
+from programme import rules as programme_rules
 from workflow.exceptions import ActionRefusedError
 
 Status = RenderJob.Status
@@ -75,7 +77,7 @@ def programme_document_request(*, version_id: int, by: User, language: str) -> R
     from programme.models import ProgrammeVersion
 
     version = ProgrammeVersion.objects.get(pk=version_id)
-    rules.require(rules.can_read_programme_document, by, version)
+    rules.require(programme_rules.can_read_programme_document, by, version)
     return _job_for(
         RenderJob.Kind.PROGRAMME,
         version,
@@ -94,7 +96,7 @@ def minutes_document_request(*, meeting_id: int, by: User, language: str) -> Ren
     from meetings.models import Meeting
 
     meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
-    rules.require(rules.can_read_minutes, by, meeting)
+    rules.require(meeting_rules.can_read_minutes, by, meeting)
     return _job_for(
         RenderJob.Kind.MINUTES,
         meeting,

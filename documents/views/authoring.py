@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from documents import selectors, services, transitions
+from documents import rules, selectors, services, transitions
 from documents.actions import available_actions
 from documents.content import completeness_problems, diff, readable, snapshot
 from documents.downloads import attachment_file
@@ -34,7 +34,6 @@ from documents.review_forms import ActionForm
 from documents.selectors import get_visible_proposal_or_404
 from documents.uploads import SizeLimitedUploadHandler, too_large_message
 from mbk.paging import page_of
-from workflow import rules
 
 DETAIL = "documents:proposal-detail"
 EDIT = "documents:proposal-edit"

@@ -8,10 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from documents import selectors, services
+from documents import rules, selectors, services
 from documents.forms import CallForm
 from documents.models import Call, Proposal
-from workflow import rules
 
 # Drafts are nobody's business but their authors': the counts start at submission.
 COUNTED_STATES = [state for state in Proposal.State if state != Proposal.State.DRAFT]

@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from documents import imports
+from documents import imports, rules
 from documents.models import Call
-from workflow import rules
 from workflow.exceptions import ActionRefusedError
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from documents import selectors, transitions
+from documents import rules, selectors, transitions
 from documents.models import ReviewCriterion
 from documents.review_forms import (
     AssignExpertsForm,
@@ -27,7 +27,6 @@ from documents.review_forms import (
     RevisionRequestForm,
 )
 from mbk.paging import page_of
-from workflow import rules
 
 DETAIL = "documents:proposal-detail"
 

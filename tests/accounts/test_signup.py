@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.signing import TimestampSigner
 
 from accounts.models import User
+from directory import rules
 from directory.models import Organisation
-from workflow import rules
 
 FORM = {
     "last_name": "Петров",

@@ -1,15 +1,14 @@
-"""Who may ask for, download and retry each PDF document (workflow.rules.can_read_document),
+"""Who may ask for, download and retry each PDF document (documents.rules.can_read_document),
 for every persona and every state of a proposal, from one table; and the service agrees."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from documents import transitions
+from documents import rules, transitions
 from documents.models import Proposal, RenderJob
 from documents.pdf.services import document_request
 from tests.workflow.states import PERSONAS, built_once
 from tests.workflow.test_grants import VIEW
-from workflow import rules
 from workflow.exceptions import ActionRefusedError
 
 State = Proposal.State

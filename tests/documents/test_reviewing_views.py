@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directory.models import Membership
+from documents import rules, transitions
 from documents import services as document_services
-from documents import transitions
 from documents.models import Assignment, ConflictDeclaration, Proposal, Remark, Review
 from tests.factories import MembershipFactory, draft_proposal
-from workflow import audit, rules
+from workflow import audit
 
 State = Proposal.State
 SCORES = {"relevance": 5, "science": 4, "market": 4, "feasibility": 3, "team": 5}

@@ -7,12 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from directory.models import Membership
-from documents import transitions
+from documents import rules, transitions
 from documents.models import Proposal, RenderJob
+from meetings import rules as meeting_rules
 from tests.factories import MembershipFactory, UserFactory
 from tests.workflow.states import proposal_in as walk
 from tests.workflow.states import with_reviewers
-from workflow import audit, rules
+from workflow import audit
 from workflow.models import Notice
 
 State = Proposal.State
@@ -254,8 +255,8 @@ def test_object_permissions_are_read_once_for_a_proposal(people, chair, django_a
 
 
 def test_deputy_plans_and_runs_the_groups_meetings(cluster, deputy):
-    assert rules.can_plan_meetings(deputy, cluster["wg-pharma"])
-    assert not rules.can_plan_meetings(deputy, cluster["wg-ecology"])
+    assert meeting_rules.can_plan_meetings(deputy, cluster["wg-pharma"])
+    assert not meeting_rules.can_plan_meetings(deputy, cluster["wg-ecology"])
 
 
 def test_deputy_decides_where_the_group_has_no_chair(people, chair, deputy, wg_secretary):

@@ -3,12 +3,11 @@ view, change and review it in each state, and the read path (visible_proposals) 
 
 import pytest
 
-from documents import transitions
+from documents import rules, transitions
 from documents.models import Proposal
 from documents.selectors import visible_proposals
 from documents.services import proposal_set_coauthors
 from tests.workflow.states import PERSONAS, REFERENCE, built_once
-from workflow import rules
 
 State = Proposal.State
 

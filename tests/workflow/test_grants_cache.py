@@ -1,11 +1,11 @@
 """The rules remember a person's object permissions on the instance they read them from
-(rules.has_object_permission); a change of grants on that instance must not leave them stale."""
+(directory/rules.py has_object_permission); a change of grants on that instance must not
+leave them stale."""
 
 import pytest
 
-from documents import grants
+from documents import grants, rules
 from tests.factories import draft_proposal
-from workflow import rules
 
 
 @pytest.mark.django_db

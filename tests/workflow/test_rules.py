@@ -3,9 +3,10 @@
 import pytest
 from guardian.shortcuts import assign_perm
 
+from directory import rules
 from directory.models import Organisation
+from documents import rules as document_rules
 from tests.factories import OrganisationFactory, UserFactory
-from workflow import rules
 
 PERSONAS = [
     "author",
@@ -86,10 +87,10 @@ def test_can_draft_proposals_while_the_organisation_awaits_confirmation(author, 
         organisation=OrganisationFactory(status=Organisation.Status.REJECTED)
     )
 
-    assert rules.can_draft_proposals(author)
-    assert rules.can_draft_proposals(author_of_proposed)
-    assert not rules.can_draft_proposals(author_of_rejected)
-    assert not rules.can_draft_proposals(outsider)
+    assert document_rules.can_draft_proposals(author)
+    assert document_rules.can_draft_proposals(author_of_proposed)
+    assert not document_rules.can_draft_proposals(author_of_rejected)
+    assert not document_rules.can_draft_proposals(outsider)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,268 @@
+"""Who may see and do what with calls, proposals and their documents: small predicates
+combining the person's role in the proposal's group (directory.rules), guardian object
+permissions and the proposal's state. Services call `require()` on every write; views use the
+lookup helpers so that what a person may not see is a 404."""
+
+from django.contrib.auth import get_user_model
+
+from directory.models import Affiliation, Body, Membership, Organisation
+from directory.rules import (
+    affiliation_status,
+    governance_role,
+    has_object_permission,
+    is_observer,
+    is_programme_office,
+    is_signed_in,
+    role_in,
+    roles_of,
+)
+from directory.rules import require as require
+from documents.models import Proposal, RenderJob
+
+User = get_user_model()
+State = Proposal.State
+Role = Membership.Role
+
+
+# --- Proposals ---------------------------------------------------------------------------
+def is_proposal_author(user, proposal: Proposal) -> bool:
+    """The principal author or a co-author."""
+    if not is_signed_in(user):
+        return False
+    return proposal.author_id == user.pk or proposal.coauthors.filter(pk=user.pk).exists()
+
+
+def has_conflict(user, proposal: Proposal) -> bool:
+    """Nobody reviews or decides on a proposal of their own organisation or one they wrote,
+    nor on one where they declared a conflict of interest."""
+    if not (user and user.is_authenticated):
+        return False
+    return (
+        (user.organisation_id is not None and user.organisation_id == proposal.organisation_id)
+        or is_proposal_author(user, proposal)
+        or proposal.conflicts.filter(person=user).exists()
+    )
+
+
+def can_view_proposal(user, proposal: Proposal) -> bool:
+    """Granted by the services as the state changes: a draft to its authors only; in review to
+    the group and the programme office; later to the governance body and observers."""
+    return has_object_permission(user, "view_proposal", proposal)
+
+
+def can_manage_calls(user) -> bool:
+    return is_programme_office(user)
+
+
+def can_import_proposals(user) -> bool:
+    """Proposals received by e-mail are imported from the template by the programme office."""
+    return is_programme_office(user)
+
+
+def can_draft_proposals(user) -> bool:
+    """People of an organisation may draft while it awaits confirmation, so no time is lost;
+    submitting waits for the confirmation (the service says so). A rejected organisation's
+    people, people the organisation refused and observers do not draft."""
+    return (
+        is_signed_in(user)
+        and user.organisation_id is not None
+        and user.organisation.status != Organisation.Status.REJECTED
+        and affiliation_status(user) != Affiliation.Status.REFUSED
+        and not is_observer(user)
+    )
+
+
+def can_create_proposal(user, call=None) -> bool:
+    return can_draft_proposals(user) and (call is None or call.is_open())
+
+
+def can_edit_proposal(user, proposal: Proposal) -> bool:
+    return proposal.state in Proposal.EDITABLE and has_object_permission(
+        user, "change_proposal", proposal
+    )
+
+
+def can_manage_coauthors(user, proposal: Proposal) -> bool:
+    return can_edit_proposal(user, proposal) and proposal.author_id == user.pk
+
+
+def can_submit_proposal(user, proposal: Proposal) -> bool:
+    """Its authors submit it while it is editable. Whether the call is still open (for a first
+    submission) and the content complete is the service's to say, with the reason (409)."""
+    return can_edit_proposal(user, proposal)
+
+
+def can_withdraw_proposal(user, proposal: Proposal) -> bool:
+    return (
+        is_signed_in(user)
+        and proposal.author_id == user.pk
+        and proposal.state not in Proposal.FINAL
+    )
+
+
+# Who decides for the group: its chair; in place of a chair with a conflict of interest (or of
+# no chair), its deputy chairs who have none; where there is none, the programme office.
+OFFICE = "programme_office"
+
+
+def group_deciders(proposal: Proposal) -> tuple[str, list[User]]:
+    """The capacity in which the group's decision on the proposal is taken (Role.CHAIR,
+    Role.DEPUTY_CHAIR or OFFICE) and the people who may take it, none of them conflicted."""
+    leaders = Membership.objects.filter(
+        body_id=proposal.group_id,
+        role__in=[Role.CHAIR, Role.DEPUTY_CHAIR],
+        user__is_active=True,
+    ).select_related("user")
+    by_role: dict[str, list[User]] = {Role.CHAIR: [], Role.DEPUTY_CHAIR: []}
+    for membership in leaders:
+        if not has_conflict(membership.user, proposal):
+            by_role[membership.role].append(membership.user)
+    for role in (Role.CHAIR, Role.DEPUTY_CHAIR):
+        if by_role[role]:
+            return role, by_role[role]
+    office = User.objects.filter(
+        is_active=True,
+        memberships__body__kind=Body.Kind.PROGRAMME_OFFICE,
+        memberships__role__in=[Role.CHAIR, Role.STAFF],
+    ).distinct()
+    return OFFICE, [person for person in office if not has_conflict(person, proposal)]
+
+
+def group_contacts(proposal: Proposal) -> list[User]:
+    """Who hears about the proposal for its group (notices, deadlines): whoever decides and
+    the group's secretaries, none of them with a conflict of interest."""
+    _capacity, deciders = group_deciders(proposal)
+    secretaries = User.objects.filter(
+        is_active=True, memberships__body_id=proposal.group_id, memberships__role=Role.SECRETARY
+    )
+    return deciders + [person for person in secretaries if not has_conflict(person, proposal)]
+
+
+def deciding_capacity(user, proposal: Proposal) -> str | None:
+    """The capacity in which this person decides for the group on the proposal, or None."""
+    if not is_signed_in(user):
+        return None
+    if role_in(user, proposal.group_id) not in (Role.CHAIR, Role.DEPUTY_CHAIR) and not (
+        is_programme_office(user)
+    ):
+        return None
+    capacity, people = group_deciders(proposal)
+    return capacity if any(person.pk == user.pk for person in people) else None
+
+
+def can_assign_experts(user, proposal: Proposal) -> bool:
+    """The group's secretary, or whoever decides for the group (see group_deciders)."""
+    if proposal.state not in (State.SUBMITTED, State.WG_REVIEW):
+        return False
+    if role_in(user, proposal.group_id) == Role.SECRETARY and not has_conflict(user, proposal):
+        return True
+    return deciding_capacity(user, proposal) is not None
+
+
+def can_review_proposal(user, proposal: Proposal) -> bool:
+    return (
+        proposal.state == State.WG_REVIEW
+        and has_object_permission(user, "review_proposal", proposal)
+        and not has_conflict(user, proposal)
+    )
+
+
+def can_see_reviews(user, proposal: Proposal) -> bool:
+    """The group's chair, deputy chairs and secretary and the programme office see every
+    review; an expert sees the others' reviews of a round only once their own is in. Nobody
+    with a conflict of interest (own organisation, authorship, a declaration) sees them."""
+    if not can_view_proposal(user, proposal) or has_conflict(user, proposal):
+        return False
+    return (
+        role_in(user, proposal.group_id) in (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARY)
+        or is_programme_office(user)
+        or proposal.reviews.filter(expert=user, round=proposal.round).exists()
+    )
+
+
+def can_decide_in_group(user, proposal: Proposal) -> bool:
+    """Request a revision, approve or reject at the group stage: the group's chair, or in place
+    of a conflicted chair a deputy chair or the programme office (see group_deciders)."""
+    return proposal.state == State.WG_REVIEW and deciding_capacity(user, proposal) is not None
+
+
+def can_send_to_governance(user, proposal: Proposal) -> bool:
+    return proposal.state == State.WG_APPROVED and is_programme_office(user)
+
+
+def can_record_governance_decision(user, proposal: Proposal) -> bool:
+    """The governance body's decision is recorded by its secretary (or its chair)."""
+    return (
+        proposal.state == State.GOVERNANCE_REVIEW
+        and governance_role(user) in (Role.SECRETARY, Role.CHAIR)
+        and not has_conflict(user, proposal)
+    )
+
+
+def can_declare_conflict(user, proposal: Proposal) -> bool:
+    return (
+        can_view_proposal(user, proposal)
+        and not is_proposal_author(user, proposal)
+        and proposal.state not in Proposal.FINAL
+        and not proposal.conflicts.filter(person=user).exists()
+    )
+
+
+# --- PDF documents -------------------------------------------------------------------------
+def can_read_conclusion(user, proposal: Proposal) -> bool:
+    """The working group's expert conclusion: whoever sees the reviews, and the governance body's
+    members, who decide on the group's recommendation; nobody with a conflict of interest.
+    Authors get the remarks, not the reviews; observers see approved proposals, not the
+    experts' opinions."""
+    if can_see_reviews(user, proposal):
+        return True
+    return (
+        can_view_proposal(user, proposal)
+        and governance_role(user) in (Role.MEMBER, Role.SECRETARY, Role.CHAIR)
+        and not has_conflict(user, proposal)
+    )
+
+
+def can_read_document(user, proposal: Proposal | None, kind: str) -> bool:
+    """Ask for, download and retry a PDF of a proposal: whoever may see what it shows."""
+    if kind not in RenderJob.PROPOSAL_KINDS:
+        return False
+    if proposal is None or not can_view_proposal(user, proposal):
+        return False
+    if kind == RenderJob.Kind.CONCLUSION:
+        return can_read_conclusion(user, proposal)
+    return True
+
+
+# --- Who the working lists are for ---------------------------------------------------------
+def can_open_group_inbox(user) -> bool:
+    """A chair, secretary, expert or member of a working group (not an observer)."""
+    return any(
+        kind in Body.WORKING_GROUPS and role != Role.OBSERVER for kind, role in roles_of(user)
+    )
+
+
+def can_open_assigned(user) -> bool:
+    """An expert of a working group."""
+    return any(kind in Body.WORKING_GROUPS and role == Role.EXPERT for kind, role in roles_of(user))
+
+
+def can_open_governance_queue(user) -> bool:
+    """A member, secretary or chair of the governance body, or the programme office."""
+    return is_programme_office(user) or any(
+        kind == Body.Kind.GOVERNANCE and role != Role.OBSERVER for kind, role in roles_of(user)
+    )
+
+
+def can_read_job(user, job: RenderJob) -> bool:
+    """See, download and retry a rendering: whoever may read the document it renders."""
+    # Interim: replaced by the registry of PDF kinds (documents/pdf/kinds.py).
+    if job.kind == RenderJob.Kind.PROGRAMME:
+        from programme.rules import can_read_programme_document
+
+        return can_read_programme_document(user, job.subject)
+    if job.kind == RenderJob.Kind.MINUTES:
+        from meetings.rules import can_read_minutes
+
+        return can_read_minutes(user, job.subject)
+    return can_read_document(user, job.subject, job.kind)

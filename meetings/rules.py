@@ -1,0 +1,52 @@
+"""Who may see a body's meetings, plan and run them, read their minutes and close their
+tasks."""
+
+from directory.models import Body, Membership
+from directory.rules import is_programme_office, is_signed_in, role_in, roles_of
+from directory.rules import require as require
+from meetings.models import Meeting
+
+Role = Membership.Role
+
+
+def can_view_meeting(user, meeting: Meeting) -> bool:
+    """The body's people (not its observers) and the programme office."""
+    role = role_in(user, meeting.body_id)
+    return (role is not None and role != Role.OBSERVER) or is_programme_office(user)
+
+
+def can_plan_meetings(user, body: Body) -> bool:
+    """The body's secretary, chair or deputy chair plans its meetings (the deputy runs those
+    where the chair has a conflict of interest on what is decided)."""
+    return role_in(user, body.pk) in (Role.SECRETARY, Role.CHAIR, Role.DEPUTY_CHAIR)
+
+
+def can_run_meeting(user, meeting: Meeting) -> bool:
+    """Build the agenda, record attendance, votes, decisions and tasks, approve the minutes:
+    the body's secretary, chair or deputy chair."""
+    return can_plan_meetings(user, meeting.body)
+
+
+def can_complete_task(user, task) -> bool:
+    """The responsible person, the responsible group's chair or secretary, or whoever runs the
+    meeting that set the task."""
+    return (
+        (is_signed_in(user) and task.responsible_person_id == user.pk)
+        or (
+            task.responsible_body_id is not None
+            and role_in(user, task.responsible_body_id) in (Role.CHAIR, Role.SECRETARY)
+        )
+        or can_run_meeting(user, task.meeting)
+    )
+
+
+def can_open_meetings(user) -> bool:
+    return is_programme_office(user) or any(role != Role.OBSERVER for _, role in roles_of(user))
+
+
+def can_read_minutes(user, meeting: Meeting | None) -> bool:
+    return (
+        meeting is not None
+        and meeting.state in (Meeting.State.HELD, Meeting.State.MINUTES_APPROVED)
+        and can_view_meeting(user, meeting)
+    )
