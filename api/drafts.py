@@ -40,7 +40,7 @@ def form_data(proposal: Proposal, changes: dict) -> tuple[MultiValueDict, dict]:
     current = DraftSerializer(proposal).data
     merged = {**current, **changes}
     errors: dict[str, list[str]] = {}
-    data = MultiValueDict({"revision": [_text(changes.get("revision"))]})
+    data = MultiValueDict({"edition": [_text(changes.get("edition"))]})
     for name in MAIN_FIELDS:
         data[name] = _text(merged.get(name))
     if proposal.state == Proposal.State.DRAFT:

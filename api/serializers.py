@@ -97,7 +97,7 @@ class ProposalListSerializer(serializers.ModelSerializer):
             "title",
             "state",
             "state_label",
-            "revision",
+            "edition",
             "round",
             "call",
             "direction",
@@ -242,7 +242,7 @@ class ProposalUpdateSerializer(serializers.Serializer):
     """The draft's content; fields left out keep their values, child lists are replaced as a
     whole. `revision` is the proposal's revision the caller last read: a newer one is a 409."""
 
-    revision = serializers.IntegerField(min_value=0)
+    edition = serializers.IntegerField(min_value=0)
     title = serializers.CharField(max_length=300, required=False)
     direction = serializers.CharField(required=False, help_text=_("code; drafts only"))
     summary = serializers.CharField(required=False, allow_blank=True, style=MULTILINE)
@@ -323,7 +323,7 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class AnswersSerializer(serializers.Serializer):
-    revision = serializers.IntegerField(min_value=0)
+    edition = serializers.IntegerField(min_value=0)
     answers = AnswerSerializer(many=True, min_length=1)
 
 
@@ -350,7 +350,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    revision = serializers.IntegerField(min_value=0, required=False)
+    edition = serializers.IntegerField(min_value=0, required=False)
 
 
 class HistoryEntrySerializer(serializers.Serializer):

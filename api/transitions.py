@@ -3,7 +3,7 @@ versions, each transition's name, label, the rule that offers it, the fields it 
 service it runs. The same services and rules as the pages (workflow/actions.py,
 programme/actions.py): the API only translates names and fields.
 
-Every transition takes the version the caller saw (`revision` of a proposal, `version` for a
+Every transition takes the version the caller saw (`edition` of a proposal, `version` for a
 review, `edition` of a section or a programme version); the service refuses a newer one."""
 
 from collections.abc import Callable
@@ -28,7 +28,7 @@ class Transition:
     allowed: Callable[[User, object], bool]  # offered to this person now (lists only)
     params: type[serializers.Serializer]
     run: Callable[..., object]  # run(obj, by, data, seen)
-    seen: str = "revision"
+    seen: str = "edition"
 
     def field_names(self) -> list[str]:
         return [self.seen, *self.params().fields]
@@ -108,7 +108,7 @@ PROPOSAL_TRANSITIONS = [
         _("Submit"),
         rules.can_submit_proposal,
         NoParams,
-        lambda p, by, d, seen: S.proposal_submit(proposal_id=p.pk, by=by, seen_revision=seen),
+        lambda p, by, d, seen: S.proposal_submit(proposal_id=p.pk, by=by, seen_edition=seen),
     ),
     Transition(
         "withdraw",
@@ -116,7 +116,7 @@ PROPOSAL_TRANSITIONS = [
         rules.can_withdraw_proposal,
         OptionalComment,
         lambda p, by, d, seen: S.proposal_withdraw(
-            proposal_id=p.pk, by=by, reason=d.get("comment", ""), seen_revision=seen
+            proposal_id=p.pk, by=by, reason=d.get("comment", ""), seen_edition=seen
         ),
     ),
     Transition(
@@ -125,7 +125,7 @@ PROPOSAL_TRANSITIONS = [
         rules.can_assign_experts,
         Experts,
         lambda p, by, d, seen: S.proposal_assign_experts(
-            proposal_id=p.pk, by=by, experts=d["experts"], seen_revision=seen
+            proposal_id=p.pk, by=by, experts=d["experts"], seen_edition=seen
         ),
     ),
     Transition(
@@ -149,7 +149,7 @@ PROPOSAL_TRANSITIONS = [
         rules.can_decide_in_group,
         Remarks,
         lambda p, by, d, seen: S.proposal_request_revision(
-            proposal_id=p.pk, by=by, remarks=d["remarks"], seen_revision=seen
+            proposal_id=p.pk, by=by, remarks=d["remarks"], seen_edition=seen
         ),
     ),
     Transition(
@@ -158,7 +158,7 @@ PROPOSAL_TRANSITIONS = [
         rules.can_decide_in_group,
         OptionalComment,
         lambda p, by, d, seen: S.proposal_approve_in_group(
-            proposal_id=p.pk, by=by, note=d.get("comment", ""), seen_revision=seen
+            proposal_id=p.pk, by=by, note=d.get("comment", ""), seen_edition=seen
         ),
     ),
     Transition(
@@ -171,7 +171,7 @@ PROPOSAL_TRANSITIONS = [
             by=by,
             reason=d["comment"],
             reference=d.get("reference", ""),
-            seen_revision=seen,
+            seen_edition=seen,
         ),
     ),
     Transition(
@@ -180,7 +180,7 @@ PROPOSAL_TRANSITIONS = [
         rules.can_send_to_governance,
         OptionalComment,
         lambda p, by, d, seen: S.proposal_send_to_governance(
-            proposal_id=p.pk, by=by, note=d.get("comment", ""), seen_revision=seen
+            proposal_id=p.pk, by=by, note=d.get("comment", ""), seen_edition=seen
         ),
     ),
     Transition(
@@ -193,7 +193,7 @@ PROPOSAL_TRANSITIONS = [
             by=by,
             reference=d["reference"],
             note=d.get("comment", ""),
-            seen_revision=seen,
+            seen_edition=seen,
         ),
     ),
     Transition(
@@ -206,7 +206,7 @@ PROPOSAL_TRANSITIONS = [
             by=by,
             reason=d["comment"],
             reference=d.get("reference", ""),
-            seen_revision=seen,
+            seen_edition=seen,
         ),
     ),
     Transition(
@@ -224,7 +224,7 @@ PROPOSAL_TRANSITIONS = [
 
 def proposal_seen(proposal: Proposal) -> dict[str, int]:
     latest = proposal.versions.order_by("-number").values_list("number", flat=True).first()
-    return {"revision": proposal.revision, "version": latest or 0}
+    return {"edition": proposal.edition, "version": latest or 0}
 
 
 # --- Programme sections and versions -------------------------------------------------------

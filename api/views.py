@@ -304,7 +304,7 @@ class ProposalViewSet(
             proposal_id=proposal.pk,
             by=request.user,
             content=forms.content(),
-            seen_revision=forms.seen_revision(),
+            seen_edition=forms.seen_edition(),
         )
         return self._shown(None)
 
@@ -407,7 +407,7 @@ class ProposalViewSet(
                 proposal_id=proposal.pk,
                 by=request.user,
                 answers=answers,
-                seen_revision=incoming.validated_data["revision"],
+                seen_edition=incoming.validated_data["edition"],
             )
         return Response(s.RemarkSerializer(proposal.remarks.all(), many=True).data)
 
@@ -450,7 +450,7 @@ class ProposalViewSet(
             proposal_id=proposal.pk,
             by=request.user,
             upload=upload,
-            seen_revision=incoming.validated_data.get("revision"),
+            seen_edition=incoming.validated_data.get("edition"),
         )
         return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 

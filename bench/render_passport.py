@@ -93,7 +93,7 @@ def build_proposal() -> int:
         ],
     )
     proposal = proposal_update(
-        proposal_id=proposal.pk, by=author, content=content, seen_revision=proposal.revision
+        proposal_id=proposal.pk, by=author, content=content, seen_edition=proposal.edition
     )
     proposal_submit(proposal_id=proposal.pk, by=author)
     return proposal.pk

@@ -75,7 +75,7 @@ def _draft(author: User, call: Call, direction: str, title: str, summary: str) -
     )
     content = _content(proposal, summary, "subsidies")
     return proposal_update(
-        proposal_id=proposal.pk, by=author, content=content, seen_revision=proposal.revision
+        proposal_id=proposal.pk, by=author, content=content, seen_edition=proposal.edition
     )
 
 

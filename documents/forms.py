@@ -73,7 +73,7 @@ class ProposalForm(forms.ModelForm):
     """The main fields of the draft. The direction can change only before the first
     submission, and only to one the call covers."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:
         model = Proposal
@@ -112,9 +112,7 @@ class ProposalForm(forms.ModelForm):
     def __init__(self, data=None, *, proposal: Proposal):
         # Validation writes into the form's instance: a copy keeps the page's own proposal as
         # it is saved.
-        super().__init__(
-            data, instance=copy.copy(proposal), initial={"revision": proposal.revision}
-        )
+        super().__init__(data, instance=copy.copy(proposal), initial={"edition": proposal.edition})
         if proposal.state == Proposal.State.DRAFT:
             self.fields["direction"].queryset = proposal.call.directions.all()
         else:
@@ -137,7 +135,7 @@ class ProposalForm(forms.ModelForm):
         ]
 
     def content_fields(self) -> dict:
-        many = ("revision", "infrastructure_groups", "services")
+        many = ("edition", "infrastructure_groups", "services")
         return {name: value for name, value in self.cleaned_data.items() if name not in many}
 
 
@@ -330,8 +328,8 @@ class ProposalEditForms:
         results = [form.is_valid() for form in (self.main, *(s.formset for s in self.sections))]
         return all(results)
 
-    def seen_revision(self) -> int:
-        return self.main.cleaned_data["revision"]
+    def seen_edition(self) -> int:
+        return self.main.cleaned_data["edition"]
 
     def content(self) -> ProposalContent:
         return ProposalContent(

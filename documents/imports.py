@@ -363,7 +363,7 @@ def proposals_import(*, call_id: int, by: User, upload, dry_run: bool) -> list[R
             proposal_id=proposal.pk,
             by=result.author_user,
             content=result.content,
-            seen_revision=proposal.revision,
+            seen_edition=proposal.edition,
         )
         audit.record(
             proposal,

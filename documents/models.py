@@ -155,7 +155,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     )
     # Raised by every save of the content: a form carries the number it was drawn from, and
     # a save from a stale form is refused instead of overwriting someone else's change.
-    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    edition = models.PositiveIntegerField(default=0, editable=False)
     round = models.PositiveSmallIntegerField(_("review round"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)

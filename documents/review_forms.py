@@ -23,10 +23,10 @@ class ActionForm(forms.Form):
     """A form of a workflow action. It carries the revision of the proposal it was drawn
     from, so that an action on a page older than the latest change is refused (409)."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, proposal: Proposal, **kwargs):
-        kwargs.setdefault("initial", {})["revision"] = proposal.revision
+        kwargs.setdefault("initial", {})["edition"] = proposal.edition
         super().__init__(*args, **kwargs)
 
 

@@ -27,9 +27,9 @@ from workflow import audit
 from workflow.exceptions import ActionRefusedError, StaleObjectError
 
 
-def _lock_editable(proposal_id: int, by: User, seen_revision: int | None) -> Proposal:
+def _lock_editable(proposal_id: int, by: User, seen_edition: int | None) -> Proposal:
     proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
-    if seen_revision is not None and seen_revision != proposal.revision:
+    if seen_edition is not None and seen_edition != proposal.edition:
         raise StaleObjectError
     if not proposal.is_editable:  # the state first (409), then the person (403)
         raise TransitionNotAllowed(f"not editable in {proposal.state}", object=proposal)
@@ -38,8 +38,8 @@ def _lock_editable(proposal_id: int, by: User, seen_revision: int | None) -> Pro
 
 
 def _touch(proposal: Proposal) -> None:
-    proposal.revision += 1
-    Proposal.objects.filter(pk=proposal.pk).update(revision=proposal.revision)
+    proposal.edition += 1
+    Proposal.objects.filter(pk=proposal.pk).update(edition=proposal.edition)
 
 
 def _record_edit(proposal: Proposal, by: User, action: str, **fields) -> None:
@@ -124,11 +124,11 @@ class ProposalContent:
 
 @transaction.atomic
 def proposal_update(
-    *, proposal_id: int, by: User, content: ProposalContent, seen_revision: int | None
+    *, proposal_id: int, by: User, content: ProposalContent, seen_edition: int | None
 ) -> Proposal:
     """Save the draft's content (authors and co-authors, while editable). A form drawn
     before someone else's save is refused (StaleObjectError) instead of overwriting it."""
-    proposal = _lock_editable(proposal_id, by, seen_revision)
+    proposal = _lock_editable(proposal_id, by, seen_edition)
     direction = content.fields.get("direction")
     if direction is not None and direction != proposal.direction:
         if proposal.state != Proposal.State.DRAFT:
@@ -136,7 +136,7 @@ def proposal_update(
         proposal.group = direction.working_group
     for name, value in content.fields.items():
         setattr(proposal, name, value)
-    proposal.revision += 1
+    proposal.edition += 1
     proposal.full_clean(exclude=["state", "call", "author", "organisation", "group"])
     proposal.save()
     proposal.infrastructure_groups.set(content.infrastructure_groups)
@@ -162,7 +162,7 @@ def proposal_update(
         proposal,
         by,
         "content_edited",
-        comment=str(proposal.revision),
+        comment=str(proposal.edition),
         content_sha256=content_hash(snapshot(proposal)),
     )
     return proposal
@@ -170,10 +170,10 @@ def proposal_update(
 
 @transaction.atomic
 def proposal_set_coauthors(
-    *, proposal_id: int, by: User, coauthors: list[User], seen_revision: int | None = None
+    *, proposal_id: int, by: User, coauthors: list[User], seen_edition: int | None = None
 ) -> Proposal:
     """The principal author shares editing with colleagues of the same organisation."""
-    proposal = _lock_editable(proposal_id, by, seen_revision)
+    proposal = _lock_editable(proposal_id, by, seen_edition)
     rules.require(rules.can_manage_coauthors, by, proposal)
     strangers = [u for u in coauthors if u.organisation_id != proposal.organisation_id]
     if strangers:
@@ -210,10 +210,10 @@ def proposal_set_coauthors(
 
 @transaction.atomic
 def attachment_add(
-    *, proposal_id: int, by: User, upload: CheckedUpload, seen_revision: int | None = None
+    *, proposal_id: int, by: User, upload: CheckedUpload, seen_edition: int | None = None
 ) -> Attachment:
     """Store an upload already checked by content and size, under a generated name."""
-    proposal = _lock_editable(proposal_id, by, seen_revision)
+    proposal = _lock_editable(proposal_id, by, seen_edition)
     if proposal.attachments.filter(sha256=upload.sha256).exists():
         raise ActionRefusedError(_("This file is already attached."))
     attachment = Attachment(
@@ -254,10 +254,10 @@ def attachment_remove(*, attachment_id: int, by: User) -> None:
 
 @transaction.atomic
 def remarks_answer(
-    *, proposal_id: int, by: User, answers: dict[int, str], seen_revision: int | None = None
+    *, proposal_id: int, by: User, answers: dict[int, str], seen_edition: int | None = None
 ) -> Proposal:
     """The authors answer the remarks of the last revision request, one answer each."""
-    proposal = _lock_editable(proposal_id, by, seen_revision)
+    proposal = _lock_editable(proposal_id, by, seen_edition)
     answered = []
     for remark in proposal.remarks.filter(round=proposal.round):
         if remark.pk in answers:

@@ -33,9 +33,9 @@ Role = Membership.Role
 DETAIL = "documents:proposal-detail"
 
 
-def _lock(proposal_id: int, seen_revision: int | None) -> Proposal:
+def _lock(proposal_id: int, seen_edition: int | None) -> Proposal:
     proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
-    if seen_revision is not None and seen_revision != proposal.revision:
+    if seen_edition is not None and seen_edition != proposal.edition:
         raise StaleObjectError
     return proposal
 
@@ -50,7 +50,7 @@ def _check(proposal: Proposal, transition, rule, by: User) -> None:
 
 
 def _finish(proposal: Proposal, by: User, action: str, from_state: str, **entry) -> None:
-    proposal.revision += 1
+    proposal.edition += 1
     proposal.save()
     version = proposal.versions.order_by("-number").first()
     audit.record(
@@ -128,11 +128,11 @@ def _office_and_governance(kind: str, *roles: str) -> list[User]:
 
 
 @transaction.atomic
-def proposal_submit(*, proposal_id: int, by: User, seen_revision: int | None = None) -> Proposal:
+def proposal_submit(*, proposal_id: int, by: User, seen_edition: int | None = None) -> Proposal:
     """Submit a draft, or answer a revision request (each remark of the last round must have
     its answer). Freezes a version; notifies the group's chair and secretary (and, on a
     resubmission, the assigned experts)."""
-    proposal = _lock(proposal_id, seen_revision)
+    proposal = _lock(proposal_id, seen_edition)
     first = proposal.state == State.DRAFT
     _check(proposal, proposal.submit if first else proposal.resubmit, rules.can_submit_proposal, by)
     if first and not proposal.call.is_open():
@@ -183,10 +183,10 @@ def proposal_submit(*, proposal_id: int, by: User, seen_revision: int | None = N
 
 @transaction.atomic
 def proposal_withdraw(
-    *, proposal_id: int, by: User, reason: str = "", seen_revision: int | None = None
+    *, proposal_id: int, by: User, reason: str = "", seen_edition: int | None = None
 ) -> Proposal:
     """The principal author withdraws the proposal before a final decision."""
-    proposal = _lock(proposal_id, seen_revision)
+    proposal = _lock(proposal_id, seen_edition)
     _check(proposal, proposal.withdraw, rules.can_withdraw_proposal, by)
     from_state = proposal.state
     proposal.withdraw()
@@ -202,11 +202,11 @@ def proposal_withdraw(
 
 @transaction.atomic
 def proposal_assign_experts(
-    *, proposal_id: int, by: User, experts: list[User], seen_revision: int | None = None
+    *, proposal_id: int, by: User, experts: list[User], seen_edition: int | None = None
 ) -> Proposal:
     """The chair or secretary assigns experts of the group (none with a conflict). The first
     assignment opens the group's review. Notifies the new experts."""
-    proposal = _lock(proposal_id, seen_revision)
+    proposal = _lock(proposal_id, seen_edition)
     if proposal.state not in (State.SUBMITTED, State.WG_REVIEW):
         raise TransitionNotAllowed("experts are assigned in review only", object=proposal)
     rules.require(rules.can_assign_experts, by, proposal)
@@ -300,10 +300,10 @@ def proposal_review(
 
 @transaction.atomic
 def proposal_request_revision(
-    *, proposal_id: int, by: User, remarks: list[str], seen_revision: int | None = None
+    *, proposal_id: int, by: User, remarks: list[str], seen_edition: int | None = None
 ) -> Proposal:
     """The chair returns the proposal to its authors with numbered remarks."""
-    proposal = _lock(proposal_id, seen_revision)
+    proposal = _lock(proposal_id, seen_edition)
     _check(proposal, proposal.request_revision, rules.can_decide_in_group, by)
     remarks = [r.strip() for r in remarks if r.strip()]
     if not remarks:
@@ -324,10 +324,10 @@ def proposal_request_revision(
 
 @transaction.atomic
 def proposal_approve_in_group(
-    *, proposal_id: int, by: User, note: str = "", seen_revision: int | None = None
+    *, proposal_id: int, by: User, note: str = "", seen_edition: int | None = None
 ) -> Proposal:
     """The chair approves at the group stage, given enough reviews of the current round."""
-    proposal = _lock(proposal_id, seen_revision)
+    proposal = _lock(proposal_id, seen_edition)
     _check(proposal, proposal.approve_in_group, rules.can_decide_in_group, by)
     have = proposal.reviews.filter(round=proposal.round).count()
     need = proposal.group.required_reviews
@@ -356,11 +356,11 @@ def proposal_reject(
     by: User,
     reason: str,
     reference: str = "",
-    seen_revision: int | None = None,
+    seen_edition: int | None = None,
 ) -> Proposal:
     """Reject at the group stage (the chair) or at the governance stage (its secretary or
     chair, with the decision's reference)."""
-    proposal = _lock(proposal_id, seen_revision)
+    proposal = _lock(proposal_id, seen_edition)
     at_governance = proposal.state == State.GOVERNANCE_REVIEW
     rule = rules.can_record_governance_decision if at_governance else rules.can_decide_in_group
     _check(proposal, proposal.reject, rule, by)
@@ -378,10 +378,10 @@ def proposal_reject(
 
 @transaction.atomic
 def proposal_send_to_governance(
-    *, proposal_id: int, by: User, note: str = "", seen_revision: int | None = None
+    *, proposal_id: int, by: User, note: str = "", seen_edition: int | None = None
 ) -> Proposal:
     """The programme office puts a group-approved proposal before the governance body."""
-    proposal = _lock(proposal_id, seen_revision)
+    proposal = _lock(proposal_id, seen_edition)
     _check(proposal, proposal.send_to_governance, rules.can_send_to_governance, by)
     from_state = proposal.state
     proposal.send_to_governance()
@@ -396,11 +396,11 @@ def proposal_send_to_governance(
 
 @transaction.atomic
 def proposal_governance_approve(
-    *, proposal_id: int, by: User, reference: str, note: str = "", seen_revision: int | None = None
+    *, proposal_id: int, by: User, reference: str, note: str = "", seen_edition: int | None = None
 ) -> Proposal:
     """The governance body's approval, recorded by its secretary with the decision's number
     and date (meetings will call this same service)."""
-    proposal = _lock(proposal_id, seen_revision)
+    proposal = _lock(proposal_id, seen_edition)
     _check(proposal, proposal.approve, rules.can_record_governance_decision, by)
     if not reference.strip():
         raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
@@ -418,10 +418,10 @@ def proposal_return_to_group(
     by: User,
     reason: str,
     reference: str = "",
-    seen_revision: int | None = None,
+    seen_edition: int | None = None,
 ) -> Proposal:
     """The governance body returns the proposal to the working group for another look."""
-    proposal = _lock(proposal_id, seen_revision)
+    proposal = _lock(proposal_id, seen_edition)
     _check(proposal, proposal.return_to_group, rules.can_record_governance_decision, by)
     if not reason.strip():
         raise ActionRefusedError(_("Say why the proposal goes back to the working group."))

@@ -159,5 +159,5 @@ def draft_proposal(author, *, call=None, direction=None, title="Биоанало
         proposal_id=proposal.pk,
         by=author,
         content=complete_content(proposal, **fields),
-        seen_revision=proposal.revision,
+        seen_edition=proposal.edition,
     )

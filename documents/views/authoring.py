@@ -149,7 +149,7 @@ def proposal_edit(request, pk: int):
             proposal_id=proposal.pk,
             by=request.user,
             content=edit.content(),
-            seen_revision=edit.seen_revision(),
+            seen_edition=edit.seen_edition(),
         )
         messages.success(request, _("The proposal is saved."))
         return redirect(DETAIL if "close" in request.POST else EDIT, pk=proposal.pk)
@@ -172,7 +172,7 @@ def proposal_coauthors(request, pk: int):
             proposal_id=proposal.pk,
             by=request.user,
             coauthors=list(form.cleaned_data["coauthors"]),
-            seen_revision=form.cleaned_data["revision"],
+            seen_edition=form.cleaned_data["edition"],
         )
         messages.success(request, _("The co-authors are saved."))
         return redirect(DETAIL, pk=proposal.pk)
@@ -191,7 +191,7 @@ def remarks_answer(request, pk: int):
             proposal_id=proposal.pk,
             by=request.user,
             answers=form.answers(),
-            seen_revision=form.cleaned_data["revision"],
+            seen_edition=form.cleaned_data["edition"],
         )
         messages.success(request, _("Your answers are saved. Submit the proposal when ready."))
         return redirect(DETAIL, pk=proposal.pk)
@@ -256,7 +256,7 @@ def proposal_submit(request, pk: int):
     form = ActionForm(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
         transitions.proposal_submit(
-            proposal_id=proposal.pk, by=request.user, seen_revision=form.cleaned_data["revision"]
+            proposal_id=proposal.pk, by=request.user, seen_edition=form.cleaned_data["edition"]
         )
         messages.success(request, _("The proposal is submitted to the working group."))
         return redirect(DETAIL, pk=proposal.pk)
@@ -283,7 +283,7 @@ def proposal_withdraw(request, pk: int):
             proposal_id=proposal.pk,
             by=request.user,
             reason=form.cleaned_data["reason"],
-            seen_revision=form.cleaned_data["revision"],
+            seen_edition=form.cleaned_data["edition"],
         )
         messages.success(request, _("The proposal is withdrawn."))
         return redirect(DETAIL, pk=proposal.pk)

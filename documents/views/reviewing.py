@@ -93,7 +93,7 @@ def proposal_assign(request, pk: int):
             proposal_id=proposal.pk,
             by=request.user,
             experts=list(form.cleaned_data["experts"]),
-            seen_revision=form.cleaned_data["revision"],
+            seen_edition=form.cleaned_data["edition"],
         )
         messages.success(request, _("The experts are assigned and notified."))
         return redirect(DETAIL, pk=proposal.pk)
@@ -137,7 +137,7 @@ def proposal_decide(request, pk: int):
     form, forms = _decision_forms(request, GROUP_DECISIONS, proposal)
     if form is not None and form.is_valid():
         data = form.cleaned_data
-        common = {"proposal_id": proposal.pk, "by": request.user, "seen_revision": data["revision"]}
+        common = {"proposal_id": proposal.pk, "by": request.user, "seen_edition": data["edition"]}
         if form.prefix == "revise":
             transitions.proposal_request_revision(**common, remarks=data["remarks"])
             messages.success(request, _("The proposal is returned to its authors for revision."))
@@ -163,7 +163,7 @@ def proposal_send_to_governance(request, pk: int):
             proposal_id=proposal.pk,
             by=request.user,
             note=form.cleaned_data["note"],
-            seen_revision=form.cleaned_data["revision"],
+            seen_edition=form.cleaned_data["edition"],
         )
         messages.success(request, _("The proposal is put before the governance body."))
         return redirect(DETAIL, pk=proposal.pk)
@@ -185,7 +185,7 @@ def proposal_governance_decide(request, pk: int):
     form, forms = _decision_forms(request, GOVERNANCE_DECISIONS, proposal)
     if form is not None and form.is_valid():
         data = form.cleaned_data
-        common = {"proposal_id": proposal.pk, "by": request.user, "seen_revision": data["revision"]}
+        common = {"proposal_id": proposal.pk, "by": request.user, "seen_edition": data["edition"]}
         if form.prefix == "approve":
             transitions.proposal_governance_approve(
                 **common, reference=form.reference(), note=data["note"]

@@ -60,10 +60,10 @@ def attempt(action: str, proposal: Proposal, person, people: dict):
     url = f"/api/v1/proposals/{proposal.pk}/"
     if action == "edit":
         return client.patch(
-            url, {"revision": proposal.revision, "summary": "Изменённое резюме"}, format="json"
+            url, {"edition": proposal.edition, "summary": "Изменённое резюме"}, format="json"
         )
     latest = proposal.versions.order_by("-number").first()
-    seen = {"revision": proposal.revision, "version": latest.number if latest else 0}
+    seen = {"edition": proposal.edition, "version": latest.number if latest else 0}
     return client.post(
         f"{url}transitions/{action}/", {**seen, **BODIES[action](people)}, format="json"
     )

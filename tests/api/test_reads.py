@@ -332,7 +332,7 @@ def revised(people, author):
     proposal = proposal_in(State.REVISION_REQUESTED, people, title="Название при подаче")
     content = complete_content(proposal, title="Название после замечаний")
     return proposal_update(
-        proposal_id=proposal.pk, by=author, content=content, seen_revision=proposal.revision
+        proposal_id=proposal.pk, by=author, content=content, seen_edition=proposal.edition
     )
 
 

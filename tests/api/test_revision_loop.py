@@ -47,7 +47,7 @@ def test_authors_answer_the_remarks_and_resubmit(people):
     answered = author.post(
         f"/api/v1/proposals/{proposal.pk}/remarks/",
         {
-            "revision": _seen(author, proposal.pk)["revision"],
+            "edition": _seen(author, proposal.pk)["edition"],
             "answers": [{"remark": r["id"], "answer": "Сделано"} for r in open_remarks],
         },
         format="json",
@@ -67,19 +67,19 @@ def test_answers_are_refused_for_others_and_for_unknown_remarks(people):
     proposal = proposal_in(State.REVISION_REQUESTED, people)
     revision = Proposal.objects.get(pk=proposal.pk).revision
     remark = proposal.remarks.get(round=proposal.round)
-    body = {"revision": revision, "answers": [{"remark": remark.pk, "answer": "Чужой ответ"}]}
+    body = {"edition": revision, "answers": [{"remark": remark.pk, "answer": "Чужой ответ"}]}
 
     by_chair = api_as(people["chair"]).post(
         f"/api/v1/proposals/{proposal.pk}/remarks/", body, format="json"
     )
     unknown = api_as(people["author"]).post(
         f"/api/v1/proposals/{proposal.pk}/remarks/",
-        {"revision": revision, "answers": [{"remark": 999_999, "answer": "?"}]},
+        {"edition": revision, "answers": [{"remark": 999_999, "answer": "?"}]},
         format="json",
     )
     stale = api_as(people["author"]).post(
         f"/api/v1/proposals/{proposal.pk}/remarks/",
-        {**body, "revision": revision - 1},
+        {**body, "edition": revision - 1},
         format="json",
     )
 

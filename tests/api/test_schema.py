@@ -164,7 +164,7 @@ def test_proposal_patch_requires_the_revision_read(schema):
 
     assert body["required"] is True
     for content in body["content"].values():
-        assert component(schema, content["schema"])["required"] == ["revision"]
+        assert component(schema, content["schema"])["required"] == ["edition"]
 
 
 def test_paginated_lists_document_the_404_of_a_page_past_the_end(schema):

@@ -135,7 +135,7 @@ def test_proposal_patch_saves_the_changes_and_keeps_the_rest(api, author, draft)
 
     response = api(author).patch(
         url_of(draft),
-        {"revision": draft.revision, "title": "Новое название", "budget_lines": lines},
+        {"edition": draft.edition, "title": "Новое название", "budget_lines": lines},
         format="json",
     )
 
@@ -143,7 +143,7 @@ def test_proposal_patch_saves_the_changes_and_keeps_the_rest(api, author, draft)
     assert response.status_code == 200, response.json()
     assert response.json()["draft"]["budget_lines"] == lines
     assert saved.title == "Новое название"
-    assert saved.revision == draft.revision + 1
+    assert saved.edition == draft.edition + 1
     assert budget(saved) == [(2028, "private")]
     assert saved.summary == draft.summary
     assert saved.milestones.count() == 2
@@ -152,20 +152,20 @@ def test_proposal_patch_saves_the_changes_and_keeps_the_rest(api, author, draft)
 
 def test_proposal_patch_with_a_stale_revision_changes_nothing(api, author, draft):
     response = api(author).patch(
-        url_of(draft), {"revision": draft.revision - 1, "title": "Чужая правка"}, format="json"
+        url_of(draft), {"edition": draft.edition - 1, "title": "Чужая правка"}, format="json"
     )
 
     assert response.status_code == 409
     assert response.json()["code"] == "stale"
-    assert (fresh(draft).title, fresh(draft).revision) == (draft.title, draft.revision)
+    assert (fresh(draft).title, fresh(draft).revision) == (draft.title, draft.edition)
 
 
 def test_proposal_patch_without_a_revision_is_invalid(api, author, draft):
     response = api(author).patch(url_of(draft), {"title": "Без ревизии"}, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["revision"]
-    assert (fresh(draft).title, fresh(draft).revision) == (draft.title, draft.revision)
+    assert list(response.json()["errors"]) == ["edition"]
+    assert (fresh(draft).title, fresh(draft).revision) == (draft.title, draft.edition)
 
 
 @pytest.mark.parametrize(
@@ -204,21 +204,21 @@ def test_proposal_patch_without_a_revision_is_invalid(api, author, draft):
 )
 def test_proposal_patch_with_invalid_rows_names_them(api, author, draft, lines, key):
     response = api(author).patch(
-        url_of(draft), {"revision": draft.revision, "budget_lines": lines}, format="json"
+        url_of(draft), {"edition": draft.edition, "budget_lines": lines}, format="json"
     )
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert list(response.json()["errors"]) == [key]
     assert budget(fresh(draft)) == budget(draft)
-    assert fresh(draft).revision == draft.revision
+    assert fresh(draft).revision == draft.edition
 
 
 def test_proposal_patch_with_a_target_outside_the_calls_years_is_invalid(api, author, draft):
     indicator = {"name": "Выручка", "unit": "млн руб.", "baseline": "0", "targets": {"2031": "5"}}
 
     response = api(author).patch(
-        url_of(draft), {"revision": draft.revision, "indicators": [indicator]}, format="json"
+        url_of(draft), {"edition": draft.edition, "indicators": [indicator]}, format="json"
     )
 
     assert response.status_code == 400
@@ -230,7 +230,7 @@ def test_proposal_patch_with_a_target_outside_the_calls_years_is_invalid(api, au
 
 def test_proposal_patch_with_an_unknown_direction_is_invalid(api, author, draft):
     response = api(author).patch(
-        url_of(draft), {"revision": draft.revision, "direction": "nowhere"}, format="json"
+        url_of(draft), {"edition": draft.edition, "direction": "nowhere"}, format="json"
     )
 
     assert response.status_code == 400
@@ -241,30 +241,30 @@ def test_proposal_patch_with_an_unknown_direction_is_invalid(api, author, draft)
 def test_proposal_patch_by_the_chair_is_forbidden(api, chair, revised):
     response = api(chair).patch(
         url_of(revised),
-        {"revision": revised.revision, "title": "Правка председателя"},
+        {"edition": revised.edition, "title": "Правка председателя"},
         format="json",
     )
 
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
-    assert (fresh(revised).title, fresh(revised).revision) == (revised.title, revised.revision)
+    assert (fresh(revised).title, fresh(revised).revision) == (revised.title, revised.edition)
 
 
 def test_proposal_patch_of_a_submitted_proposal_is_in_the_wrong_state(api, author, draft):
     sent = transitions.proposal_submit(proposal_id=draft.pk, by=author)
 
     response = api(author).patch(
-        url_of(sent), {"revision": sent.revision, "title": "После подачи"}, format="json"
+        url_of(sent), {"edition": sent.edition, "title": "После подачи"}, format="json"
     )
 
     assert response.status_code == 409
     assert response.json()["code"] == "wrong_state"
-    assert (fresh(sent).title, fresh(sent).revision) == (sent.title, sent.revision)
+    assert (fresh(sent).title, fresh(sent).revision) == (sent.title, sent.edition)
 
 
 def test_proposal_patch_of_an_invisible_draft_is_not_found(api, other_author, draft):
     response = api(other_author).patch(
-        url_of(draft), {"revision": draft.revision, "title": "Чужое"}, format="json"
+        url_of(draft), {"edition": draft.edition, "title": "Чужое"}, format="json"
     )
 
     assert response.status_code == 404
@@ -273,7 +273,7 @@ def test_proposal_patch_of_an_invisible_draft_is_not_found(api, other_author, dr
 
 def test_proposal_put_is_not_allowed(api, author, draft):
     response = api(author).put(
-        url_of(draft), {"revision": draft.revision, "title": "Целиком"}, format="json"
+        url_of(draft), {"edition": draft.edition, "title": "Целиком"}, format="json"
     )
 
     assert response.status_code == 405
@@ -288,11 +288,11 @@ def test_proposal_transitions_list_what_the_caller_may_run(api, author, draft):
     body = response.json()
     assert response.status_code == 200
     assert body["state"] == "draft"
-    assert body["seen"] == {"revision": draft.revision, "version": 0}
+    assert body["seen"] == {"edition": draft.edition, "version": 0}
     assert [t["name"] for t in body["transitions"]] == ["submit", "withdraw"]
-    assert body["transitions"][0]["fields"] == ["revision"]
+    assert body["transitions"][0]["fields"] == ["edition"]
     assert body["transitions"][0]["url"] == url_of(draft, "transitions/submit/")
-    assert body["transitions"][1]["fields"] == ["revision", "comment"]
+    assert body["transitions"][1]["fields"] == ["edition", "comment"]
 
 
 def test_proposal_transitions_of_an_expert_take_the_version(api, expert, people):
@@ -301,13 +301,13 @@ def test_proposal_transitions_of_an_expert_take_the_version(api, expert, people)
     body = api(expert).get(url_of(in_review, "transitions/")).json()
 
     review = next(t for t in body["transitions"] if t["name"] == "review")
-    assert body["seen"] == {"revision": in_review.revision, "version": 1}
+    assert body["seen"] == {"edition": in_review.edition, "version": 1}
     assert review["fields"] == ["version", "scores", "recommendation", "comments"]
 
 
 def test_proposal_transition_with_an_unknown_name_is_not_found(api, author, draft):
     response = api(author).post(
-        url_of(draft, "transitions/publish/"), {"revision": draft.revision}, format="json"
+        url_of(draft, "transitions/publish/"), {"edition": draft.edition}, format="json"
     )
 
     assert response.status_code == 404
@@ -319,13 +319,13 @@ def test_proposal_transition_without_a_revision_is_invalid(api, author, draft):
     response = api(author).post(url_of(draft, "transitions/submit/"), {}, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["revision"]
-    assert (fresh(draft).state, fresh(draft).revision) == (State.DRAFT, draft.revision)
+    assert list(response.json()["errors"]) == ["edition"]
+    assert (fresh(draft).state, fresh(draft).revision) == (State.DRAFT, draft.edition)
 
 
 def test_proposal_transition_with_a_stale_revision_changes_nothing(api, author, draft):
     response = api(author).post(
-        url_of(draft, "transitions/submit/"), {"revision": draft.revision + 1}, format="json"
+        url_of(draft, "transitions/submit/"), {"edition": draft.edition + 1}, format="json"
     )
 
     assert response.status_code == 409
@@ -335,11 +335,11 @@ def test_proposal_transition_with_a_stale_revision_changes_nothing(api, author, 
 
 def test_proposal_transition_the_caller_may_not_run_is_forbidden(api, chair, revised):
     response = api(chair).post(
-        url_of(revised, "transitions/submit/"), {"revision": revised.revision}, format="json"
+        url_of(revised, "transitions/submit/"), {"edition": revised.edition}, format="json"
     )
 
     assert response.status_code == 403
-    assert (fresh(revised).state, fresh(revised).revision) == (revised.state, revised.revision)
+    assert (fresh(revised).state, fresh(revised).revision) == (revised.state, revised.edition)
 
 
 def test_proposal_transition_of_an_incomplete_draft_is_refused_with_the_problems(api, author):
@@ -350,7 +350,7 @@ def test_proposal_transition_of_an_incomplete_draft_is_refused_with_the_problems
     proposal = Proposal.objects.get(pk=created.json()["id"])
 
     response = api(author).post(
-        url_of(proposal, "transitions/submit/"), {"revision": proposal.revision}, format="json"
+        url_of(proposal, "transitions/submit/"), {"edition": proposal.edition}, format="json"
     )
 
     assert response.status_code == 409
@@ -417,7 +417,7 @@ def test_proposal_assign_experts_with_an_unknown_login_is_invalid(api, chair, au
 
     response = api(chair).post(
         url_of(sent, "transitions/assign_experts/"),
-        {"revision": sent.revision, "experts": ["nobody"]},
+        {"edition": sent.edition, "experts": ["nobody"]},
         format="json",
     )
 
@@ -433,7 +433,7 @@ def test_proposal_approval_without_enough_reviews_is_refused(api, chair, author,
 
     response = api(chair).post(
         url_of(in_review, "transitions/approve_in_group/"),
-        {"revision": in_review.revision},
+        {"edition": in_review.edition},
         format="json",
     )
 
@@ -441,7 +441,7 @@ def test_proposal_approval_without_enough_reviews_is_refused(api, chair, author,
     assert response.json()["code"] == "refused"
     assert (fresh(in_review).state, fresh(in_review).revision) == (
         State.WG_REVIEW,
-        in_review.revision,
+        in_review.edition,
     )
 
 
@@ -457,7 +457,7 @@ def upload(client, proposal, data: bytes, name: str = "plan.pdf", **extra):
 def test_attachment_upload_list_and_download(api, author, draft, media):
     client = api(author)
 
-    response = upload(client, draft, PDF, revision=draft.revision)
+    response = upload(client, draft, PDF, edition=draft.edition)
     listed = client.get(url_of(draft, "attachments/"))
     download = client.get(response.json()["download"])
 
@@ -497,11 +497,11 @@ def test_attachment_upload_by_the_chair_is_forbidden(api, chair, revised, media)
 
     assert response.status_code == 403
     assert Attachment.objects.count() == 0
-    assert fresh(revised).revision == revised.revision
+    assert fresh(revised).revision == revised.edition
 
 
 def test_attachment_upload_with_a_stale_revision_is_refused(api, author, draft, media):
-    response = upload(api(author), draft, PDF, revision=draft.revision - 1)
+    response = upload(api(author), draft, PDF, edition=draft.edition - 1)
 
     assert response.status_code == 409
     assert response.json()["code"] == "stale"

@@ -67,7 +67,7 @@ def test_signing_up_with_an_existing_organisation_does_not_allow_submitting(
     draft = draft_proposal(person)
     client.force_login(person)
 
-    refused = client.post(f"/proposals/{draft.pk}/submit/", {"revision": draft.revision})
+    refused = client.post(f"/proposals/{draft.pk}/submit/", {"edition": draft.edition})
 
     assert refused.status_code == 409
     assert AWAITS in refused.content.decode()
@@ -82,7 +82,7 @@ def test_submitting_through_the_api_awaiting_confirmation_is_a_conflict_with_the
 
     response = api_as(stranger).post(
         f"/api/v1/proposals/{draft.pk}/transitions/submit/",
-        {"revision": draft.revision},
+        {"edition": draft.edition},
         format="json",
     )
 
@@ -121,7 +121,7 @@ def test_an_unconfirmed_colleague_cannot_be_made_a_coauthor(author, stranger, cl
 
     with pytest.raises(ActionRefusedError) as refused:
         document_services.proposal_set_coauthors(
-            proposal_id=draft.pk, by=author, coauthors=[stranger], seen_revision=draft.revision
+            proposal_id=draft.pk, by=author, coauthors=[stranger], seen_edition=draft.edition
         )
 
     assert str(refused.value) == (
@@ -156,7 +156,7 @@ def test_office_confirms_a_person_who_then_submits_and_is_told(client, office, s
     draft = draft_proposal(User.objects.get(pk=stranger.pk))
     submitted = api_as(stranger).post(
         f"/api/v1/proposals/{draft.pk}/transitions/submit/",
-        {"revision": draft.revision},
+        {"edition": draft.edition},
         format="json",
     )
     assert submitted.status_code == 200
@@ -185,7 +185,7 @@ def test_a_refused_person_cannot_submit_nor_draft_and_is_told(client, office, st
     decide(client, stranger, "refuse")
     client.force_login(stranger)
 
-    refused = client.post(f"/proposals/{draft.pk}/submit/", {"revision": draft.revision})
+    refused = client.post(f"/proposals/{draft.pk}/submit/", {"edition": draft.edition})
 
     assert refused.status_code == 409
     assert REFUSED in refused.content.decode()

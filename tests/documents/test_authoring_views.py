@@ -61,7 +61,7 @@ def fresh(proposal) -> Proposal:
 def unchanged(proposal) -> tuple:
     """What a refused or invalid POST must leave as it was."""
     proposal = fresh(proposal)
-    return (proposal.state, proposal.revision, snapshot(proposal), audit.history(proposal).count())
+    return (proposal.state, proposal.edition, snapshot(proposal), audit.history(proposal).count())
 
 
 def edit_data(client, proposal, **changes) -> dict:
@@ -311,7 +311,7 @@ def test_unconfirmed_organisation_drafts_but_submission_waits_with_the_reason(
     proposal = Proposal.objects.get()
     complete = draft_proposal(author, call=call)
 
-    refused = client.post(f"/proposals/{complete.pk}/submit/", {"revision": complete.revision})
+    refused = client.post(f"/proposals/{complete.pk}/submit/", {"edition": complete.edition})
 
     assert proposal.state == State.DRAFT
     assert refused.status_code == 409
@@ -350,7 +350,7 @@ def test_edit_saves_the_content_and_the_child_rows(client, draft, author):
     ]
     assert proposal.indicators.get().targets == {"2027": "10", "2029": "30"}
     assert list(proposal.milestones.values_list("name", flat=True)) == ["Пилотная партия"]
-    assert proposal.revision == draft.revision + 1
+    assert proposal.edition == draft.edition + 1
 
 
 @pytest.mark.django_db
@@ -495,7 +495,7 @@ def test_coauthors_are_chosen_among_active_colleagues(
 def test_coauthors_saved_share_the_draft(client, draft, author, coauthor):
     response = as_user(client, author).post(
         f"/proposals/{draft.pk}/coauthors/",
-        {"coauthors": [coauthor.pk], "revision": draft.revision},
+        {"coauthors": [coauthor.pk], "edition": draft.edition},
     )
 
     assert response.status_code == 302
@@ -509,7 +509,7 @@ def test_coauthors_of_another_organisation_are_refused(client, draft, author, ot
 
     response = as_user(client, author).post(
         f"/proposals/{draft.pk}/coauthors/",
-        {"coauthors": [other_author.pk], "revision": draft.revision},
+        {"coauthors": [other_author.pk], "edition": draft.edition},
     )
 
     assert response.status_code == 200
@@ -560,7 +560,7 @@ def test_submit_incomplete_is_409_with_the_problems_and_changes_nothing(client, 
     before = unchanged(proposal)
 
     response = as_user(client, author).post(
-        f"/proposals/{proposal.pk}/submit/", {"revision": proposal.revision}
+        f"/proposals/{proposal.pk}/submit/", {"edition": proposal.edition}
     )
 
     assert response.status_code == 409
@@ -572,7 +572,7 @@ def test_submit_incomplete_is_409_with_the_problems_and_changes_nothing(client, 
 @pytest.mark.django_db
 def test_submit_freezes_version_1_and_goes_to_the_group(client, draft, author, chair):
     response = as_user(client, author).post(
-        f"/proposals/{draft.pk}/submit/", {"revision": draft.revision}
+        f"/proposals/{draft.pk}/submit/", {"edition": draft.edition}
     )
 
     proposal = fresh(draft)
@@ -588,7 +588,7 @@ def test_submit_with_a_stale_page_is_409(client, draft, author):
     before = unchanged(draft)
 
     response = as_user(client, author).post(
-        f"/proposals/{draft.pk}/submit/", {"revision": draft.revision - 1}
+        f"/proposals/{draft.pk}/submit/", {"edition": draft.edition - 1}
     )
 
     assert response.status_code == 409
@@ -606,7 +606,7 @@ def test_submit_page_is_403_once_submitted(client, submitted, author):
 def test_withdraw_records_the_reason(client, submitted, author):
     response = as_user(client, author).post(
         f"/proposals/{submitted.pk}/withdraw/",
-        {"reason": "Проект перенесён.", "revision": submitted.revision},
+        {"reason": "Проект перенесён.", "edition": submitted.edition},
     )
 
     proposal = fresh(submitted)
@@ -621,7 +621,7 @@ def test_withdraw_is_403_for_a_coauthor(client, draft, author, coauthor):
     before = unchanged(draft)
 
     page = as_user(client, coauthor).get(f"/proposals/{draft.pk}/withdraw/")
-    post = client.post(f"/proposals/{draft.pk}/withdraw/", {"revision": fresh(draft).revision})
+    post = client.post(f"/proposals/{draft.pk}/withdraw/", {"edition": fresh(draft).revision})
 
     assert (page.status_code, post.status_code) == (403, 403)
     assert unchanged(draft) == before
@@ -637,7 +637,7 @@ def test_remarks_answer_saves_each_answer(client, revision_requested, author):
         {
             f"answer_{first.pk}": "Бюджет уточнён по годам.",
             f"answer_{second.pk}": "",
-            "revision": revision_requested.revision,
+            "edition": revision_requested.edition,
         },
     )
 

@@ -29,7 +29,7 @@ def replace(proposal, **changes):
     for name, value in changes.items():
         setattr(content, name, value)
     return proposal_update(
-        proposal_id=proposal.pk, by=proposal.author, content=content, seen_revision=None
+        proposal_id=proposal.pk, by=proposal.author, content=content, seen_edition=None
     )
 
 

@@ -180,7 +180,7 @@ def test_passport_of_a_version_shows_its_frozen_content_not_the_live_draft(
         proposal_id=revision_requested.pk,
         by=author,
         content=complete_content(revision_requested, title="Новое название после доработки"),
-        seen_revision=revision_requested.revision,
+        seen_edition=revision_requested.edition,
     )
 
     html = html_of(PASSPORT, fresh(revision_requested), number=1)

@@ -81,7 +81,7 @@ def snapshot(proposal) -> tuple:
     proposal = Proposal.objects.get(pk=proposal.pk)
     return (
         proposal.state,
-        proposal.revision,
+        proposal.edition,
         len(audit.history(proposal)),
         Review.objects.filter(proposal=proposal).count(),
         Assignment.objects.filter(proposal=proposal).count(),
@@ -310,7 +310,7 @@ def test_assign_page_shows_experts_and_disables_the_unavailable(
 def test_assign_post_opens_the_review(client, submitted, chair, expert):
     response = as_user(client, chair).post(
         f"/proposals/{submitted.pk}/assign/",
-        {"experts": [expert.pk], "revision": submitted.revision},
+        {"experts": [expert.pk], "edition": submitted.edition},
     )
 
     assert response.status_code == 302
@@ -323,7 +323,7 @@ def test_assign_post_opens_the_review(client, submitted, chair, expert):
 def test_assign_by_the_groups_secretary(client, submitted, group_secretary, expert):
     response = as_user(client, group_secretary).post(
         f"/proposals/{submitted.pk}/assign/",
-        {"experts": [expert.pk], "revision": submitted.revision},
+        {"experts": [expert.pk], "edition": submitted.edition},
     )
 
     assert response.status_code == 302
@@ -336,7 +336,7 @@ def test_assign_refuses_an_expert_with_a_conflict(client, submitted, chair, coll
 
     response = as_user(client, chair).post(
         f"/proposals/{submitted.pk}/assign/",
-        {"experts": [colleague_expert.pk], "revision": submitted.revision},
+        {"experts": [colleague_expert.pk], "edition": submitted.edition},
     )
 
     assert response.status_code == 200
@@ -350,7 +350,7 @@ def test_assign_refused_to_an_expert(client, submitted, expert):
 
     response = as_user(client, expert).post(
         f"/proposals/{submitted.pk}/assign/",
-        {"experts": [expert.pk], "revision": submitted.revision},
+        {"experts": [expert.pk], "edition": submitted.edition},
     )
 
     assert response.status_code == 403
@@ -364,7 +364,7 @@ def test_assign_refused_in_a_wrong_state(client, group_approved, chair, cluster)
 
     response = as_user(client, chair).post(
         f"/proposals/{group_approved.pk}/assign/",
-        {"experts": [newcomer.pk], "revision": group_approved.revision},
+        {"experts": [newcomer.pk], "edition": group_approved.edition},
     )
 
     assert response.status_code == 409
@@ -377,7 +377,7 @@ def test_assign_from_a_stale_page_is_refused(client, submitted, chair, expert):
 
     response = as_user(client, chair).post(
         f"/proposals/{submitted.pk}/assign/",
-        {"experts": [expert.pk], "revision": submitted.revision - 1},
+        {"experts": [expert.pk], "edition": submitted.edition - 1},
     )
 
     assert response.status_code == 409
@@ -555,7 +555,7 @@ def test_decide_request_revision_with_numbered_remarks(client, in_review, chair)
         f"/proposals/{in_review.pk}/decide/",
         {
             "decision": "revise",
-            "revise-revision": in_review.revision,
+            "revise-edition": in_review.edition,
             "revise-remarks": "1. Уточните бюджет.\n\n2) Добавьте вехи.\n",
         },
     )
@@ -573,7 +573,7 @@ def test_decide_approve_with_enough_reviews(client, in_review, chair, expert, se
 
     response = as_user(client, chair).post(
         f"/proposals/{in_review.pk}/decide/",
-        {"decision": "approve", "approve-revision": in_review.revision, "approve-note": ""},
+        {"decision": "approve", "approve-edition": in_review.edition, "approve-note": ""},
     )
 
     assert response.status_code == 302
@@ -587,7 +587,7 @@ def test_decide_approve_without_enough_reviews_is_refused(client, in_review, cha
 
     response = as_user(client, chair).post(
         f"/proposals/{in_review.pk}/decide/",
-        {"decision": "approve", "approve-revision": in_review.revision},
+        {"decision": "approve", "approve-edition": in_review.edition},
     )
 
     assert response.status_code == 409
@@ -600,12 +600,12 @@ def test_decide_reject_needs_a_reason(client, in_review, chair):
     client = as_user(client, chair)
     url = f"/proposals/{in_review.pk}/decide/"
 
-    empty = client.post(url, {"decision": "reject", "reject-revision": in_review.revision})
+    empty = client.post(url, {"decision": "reject", "reject-edition": in_review.edition})
     done = client.post(
         url,
         {
             "decision": "reject",
-            "reject-revision": in_review.revision,
+            "reject-edition": in_review.edition,
             "reject-reason": "Не относится к биотехнологиям.",
         },
     )
@@ -626,7 +626,7 @@ def test_decide_refused_to_an_expert(client, in_review, expert):
 
     response = as_user(client, expert).post(
         f"/proposals/{in_review.pk}/decide/",
-        {"decision": "reject", "reject-revision": in_review.revision, "reject-reason": "Нет"},
+        {"decision": "reject", "reject-edition": in_review.edition, "reject-reason": "Нет"},
     )
 
     assert response.status_code == 403
@@ -639,7 +639,7 @@ def test_decide_refused_in_a_wrong_state(client, group_approved, chair):
 
     response = as_user(client, chair).post(
         f"/proposals/{group_approved.pk}/decide/",
-        {"decision": "revise", "revise-revision": group_approved.revision, "revise-remarks": "X"},
+        {"decision": "revise", "revise-edition": group_approved.edition, "revise-remarks": "X"},
     )
 
     assert response.status_code == 409
@@ -652,7 +652,7 @@ def test_decide_from_a_stale_page_is_refused(client, in_review, chair):
 
     response = as_user(client, chair).post(
         f"/proposals/{in_review.pk}/decide/",
-        {"decision": "reject", "reject-revision": in_review.revision - 1, "reject-reason": "Нет"},
+        {"decision": "reject", "reject-edition": in_review.edition - 1, "reject-reason": "Нет"},
     )
 
     assert response.status_code == 409
@@ -675,7 +675,7 @@ def test_send_to_governance_get_leads_to_the_queue_form(client, group_approved, 
 def test_send_to_governance_post(client, group_approved, office):
     response = as_user(client, office).post(
         f"/proposals/{group_approved.pk}/send-to-governance/",
-        {"revision": group_approved.revision, "note": "На заседание № 4"},
+        {"edition": group_approved.edition, "note": "На заседание № 4"},
     )
 
     assert response.status_code == 302
@@ -689,7 +689,7 @@ def test_send_to_governance_refused_to_the_chair(client, group_approved, chair):
 
     response = as_user(client, chair).post(
         f"/proposals/{group_approved.pk}/send-to-governance/",
-        {"revision": group_approved.revision},
+        {"edition": group_approved.edition},
     )
 
     assert response.status_code == 403
@@ -701,7 +701,7 @@ def test_send_to_governance_refused_in_a_wrong_state(client, in_review, office):
     before = snapshot(in_review)
 
     response = as_user(client, office).post(
-        f"/proposals/{in_review.pk}/send-to-governance/", {"revision": in_review.revision}
+        f"/proposals/{in_review.pk}/send-to-governance/", {"edition": in_review.edition}
     )
 
     assert response.status_code == 409
@@ -734,7 +734,7 @@ def test_governance_queue_forbidden(client, request, cluster, persona):
 
 
 def governance_post(client, proposal, decision, **fields):
-    data = {"decision": decision, f"{decision}-revision": proposal.revision}
+    data = {"decision": decision, f"{decision}-edition": proposal.edition}
     data |= {f"{decision}-{name}": value for name, value in fields.items()}
     return client.post(f"/proposals/{proposal.pk}/governance-decision/", data)
 
@@ -833,7 +833,7 @@ def test_governance_decision_refused_in_a_wrong_state(client, before_governance,
 @pytest.mark.django_db
 def test_governance_decision_from_a_stale_page_is_refused(client, before_governance, secretary):
     before = snapshot(before_governance)
-    stale = Proposal(pk=before_governance.pk, revision=before_governance.revision - 1)
+    stale = Proposal(pk=before_governance.pk, edition=before_governance.edition - 1)
 
     response = governance_post(
         as_user(client, secretary), stale, "approve", number="4", date="2026-12-15"
@@ -949,7 +949,7 @@ def test_action_page_of_an_invisible_proposal_is_404_even_on_post(client, in_rev
 
     response = as_user(client, outsider).post(
         f"/proposals/{in_review.pk}/decide/",
-        {"decision": "reject", "reject-revision": in_review.revision, "reject-reason": "Нет"},
+        {"decision": "reject", "reject-edition": in_review.edition, "reject-reason": "Нет"},
     )
 
     assert response.status_code == 404
@@ -960,7 +960,7 @@ def test_decision_reference_date_is_written_the_russian_way():
     from documents.review_forms import GovernanceApprovalForm
 
     form = GovernanceApprovalForm(
-        {"revision": 3, "number": "N 12", "date": "2026-03-01"}, proposal=Proposal(revision=3)
+        {"edition": 3, "number": "N 12", "date": "2026-03-01"}, proposal=Proposal(edition=3)
     )
 
     assert form.is_valid()

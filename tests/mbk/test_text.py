@@ -88,11 +88,11 @@ def test_api_proposal_title_edited_with_a_line_break_is_refused(cluster, author)
         {"call": call.pk, "direction": "pharma", "title": "Вакцины"},
         format="json",
     ).json()
-    revision = Proposal.objects.get().revision
+    revision = Proposal.objects.get().edition
 
     response = client.patch(
         f"/api/v1/proposals/{created['id']}/",
-        {"revision": revision, "title": "Вакцины\nX", "summary": "абзац 1\nабзац 2"},
+        {"edition": revision, "title": "Вакцины\nX", "summary": "абзац 1\nабзац 2"},
         format="json",
     )
 

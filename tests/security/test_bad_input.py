@@ -254,7 +254,7 @@ def footprint() -> dict:
         Proposal.objects.order_by("pk").values_list(
             "pk",
             "state",
-            "revision",
+            "edition",
             "round",
             "title",
             "summary",
@@ -313,7 +313,7 @@ def create_form(w: World) -> dict:
 
 def edit_form(w: World) -> dict:
     draft = fresh(w, "draft")
-    data, _ = form_data(draft, {"revision": draft.revision})
+    data, _ = form_data(draft, {"edition": draft.edition})
     return {key: data.getlist(key) for key in data}
 
 
@@ -330,7 +330,7 @@ def decide_form(decision: str, text_field: str) -> Payload:
     def payload(w: World) -> dict:
         return {
             "decision": decision,
-            f"{decision}-revision": str(fresh(w, "review").revision),
+            f"{decision}-edition": str(fresh(w, "review").revision),
             f"{decision}-{text_field}": "Уточните бюджет по годам",
         }
 
@@ -340,7 +340,7 @@ def decide_form(decision: str, text_field: str) -> Payload:
 def governance_form(w: World) -> dict:
     return {
         "decision": "approve",
-        "approve-revision": str(fresh(w, "council").revision),
+        "approve-edition": str(fresh(w, "council").revision),
         "approve-number": "4",
         "approve-date": "2026-12-15",
         "approve-note": "",
@@ -385,7 +385,7 @@ def api_create(w: World) -> dict:
 
 
 def api_patch(w: World) -> dict:
-    return {"revision": fresh(w, "draft").revision}
+    return {"edition": fresh(w, "draft").revision}
 
 
 def api_review(w: World) -> dict:
@@ -393,7 +393,7 @@ def api_review(w: World) -> dict:
 
 
 def api_with_revision(name: str, **rest) -> Payload:
-    return lambda w: {"revision": fresh(w, name).revision, **rest}
+    return lambda w: {"edition": fresh(w, name).revision, **rest}
 
 
 def nothing(w: World) -> dict:
@@ -471,12 +471,12 @@ TARGETS = {
         "form",
         shown=REVIEW_PAGE_AUTHOR,
     ),
-    "decide-form.revision": Target(
+    "decide-form.edition": Target(
         "chair",
         "post",
         proposal_url("review", "decide/"),
         decide_form("reject", "reason"),
-        "reject-revision",
+        "reject-edition",
         NEVER,
         "form",
     ),
@@ -640,8 +640,8 @@ TARGETS = {
         ok=200,
         shown=DRAFT_PAGE,
     ),
-    "api-patch.revision": Target(
-        "author", "patch", api_url("draft"), api_patch, "revision", NEVER, "api"
+    "api-patch.edition": Target(
+        "author", "patch", api_url("draft"), api_patch, "edition", NEVER, "api"
     ),
     "api-patch.budget-amount": Target(
         "author",
@@ -665,12 +665,12 @@ TARGETS = {
         ok=200,
         wrap=lambda v: [{"instrument": v, "justification": "Нужна субсидия."}],
     ),
-    "api-submit.revision": Target(
+    "api-submit.edition": Target(
         "author",
         "post",
         api_url("draft", "transitions/submit/"),
         nothing,
-        "revision",
+        "edition",
         NEVER,
         "api",
     ),

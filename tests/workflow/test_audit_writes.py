@@ -52,7 +52,7 @@ def test_api_patch_of_a_proposal_records_a_content_edit(draft, author):
 
     response = api_as(author).patch(
         f"/api/v1/proposals/{draft.pk}/",
-        {"revision": draft.revision, "title": "Новое название"},
+        {"edition": draft.edition, "title": "Новое название"},
         format="json",
     )
 
@@ -68,7 +68,7 @@ def test_api_patch_refused_as_stale_records_nothing(draft, author):
 
     response = api_as(author).patch(
         f"/api/v1/proposals/{draft.pk}/",
-        {"revision": draft.revision - 1, "title": "Новое название"},
+        {"edition": draft.edition - 1, "title": "Новое название"},
         format="json",
     )
 

@@ -139,15 +139,15 @@ def test_fifty_conflicting_transitions_at_once_exactly_one_wins(people):
         unavailable(f"DATABASE_URL names {connection.vendor}, not PostgreSQL")
     proposal = proposal_in(State.WG_REVIEW, people)
     entries = audit.history(proposal).count()
-    chair, seen = people["chair"], proposal.revision
+    chair, seen = people["chair"], proposal.edition
 
     def decide(n):
         if n % 2:
             return lambda: transitions.proposal_reject(
-                proposal_id=proposal.pk, by=chair, reason=f"Отказ {n}", seen_revision=seen
+                proposal_id=proposal.pk, by=chair, reason=f"Отказ {n}", seen_edition=seen
             )
         return lambda: transitions.proposal_approve_in_group(
-            proposal_id=proposal.pk, by=chair, note=f"Одобрение {n}", seen_revision=seen
+            proposal_id=proposal.pk, by=chair, note=f"Одобрение {n}", seen_edition=seen
         )
 
     outcomes = at_the_same_moment(*(decide(n) for n in range(50)))
@@ -159,7 +159,7 @@ def test_fifty_conflicting_transitions_at_once_exactly_one_wins(people):
     assert len([o for o in outcomes if o != "ok"]) == 49
     winner = outcomes.index("ok")
     assert proposal.state == (State.REJECTED if winner % 2 else State.WG_APPROVED)
-    assert proposal.revision == seen + 1
+    assert proposal.edition == seen + 1
     history = list(audit.history(proposal))
     assert len(history) == entries + 1
     assert [entry.sequence for entry in history] == list(range(1, len(history) + 1))
@@ -170,12 +170,12 @@ def test_fifty_conflicting_transitions_at_once_exactly_one_wins(people):
 @pytest.mark.django_db
 def test_edit_from_a_stale_form_is_refused_and_changes_nothing(people):
     proposal = proposal_in(State.DRAFT, people)
-    seen = proposal.revision
+    seen = proposal.edition
     proposal_update(
         proposal_id=proposal.pk,
         by=people["coauthor"],
         content=complete_content(proposal, summary="Версия соавтора"),
-        seen_revision=seen,
+        seen_edition=seen,
     )
     proposal.refresh_from_db()
     entries = audit.history(proposal).count()
@@ -185,18 +185,18 @@ def test_edit_from_a_stale_form_is_refused_and_changes_nothing(people):
             proposal_id=proposal.pk,
             by=people["author"],
             content=complete_content(proposal, summary="Версия автора"),
-            seen_revision=seen,
+            seen_edition=seen,
         )
 
     fresh = Proposal.objects.get(pk=proposal.pk)
-    assert (fresh.summary, fresh.revision) == ("Версия соавтора", seen + 1)
+    assert (fresh.summary, fresh.edition) == ("Версия соавтора", seen + 1)
     assert audit.history(fresh).count() == entries
 
 
 @pytest.mark.django_db
 def test_decision_from_a_stale_page_is_refused_and_changes_nothing(people, cluster):
     proposal = proposal_in(State.WG_REVIEW, people)
-    seen = proposal.revision  # the chair opens the decision page...
+    seen = proposal.edition  # the chair opens the decision page...
     newcomer = MembershipFactory(
         body=cluster["wg-pharma"], role=Membership.Role.EXPERT, user__username="expert4"
     ).user
@@ -204,12 +204,12 @@ def test_decision_from_a_stale_page_is_refused_and_changes_nothing(people, clust
         proposal_id=proposal.pk, by=people["wg_secretary"], experts=[newcomer]
     )
     proposal.refresh_from_db()
-    before = (proposal.state, proposal.revision, audit.history(proposal).count())
+    before = (proposal.state, proposal.edition, audit.history(proposal).count())
 
     with pytest.raises(StaleObjectError):
         transitions.proposal_approve_in_group(
-            proposal_id=proposal.pk, by=people["chair"], seen_revision=seen
+            proposal_id=proposal.pk, by=people["chair"], seen_edition=seen
         )
 
     proposal.refresh_from_db()
-    assert (proposal.state, proposal.revision, audit.history(proposal).count()) == before
+    assert (proposal.state, proposal.edition, audit.history(proposal).count()) == before

@@ -89,7 +89,7 @@ ACTIONS: dict[str, tuple[Callable, Callable[[Proposal, dict], dict]]] = {
         documents_services.proposal_update,
         lambda p, people: {
             "content": complete_content(p, summary="Изменённое резюме"),
-            "seen_revision": p.revision,
+            "seen_edition": p.edition,
         },
     ),
     "submit": (transitions.proposal_submit, lambda p, people: {}),
@@ -149,7 +149,7 @@ def footprint(proposal: Proposal) -> dict:
     fresh = Proposal.objects.get(pk=proposal.pk)
     return {
         "state": fresh.state,
-        "revision": fresh.revision,
+        "edition": fresh.edition,
         "round": fresh.round,
         "summary": fresh.summary,
         "decision_reference": fresh.decision_reference,
