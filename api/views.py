@@ -48,6 +48,7 @@ from programme import rules
 from programme import selectors as programme_selectors
 from programme import services as programme_services
 from programme.models import ProgrammeVersion, Section, SectionRevision
+from workflow.exceptions import ActionRefusedError
 
 
 class AtomicWrites:
@@ -138,11 +139,11 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- Transitions, shared by proposals, sections and programme versions ---------------------
-def _run(request, obj, table, name: str):
-    transition = tables.find(table, name)
+def _run(request, subject, table: tables.Table, name: str) -> None:
+    transition = table.get(name)
     if transition is None:
         raise Http404
-    params = transition.params(data=request.data)
+    params = tables.params_serializer(transition)(data=request.data)
     errors = {} if params.is_valid() else dict(params.errors)
     given = request.data.get(transition.seen, empty) if hasattr(request.data, "get") else empty
     try:
@@ -151,15 +152,19 @@ def _run(request, obj, table, name: str):
         errors[transition.seen] = invalid.detail
     if errors:
         raise ValidationError(errors)
-    transition.run(obj, request.user, params.validated_data, seen)
+    transition.run(subject, by=request.user, seen=seen, **params.validated_data)
 
 
 class Transitions:
     """`GET …/transitions/` and `POST …/transitions/{name}/` of an object with a workflow. The
-    viewset names its table (api/transitions.py) and says how its object reports the version
-    seen, its state and itself after a transition."""
+    viewset names its model's table (workflow/tables.py) and says what the table's rows run on,
+    how its object reports the edition seen, its state and itself after a transition."""
 
-    table: list[tables.Transition]
+    table: tables.Table
+
+    def subject_of(self, obj):
+        """What the table's transitions run on (None: nothing can run yet)."""
+        return obj
 
     def seen_of(self, obj) -> dict[str, int]:
         raise NotImplementedError
@@ -174,7 +179,8 @@ class Transitions:
     @action(detail=True, methods=["get"], url_path="transitions")
     def transitions(self, request, pk=None):
         obj = self.get_object()
-        offered = [t for t in self.table if t.allowed(request.user, obj)]
+        subject = self.subject_of(obj)
+        offered = [] if subject is None else self.table.available(request.user, subject)
         data = {
             "state": self.state_of(obj),
             "seen": self.seen_of(obj),
@@ -192,11 +198,17 @@ class Transitions:
 
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def run_transition(self, request, pk=None, name=None):
-        _run(request, self.get_object(), self.table, name)
+        obj = self.get_object()
+        subject = self.subject_of(obj)
+        if subject is None:
+            if self.table.get(name) is None:
+                raise Http404
+            raise ActionRefusedError(_("The section has no text yet."))
+        _run(request, subject, self.table, name)
         return self.answer()
 
 
-def transitions_schema(table: list[tables.Transition], answer, description: str):
+def transitions_schema(table: tables.Table, answer, description: str):
     """The schema of a viewset's two transition endpoints (its own names and answer)."""
     return extend_schema_view(
         transitions=extend_schema(responses={200: s.TransitionsSerializer, **refusals(401, 404)}),
@@ -208,7 +220,7 @@ def transitions_schema(table: list[tables.Transition], answer, description: str)
                     "name",
                     OpenApiTypes.STR,
                     OpenApiParameter.PATH,
-                    enum=[t.name for t in table],
+                    enum=table.names(),
                 )
             ],
             description=description,
@@ -218,10 +230,10 @@ def transitions_schema(table: list[tables.Transition], answer, description: str)
 
 # --- Proposals -----------------------------------------------------------------------------
 @transitions_schema(
-    tables.PROPOSAL_TRANSITIONS,
+    tables.PROPOSAL,
     s.ProposalSerializer,
     "Runs one transition. The body names the fields that `GET …/transitions/` lists for it, "
-    "with the `revision` (or, for a review, the `version`) the caller read.",
+    "with the `edition` (or, for a review, the `version`) the caller read.",
 )
 class ProposalViewSet(
     AtomicWrites,
@@ -234,7 +246,7 @@ class ProposalViewSet(
 ):
     """Proposals the caller may see; drafts are created and edited by their authors."""
 
-    table = tables.PROPOSAL_TRANSITIONS
+    table = tables.PROPOSAL
 
     queryset = Proposal.objects.none()  # for the schema; get_queryset() chooses the rows
     filterset_class = filters.ProposalFilter
@@ -544,7 +556,7 @@ class DocumentViewSet(AtomicWrites, viewsets.GenericViewSet):
 
 # --- The programme -------------------------------------------------------------------------
 @transitions_schema(
-    tables.SECTION_TRANSITIONS,
+    tables.SECTION,
     s.SectionSerializer,
     "Runs one transition of the section's latest revision, with the `edition` the caller read.",
 )
@@ -552,7 +564,7 @@ class SectionViewSet(AtomicWrites, Transitions, viewsets.ReadOnlyModelViewSet):
     """The sections of the current programme, for the members of the bodies."""
 
     queryset = Section.objects.none()  # for the schema; get_queryset() chooses the rows
-    table = tables.SECTION_TRANSITIONS
+    table = tables.SECTION
     serializer_class = s.SectionSerializer
     filter_backends = []
 
@@ -564,6 +576,9 @@ class SectionViewSet(AtomicWrites, Transitions, viewsets.ReadOnlyModelViewSet):
 
     def get_object(self) -> Section:
         return programme_selectors.get_visible_section_or_404(self.request.user, self.kwargs["pk"])
+
+    def subject_of(self, section: Section):
+        return tables.latest_revision(section)
 
     def seen_of(self, section: Section) -> dict[str, int]:
         return tables.section_seen(section)
@@ -590,7 +605,7 @@ class SectionViewSet(AtomicWrites, Transitions, viewsets.ReadOnlyModelViewSet):
 
 
 @transitions_schema(
-    tables.VERSION_TRANSITIONS,
+    tables.VERSION,
     s.ProgrammeVersionSerializer,
     "Runs one transition of the version, with the `edition` the caller read.",
 )
@@ -606,7 +621,7 @@ class ProgrammeVersionViewSet(
     for observers."""
 
     queryset = ProgrammeVersion.objects.none()  # for the schema; get_queryset() chooses the rows
-    table = tables.VERSION_TRANSITIONS
+    table = tables.VERSION
     filter_backends = []
 
     def get_queryset(self):

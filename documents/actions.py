@@ -1,20 +1,208 @@
-"""The actions a person may take on a proposal now, for pages to show as buttons and links.
-Templates never decide permissions (STYLE.md): they render this list."""
+"""The proposal's transitions (one table: workflow/tables.py) and the buttons of its page.
+
+Every transition a person runs on a proposal is a row here: its name (as the API names it),
+label, the rule that allows it, its parameters, the service that runs it, where the pages
+offer it and with which form. Pages, the API, meetings' decisions and the permission-matrix
+tests read this table. Templates never decide permissions (STYLE.md): they render
+`available_actions`."""
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from documents import rules
-from documents.models import Proposal
+from documents import review_forms as forms
+from documents import rules, transitions
+from documents.forms import WithdrawForm
+from documents.models import Proposal, Review
+from workflow.tables import (
+    APPROVE,
+    GOVERNANCE,
+    GROUP,
+    REJECT,
+    RETURN,
+    REVISE,
+    Param,
+    Table,
+    Transition,
+)
+
+COMMENT = Param("comment", "text", max_length=5000)
+OPTIONAL_COMMENT = Param("comment", "text", required=False, max_length=5000)
+REFERENCE = Param("reference", "line", max_length=200)
+OPTIONAL_REFERENCE = Param("reference", "line", required=False, max_length=200)
 
 
+def _wrote_no_review(user, proposal: Proposal) -> bool:
+    return not proposal.reviews.filter(expert=user, round=proposal.round).exists()
+
+
+PROPOSAL = Table(
+    Proposal,
+    (
+        Transition(
+            "submit",
+            _("Submit"),
+            rules.can_submit_proposal,
+            lambda p, by, seen: transitions.proposal_submit(
+                proposal_id=p.pk, by=by, seen_edition=seen
+            ),
+            style="primary",
+            forms={"submit": ("", forms.ActionForm)},
+            done=_("The proposal is submitted to the working group."),
+        ),
+        Transition(
+            "withdraw",
+            _("Withdraw"),
+            rules.can_withdraw_proposal,
+            lambda p, by, seen, comment="": transitions.proposal_withdraw(
+                proposal_id=p.pk, by=by, reason=comment, seen_edition=seen
+            ),
+            params=(OPTIONAL_COMMENT,),
+            style="outline-danger",
+            forms={"withdraw": ("", WithdrawForm)},
+            done=_("The proposal is withdrawn."),
+        ),
+        Transition(
+            "assign_experts",
+            _("Assign experts"),
+            rules.can_assign_experts,
+            lambda p, by, seen, experts: transitions.proposal_assign_experts(
+                proposal_id=p.pk, by=by, experts=experts, seen_edition=seen
+            ),
+            params=(Param("experts", "people"),),
+            forms={"assign": ("", forms.AssignExpertsForm)},
+            done=_("The experts are assigned and notified."),
+        ),
+        Transition(
+            "review",
+            _("Write a review"),
+            rules.can_review_proposal,
+            lambda p, by, seen, scores, recommendation, comments: transitions.proposal_review(
+                proposal_id=p.pk,
+                by=by,
+                scores=scores,
+                recommendation=recommendation,
+                comments=comments,
+                seen_version=seen,
+            ),
+            params=(
+                Param(
+                    "scores",
+                    "scores",
+                    help_text=_("every criterion's code with its score from 1 to 5"),
+                ),
+                Param("recommendation", "choice", choices=tuple(Review.Recommendation.choices)),
+                Param("comments", "text", max_length=20000),
+            ),
+            style="primary",
+            seen="version",
+            offered=_wrote_no_review,
+            forms={"review": ("", forms.ReviewForm)},
+            done=_("Your review is submitted. Thank you."),
+        ),
+        Transition(
+            "request_revision",
+            _("Request a revision"),
+            rules.can_decide_in_group,
+            lambda p, by, seen, remarks: transitions.proposal_request_revision(
+                proposal_id=p.pk, by=by, remarks=remarks, seen_edition=seen
+            ),
+            params=(Param("remarks", "texts", max_length=5000),),
+            decisions=((GROUP, REVISE),),
+            forms={"decide": ("revise", forms.RevisionRequestForm)},
+            done=_("The proposal is returned to its authors for revision."),
+        ),
+        Transition(
+            "approve_in_group",
+            _("Approve in the working group"),
+            rules.can_decide_in_group,
+            lambda p, by, seen, comment="": transitions.proposal_approve_in_group(
+                proposal_id=p.pk, by=by, note=comment, seen_edition=seen
+            ),
+            params=(OPTIONAL_COMMENT,),
+            decisions=((GROUP, APPROVE),),
+            forms={"decide": ("approve", forms.NoteForm)},
+            done=_("The proposal is approved by the working group."),
+        ),
+        Transition(
+            "reject",
+            _("Reject"),
+            rules.can_reject_proposal,
+            lambda p, by, seen, comment, reference="": transitions.proposal_reject(
+                proposal_id=p.pk, by=by, reason=comment, reference=reference, seen_edition=seen
+            ),
+            params=(COMMENT, OPTIONAL_REFERENCE),
+            decisions=((GROUP, REJECT), (GOVERNANCE, REJECT)),
+            forms={
+                "decide": ("reject", forms.RejectionForm),
+                "governance": ("reject", forms.GovernanceRejectionForm),
+            },
+            done=_("The proposal is rejected."),
+        ),
+        Transition(
+            "send_to_governance",
+            _("Send to the governance body"),
+            rules.can_send_to_governance,
+            lambda p, by, seen, comment="": transitions.proposal_send_to_governance(
+                proposal_id=p.pk, by=by, note=comment, seen_edition=seen
+            ),
+            params=(OPTIONAL_COMMENT,),
+            style="primary",
+            forms={"send": ("", forms.NoteForm)},
+            done=_("The proposal is put before the governance body."),
+        ),
+        Transition(
+            "governance_approve",
+            _("Record the governance body's approval"),
+            rules.can_record_governance_decision,
+            lambda p, by, seen, reference, comment="": transitions.proposal_governance_approve(
+                proposal_id=p.pk, by=by, reference=reference, note=comment, seen_edition=seen
+            ),
+            params=(REFERENCE, OPTIONAL_COMMENT),
+            decisions=((GOVERNANCE, APPROVE),),
+            forms={"governance": ("approve", forms.GovernanceApprovalForm)},
+            done=_("The governance body's approval is recorded."),
+        ),
+        Transition(
+            "return_to_group",
+            _("Return to the working group"),
+            rules.can_record_governance_decision,
+            lambda p, by, seen, comment, reference="": transitions.proposal_return_to_group(
+                proposal_id=p.pk, by=by, reason=comment, reference=reference, seen_edition=seen
+            ),
+            params=(COMMENT, OPTIONAL_REFERENCE),
+            decisions=((GOVERNANCE, RETURN),),
+            forms={"governance": ("return", forms.GovernanceReturnForm)},
+            done=_("The proposal is returned to the working group."),
+        ),
+        Transition(
+            "declare_conflict",
+            _("Declare a conflict of interest"),
+            rules.can_declare_conflict,
+            # A declaration changes no content: the service takes no edition.
+            lambda p, by, seen, comment: transitions.proposal_declare_conflict(
+                proposal_id=p.pk, by=by, reason=comment
+            ),
+            params=(COMMENT,),
+            style="outline-secondary",
+            forms={"conflict": ("", forms.ConflictForm)},
+            done=_("Your conflict of interest is recorded."),
+        ),
+    ),
+)
+
+
+# --- The buttons of the proposal's page ---------------------------------------------------------
 @dataclass(frozen=True)
 class Action:
     name: str
     label: str
     url_name: str
     style: str = "outline-primary"
+
+
+def _offers(name: str):
+    return lambda user, proposal: PROPOSAL[name].allows(user, proposal)
 
 
 _ACTIONS = [
@@ -29,17 +217,11 @@ _ACTIONS = [
             p.state == Proposal.State.REVISION_REQUESTED and rules.can_edit_proposal(user, p)
         ),
     ),
-    (
-        Action("submit", _("Submit"), "documents:proposal-submit", "primary"),
-        rules.can_submit_proposal,
-    ),
-    (Action("assign", _("Assign experts"), "documents:proposal-assign"), rules.can_assign_experts),
+    (Action("submit", _("Submit"), "documents:proposal-submit", "primary"), _offers("submit")),
+    (Action("assign", _("Assign experts"), "documents:proposal-assign"), _offers("assign_experts")),
     (
         Action("review", _("Write a review"), "documents:proposal-review", "primary"),
-        lambda user, p: (
-            rules.can_review_proposal(user, p)
-            and not p.reviews.filter(expert=user, round=p.round).exists()
-        ),
+        _offers("review"),
     ),
     (
         Action("decide", _("Decide"), "documents:proposal-decide", "primary"),
@@ -52,7 +234,7 @@ _ACTIONS = [
             "documents:proposal-send-to-governance",
             "primary",
         ),
-        rules.can_send_to_governance,
+        _offers("send_to_governance"),
     ),
     (
         Action(
@@ -70,11 +252,11 @@ _ACTIONS = [
             "documents:proposal-conflict",
             "outline-secondary",
         ),
-        rules.can_declare_conflict,
+        _offers("declare_conflict"),
     ),
     (
         Action("withdraw", _("Withdraw"), "documents:proposal-withdraw", "outline-danger"),
-        rules.can_withdraw_proposal,
+        _offers("withdraw"),
     ),
 ]
 

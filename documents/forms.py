@@ -414,6 +414,9 @@ class WithdrawForm(ActionForm):
         help_text=_("Optional; it is kept in the proposal's history."),
     )
 
+    def params(self) -> dict:
+        return {"comment": self.cleaned_data["reason"]}
+
 
 class VersionPairForm(forms.Form):
     """Which two frozen versions to compare: by default the previous and the latest, and for

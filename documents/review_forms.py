@@ -29,6 +29,10 @@ class ActionForm(forms.Form):
         kwargs.setdefault("initial", {})["edition"] = proposal.edition
         super().__init__(*args, **kwargs)
 
+    def params(self) -> dict:
+        """The transition's parameters, named as its table names them (documents/actions.py)."""
+        return {}
+
 
 def _text(label, help_text="", *, required=True, rows=4) -> forms.CharField:
     return forms.CharField(
@@ -51,6 +55,9 @@ class AssignExpertsForm(ActionForm):
         super().__init__(*args, **kwargs)
         available = [c.expert.pk for c in candidates if not c.unavailable]
         self.fields["experts"].queryset = User.objects.filter(pk__in=available)
+
+    def params(self) -> dict:
+        return {"experts": list(self.cleaned_data["experts"])}
 
 
 class ReviewForm(forms.Form):
@@ -95,6 +102,13 @@ class ReviewForm(forms.Form):
     def scores(self) -> dict[str, int]:
         return {c.code: self.cleaned_data[f"score_{c.code}"] for c in self.criteria}
 
+    def params(self) -> dict:
+        return {
+            "scores": self.scores(),
+            "recommendation": self.cleaned_data["recommendation"],
+            "comments": self.cleaned_data["comments"],
+        }
+
 
 class RevisionRequestForm(ActionForm):
     remarks = _text(
@@ -115,6 +129,9 @@ class RevisionRequestForm(ActionForm):
             raise forms.ValidationError(_("Write at least one remark for the authors."))
         return remarks
 
+    def params(self) -> dict:
+        return {"remarks": self.cleaned_data["remarks"]}
+
 
 def _note() -> forms.CharField:
     return _text(
@@ -129,9 +146,15 @@ def _rejection_reason() -> forms.CharField:
 class NoteForm(ActionForm):
     note = _note()
 
+    def params(self) -> dict:
+        return {"comment": self.cleaned_data["note"]}
+
 
 class RejectionForm(ActionForm):
     reason = _rejection_reason()
+
+    def params(self) -> dict:
+        return {"comment": self.cleaned_data["reason"]}
 
 
 class DecisionReferenceForm(ActionForm):
@@ -161,9 +184,15 @@ class DecisionReferenceForm(ActionForm):
 class GovernanceApprovalForm(DecisionReferenceForm):
     note = _note()
 
+    def params(self) -> dict:
+        return {"reference": self.reference(), "comment": self.cleaned_data["note"]}
+
 
 class GovernanceRejectionForm(DecisionReferenceForm):
     reason = _rejection_reason()
+
+    def params(self) -> dict:
+        return {"comment": self.cleaned_data["reason"], "reference": self.reference()}
 
 
 class GovernanceReturnForm(DecisionReferenceForm):
@@ -188,9 +217,20 @@ class GovernanceReturnForm(DecisionReferenceForm):
             )
         return cleaned
 
+    def params(self) -> dict:
+        return {"comment": self.cleaned_data["reason"], "reference": self.reference()}
+
 
 class ConflictForm(forms.Form):
+    """A declaration changes no content of the proposal: it carries no edition."""
+
     reason = _text(
         _("Nature of the conflict of interest"),
         _("E.g. a relationship with the authors' organisation, a stake in the project."),
     )
+
+    def __init__(self, *args, proposal: Proposal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def params(self) -> dict:
+        return {"comment": self.cleaned_data["reason"]}

@@ -186,6 +186,14 @@ def can_decide_in_group(user, proposal: Proposal) -> bool:
     return proposal.state == State.WG_REVIEW and deciding_capacity(user, proposal) is not None
 
 
+def can_reject_proposal(user, proposal: Proposal) -> bool:
+    """At the group stage whoever decides for the group; before the governance body whoever
+    records its decisions."""
+    if proposal.state == State.GOVERNANCE_REVIEW:
+        return can_record_governance_decision(user, proposal)
+    return can_decide_in_group(user, proposal)
+
+
 def can_send_to_governance(user, proposal: Proposal) -> bool:
     return proposal.state == State.WG_APPROVED and is_programme_office(user)
 

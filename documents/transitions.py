@@ -1,19 +1,18 @@
-"""One function per user action on a proposal's workflow (STYLE.md, "One path for every user
-action"). Each one locks the proposal, refuses what the state does not allow (409) and what
-the person may not do (403), runs the transition, saves, appends the audit entry, brings the
-object permissions in step and notifies the people who act next, all in one transaction; the
-e-mails leave after commit."""
+"""One service per transition of a proposal (shared/STYLE.md): each goes through the one runner
+(workflow/runner.py: lock, stale check, state check 409, rule 403, transition, save, audit,
+object permissions in step), adds the checks only it knows and notifies the people who act
+next, in one transaction; the e-mails leave after commit. The table that offers them to pages,
+the API and meetings is documents/actions.py."""
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import User
 from directory import rules as directory_rules
 from directory.models import Body, Membership
-from documents import grants, rules
+from documents import rules
 from documents.content import completeness_problems, content_hash, snapshot
 from documents.models import (
     Assignment,
@@ -24,7 +23,7 @@ from documents.models import (
     Review,
     ReviewCriterion,
 )
-from workflow import audit
+from workflow import runner
 from workflow.exceptions import ActionRefusedError, StaleObjectError
 from workflow.notify import notify
 
@@ -33,36 +32,10 @@ Role = Membership.Role
 DETAIL = "documents:proposal-detail"
 
 
-def _lock(proposal_id: int, seen_edition: int | None) -> Proposal:
-    proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
-    if seen_edition is not None and seen_edition != proposal.edition:
-        raise StaleObjectError
-    return proposal
-
-
-def _check(proposal: Proposal, transition, rule, by: User) -> None:
-    """Wrong state first (409), then the person's right to act (403)."""
-    if not can_proceed(transition):
-        raise TransitionNotAllowed(
-            f"{transition.__name__} is not allowed from {proposal.state}", object=proposal
-        )
-    rules.require(rule, by, proposal)
-
-
-def _finish(proposal: Proposal, by: User, action: str, from_state: str, **entry) -> None:
-    proposal.edition += 1
-    proposal.save()
-    version = proposal.versions.order_by("-number").first()
-    audit.record(
-        proposal,
-        actor=by,
-        action=action,
-        from_state=from_state,
-        to_state=proposal.state,
-        content_sha256=version.sha256 if version else "",
-        **entry,
+def _begin(proposal_id: int, by: User, seen_edition: int | None, transition, rule):
+    return runner.begin(
+        Proposal, proposal_id, by=by, seen=seen_edition, transition=transition, rule=rule
     )
-    grants.sync_proposal_permissions(proposal)
 
 
 def _freeze(proposal: Proposal, by: User) -> ProposalVersion:
@@ -127,14 +100,18 @@ def _office_and_governance(kind: str, *roles: str) -> list[User]:
     )
 
 
+def _submit_or_resubmit(proposal: Proposal) -> str:
+    return "submit" if proposal.state == State.DRAFT else "resubmit"
+
+
 @transaction.atomic
 def proposal_submit(*, proposal_id: int, by: User, seen_edition: int | None = None) -> Proposal:
     """Submit a draft, or answer a revision request (each remark of the last round must have
     its answer). Freezes a version; notifies the group's chair and secretary (and, on a
     resubmission, the assigned experts)."""
-    proposal = _lock(proposal_id, seen_edition)
+    change = _begin(proposal_id, by, seen_edition, _submit_or_resubmit, rules.can_submit_proposal)
+    proposal = change.obj
     first = proposal.state == State.DRAFT
-    _check(proposal, proposal.submit if first else proposal.resubmit, rules.can_submit_proposal, by)
     if first and not proposal.call.is_open():
         raise ActionRefusedError(
             _("The call «%(call)s» closed on %(date)s; it no longer accepts new proposals.")
@@ -156,13 +133,9 @@ def proposal_submit(*, proposal_id: int, by: User, seen_edition: int | None = No
         )
     if problems:
         raise ActionRefusedError(_("The proposal is not complete yet."), problems)
-    from_state = proposal.state
-    if first:
-        proposal.submit()
-    else:
-        proposal.resubmit()
+    change.transition()
     version = _freeze(proposal, by)
-    _finish(proposal, by, "submitted" if first else "resubmitted", from_state)
+    change.finish("submitted" if first else "resubmitted")
     chair_and_secretary = rules.group_contacts(proposal)
     if first:
         _notify(
@@ -186,12 +159,11 @@ def proposal_withdraw(
     *, proposal_id: int, by: User, reason: str = "", seen_edition: int | None = None
 ) -> Proposal:
     """The principal author withdraws the proposal before a final decision."""
-    proposal = _lock(proposal_id, seen_edition)
-    _check(proposal, proposal.withdraw, rules.can_withdraw_proposal, by)
-    from_state = proposal.state
-    proposal.withdraw()
-    _finish(proposal, by, "withdrawn", from_state, comment=reason)
-    if from_state != State.DRAFT:
+    change = _begin(proposal_id, by, seen_edition, "withdraw", rules.can_withdraw_proposal)
+    proposal = change.obj
+    change.transition()
+    change.finish("withdrawn", comment=reason)
+    if change.from_state != State.DRAFT:
         _notify(
             rules.group_contacts(proposal),
             _("The authors withdrew «%(title)s»."),
@@ -206,10 +178,15 @@ def proposal_assign_experts(
 ) -> Proposal:
     """The chair or secretary assigns experts of the group (none with a conflict). The first
     assignment opens the group's review. Notifies the new experts."""
-    proposal = _lock(proposal_id, seen_edition)
-    if proposal.state not in (State.SUBMITTED, State.WG_REVIEW):
-        raise TransitionNotAllowed("experts are assigned in review only", object=proposal)
-    rules.require(rules.can_assign_experts, by, proposal)
+    change = runner.begin(
+        Proposal,
+        proposal_id,
+        by=by,
+        seen=seen_edition,
+        states=(State.SUBMITTED, State.WG_REVIEW),
+        rule=rules.can_assign_experts,
+    )
+    proposal = change.obj
     group_experts = set(
         Membership.objects.filter(body=proposal.group, role=Role.EXPERT).values_list(
             "user_id", flat=True
@@ -232,12 +209,10 @@ def proposal_assign_experts(
     Assignment.objects.bulk_create(
         Assignment(proposal=proposal, expert=e, assigned_by=by) for e in new
     )
-    from_state = proposal.state
     if proposal.state == State.SUBMITTED:
         proposal.start_review()
     names = ", ".join(e.get_full_name() for e in new)
-    comment = _in_place_of_chair(proposal, by, names)
-    _finish(proposal, by, "experts_assigned", from_state, comment=comment)
+    change.finish("experts_assigned", comment=_in_place_of_chair(proposal, by, names))
     _notify(new, _("You are asked to review the proposal «%(title)s»."), proposal)
     return proposal
 
@@ -254,13 +229,13 @@ def proposal_review(
 ) -> Review:
     """An assigned expert submits the review of the current round (one per round), of the
     version they read: a form drawn from an older version is stale (409)."""
-    proposal = _lock(proposal_id, None)
+    proposal = runner.lock(Proposal, proposal_id)
     version = proposal.versions.order_by("-number").first()
     if seen_version is not None and (version is None or version.number != seen_version):
         raise StaleObjectError
-    if proposal.state != State.WG_REVIEW:
-        raise TransitionNotAllowed("reviews are written during the group's review", object=proposal)
-    rules.require(rules.can_review_proposal, by, proposal)
+    change = runner.begin(
+        Proposal, proposal_id, by=by, states=(State.WG_REVIEW,), rule=rules.can_review_proposal
+    )
     if proposal.reviews.filter(expert=by, round=proposal.round).exists():
         raise ActionRefusedError(_("You have already submitted your review of this round."))
     criteria = list(ReviewCriterion.objects.all())
@@ -280,12 +255,10 @@ def proposal_review(
         recommendation=recommendation,
         comments=comments,
     )
-    audit.record(
-        proposal,
-        actor=by,
-        action="reviewed",
-        from_state=proposal.state,
-        to_state=proposal.state,
+    # A review changes no field of the proposal: its edition stays, so nobody's form is stale.
+    change.finish(
+        "reviewed",
+        bump=False,
         comment=f"{review.get_recommendation_display()}: {review.weighted_score}",
         content_sha256=review.version.sha256,
     )
@@ -303,8 +276,8 @@ def proposal_request_revision(
     *, proposal_id: int, by: User, remarks: list[str], seen_edition: int | None = None
 ) -> Proposal:
     """The chair returns the proposal to its authors with numbered remarks."""
-    proposal = _lock(proposal_id, seen_edition)
-    _check(proposal, proposal.request_revision, rules.can_decide_in_group, by)
+    change = _begin(proposal_id, by, seen_edition, "request_revision", rules.can_decide_in_group)
+    proposal = change.obj
     remarks = [r.strip() for r in remarks if r.strip()]
     if not remarks:
         raise ActionRefusedError(_("Write at least one remark for the authors."))
@@ -312,12 +285,11 @@ def proposal_request_revision(
         Remark(proposal=proposal, round=proposal.round, number=n, text=text)
         for n, text in enumerate(remarks, 1)
     )
-    from_state = proposal.state
     comment = _in_place_of_chair(
         proposal, by, "\n".join(f"{n}. {t}" for n, t in enumerate(remarks, 1))
     )
-    proposal.request_revision()
-    _finish(proposal, by, "revision_requested", from_state, comment=comment)
+    change.transition()
+    change.finish("revision_requested", comment=comment)
     _notify(_authors(proposal), _("The working group asks you to revise «%(title)s»."), proposal)
     return proposal
 
@@ -327,8 +299,8 @@ def proposal_approve_in_group(
     *, proposal_id: int, by: User, note: str = "", seen_edition: int | None = None
 ) -> Proposal:
     """The chair approves at the group stage, given enough reviews of the current round."""
-    proposal = _lock(proposal_id, seen_edition)
-    _check(proposal, proposal.approve_in_group, rules.can_decide_in_group, by)
+    change = _begin(proposal_id, by, seen_edition, "approve_in_group", rules.can_decide_in_group)
+    proposal = change.obj
     have = proposal.reviews.filter(round=proposal.round).count()
     need = proposal.group.required_reviews
     if have < need:
@@ -336,10 +308,9 @@ def proposal_approve_in_group(
             _("Approval needs %(need)d submitted reviews of this round; there are %(have)d.")
             % {"need": need, "have": have}
         )
-    from_state = proposal.state
     comment = _in_place_of_chair(proposal, by, note)
-    proposal.approve_in_group()
-    _finish(proposal, by, "approved_in_group", from_state, comment=comment)
+    change.transition()
+    change.finish("approved_in_group", comment=comment)
     _notify(
         _office_and_governance(Body.Kind.PROGRAMME_OFFICE, Role.STAFF, Role.CHAIR),
         _("The working group approved «%(title)s»; it can go to the governance body."),
@@ -360,18 +331,16 @@ def proposal_reject(
 ) -> Proposal:
     """Reject at the group stage (the chair) or at the governance stage (its secretary or
     chair, with the decision's reference)."""
-    proposal = _lock(proposal_id, seen_edition)
+    change = _begin(proposal_id, by, seen_edition, "reject", rules.can_reject_proposal)
+    proposal = change.obj
     at_governance = proposal.state == State.GOVERNANCE_REVIEW
-    rule = rules.can_record_governance_decision if at_governance else rules.can_decide_in_group
-    _check(proposal, proposal.reject, rule, by)
     if not reason.strip():
         raise ActionRefusedError(_("Give the reason of the rejection."))
     if at_governance and not reference.strip():
         raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
-    from_state = proposal.state
     comment = reason.strip() if at_governance else _in_place_of_chair(proposal, by, reason.strip())
-    proposal.reject(reason=reason.strip(), reference=reference.strip())
-    _finish(proposal, by, "rejected", from_state, comment=comment, reference=reference.strip())
+    change.transition(reason=reason.strip(), reference=reference.strip())
+    change.finish("rejected", comment=comment, reference=reference.strip())
     _notify(_authors(proposal), _("«%(title)s» was rejected."), proposal)
     return proposal
 
@@ -381,11 +350,12 @@ def proposal_send_to_governance(
     *, proposal_id: int, by: User, note: str = "", seen_edition: int | None = None
 ) -> Proposal:
     """The programme office puts a group-approved proposal before the governance body."""
-    proposal = _lock(proposal_id, seen_edition)
-    _check(proposal, proposal.send_to_governance, rules.can_send_to_governance, by)
-    from_state = proposal.state
-    proposal.send_to_governance()
-    _finish(proposal, by, "sent_to_governance", from_state, comment=note)
+    change = _begin(
+        proposal_id, by, seen_edition, "send_to_governance", rules.can_send_to_governance
+    )
+    proposal = change.obj
+    change.transition()
+    change.finish("sent_to_governance", comment=note)
     _notify(
         _office_and_governance(Body.Kind.GOVERNANCE, Role.SECRETARY, Role.CHAIR),
         _("«%(title)s» awaits the governance body's decision."),
@@ -400,13 +370,12 @@ def proposal_governance_approve(
 ) -> Proposal:
     """The governance body's approval, recorded by its secretary with the decision's number
     and date (meetings will call this same service)."""
-    proposal = _lock(proposal_id, seen_edition)
-    _check(proposal, proposal.approve, rules.can_record_governance_decision, by)
+    change = _begin(proposal_id, by, seen_edition, "approve", rules.can_record_governance_decision)
+    proposal = change.obj
     if not reference.strip():
         raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
-    from_state = proposal.state
-    proposal.approve(reference=reference.strip())
-    _finish(proposal, by, "approved", from_state, comment=note, reference=reference.strip())
+    change.transition(reference=reference.strip())
+    change.finish("approved", comment=note, reference=reference.strip())
     _notify(_authors(proposal), _("The governance body approved «%(title)s»."), proposal)
     return proposal
 
@@ -421,20 +390,14 @@ def proposal_return_to_group(
     seen_edition: int | None = None,
 ) -> Proposal:
     """The governance body returns the proposal to the working group for another look."""
-    proposal = _lock(proposal_id, seen_edition)
-    _check(proposal, proposal.return_to_group, rules.can_record_governance_decision, by)
+    change = _begin(
+        proposal_id, by, seen_edition, "return_to_group", rules.can_record_governance_decision
+    )
+    proposal = change.obj
     if not reason.strip():
         raise ActionRefusedError(_("Say why the proposal goes back to the working group."))
-    from_state = proposal.state
-    proposal.return_to_group()
-    _finish(
-        proposal,
-        by,
-        "returned_to_group",
-        from_state,
-        comment=reason.strip(),
-        reference=reference.strip(),
-    )
+    change.transition()
+    change.finish("returned_to_group", comment=reason.strip(), reference=reference.strip())
     _notify(
         rules.group_contacts(proposal),
         _("The governance body returned «%(title)s» to your working group."),
@@ -447,24 +410,21 @@ def proposal_return_to_group(
 def proposal_declare_conflict(*, proposal_id: int, by: User, reason: str) -> ConflictDeclaration:
     """A person declares a conflict of interest: it removes them from the proposal's review
     and decisions (their assignment's review permission is revoked)."""
-    proposal = _lock(proposal_id, None)
-    if proposal.state in Proposal.FINAL:  # the state first (409), then the person (403)
-        raise TransitionNotAllowed("conflicts are declared before a decision", object=proposal)
-    rules.require(rules.can_declare_conflict, by, proposal)
+    change = runner.begin(
+        Proposal,
+        proposal_id,
+        by=by,
+        states=set(State.values) - set(Proposal.FINAL),
+        rule=rules.can_declare_conflict,
+    )
+    proposal = change.obj
     if not reason.strip():
         raise ActionRefusedError(_("Describe the conflict of interest."))
     declaration = ConflictDeclaration.objects.create(
         proposal=proposal, person=by, reason=reason.strip()
     )
-    audit.record(
-        proposal,
-        actor=by,
-        action="conflict_declared",
-        from_state=proposal.state,
-        to_state=proposal.state,
-        comment=reason.strip(),
-    )
-    grants.sync_proposal_permissions(proposal)
+    # The proposal's own fields do not change (its edition stays); its permissions do.
+    change.finish("conflict_declared", bump=False, comment=reason.strip())
     _notify(
         rules.group_contacts(proposal),
         _("%(person)s declared a conflict of interest on «%(title)s»."),

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from meetings.models import Meeting
+        from workflow import runner
+
+        runner.register(Meeting, select_related=("body",))

@@ -11,19 +11,16 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import User
 from directory import rules as directory_rules
 from directory.models import Body, Membership
-from documents import transitions
 from documents.models import Proposal
 from meetings import rules, selectors
 from meetings.models import AgendaItem, Attendance, Meeting, Task, Vote
-from programme import services as programme_services
 from programme.models import ProgrammeVersion, SectionRevision
-from workflow import audit
-from workflow.exceptions import ActionRefusedError, StaleObjectError
+from workflow import audit, runner, tables
+from workflow.exceptions import ActionRefusedError
 from workflow.models import Notice
 from workflow.notify import notify
 
@@ -31,35 +28,18 @@ Outcome = AgendaItem.Outcome
 Role = Membership.Role
 
 
-def _lock(meeting_id: int, seen_edition: int | None = None) -> Meeting:
-    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting_id)
-    if seen_edition is not None and seen_edition != meeting.edition:
-        raise StaleObjectError
-    return meeting
-
-
-def _check(meeting: Meeting, transition, by: User) -> None:
-    if not can_proceed(transition):
-        raise TransitionNotAllowed(f"{transition.__name__} from {meeting.state}", object=meeting)
-    rules.require(rules.can_run_meeting, by, meeting)
-
-
-def _in_state(meeting: Meeting, state: str, by: User) -> None:
-    if meeting.state != state:
-        raise TransitionNotAllowed(f"not allowed while {meeting.state}", object=meeting)
-    rules.require(rules.can_run_meeting, by, meeting)
-
-
-def _bump(meeting: Meeting, by: User, action: str, from_state: str = "", **entry) -> None:
-    meeting.edition += 1
-    meeting.save()
-    audit.record(
-        meeting,
-        actor=by,
-        action=action,
-        from_state=from_state or meeting.state,
-        to_state=meeting.state,
-        **entry,
+def _begin(
+    meeting_id: int, by: User, seen_edition: int | None = None, *, transition=None, states=None
+) -> runner.Change:
+    """A change of the meeting by whoever runs it, through the runner (workflow/runner.py)."""
+    return runner.begin(
+        Meeting,
+        meeting_id,
+        by=by,
+        seen=seen_edition,
+        transition=transition,
+        states=states,
+        rule=rules.can_run_meeting,
     )
 
 
@@ -102,8 +82,8 @@ def agenda_add(
 ) -> AgendaItem:
     """Add an item while the meeting is planned: a free item (a title), or something awaiting
     this body's decision (among selectors.awaiting) with the motion put to the vote."""
-    meeting = _lock(meeting_id)
-    _in_state(meeting, Meeting.State.PLANNED, by)
+    change = _begin(meeting_id, by, states=(Meeting.State.PLANNED,))
+    meeting = change.obj
     fields = {}
     if subject is not None:
         if subject not in selectors.awaiting(meeting):
@@ -124,19 +104,19 @@ def agenda_add(
     item = AgendaItem.objects.create(
         meeting=meeting, position=_next_position(meeting), title=title.strip()[:500], **fields
     )
-    _bump(meeting, by, "agenda_item_added", comment=item.title)
+    change.finish("agenda_item_added", comment=item.title)
     return item
 
 
 @transaction.atomic
 def agenda_publish(*, meeting_id: int, by: User, seen_edition: int | None = None) -> Meeting:
     """Publish the agenda: every member gets a notice and an e-mail with an .ics invitation."""
-    meeting = _lock(meeting_id, seen_edition)
-    _check(meeting, meeting.publish_agenda, by)
+    change = _begin(meeting_id, by, seen_edition, transition="publish_agenda")
+    meeting = change.obj
     if not meeting.items.exists():
         raise ActionRefusedError(_("The agenda has no item yet."))
-    meeting.publish_agenda()
-    _bump(meeting, by, "agenda_published", Meeting.State.PLANNED)
+    change.transition()
+    change.finish("agenda_published")
     members = selectors.members(meeting)
     notify(
         members,
@@ -160,14 +140,13 @@ def agenda_publish(*, meeting_id: int, by: User, seen_edition: int | None = None
 
 @transaction.atomic
 def meeting_cancel(*, meeting_id: int, by: User, reason: str) -> Meeting:
-    meeting = _lock(meeting_id)
-    _check(meeting, meeting.cancel, by)
+    change = _begin(meeting_id, by, transition="cancel")
+    meeting = change.obj
     if not reason.strip():
         raise ActionRefusedError(_("Say why the meeting is cancelled."))
-    from_state = meeting.state
-    meeting.cancel()
-    _bump(meeting, by, "cancelled", from_state, comment=reason.strip())
-    if from_state == Meeting.State.AGENDA_PUBLISHED:
+    change.transition()
+    change.finish("cancelled", comment=reason.strip())
+    if change.from_state == Meeting.State.AGENDA_PUBLISHED:
         notify(
             selectors.members(meeting),
             message=_("%(meeting)s is cancelled."),
@@ -184,11 +163,11 @@ def meeting_hold(
     *, meeting_id: int, by: User, present: list[User], seen_edition: int | None = None
 ) -> Meeting:
     """The meeting took place: record who was there (the quorum is counted from it)."""
-    meeting = _lock(meeting_id, seen_edition)
-    _check(meeting, meeting.hold, by)
-    meeting.hold()
+    change = _begin(meeting_id, by, seen_edition, transition="hold")
+    meeting = change.obj
+    change.transition()
     _write_attendance(meeting, present)
-    _bump(meeting, by, "held", Meeting.State.AGENDA_PUBLISHED, comment=_quorum_line(meeting))
+    change.finish("held", comment=_quorum_line(meeting))
     return meeting
 
 
@@ -219,14 +198,14 @@ def attendance_record(
     *, meeting_id: int, by: User, present: list[User], seen_edition: int | None = None
 ) -> Meeting:
     """Correct the attendance before any decision is recorded."""
-    meeting = _lock(meeting_id, seen_edition)
-    _in_state(meeting, Meeting.State.HELD, by)
+    change = _begin(meeting_id, by, seen_edition, states=(Meeting.State.HELD,))
+    meeting = change.obj
     if meeting.items.exclude(result="").exists():
         raise ActionRefusedError(
             _("Decisions are recorded already: the attendance they were taken with stays.")
         )
     _write_attendance(meeting, present)
-    _bump(meeting, by, "attendance_recorded", comment=_quorum_line(meeting))
+    change.finish("attendance_recorded", comment=_quorum_line(meeting))
     return meeting
 
 
@@ -242,24 +221,25 @@ def _require_quorum(meeting: Meeting) -> None:
         )
 
 
-def _item_for_decision(item_id: int, by: User) -> tuple[Meeting, AgendaItem]:
+def _item_for_decision(item_id: int, by: User) -> tuple[runner.Change, AgendaItem]:
     item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
-    meeting = _lock(item.meeting_id)
-    _in_state(meeting, Meeting.State.HELD, by)
+    change = _begin(item.meeting_id, by, states=(Meeting.State.HELD,))
+    meeting = change.obj
     item = AgendaItem.objects.select_for_update().get(pk=item_id)
     if not item.is_decision:
         raise ActionRefusedError(_("A free item is discussed, not voted on."))
     if item.result:
         raise ActionRefusedError(_("The decision on this item is recorded already."))
     _require_quorum(meeting)
-    return meeting, item
+    return change, item
 
 
 @transaction.atomic
 def votes_record(*, item_id: int, by: User, votes: dict[int, str]) -> AgendaItem:
     """The votes of the present members on an item, replacing what was entered before. A
     member with a conflict of interest on the item does not vote."""
-    meeting, item = _item_for_decision(item_id, by)
+    change, item = _item_for_decision(item_id, by)
+    meeting = change.obj
     present = {p.pk: p for p in selectors.present_members(meeting)}
     rows = []
     for person_id, choice in votes.items():
@@ -277,9 +257,7 @@ def votes_record(*, item_id: int, by: User, votes: dict[int, str]) -> AgendaItem
     item.votes.all().delete()
     Vote.objects.bulk_create(rows)
     counts = selectors.vote_counts(item)
-    _bump(
-        meeting,
-        by,
+    change.finish(
         "votes_recorded",
         comment=f"{item.position}: {counts['for']}/{counts['against']}/{counts['abstained']}",
     )
@@ -287,62 +265,27 @@ def votes_record(*, item_id: int, by: User, votes: dict[int, str]) -> AgendaItem
 
 
 def _apply(meeting: Meeting, item: AgendaItem, by: User, note: str) -> None:
-    """The transition the adopted motion calls for, through the item's own service."""
+    """The transition the adopted motion calls for: the row of the item's transition table
+    (workflow/tables.py) for this body's meetings and this outcome, run through its service
+    with the minutes' number and item as the decision's reference."""
+    subject = item.proposal or item.section_revision or item.programme_version
+    whose = tables.GOVERNANCE if meeting.body.kind == Body.Kind.GOVERNANCE else tables.GROUP
+    transition = tables.table_of(subject).for_decision(whose, item.motion)
+    if transition is None:
+        raise ActionRefusedError(_("Choose a decision this body can take on the item."))
     reference = str(item.reference)
-    governance = meeting.body.kind == Body.Kind.GOVERNANCE
     reason = note or str(_("Decision of the meeting"))
-    if item.proposal_id:
-        common = {"proposal_id": item.proposal_id, "by": by}
-        actions = {
-            (True, Outcome.APPROVE): lambda: transitions.proposal_governance_approve(
-                **common, reference=reference, note=note
-            ),
-            (True, Outcome.REJECT): lambda: transitions.proposal_reject(
-                **common, reason=reason, reference=reference
-            ),
-            (True, Outcome.RETURN): lambda: transitions.proposal_return_to_group(
-                **common, reason=reason, reference=reference
-            ),
-            (False, Outcome.APPROVE): lambda: transitions.proposal_approve_in_group(
-                **common, note=f"{reference}. {note}".strip()
-            ),
-            (False, Outcome.REJECT): lambda: transitions.proposal_reject(
-                **common, reason=reason, reference=reference
-            ),
-            (False, Outcome.REQUEST_REVISION): lambda: transitions.proposal_request_revision(
-                **common, remarks=[line for line in reason.splitlines() if line.strip()]
-            ),
-        }
-    elif item.section_revision_id:
-        common = {"section_id": item.section_revision.section_id, "by": by}
-        comment = f"{reference}. {note}".strip()
-        actions = {
-            (True, Outcome.APPROVE): lambda: programme_services.section_governance_approve(
-                **common, reference=reference
-            ),
-            (True, Outcome.RETURN): lambda: programme_services.section_governance_return(
-                **common, comment=reason, reference=reference
-            ),
-            (False, Outcome.APPROVE): lambda: programme_services.section_approve_in_group(
-                **common, comment=comment
-            ),
-            (False, Outcome.REQUEST_REVISION): lambda: programme_services.section_request_changes(
-                **common, comment=reason
-            ),
-        }
-    else:
-        common = {"version_id": item.programme_version_id, "by": by}
-        actions = {
-            (True, Outcome.APPROVE): lambda: programme_services.version_approve(
-                **common,
-                decision_number=f"{meeting.number}/{item.position}",
-                decision_date=timezone.localtime(meeting.starts_at).date(),
-            ),
-            (True, Outcome.RETURN): lambda: programme_services.version_return_to_drafting(
-                **common, reason=reason
-            ),
-        }
-    actions[(governance, item.motion)]()
+    values = {
+        # An approval keeps the note as it is; the other decisions need a reason.
+        "comment": (note if whose == tables.GOVERNANCE else f"{reference}. {note}".strip())
+        if item.motion == Outcome.APPROVE
+        else reason,
+        "reference": reference,
+        "remarks": [line for line in reason.splitlines() if line.strip()],
+        "decision_number": f"{meeting.number}/{item.position}",
+        "decision_date": timezone.localtime(meeting.starts_at).date(),
+    }
+    transition.run(subject, by=by, seen=None, **transition.take(values))
 
 
 @transaction.atomic
@@ -350,7 +293,8 @@ def decision_record(*, item_id: int, by: User, note: str = "") -> AgendaItem:
     """Record the decision on an item from its votes: the motion is adopted when more present
     members voted for it than against, and its transition is applied in the same transaction
     (a refusal there leaves nothing recorded)."""
-    meeting, item = _item_for_decision(item_id, by)
+    change, item = _item_for_decision(item_id, by)
+    meeting = change.obj
     counts = selectors.vote_counts(item)
     if sum(counts.values()) == 0:
         raise ActionRefusedError(_("Record the votes on the item first."))
@@ -370,7 +314,7 @@ def decision_record(*, item_id: int, by: User, note: str = "") -> AgendaItem:
     item.decision_note = note.strip()
     item.decided_at = timezone.now()
     item.save()
-    _bump(meeting, by, "decision_recorded", comment=f"{item.position}: {item.get_result_display()}")
+    change.finish("decision_recorded", comment=f"{item.position}: {item.get_result_display()}")
     return item
 
 
@@ -385,8 +329,8 @@ def task_add(
     responsible_body: Body | None = None,
 ) -> Task:
     """A task (поручение) of the meeting, set while the minutes are open."""
-    meeting = _lock(meeting_id)
-    _in_state(meeting, Meeting.State.HELD, by)
+    change = _begin(meeting_id, by, states=(Meeting.State.HELD,))
+    meeting = change.obj
     if not text.strip():
         raise ActionRefusedError(_("Write the task."))
     if responsible_person is None and responsible_body is None:
@@ -398,7 +342,7 @@ def task_add(
         responsible_person=responsible_person,
         responsible_body=responsible_body,
     )
-    _bump(meeting, by, "task_set", comment=task.text[:200])
+    change.finish("task_set", comment=task.text[:200])
     notify(
         [responsible_person] if responsible_person else selectors.chairs_of(responsible_body),
         message=_("%(meeting)s set you a task due %(date)s: %(task)s"),
@@ -426,15 +370,15 @@ def task_done(*, task_id: int, by: User) -> Task:
 @transaction.atomic
 def minutes_approve(*, meeting_id: int, by: User, seen_edition: int | None = None) -> Meeting:
     """Approve the minutes: the meeting's record is frozen and its PDF rendered once."""
-    meeting = _lock(meeting_id, seen_edition)
-    _check(meeting, meeting.approve_minutes, by)
+    change = _begin(meeting_id, by, seen_edition, transition="approve_minutes")
+    meeting = change.obj
     undecided = meeting.items.filter(result="").exclude(motion="").count()
     if undecided:
         raise ActionRefusedError(
             _("%(n)s decision items have no decision recorded.") % {"n": undecided}
         )
-    meeting.approve_minutes()
-    _bump(meeting, by, "minutes_approved", Meeting.State.HELD)
+    change.transition()
+    change.finish("minutes_approved")
     from documents.pdf.services import minutes_document_request
 
     minutes_document_request(meeting_id=meeting.pk, by=by, language="ru")

@@ -1,74 +1,164 @@
-"""The actions a person may take on a section or a programme version now, for the pages to
-show (templates never decide permissions, STYLE.md)."""
-
-from dataclasses import dataclass
+"""The transitions of a section's revision and of a programme version (one table each:
+workflow/tables.py), read by the pages, the API, meetings' decisions and the permission-matrix
+tests; and how the pages name the audit trail's actions. Templates never decide permissions
+(STYLE.md): they render what `section_decisions` and `version_decisions` offer."""
 
 from django.utils.translation import gettext_lazy as _
 
-from programme import rules
+from programme import rules, services
 from programme.models import ProgrammeVersion, SectionRevision
+from workflow.tables import APPROVE, GOVERNANCE, GROUP, RETURN, REVISE, Param, Table, Transition
+
+_SAY_WHAT = _("Say what should change in the section.")
+_GIVE_REFERENCE = _("Give the number and date of the governance body's decision.")
+COMMENT = Param("comment", "text", max_length=5000, missing=_SAY_WHAT)
+OPTIONAL_COMMENT = Param("comment", "text", required=False, max_length=5000)
+REFERENCE = Param("reference", "line", max_length=200, missing=_GIVE_REFERENCE)
+OPTIONAL_REFERENCE = Param("reference", "line", required=False, max_length=200)
+S = services
+
+# A section's transitions run on its latest revision; the services take the section.
+SECTION = Table(
+    SectionRevision,
+    (
+        Transition(
+            "submit",
+            _("Submit for the owner's approval"),
+            rules.can_submit_section,
+            lambda r, by, seen: S.section_submit(section_id=r.section_id, by=by, seen_edition=seen),
+            style="primary",
+        ),
+        Transition(
+            "request_changes",
+            _("Request changes"),
+            rules.can_decide_section_in_group,
+            lambda r, by, seen, comment: S.section_request_changes(
+                section_id=r.section_id, by=by, comment=comment, seen_edition=seen
+            ),
+            params=(COMMENT,),
+            style="warning",
+            decisions=((GROUP, REVISE),),
+        ),
+        Transition(
+            "approve_in_group",
+            _("Approve"),
+            rules.can_decide_section_in_group,
+            lambda r, by, seen, comment="": S.section_approve_in_group(
+                section_id=r.section_id, by=by, comment=comment, seen_edition=seen
+            ),
+            params=(OPTIONAL_COMMENT,),
+            style="success",
+            decisions=((GROUP, APPROVE),),
+        ),
+        Transition(
+            "send_to_governance",
+            _("Send to the governance body"),
+            rules.can_send_section_to_governance,
+            lambda r, by, seen, comment="": S.section_send_to_governance(
+                section_id=r.section_id, by=by, comment=comment, seen_edition=seen
+            ),
+            params=(OPTIONAL_COMMENT,),
+            style="primary",
+        ),
+        Transition(
+            "governance_approve",
+            _("Record the approval"),
+            rules.can_record_section_decision,
+            lambda r, by, seen, reference, comment="": S.section_governance_approve(
+                section_id=r.section_id, by=by, reference=reference, seen_edition=seen
+            ),
+            params=(REFERENCE, OPTIONAL_COMMENT),
+            style="success",
+            decisions=((GOVERNANCE, APPROVE),),
+        ),
+        Transition(
+            "governance_return",
+            _("Return for changes"),
+            rules.can_record_section_decision,
+            lambda r, by, seen, comment, reference="": S.section_governance_return(
+                section_id=r.section_id,
+                by=by,
+                comment=comment,
+                reference=reference,
+                seen_edition=seen,
+            ),
+            params=(COMMENT, OPTIONAL_REFERENCE),
+            style="warning",
+            decisions=((GOVERNANCE, RETURN),),
+        ),
+        Transition(
+            "amend",
+            _("Amend: open a new revision"),
+            rules.can_amend_section,
+            lambda r, by, seen: S.section_amend(section_id=r.section_id, by=by, seen_edition=seen),
+        ),
+    ),
+)
+
+VERSION = Table(
+    ProgrammeVersion,
+    (
+        Transition(
+            "send_to_governance",
+            _("Freeze and send to the governance body"),
+            rules.can_send_version_to_governance,
+            lambda v, by, seen, comment="": S.version_send_to_governance(
+                version_id=v.pk, by=by, comment=comment, seen_edition=seen
+            ),
+            params=(OPTIONAL_COMMENT,),
+            style="primary",
+        ),
+        Transition(
+            "approve",
+            _("Sign off the approved version"),
+            rules.can_sign_programme_version,
+            lambda v, by, seen, decision_number, decision_date: S.version_approve(
+                version_id=v.pk,
+                by=by,
+                decision_number=decision_number,
+                decision_date=decision_date,
+                seen_edition=seen,
+            ),
+            params=(
+                Param(
+                    "decision_number",
+                    "line",
+                    max_length=50,
+                    missing=_("Give the decision's number."),
+                ),
+                Param("decision_date", "date", missing=_("Give the decision's date.")),
+            ),
+            style="success",
+            decisions=((GOVERNANCE, APPROVE),),
+        ),
+        Transition(
+            "return",
+            _("Return to drafting"),
+            rules.can_return_version,
+            lambda v, by, seen, comment: S.version_return_to_drafting(
+                version_id=v.pk, by=by, reason=comment, seen_edition=seen
+            ),
+            params=(
+                Param(
+                    "comment",
+                    "text",
+                    max_length=5000,
+                    missing=_("Say why the version goes back to drafting."),
+                ),
+            ),
+            style="warning",
+            decisions=((GOVERNANCE, RETURN),),
+        ),
+    ),
+)
 
 
-@dataclass(frozen=True)
-class Decision:
-    name: str  # the `action` value the view dispatches on
-    label: str
-    style: str
-    needs: tuple[str, ...] = ()  # fields the form asks for: "comment", "reference", "decision"
+def section_decisions(user, revision: SectionRevision | None) -> list[Transition]:
+    return [] if revision is None else SECTION.available(user, revision)
 
 
-SECTION_DECISIONS = [
-    (Decision("submit", _("Submit for the owner's approval"), "primary"), rules.can_submit_section),
-    (
-        Decision("request_changes", _("Request changes"), "warning", ("comment",)),
-        rules.can_decide_section_in_group,
-    ),
-    (
-        Decision("approve_in_group", _("Approve"), "success", ("comment",)),
-        rules.can_decide_section_in_group,
-    ),
-    (
-        Decision("send_to_governance", _("Send to the governance body"), "primary", ("comment",)),
-        rules.can_send_section_to_governance,
-    ),
-    (
-        Decision("governance_approve", _("Record the approval"), "success", ("reference",)),
-        rules.can_record_section_decision,
-    ),
-    (
-        Decision("governance_return", _("Return for changes"), "warning", ("comment", "reference")),
-        rules.can_record_section_decision,
-    ),
-    (
-        Decision("amend", _("Amend: open a new revision"), "outline-primary"),
-        rules.can_amend_section,
-    ),
-]
-
-VERSION_DECISIONS = [
-    (
-        Decision("send_to_governance", _("Freeze and send to the governance body"), "primary"),
-        rules.can_send_version_to_governance,
-    ),
-    (
-        Decision("approve", _("Sign off the approved version"), "success", ("decision",)),
-        rules.can_sign_programme_version,
-    ),
-    (
-        Decision("return", _("Return to drafting"), "warning", ("comment",)),
-        rules.can_return_version,
-    ),
-]
-
-
-def section_decisions(user, revision: SectionRevision | None) -> list[Decision]:
-    if revision is None:
-        return []
-    return [decision for decision, allowed in SECTION_DECISIONS if allowed(user, revision)]
-
-
-def version_decisions(user, version: ProgrammeVersion) -> list[Decision]:
-    return [decision for decision, allowed in VERSION_DECISIONS if allowed(user, version)]
+def version_decisions(user, version: ProgrammeVersion) -> list[Transition]:
+    return VERSION.available(user, version)
 
 
 # How the pages name the audit trail's actions on sections and versions.

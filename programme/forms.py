@@ -188,29 +188,38 @@ def row_formset(section: Section, rows: list[dict], data=None):
     return formset_class(data, initial=initial, prefix="rows", form_kwargs={"years": years})
 
 
-class SectionDecisionForm(forms.Form):
+class DecisionForm(forms.Form):
+    """The parameters of one transition of a section or a version (programme/actions.py): the
+    table says which it takes and which are required."""
+
     action = forms.CharField(widget=forms.HiddenInput)
     edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     comment = _comment()
+
+    def __init__(self, *args, transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+
+    def clean(self):
+        data = super().clean()
+        for param in self.transition.params:
+            value = data.get(param.name)
+            if param.required and (value is None or not str(value).strip()):
+                self.add_error(
+                    param.name, param.missing or forms.Field.default_error_messages["required"]
+                )
+        return data
+
+    def params(self) -> dict:
+        return {param.name: self.cleaned_data.get(param.name) for param in self.transition.params}
+
+
+class SectionDecisionForm(DecisionForm):
     reference = forms.CharField(
         label=_("Decision of the governance body (number and date)"),
         required=False,
         max_length=200,
     )
-
-    def clean(self):
-        data = super().clean()
-        action = data.get("action")
-        if (
-            action in ("request_changes", "governance_return")
-            and not data.get("comment", "").strip()
-        ):
-            self.add_error("comment", _("Say what should change in the section."))
-        if action == "governance_approve" and not data.get("reference", "").strip():
-            self.add_error(
-                "reference", _("Give the number and date of the governance body's decision.")
-            )
-        return data
 
 
 class VersionCreateForm(forms.Form):
@@ -222,26 +231,15 @@ class VersionCreateForm(forms.Form):
     )
 
 
-class VersionDecisionForm(forms.Form):
-    action = forms.CharField(widget=forms.HiddenInput)
-    edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    comment = _comment()
+class VersionDecisionForm(DecisionForm):
     decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=50)
     decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DATE)
 
-    def clean(self):
-        data = super().clean()
-        if data.get("action") == "approve":
-            if not data.get("decision_number", "").strip():
-                self.add_error("decision_number", _("Give the decision's number."))
-            date = data.get("decision_date")
-            if date is None:
-                self.add_error("decision_date", _("Give the decision's date."))
-            elif date > timezone.localdate():
-                self.add_error("decision_date", _("The decision's date cannot be in the future."))
-        if data.get("action") == "return" and not data.get("comment", "").strip():
-            self.add_error("comment", _("Say why the version goes back to drafting."))
-        return data
+    def clean_decision_date(self):
+        date = self.cleaned_data.get("decision_date")
+        if date is not None and date > timezone.localdate():
+            raise forms.ValidationError(_("The decision's date cannot be in the future."))
+        return date
 
 
 class PairForm(forms.Form):

@@ -9,15 +9,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import User
 from directory.models import Body, Membership
 from programme import assembly, rules
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 from programme.structure import OFFICE, typical_sections
-from workflow import audit
-from workflow.exceptions import ActionRefusedError, StaleObjectError
+from workflow import audit, runner
+from workflow.exceptions import ActionRefusedError
 from workflow.notify import notify
 
 SectionState = SectionRevision.State
@@ -37,20 +36,6 @@ def _office() -> list[User]:
 
 def _governance_recorders() -> list[User]:
     return _people(kind=Body.Kind.GOVERNANCE, roles=[Role.SECRETARY, Role.CHAIR])
-
-
-def _check(obj, transition, rule, by: User) -> None:
-    """Wrong state first (409), then the person's right to act (403)."""
-    if not can_proceed(transition):
-        raise TransitionNotAllowed(
-            f"{transition.__name__} is not allowed from {obj.state}", object=obj
-        )
-    rules.require(rule, by, obj)
-
-
-def _stale_check(obj, seen_edition: int | None) -> None:
-    if seen_edition is not None and seen_edition != obj.edition:
-        raise StaleObjectError
 
 
 # --- Structure --------------------------------------------------------------------------------
@@ -167,18 +152,27 @@ def latest_revision(section: Section) -> SectionRevision | None:
     return section.revisions.order_by("-number").first()
 
 
-def _lock_revision(section_id: int, seen_edition: int | None) -> SectionRevision:
-    revision = (
-        SectionRevision.objects.select_for_update()
-        .select_related("section__owner", "section__programme")
-        .filter(section_id=section_id)
+def _begin_revision(
+    section_id: int, by: User, seen_edition: int | None, *, rule, transition=None, states=None
+) -> runner.Change:
+    """A change of the section's latest revision, through the runner (workflow/runner.py)."""
+    latest = (
+        SectionRevision.objects.filter(section_id=section_id)
         .order_by("-number")
+        .values_list("pk", flat=True)
         .first()
     )
-    if revision is None:
+    if latest is None:
         raise ActionRefusedError(_("The section has no text yet."))
-    _stale_check(revision, seen_edition)
-    return revision
+    return runner.begin(
+        SectionRevision,
+        latest,
+        by=by,
+        seen=seen_edition,
+        rule=rule,
+        transition=transition,
+        states=states,
+    )
 
 
 def _section_notice(people, message, revision: SectionRevision, **params) -> None:
@@ -188,20 +182,6 @@ def _section_notice(people, message, revision: SectionRevision, **params) -> Non
         params={"title": revision.section.title_ru, "number": revision.number, **params},
         url_name="programme:section-detail",
         url_kwargs={"pk": revision.section_id},
-    )
-
-
-def _finish_revision(revision: SectionRevision, by: User, action: str, from_state: str, **entry):
-    revision.edition += 1
-    revision.save()
-    audit.record(
-        revision,
-        actor=by,
-        action=action,
-        from_state=from_state,
-        to_state=revision.state,
-        content_sha256=assembly.revision_content_hash(revision),
-        **entry,
     )
 
 
@@ -215,37 +195,35 @@ def section_write(
     revision = latest_revision(section)
     if revision is None:
         rules.require(rules.is_section_writer, by, section)
-        revision = SectionRevision(section=section, number=1, created_by=by, edition=0)
+        change = runner.Change(
+            SectionRevision(section=section, number=1, created_by=by, edition=0), by, None
+        )
     else:
-        revision = _lock_revision(section_id, seen_edition)
-        if revision.state not in SectionRevision.EDITABLE:
-            raise TransitionNotAllowed("the revision is not editable", object=revision)
-        rules.require(rules.can_edit_section, by, revision)
+        change = _begin_revision(
+            section_id,
+            by,
+            seen_edition,
+            states=SectionRevision.EDITABLE,
+            rule=rules.can_edit_section,
+        )
+    revision = change.obj
     revision.text = text
     revision.rows = rows
-    revision.edition += 1
-    revision.save()
-    audit.record(
-        revision,
-        actor=by,
-        action="text_saved",
-        from_state=revision.state,
-        to_state=revision.state,
-        content_sha256=assembly.revision_content_hash(revision),
-    )
+    change.finish("text_saved")
     return revision
 
 
 @transaction.atomic
 def section_submit(*, section_id: int, by: User, seen_edition: int | None = None):
     """The writers put the revision before the owner's chair (or the programme office)."""
-    revision = _lock_revision(section_id, seen_edition)
-    _check(revision, revision.submit, rules.can_submit_section, by)
+    change = _begin_revision(
+        section_id, by, seen_edition, transition="submit", rule=rules.can_submit_section
+    )
+    revision = change.obj
     if not revision.text.strip():
         raise ActionRefusedError(_("Write the section's text before submitting it."))
-    from_state = revision.state
-    revision.submit()
-    _finish_revision(revision, by, "submitted", from_state)
+    change.transition()
+    change.finish("submitted")
     owner = revision.section.owner
     deciders = (
         _office()
@@ -269,13 +247,18 @@ def section_request_changes(
     *, section_id: int, by: User, comment: str, seen_edition: int | None = None
 ) -> SectionRevision:
     """At the owner's stage: back to the writers with what to change."""
-    revision = _lock_revision(section_id, seen_edition)
-    _check(revision, revision.request_changes, rules.can_decide_section_in_group, by)
+    change = _begin_revision(
+        section_id,
+        by,
+        seen_edition,
+        transition="request_changes",
+        rule=rules.can_decide_section_in_group,
+    )
+    revision = change.obj
     if not comment.strip():
         raise ActionRefusedError(_("Say what should change in the section."))
-    from_state = revision.state
-    revision.request_changes()
-    _finish_revision(revision, by, "changes_requested", from_state, comment=comment.strip())
+    change.transition()
+    change.finish("changes_requested", comment=comment.strip())
     _section_notice(
         _writers(revision), _("Changes are requested in the section «%(title)s»."), revision
     )
@@ -286,11 +269,16 @@ def section_request_changes(
 def section_approve_in_group(
     *, section_id: int, by: User, comment: str = "", seen_edition: int | None = None
 ) -> SectionRevision:
-    revision = _lock_revision(section_id, seen_edition)
-    _check(revision, revision.approve_in_group, rules.can_decide_section_in_group, by)
-    from_state = revision.state
-    revision.approve_in_group()
-    _finish_revision(revision, by, "approved_in_group", from_state, comment=comment.strip())
+    change = _begin_revision(
+        section_id,
+        by,
+        seen_edition,
+        transition="approve_in_group",
+        rule=rules.can_decide_section_in_group,
+    )
+    revision = change.obj
+    change.transition()
+    change.finish("approved_in_group", comment=comment.strip())
     _section_notice(
         _office(),
         _("The section «%(title)s» (revision %(number)s) can go to the governance body."),
@@ -303,11 +291,16 @@ def section_approve_in_group(
 def section_send_to_governance(
     *, section_id: int, by: User, comment: str = "", seen_edition: int | None = None
 ) -> SectionRevision:
-    revision = _lock_revision(section_id, seen_edition)
-    _check(revision, revision.send_to_governance, rules.can_send_section_to_governance, by)
-    from_state = revision.state
-    revision.send_to_governance()
-    _finish_revision(revision, by, "sent_to_governance", from_state, comment=comment.strip())
+    change = _begin_revision(
+        section_id,
+        by,
+        seen_edition,
+        transition="send_to_governance",
+        rule=rules.can_send_section_to_governance,
+    )
+    revision = change.obj
+    change.transition()
+    change.finish("sent_to_governance", comment=comment.strip())
     _section_notice(
         _governance_recorders(),
         _("The section «%(title)s» awaits the governance body's decision."),
@@ -322,13 +315,14 @@ def section_governance_approve(
 ) -> SectionRevision:
     """The governance body approves the revision, with its decision's number and date: the
     revision is frozen from now on."""
-    revision = _lock_revision(section_id, seen_edition)
-    _check(revision, revision.approve, rules.can_record_section_decision, by)
+    change = _begin_revision(
+        section_id, by, seen_edition, transition="approve", rule=rules.can_record_section_decision
+    )
+    revision = change.obj
     if not reference.strip():
         raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
-    from_state = revision.state
-    revision.approve(reference=reference.strip(), sha256=assembly.revision_content_hash(revision))
-    _finish_revision(revision, by, "approved", from_state, reference=reference.strip())
+    change.transition(reference=reference.strip(), sha256=assembly.revision_content_hash(revision))
+    change.finish("approved", reference=reference.strip())
     _section_notice(
         _writers(revision) + _office(),
         _("The governance body approved the section «%(title)s» (revision %(number)s)."),
@@ -342,20 +336,18 @@ def section_governance_return(
     *, section_id: int, by: User, comment: str, reference: str = "", seen_edition=None
 ) -> SectionRevision:
     """The governance body sends the revision back to its writers with what to change."""
-    revision = _lock_revision(section_id, seen_edition)
-    _check(revision, revision.return_from_governance, rules.can_record_section_decision, by)
+    change = _begin_revision(
+        section_id,
+        by,
+        seen_edition,
+        transition="return_from_governance",
+        rule=rules.can_record_section_decision,
+    )
+    revision = change.obj
     if not comment.strip():
         raise ActionRefusedError(_("Say what should change in the section."))
-    from_state = revision.state
-    revision.return_from_governance()
-    _finish_revision(
-        revision,
-        by,
-        "returned",
-        from_state,
-        comment=comment.strip(),
-        reference=reference.strip(),
-    )
+    change.transition()
+    change.finish("returned", comment=comment.strip(), reference=reference.strip())
     _section_notice(
         _writers(revision),
         _("The governance body asks for changes in the section «%(title)s»."),
@@ -368,10 +360,9 @@ def section_governance_return(
 def section_amend(*, section_id: int, by: User, seen_edition: int | None = None):
     """Open the next revision of an approved section, starting from its text; the approved
     revision stays as it is and the programme keeps using it until the next is approved."""
-    approved = _lock_revision(section_id, seen_edition)
-    if approved.state != SectionState.APPROVED:
-        raise TransitionNotAllowed("only an approved section is amended", object=approved)
-    rules.require(rules.can_amend_section, by, approved)
+    approved = _begin_revision(
+        section_id, by, seen_edition, states=(SectionState.APPROVED,), rule=rules.can_amend_section
+    ).obj
     revision = SectionRevision.objects.create(
         section=approved.section,
         number=approved.number + 1,
@@ -391,14 +382,6 @@ def section_amend(*, section_id: int, by: User, seen_edition: int | None = None)
 
 
 # --- Programme versions -----------------------------------------------------------------------
-def _lock_version(version_id: int, seen_edition: int | None) -> ProgrammeVersion:
-    version = (
-        ProgrammeVersion.objects.select_for_update().select_related("programme").get(pk=version_id)
-    )
-    _stale_check(version, seen_edition)
-    return version
-
-
 def _version_notice(people, message, version: ProgrammeVersion, **params) -> None:
     notify(
         people,
@@ -406,20 +389,6 @@ def _version_notice(people, message, version: ProgrammeVersion, **params) -> Non
         params={"number": version.number, **params},
         url_name="programme:version-detail",
         url_kwargs={"pk": version.pk},
-    )
-
-
-def _finish_version(version: ProgrammeVersion, by: User, action: str, from_state: str, **entry):
-    version.edition += 1
-    version.save()
-    audit.record(
-        version,
-        actor=by,
-        action=action,
-        from_state=from_state,
-        to_state=version.state,
-        content_sha256=version.snapshot_sha256,
-        **entry,
     )
 
 
@@ -446,17 +415,23 @@ def version_send_to_governance(
 ) -> ProgrammeVersion:
     """Freeze the version (the approved sections and anchor projects as they are now) and put
     it before the governance body; refused with the list of problems if the check fails."""
-    version = _lock_version(version_id, seen_edition)
-    _check(version, version.send_to_governance, rules.can_send_version_to_governance, by)
+    change = runner.begin(
+        ProgrammeVersion,
+        version_id,
+        by=by,
+        seen=seen_edition,
+        transition="send_to_governance",
+        rule=rules.can_send_version_to_governance,
+    )
+    version = change.obj
     snapshot = assembly.assemble(version.programme)
     problems = assembly.draft_problems(snapshot)
     if problems:
         raise ActionRefusedError(
             _("The version cannot go to the governance body yet."), [str(p) for p in problems]
         )
-    from_state = version.state
-    version.send_to_governance(snapshot=snapshot, sha256=assembly.snapshot_hash(snapshot))
-    _finish_version(version, by, "sent_to_governance", from_state, comment=comment.strip())
+    change.transition(snapshot=snapshot, sha256=assembly.snapshot_hash(snapshot))
+    change.finish("sent_to_governance", comment=comment.strip())
     _version_notice(
         _people(kind=Body.Kind.GOVERNANCE, roles=[Role.CHAIR, Role.SECRETARY, Role.MEMBER]),
         _("Version %(number)s of the development programme awaits the governance body."),
@@ -470,13 +445,19 @@ def version_return_to_drafting(
     *, version_id: int, by: User, reason: str, seen_edition: int | None = None
 ) -> ProgrammeVersion:
     """Back to drafting: the snapshot is dropped and gathered anew when sent again."""
-    version = _lock_version(version_id, seen_edition)
-    _check(version, version.return_to_drafting, rules.can_return_version, by)
+    change = runner.begin(
+        ProgrammeVersion,
+        version_id,
+        by=by,
+        seen=seen_edition,
+        transition="return_to_drafting",
+        rule=rules.can_return_version,
+    )
+    version = change.obj
     if not reason.strip():
         raise ActionRefusedError(_("Say why the version goes back to drafting."))
-    from_state = version.state
-    version.return_to_drafting()
-    _finish_version(version, by, "returned_to_drafting", from_state, comment=reason.strip())
+    change.transition()
+    change.finish("returned_to_drafting", comment=reason.strip())
     _version_notice(
         _office(), _("Version %(number)s of the programme is back in drafting."), version
     )
@@ -495,8 +476,15 @@ def version_approve(
     """The governance body's chair signs the version off with the decision's number and date.
     The snapshot is final from now on, the previously approved version is superseded, and the
     compiled PDF is rendered once (after commit)."""
-    version = _lock_version(version_id, seen_edition)
-    _check(version, version.approve, rules.can_sign_programme_version, by)
+    change = runner.begin(
+        ProgrammeVersion,
+        version_id,
+        by=by,
+        seen=seen_edition,
+        transition="approve",
+        rule=rules.can_sign_programme_version,
+    )
+    version = change.obj
     if not decision_number.strip() or decision_date is None:
         raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
     if decision_date > timezone.localdate():
@@ -515,16 +503,16 @@ def version_approve(
             programme=version.programme, state=VersionState.APPROVED
         )
     )
-    from_state = version.state
-    version.approve(number=decision_number.strip(), date=decision_date, signed_by=by)
+    change.transition(number=decision_number.strip(), date=decision_date, signed_by=by)
     reference = _("№ %(number)s of %(date)s") % {
         "number": version.decision_number,
         "date": decision_date.strftime("%d.%m.%Y"),
     }
-    _finish_version(version, by, "approved", from_state, reference=str(reference))
+    change.finish("approved", reference=str(reference))
     for old in previous:
-        old.supersede()
-        _finish_version(old, by, "superseded", VersionState.APPROVED, comment=str(version.number))
+        superseding = runner.Change(old, by, "supersede")
+        superseding.transition()
+        superseding.finish("superseded", comment=str(version.number))
     from documents.pdf.services import programme_document_request
 
     programme_document_request(version_id=version.pk, by=by, language="ru")

@@ -210,36 +210,19 @@ def section_preview(request, pk: int):
     return render(request, "programme/_preview.html", {"html": to_html(text)})
 
 
-# decision -> the service it calls and the form's fields it passes on
-SECTION_SERVICES = {
-    "submit": (services.section_submit, ()),
-    "request_changes": (services.section_request_changes, ("comment",)),
-    "approve_in_group": (services.section_approve_in_group, ("comment",)),
-    "send_to_governance": (services.section_send_to_governance, ("comment",)),
-    "governance_approve": (services.section_governance_approve, ("reference",)),
-    "governance_return": (services.section_governance_return, ("comment", "reference")),
-    "amend": (services.section_amend, ()),
-}
-
-
 @login_required
 @require_POST
 def section_decide(request, pk: int):
     section = selectors.get_visible_section_or_404(request.user, pk)
-    form = SectionDecisionForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["action"] not in SECTION_SERVICES:
-        if form.is_bound and form.data.get("action") not in SECTION_SERVICES:
-            raise Http404
+    transition = actions.SECTION.get(request.POST.get("action", ""))
+    current = section.revisions.order_by("-number").first()
+    if transition is None or current is None:
+        raise Http404
+    form = SectionDecisionForm(request.POST, transition=transition)
+    if not form.is_valid():
         context = _section_context(request, section, decision_form=form)
         return render(request, "programme/section_detail.html", context, status=400)
-    data = form.cleaned_data
-    service, fields = SECTION_SERVICES[data["action"]]
-    service(
-        section_id=section.pk,
-        by=request.user,
-        seen_edition=data["edition"],
-        **{field: data[field] for field in fields},
-    )
+    transition.run(current, by=request.user, seen=form.cleaned_data["edition"], **form.params())
     return redirect("programme:section-detail", pk=section.pk)
 
 
@@ -336,25 +319,14 @@ def version_detail(request, pk: int):
 @require_POST
 def version_decide(request, pk: int):
     version = selectors.get_visible_version_or_404(request.user, pk)
-    form = VersionDecisionForm(request.POST)
-    action = form.data.get("action")
-    if action not in ("send_to_governance", "approve", "return"):
+    transition = actions.VERSION.get(request.POST.get("action", ""))
+    if transition is None:
         raise Http404
+    form = VersionDecisionForm(request.POST, transition=transition)
     if not form.is_valid():
         context = _version_context(request, version, decision_form=form)
         return render(request, "programme/version_detail.html", context, status=400)
-    data = form.cleaned_data
-    common = {"version_id": version.pk, "by": request.user, "seen_edition": data["edition"]}
-    if action == "send_to_governance":
-        services.version_send_to_governance(**common, comment=data["comment"])
-    elif action == "approve":
-        services.version_approve(
-            **common,
-            decision_number=data["decision_number"],
-            decision_date=data["decision_date"],
-        )
-    else:
-        services.version_return_to_drafting(**common, reason=data["comment"])
+    transition.run(version, by=request.user, seen=form.cleaned_data["edition"], **form.params())
     return redirect("programme:version-detail", pk=version.pk)
 
 

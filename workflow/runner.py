@@ -71,12 +71,13 @@ class Change:
         getattr(self.obj, self.name)(**kwargs)
 
     def finish(self, action: str, *, bump: bool = True, **entry) -> None:
-        """Save (a new edition unless `bump` is false), append the audit entry and run what the
-        model's app asked to follow every change (e.g. object permissions brought in step)."""
+        """Save as a new edition (unless `bump` is false: an entry about the object that changes
+        none of its fields, such as a review), append the audit entry and run what the model's
+        app asked to follow every change (e.g. object permissions brought in step)."""
         kind = kind_of(type(self.obj))
         if bump:
             self.obj.edition += 1
-        self.obj.save()
+            self.obj.save()
         audit.record(
             self.obj,
             actor=self.by,
@@ -105,13 +106,15 @@ def begin(
     by,
     rule: Callable[..., bool],
     seen: int | None = None,
-    transition: str | None = None,
+    transition: str | Callable[[models.Model], str] | None = None,
     states: Iterable[str] | None = None,
 ) -> Change:
     """Lock the object and refuse, in this order: a stale edition (409), a state the transition
     (or, for a change that is not a transition, `states`) does not allow (409), a person the
-    rule does not allow (403)."""
+    rule does not allow (403). `transition` may be a function of the object naming it."""
     obj = lock(model, pk, seen)
+    if callable(transition):
+        transition = transition(obj)
     if transition is not None and not can_proceed(getattr(obj, transition)):
         raise TransitionNotAllowed(f"{transition} is not allowed from {obj.state}", object=obj)
     if states is not None and obj.state not in set(states):

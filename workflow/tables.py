@@ -10,6 +10,11 @@ from typing import Any
 
 from django.db import models
 
+# Whose meeting decides (a working group's or the governance body's) and what it decides: the
+# outcomes of a meeting's motion (meetings.models.AgendaItem.Outcome).
+GROUP, GOVERNANCE = "working_group", "governance"
+APPROVE, REJECT, RETURN, REVISE = "approve", "reject", "return", "request_revision"
+
 
 @dataclass(frozen=True)
 class Param:
@@ -23,6 +28,7 @@ class Param:
     max_length: int | None = None
     choices: tuple = ()
     help_text: str = ""
+    missing: str = ""  # what a page says when a required one is left empty
 
 
 @dataclass(frozen=True)
@@ -34,10 +40,12 @@ class Transition:
     params: tuple[Param, ...] = ()
     style: str = "outline-primary"
     seen: str = "edition"  # the counter the caller saw: "edition", or "version" (of content)
-    decision: tuple[str, str] | None = None  # (body kind, outcome) a meeting's decision runs
-    page: str = ""  # where the pages offer it (a page of several transitions names them all)
-    form: type | None = None  # the page's form for its parameters (its params() gives them)
+    decisions: tuple[tuple[str, str], ...] = ()  # (whose meeting, outcome) it records
+    # The pages that offer it among others: page → (the form's prefix there, the form class,
+    # whose params() gives the parameters).
+    forms: dict[str, tuple[str, type]] = field(default_factory=dict, hash=False, compare=False)
     offered: Callable[[Any, models.Model], bool] | None = None  # narrower, for buttons only
+    done: str = ""  # what the page says once it ran
 
     def allows(self, user, obj) -> bool:
         return self.rule(user, obj) and (self.offered is None or self.offered(user, obj))
@@ -46,6 +54,11 @@ class Transition:
         """The values of this transition's parameters among `values` (absent ones left out)."""
         names = {param.name for param in self.params}
         return {name: value for name, value in values.items() if name in names}
+
+    @property
+    def needs(self) -> list[str]:
+        """The names of its parameters (what a page's form asks for)."""
+        return [param.name for param in self.params]
 
     def field_names(self) -> list[str]:
         return [self.seen, *(param.name for param in self.params)]
@@ -71,17 +84,26 @@ class Table:
     def names(self) -> list[str]:
         return [row.name for row in self.rows]
 
-    def available(self, user, obj, *, page: str | None = None) -> list[Transition]:
-        """The transitions this person may run on the object now (on one page, if given)."""
-        rows = self.rows if page is None else [row for row in self.rows if row.page == page]
-        return [row for row in rows if row.allows(user, obj)]
+    def available(self, user, obj) -> list[Transition]:
+        """The transitions this person may run on the object now."""
+        return [row for row in self.rows if row.allows(user, obj)]
 
-    def on_page(self, page: str) -> list[Transition]:
-        return [row for row in self.rows if row.page == page]
+    def on_page(self, page: str) -> dict[str, tuple[Transition, type]]:
+        """The transitions a page offers, by their form's prefix there, with the form class."""
+        return {
+            row.forms[page][0]: (row, row.forms[page][1]) for row in self.rows if page in row.forms
+        }
 
-    def for_decision(self, body_kind: str, outcome: str) -> Transition | None:
-        """The transition a meeting's decision with this outcome runs, for a body of this kind."""
-        return next((row for row in self.rows if row.decision == (body_kind, outcome)), None)
+    def page(self, page: str) -> tuple[Transition, type]:
+        """The one transition a page of its own offers, with its form class."""
+        offered = list(self.on_page(page).values())
+        if len(offered) != 1:
+            raise LookupError(f"{page} offers {len(offered)} transitions of {self.model.__name__}")
+        return offered[0]
+
+    def for_decision(self, whose: str, outcome: str) -> Transition | None:
+        """The transition a meeting's adopted motion runs (`whose`: GROUP or GOVERNANCE)."""
+        return next((row for row in self.rows if (whose, outcome) in row.decisions), None)
 
 
 _TABLES: dict[type[models.Model], Table] = {}

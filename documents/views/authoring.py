@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from documents import rules, selectors, services, transitions
-from documents.actions import available_actions
+from documents import actions, rules, selectors, services
 from documents.content import completeness_problems, diff, readable, snapshot
 from documents.downloads import attachment_file
 from documents.forms import (
@@ -26,13 +25,12 @@ from documents.forms import (
     ProposalEditForms,
     RemarksAnswerForm,
     VersionPairForm,
-    WithdrawForm,
 )
 from documents.models import Attachment, Call, Proposal, ReviewCriterion
 from documents.pdf import selectors as pdf_selectors
-from documents.review_forms import ActionForm
 from documents.selectors import get_visible_proposal_or_404
 from documents.uploads import SizeLimitedUploadHandler, too_large_message
+from documents.views.running import run_transition
 from mbk.paging import page_of
 
 DETAIL = "documents:proposal-detail"
@@ -90,7 +88,7 @@ def proposal_detail(request, pk: int):
     sees_reviews = rules.can_see_reviews(request.user, proposal)
     context = {
         "proposal": proposal,
-        "actions": available_actions(request.user, proposal),
+        "actions": actions.available_actions(request.user, proposal),
         "authors": [proposal.author, *proposal.coauthors.all()],
         "shown_version": None if live else versions[-1],
         **readable(shown, proposal.call),
@@ -253,13 +251,10 @@ def attachment_delete(request, pk: int):
 @login_required
 def proposal_submit(request, pk: int):
     proposal = get_visible_proposal_or_404(request.user, pk)
-    form = ActionForm(request.POST or None, proposal=proposal)
+    row, form_class = actions.PROPOSAL.page("submit")
+    form = form_class(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
-        transitions.proposal_submit(
-            proposal_id=proposal.pk, by=request.user, seen_edition=form.cleaned_data["edition"]
-        )
-        messages.success(request, _("The proposal is submitted to the working group."))
-        return redirect(DETAIL, pk=proposal.pk)
+        return run_transition(request, row, proposal, form)
     rules.require(rules.can_submit_proposal, request.user, proposal)
     first = proposal.state == State.DRAFT
     context = {
@@ -277,15 +272,9 @@ def proposal_submit(request, pk: int):
 @login_required
 def proposal_withdraw(request, pk: int):
     proposal = get_visible_proposal_or_404(request.user, pk)
-    form = WithdrawForm(request.POST or None, proposal=proposal)
+    row, form_class = actions.PROPOSAL.page("withdraw")
+    form = form_class(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
-        transitions.proposal_withdraw(
-            proposal_id=proposal.pk,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            seen_edition=form.cleaned_data["edition"],
-        )
-        messages.success(request, _("The proposal is withdrawn."))
-        return redirect(DETAIL, pk=proposal.pk)
+        return run_transition(request, row, proposal, form)
     rules.require(rules.can_withdraw_proposal, request.user, proposal)
     return render(request, "documents/proposal_withdraw.html", {"proposal": proposal, "form": form})

@@ -6,40 +6,35 @@ checks the rule before drawing the page (403). A valid POST goes to one workflow
 which checks the state (409) and the rule (403) again; workflow/middleware.py answers its
 refusals."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from documents import rules, selectors, transitions
+from documents import actions, rules, selectors
 from documents.models import ReviewCriterion
 from documents.review_forms import (
-    AssignExpertsForm,
-    ConflictForm,
-    GovernanceApprovalForm,
-    GovernanceRejectionForm,
-    GovernanceReturnForm,
     NoteForm,
-    RejectionForm,
-    ReviewForm,
-    RevisionRequestForm,
 )
+from documents.views.running import run_transition
 from mbk.paging import page_of
 
 DETAIL = "documents:proposal-detail"
 
 
-def _decision_forms(request, form_classes: dict, proposal) -> tuple:
-    """The forms of a page with several decisions; only the one whose button was pressed is
-    bound to the POST."""
+def _decision_forms(request, page: str, proposal) -> tuple:
+    """The forms of a page offering several transitions (documents/actions.py); only the one
+    whose button was pressed is bound to the POST. Returns it, its transition and all forms."""
+    offered = actions.PROPOSAL.on_page(page)
     chosen = request.POST.get("decision") if request.method == "POST" else None
     forms = {
-        name: form_class(request.POST if name == chosen else None, prefix=name, proposal=proposal)
-        for name, form_class in form_classes.items()
+        prefix: form_class(
+            request.POST if prefix == chosen else None, prefix=prefix, proposal=proposal
+        )
+        for prefix, (_row, form_class) in offered.items()
     }
-    return forms.get(chosen), forms
+    row = offered[chosen][0] if chosen in offered else None
+    return forms.get(chosen), row, forms
 
 
 # --- Lists ---------------------------------------------------------------------------------
@@ -86,18 +81,12 @@ def governance_queue(request):
 @login_required
 def proposal_assign(request, pk: int):
     proposal = selectors.get_visible_proposal_or_404(request.user, pk)
+    row, form_class = actions.PROPOSAL.page("assign")
     candidates = selectors.assignment_candidates(proposal)
-    form = AssignExpertsForm(request.POST or None, proposal=proposal, candidates=candidates)
+    form = form_class(request.POST or None, proposal=proposal, candidates=candidates)
     if request.method == "POST" and form.is_valid():
-        transitions.proposal_assign_experts(
-            proposal_id=proposal.pk,
-            by=request.user,
-            experts=list(form.cleaned_data["experts"]),
-            seen_edition=form.cleaned_data["edition"],
-        )
-        messages.success(request, _("The experts are assigned and notified."))
-        return redirect(DETAIL, pk=proposal.pk)
-    rules.require(rules.can_assign_experts, request.user, proposal)
+        return run_transition(request, row, proposal, form)
+    rules.require(row.rule, request.user, proposal)
     context = {"proposal": proposal, "form": form, "candidates": candidates}
     return render(request, "documents/proposal_assign.html", context)
 
@@ -105,20 +94,12 @@ def proposal_assign(request, pk: int):
 @login_required
 def proposal_review(request, pk: int):
     proposal = selectors.get_visible_proposal_or_404(request.user, pk)
+    row, form_class = actions.PROPOSAL.page("review")
     criteria = list(ReviewCriterion.objects.all())
-    form = ReviewForm(request.POST or None, proposal=proposal, criteria=criteria)
+    form = form_class(request.POST or None, proposal=proposal, criteria=criteria)
     if request.method == "POST" and form.is_valid():
-        transitions.proposal_review(
-            proposal_id=proposal.pk,
-            by=request.user,
-            scores=form.scores(),
-            recommendation=form.cleaned_data["recommendation"],
-            comments=form.cleaned_data["comments"],
-            seen_version=form.cleaned_data["version"],
-        )
-        messages.success(request, _("Your review is submitted. Thank you."))
-        return redirect(DETAIL, pk=proposal.pk)
-    rules.require(rules.can_review_proposal, request.user, proposal)
+        return run_transition(request, row, proposal, form)
+    rules.require(row.rule, request.user, proposal)
     context = {
         "proposal": proposal,
         "form": form,
@@ -128,26 +109,12 @@ def proposal_review(request, pk: int):
     return render(request, "documents/proposal_review.html", context)
 
 
-GROUP_DECISIONS = {"revise": RevisionRequestForm, "approve": NoteForm, "reject": RejectionForm}
-
-
 @login_required
 def proposal_decide(request, pk: int):
     proposal = selectors.get_visible_proposal_or_404(request.user, pk)
-    form, forms = _decision_forms(request, GROUP_DECISIONS, proposal)
+    form, row, forms = _decision_forms(request, "decide", proposal)
     if form is not None and form.is_valid():
-        data = form.cleaned_data
-        common = {"proposal_id": proposal.pk, "by": request.user, "seen_edition": data["edition"]}
-        if form.prefix == "revise":
-            transitions.proposal_request_revision(**common, remarks=data["remarks"])
-            messages.success(request, _("The proposal is returned to its authors for revision."))
-        elif form.prefix == "approve":
-            transitions.proposal_approve_in_group(**common, note=data["note"])
-            messages.success(request, _("The proposal is approved by the working group."))
-        else:
-            transitions.proposal_reject(**common, reason=data["reason"])
-            messages.success(request, _("The proposal is rejected."))
-        return redirect(DETAIL, pk=proposal.pk)
+        return run_transition(request, row, proposal, form)
     rules.require(rules.can_decide_in_group, request.user, proposal)
     context = {"proposal": proposal, "forms": forms, "summary": selectors.review_summary(proposal)}
     return render(request, "documents/proposal_decide.html", context)
@@ -157,49 +124,21 @@ def proposal_decide(request, pk: int):
 @login_required
 def proposal_send_to_governance(request, pk: int):
     proposal = selectors.get_visible_proposal_or_404(request.user, pk)
-    form = NoteForm(request.POST or None, proposal=proposal)
+    row, form_class = actions.PROPOSAL.page("send")
+    form = form_class(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
-        transitions.proposal_send_to_governance(
-            proposal_id=proposal.pk,
-            by=request.user,
-            note=form.cleaned_data["note"],
-            seen_edition=form.cleaned_data["edition"],
-        )
-        messages.success(request, _("The proposal is put before the governance body."))
-        return redirect(DETAIL, pk=proposal.pk)
-    rules.require(rules.can_send_to_governance, request.user, proposal)
+        return run_transition(request, row, proposal, form)
+    rules.require(row.rule, request.user, proposal)
     # The confirmation, with its optional note, is a form of the governance queue's page.
     return redirect(f"{reverse('documents:governance-queue')}#send-{proposal.pk}")
-
-
-GOVERNANCE_DECISIONS = {
-    "approve": GovernanceApprovalForm,
-    "return": GovernanceReturnForm,
-    "reject": GovernanceRejectionForm,
-}
 
 
 @login_required
 def proposal_governance_decide(request, pk: int):
     proposal = selectors.get_visible_proposal_or_404(request.user, pk)
-    form, forms = _decision_forms(request, GOVERNANCE_DECISIONS, proposal)
+    form, row, forms = _decision_forms(request, "governance", proposal)
     if form is not None and form.is_valid():
-        data = form.cleaned_data
-        common = {"proposal_id": proposal.pk, "by": request.user, "seen_edition": data["edition"]}
-        if form.prefix == "approve":
-            transitions.proposal_governance_approve(
-                **common, reference=form.reference(), note=data["note"]
-            )
-            messages.success(request, _("The governance body's approval is recorded."))
-        elif form.prefix == "return":
-            transitions.proposal_return_to_group(
-                **common, reason=data["reason"], reference=form.reference()
-            )
-            messages.success(request, _("The proposal is returned to the working group."))
-        else:
-            transitions.proposal_reject(**common, reason=data["reason"], reference=form.reference())
-            messages.success(request, _("The governance body's rejection is recorded."))
-        return redirect(DETAIL, pk=proposal.pk)
+        return run_transition(request, row, proposal, form)
     rules.require(rules.can_record_governance_decision, request.user, proposal)
     context = {"proposal": proposal, "forms": forms}
     return render(request, "documents/proposal_governance_decide.html", context)
@@ -209,12 +148,9 @@ def proposal_governance_decide(request, pk: int):
 @login_required
 def proposal_conflict(request, pk: int):
     proposal = selectors.get_visible_proposal_or_404(request.user, pk)
-    form = ConflictForm(request.POST or None)
+    row, form_class = actions.PROPOSAL.page("conflict")
+    form = form_class(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
-        transitions.proposal_declare_conflict(
-            proposal_id=proposal.pk, by=request.user, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, _("Your conflict of interest is recorded."))
-        return redirect(DETAIL, pk=proposal.pk)
-    rules.require(rules.can_declare_conflict, request.user, proposal)
+        return run_transition(request, row, proposal, form)
+    rules.require(row.rule, request.user, proposal)
     return render(request, "documents/proposal_conflict.html", {"proposal": proposal, "form": form})

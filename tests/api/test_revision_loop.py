@@ -65,7 +65,7 @@ def test_authors_answer_the_remarks_and_resubmit(people):
 @pytest.mark.django_db
 def test_answers_are_refused_for_others_and_for_unknown_remarks(people):
     proposal = proposal_in(State.REVISION_REQUESTED, people)
-    revision = Proposal.objects.get(pk=proposal.pk).revision
+    revision = Proposal.objects.get(pk=proposal.pk).edition
     remark = proposal.remarks.get(round=proposal.round)
     body = {"edition": revision, "answers": [{"remark": remark.pk, "answer": "Чужой ответ"}]}
 
@@ -90,7 +90,7 @@ def test_answers_are_refused_for_others_and_for_unknown_remarks(people):
     assert stale.json()["code"] == "stale"
     remark.refresh_from_db()
     assert remark.answer == "Уточнили"  # as proposal_in() answered it
-    assert Proposal.objects.get(pk=proposal.pk).revision == revision
+    assert Proposal.objects.get(pk=proposal.pk).edition == revision
 
 
 @pytest.mark.django_db

@@ -157,7 +157,7 @@ def test_proposal_patch_with_a_stale_revision_changes_nothing(api, author, draft
 
     assert response.status_code == 409
     assert response.json()["code"] == "stale"
-    assert (fresh(draft).title, fresh(draft).revision) == (draft.title, draft.edition)
+    assert (fresh(draft).title, fresh(draft).edition) == (draft.title, draft.edition)
 
 
 def test_proposal_patch_without_a_revision_is_invalid(api, author, draft):
@@ -165,7 +165,7 @@ def test_proposal_patch_without_a_revision_is_invalid(api, author, draft):
 
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["edition"]
-    assert (fresh(draft).title, fresh(draft).revision) == (draft.title, draft.edition)
+    assert (fresh(draft).title, fresh(draft).edition) == (draft.title, draft.edition)
 
 
 @pytest.mark.parametrize(
@@ -211,7 +211,7 @@ def test_proposal_patch_with_invalid_rows_names_them(api, author, draft, lines, 
     assert response.json()["code"] == "invalid"
     assert list(response.json()["errors"]) == [key]
     assert budget(fresh(draft)) == budget(draft)
-    assert fresh(draft).revision == draft.edition
+    assert fresh(draft).edition == draft.edition
 
 
 def test_proposal_patch_with_a_target_outside_the_calls_years_is_invalid(api, author, draft):
@@ -247,7 +247,7 @@ def test_proposal_patch_by_the_chair_is_forbidden(api, chair, revised):
 
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
-    assert (fresh(revised).title, fresh(revised).revision) == (revised.title, revised.edition)
+    assert (fresh(revised).title, fresh(revised).edition) == (revised.title, revised.edition)
 
 
 def test_proposal_patch_of_a_submitted_proposal_is_in_the_wrong_state(api, author, draft):
@@ -259,7 +259,7 @@ def test_proposal_patch_of_a_submitted_proposal_is_in_the_wrong_state(api, autho
 
     assert response.status_code == 409
     assert response.json()["code"] == "wrong_state"
-    assert (fresh(sent).title, fresh(sent).revision) == (sent.title, sent.edition)
+    assert (fresh(sent).title, fresh(sent).edition) == (sent.title, sent.edition)
 
 
 def test_proposal_patch_of_an_invisible_draft_is_not_found(api, other_author, draft):
@@ -320,7 +320,7 @@ def test_proposal_transition_without_a_revision_is_invalid(api, author, draft):
 
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["edition"]
-    assert (fresh(draft).state, fresh(draft).revision) == (State.DRAFT, draft.edition)
+    assert (fresh(draft).state, fresh(draft).edition) == (State.DRAFT, draft.edition)
 
 
 def test_proposal_transition_with_a_stale_revision_changes_nothing(api, author, draft):
@@ -339,7 +339,7 @@ def test_proposal_transition_the_caller_may_not_run_is_forbidden(api, chair, rev
     )
 
     assert response.status_code == 403
-    assert (fresh(revised).state, fresh(revised).revision) == (revised.state, revised.edition)
+    assert (fresh(revised).state, fresh(revised).edition) == (revised.state, revised.edition)
 
 
 def test_proposal_transition_of_an_incomplete_draft_is_refused_with_the_problems(api, author):
@@ -439,7 +439,7 @@ def test_proposal_approval_without_enough_reviews_is_refused(api, chair, author,
 
     assert response.status_code == 409
     assert response.json()["code"] == "refused"
-    assert (fresh(in_review).state, fresh(in_review).revision) == (
+    assert (fresh(in_review).state, fresh(in_review).edition) == (
         State.WG_REVIEW,
         in_review.edition,
     )
@@ -497,7 +497,7 @@ def test_attachment_upload_by_the_chair_is_forbidden(api, chair, revised, media)
 
     assert response.status_code == 403
     assert Attachment.objects.count() == 0
-    assert fresh(revised).revision == revised.edition
+    assert fresh(revised).edition == revised.edition
 
 
 def test_attachment_upload_with_a_stale_revision_is_refused(api, author, draft, media):

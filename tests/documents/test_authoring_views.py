@@ -621,7 +621,7 @@ def test_withdraw_is_403_for_a_coauthor(client, draft, author, coauthor):
     before = unchanged(draft)
 
     page = as_user(client, coauthor).get(f"/proposals/{draft.pk}/withdraw/")
-    post = client.post(f"/proposals/{draft.pk}/withdraw/", {"edition": fresh(draft).revision})
+    post = client.post(f"/proposals/{draft.pk}/withdraw/", {"edition": fresh(draft).edition})
 
     assert (page.status_code, post.status_code) == (403, 403)
     assert unchanged(draft) == before

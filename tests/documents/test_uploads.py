@@ -364,7 +364,7 @@ def test_download_after_submission_is_open_to_the_group(client, draft, author, c
 
 @pytest.mark.django_db
 def test_upload_of_html_named_pdf_is_refused_with_the_reason(client, draft, author, media):
-    revision = Proposal.objects.get(pk=draft.pk).revision
+    revision = Proposal.objects.get(pk=draft.pk).edition
 
     response = upload(as_user(client, author), draft, "passport.pdf", HTML, follow=True)
 
@@ -374,7 +374,7 @@ def test_upload_of_html_named_pdf_is_refused_with_the_reason(client, draft, auth
     ]
     assert Attachment.objects.count() == 0
     assert stored_files(media) == []
-    assert Proposal.objects.get(pk=draft.pk).revision == revision
+    assert Proposal.objects.get(pk=draft.pk).edition == revision
 
 
 @pytest.mark.django_db

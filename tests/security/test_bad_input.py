@@ -330,7 +330,7 @@ def decide_form(decision: str, text_field: str) -> Payload:
     def payload(w: World) -> dict:
         return {
             "decision": decision,
-            f"{decision}-edition": str(fresh(w, "review").revision),
+            f"{decision}-edition": str(fresh(w, "review").edition),
             f"{decision}-{text_field}": "Уточните бюджет по годам",
         }
 
@@ -340,7 +340,7 @@ def decide_form(decision: str, text_field: str) -> Payload:
 def governance_form(w: World) -> dict:
     return {
         "decision": "approve",
-        "approve-edition": str(fresh(w, "council").revision),
+        "approve-edition": str(fresh(w, "council").edition),
         "approve-number": "4",
         "approve-date": "2026-12-15",
         "approve-note": "",
@@ -385,7 +385,7 @@ def api_create(w: World) -> dict:
 
 
 def api_patch(w: World) -> dict:
-    return {"edition": fresh(w, "draft").revision}
+    return {"edition": fresh(w, "draft").edition}
 
 
 def api_review(w: World) -> dict:
@@ -393,7 +393,7 @@ def api_review(w: World) -> dict:
 
 
 def api_with_revision(name: str, **rest) -> Payload:
-    return lambda w: {"edition": fresh(w, name).revision, **rest}
+    return lambda w: {"edition": fresh(w, name).edition, **rest}
 
 
 def nothing(w: World) -> dict:

@@ -43,7 +43,7 @@ def test_proposal_update_records_the_content_it_saved(draft):
         "draft",
     )
     assert entry.content_sha256 == content_hash(snapshot(fresh(draft)))
-    assert entry.comment == str(fresh(draft).revision)
+    assert entry.comment == str(fresh(draft).edition)
 
 
 @pytest.mark.django_db
