@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from directory.models import Body
-from meetings.models import AgendaItem, Vote
+from documents.models import Proposal
+from meetings import selectors
+from meetings.models import AgendaItem, Meeting, Vote
+from programme.models import ProgrammeVersion, SectionRevision
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,19 +36,67 @@ class MeetingPlanForm(forms.Form):
         return data
 
 
-class FreeItemForm(forms.Form):
+class MeetingActionForm(forms.Form):
+    """A form of one of the meeting's transitions (meetings/actions.py): built for the meeting,
+    its params() named as the table names them. `context_name` is the page's name for it when
+    it comes back with errors."""
+
+    context_name = ""
+    # An invalid form that names something nobody can pick on the page is a 404, not errors.
+    not_found_when_invalid = False
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def params(self) -> dict:
+        return {}
+
+
+SUBJECTS = {"proposal": Proposal, "section": SectionRevision, "version": ProgrammeVersion}
+
+
+class FreeItemForm(MeetingActionForm):
+    context_name = "free"
+
     title = forms.CharField(label=_("Free item"), max_length=500)
 
+    def params(self) -> dict:
+        return {"title": self.cleaned_data["title"]}
 
-class SubjectItemForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[("proposal", "proposal"), ("section", "section"), ("version", "version")]
-    )
+
+class SubjectItemForm(MeetingActionForm):
+    not_found_when_invalid = True
+
+    kind = forms.ChoiceField(choices=[(kind, kind) for kind in SUBJECTS])
     subject_id = forms.IntegerField(min_value=1)
     motion = forms.ChoiceField(label=_("Motion"), choices=AgendaItem.Outcome.choices)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data.get("subject_id"):
+            subject = SUBJECTS[data["kind"]].objects.filter(pk=data["subject_id"]).first()
+            if subject is None:
+                raise forms.ValidationError("unknown subject", code="not_found")
+            data["subject"] = subject
+        return data
 
-class AttendanceForm(forms.Form):
+    def params(self) -> dict:
+        return {"subject": self.cleaned_data["subject"], "motion": self.cleaned_data["motion"]}
+
+
+class AgendaItemForm(MeetingActionForm):
+    """An item of the agenda: a decision on something awaiting the body (the suggestions'
+    buttons send its kind and id) or a free item (a title)."""
+
+    def __new__(cls, data=None, *args, **kwargs):
+        chosen = SubjectItemForm if data is not None and "subject_id" in data else FreeItemForm
+        return chosen(data, *args, **kwargs)
+
+
+class AttendanceForm(MeetingActionForm):
+    context_name = "attendance"
+
     present = forms.ModelMultipleChoiceField(
         label=_("Present"),
         queryset=User.objects.none(),
@@ -54,10 +105,14 @@ class AttendanceForm(forms.Form):
     )
     edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, members, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, meeting=meeting, **kwargs)
+        members = selectors.voting_members(meeting)
         self.fields["present"].queryset = User.objects.filter(pk__in=[m.pk for m in members])
         self.fields["present"].label_from_instance = lambda user: user.get_full_name()
+
+    def params(self) -> dict:
+        return {"present": list(self.cleaned_data["present"])}
 
 
 class VotesForm(forms.Form):
@@ -90,7 +145,9 @@ class DecisionForm(forms.Form):
     )
 
 
-class TaskForm(forms.Form):
+class TaskForm(MeetingActionForm):
+    context_name = "task"
+
     text = forms.CharField(
         label=_("Task"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -102,10 +159,10 @@ class TaskForm(forms.Form):
     )
     due_on = forms.DateField(label=_("Deadline"), widget=DATE)
 
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, meeting=meeting, **kwargs)
         self.fields["responsible_person"].queryset = User.objects.filter(
-            pk__in=[p.pk for p in people]
+            pk__in=[p.pk for p in selectors.members(meeting)]
         )
         self.fields["responsible_person"].label_from_instance = lambda user: user.get_full_name()
 
@@ -115,6 +172,14 @@ class TaskForm(forms.Form):
             raise forms.ValidationError(_("Name the responsible person or group."))
         return data
 
+    def params(self) -> dict:
+        return dict(self.cleaned_data)
 
-class CancelForm(forms.Form):
+
+class CancelForm(MeetingActionForm):
+    context_name = "cancel"
+
     reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+    def params(self) -> dict:
+        return {"comment": self.cleaned_data["reason"]}

@@ -12,22 +12,19 @@ from django.views.decorators.http import require_POST, require_safe
 from directory.models import Body
 from documents.models import Proposal
 from documents.pdf.services import minutes_document_request
-from meetings import ics, rules, selectors, services
+from meetings import actions, ics, rules, selectors, services
 from meetings.forms import (
     AttendanceForm,
     CancelForm,
     DecisionForm,
     FreeItemForm,
     MeetingPlanForm,
-    SubjectItemForm,
     TaskForm,
     VotesForm,
 )
 from meetings.models import AgendaItem, Meeting, Task
 from programme.models import ProgrammeVersion, SectionRevision
 from workflow import audit
-
-SUBJECTS = {"proposal": Proposal, "section": SectionRevision, "version": ProgrammeVersion}
 
 
 def _plannable_bodies(user):
@@ -106,7 +103,6 @@ def _context(request, meeting: Meeting, **forms) -> dict:
                     "motions": [(m, AgendaItem.Outcome(m).label) for m in motions],
                 }
             )
-    members = selectors.voting_members(meeting)
     history = list(audit.history(meeting))
     return {
         "meeting": meeting,
@@ -117,11 +113,11 @@ def _context(request, meeting: Meeting, **forms) -> dict:
         "present": present,
         "attendance_form": forms.get("attendance")
         or AttendanceForm(
-            initial={"present": present, "edition": meeting.edition}, members=members
+            initial={"present": present, "edition": meeting.edition}, meeting=meeting
         ),
-        "free_form": forms.get("free") or FreeItemForm(),
-        "task_form": forms.get("task") or TaskForm(people=selectors.members(meeting)),
-        "cancel_form": forms.get("cancel") or CancelForm(),
+        "free_form": forms.get("free") or FreeItemForm(meeting=meeting),
+        "task_form": forms.get("task") or TaskForm(meeting=meeting),
+        "cancel_form": forms.get("cancel") or CancelForm(meeting=meeting),
         "tasks": meeting.tasks.select_related("responsible_person", "responsible_body"),
         "jobs": minutes_jobs(request.user, meeting),
         "history": history,
@@ -170,57 +166,28 @@ def _invalid(request, meeting, **forms):
 @login_required
 @require_POST
 def meeting_act(request, pk: int, action: str):
-    """The meeting's own actions, each through one service."""
+    """The meeting's own transitions (meetings/actions.py), each through its service."""
     meeting = selectors.get_visible_meeting_or_404(request.user, pk)
-    user, post = request.user, request.POST
-    if action == "add-item":
-        if "subject_id" in post:
-            form = SubjectItemForm(post)
-            if not form.is_valid():
-                raise Http404
-            model = SUBJECTS[form.cleaned_data["kind"]]
-            subject = model.objects.filter(pk=form.cleaned_data["subject_id"]).first()
-            if subject is None:
-                raise Http404
-            services.agenda_add(
-                meeting_id=meeting.pk, by=user, subject=subject, motion=form.cleaned_data["motion"]
-            )
-        else:
-            form = FreeItemForm(post)
-            if not form.is_valid():
-                return _invalid(request, meeting, free=form)
-            services.agenda_add(meeting_id=meeting.pk, by=user, title=form.cleaned_data["title"])
-    elif action == "publish":
-        services.agenda_publish(meeting_id=meeting.pk, by=user)
-    elif action == "cancel":
-        form = CancelForm(post)
-        if not form.is_valid():
-            return _invalid(request, meeting, cancel=form)
-        services.meeting_cancel(meeting_id=meeting.pk, by=user, reason=form.cleaned_data["reason"])
-    elif action in ("hold", "attendance"):
-        form = AttendanceForm(post, members=selectors.voting_members(meeting))
-        if not form.is_valid():
-            return _invalid(request, meeting, attendance=form)
-        service = services.meeting_hold if action == "hold" else services.attendance_record
-        service(
-            meeting_id=meeting.pk,
-            by=user,
-            present=list(form.cleaned_data["present"]),
-            seen_edition=form.cleaned_data["edition"],
-        )
-    elif action == "add-task":
-        form = TaskForm(post, people=selectors.members(meeting))
-        if not form.is_valid():
-            return _invalid(request, meeting, task=form)
-        services.task_add(meeting_id=meeting.pk, by=user, **form.cleaned_data)
-    elif action == "approve-minutes":
-        services.minutes_approve(meeting_id=meeting.pk, by=user)
-    elif action == "minutes":
-        job = minutes_document_request(meeting_id=meeting.pk, by=user, language=get_language())
-        return redirect("documents:document-job", pk=job.pk)
-    else:
+    offered = actions.MEETING.on_page(actions.PAGE)
+    if action not in offered:
         raise Http404
+    transition, form_class = offered[action]
+    form = form_class(request.POST, meeting=meeting)
+    if not form.is_valid():
+        if form.not_found_when_invalid:
+            raise Http404
+        return _invalid(request, meeting, **{form.context_name: form})
+    transition.run(meeting, by=request.user, seen=form.cleaned_data.get("edition"), **form.params())
     return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def minutes_request(request, pk: int):
+    """Ask for the PDF of the minutes (a draft while the record is open)."""
+    meeting = selectors.get_visible_meeting_or_404(request.user, pk)
+    job = minutes_document_request(meeting_id=meeting.pk, by=request.user, language=get_language())
+    return redirect("documents:document-job", pk=job.pk)
 
 
 def _item_or_404(user, pk: int) -> AgendaItem:

@@ -85,6 +85,7 @@ ROUTES = {
     "meetings:detail": (LOGIN, 404, 404),
     "meetings:ics": (LOGIN, 404, 404),
     "meetings:act": (LOGIN, 405, 405),
+    "meetings:minutes": (LOGIN, 405, 405),
     "meetings:item-votes": (LOGIN, 405, 405),
     "meetings:item-decide": (LOGIN, 405, 405),
     "meetings:task-done": (LOGIN, 405, 405),

@@ -1,0 +1,91 @@
+"""The meeting's transitions and actions (one table: workflow/tables.py), which its page offers
+(each at `meetings:act` with its key) and which all go through the runner in
+meetings/services.py. Decisions on agenda items run the items' own tables instead
+(documents/actions.py, programme/actions.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from meetings import forms, rules, services
+from meetings.models import Meeting
+from workflow.tables import Param, Table, Transition
+
+S = services
+PAGE = "meeting"
+
+MEETING = Table(
+    Meeting,
+    (
+        Transition(
+            "add_item",
+            _("Add to the agenda"),
+            rules.can_run_meeting,
+            lambda m, by, seen, title="", subject=None, motion="": S.agenda_add(
+                meeting_id=m.pk, by=by, title=title, subject=subject, motion=motion
+            ),
+            params=(
+                Param("title", "line", required=False, max_length=500),
+                Param("subject", "subject", required=False),
+                Param("motion", "choice", required=False),
+            ),
+            forms={PAGE: ("add-item", forms.AgendaItemForm)},
+        ),
+        Transition(
+            "publish_agenda",
+            _("Publish the agenda"),
+            rules.can_run_meeting,
+            lambda m, by, seen: S.agenda_publish(meeting_id=m.pk, by=by, seen_edition=seen),
+            style="primary",
+            forms={PAGE: ("publish", forms.MeetingActionForm)},
+        ),
+        Transition(
+            "hold",
+            _("The meeting took place"),
+            rules.can_run_meeting,
+            lambda m, by, seen, present: S.meeting_hold(
+                meeting_id=m.pk, by=by, present=present, seen_edition=seen
+            ),
+            params=(Param("present", "people", required=False),),
+            forms={PAGE: ("hold", forms.AttendanceForm)},
+        ),
+        Transition(
+            "record_attendance",
+            _("Correct the attendance"),
+            rules.can_run_meeting,
+            lambda m, by, seen, present: S.attendance_record(
+                meeting_id=m.pk, by=by, present=present, seen_edition=seen
+            ),
+            params=(Param("present", "people", required=False),),
+            forms={PAGE: ("attendance", forms.AttendanceForm)},
+        ),
+        Transition(
+            "add_task",
+            _("Set a task"),
+            rules.can_run_meeting,
+            lambda m, by, seen, **task: S.task_add(meeting_id=m.pk, by=by, **task),
+            params=(
+                Param("text", "text", max_length=2000),
+                Param("due_on", "date"),
+                Param("responsible_person", "person", required=False),
+                Param("responsible_body", "body", required=False),
+            ),
+            forms={PAGE: ("add-task", forms.TaskForm)},
+        ),
+        Transition(
+            "approve_minutes",
+            _("Approve the minutes"),
+            rules.can_run_meeting,
+            lambda m, by, seen: S.minutes_approve(meeting_id=m.pk, by=by, seen_edition=seen),
+            style="primary",
+            forms={PAGE: ("approve-minutes", forms.MeetingActionForm)},
+        ),
+        Transition(
+            "cancel",
+            _("Cancel the meeting"),
+            rules.can_run_meeting,
+            lambda m, by, seen, comment: S.meeting_cancel(meeting_id=m.pk, by=by, reason=comment),
+            params=(Param("comment", "line", max_length=2000),),
+            style="outline-danger",
+            forms={PAGE: ("cancel", forms.CancelForm)},
+        ),
+    ),
+)
