@@ -5,6 +5,9 @@ over it."""
 import datetime
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from workflow import calendar
 from workflow.models import CalendarDay
@@ -83,3 +86,18 @@ def test_a_year_has_as_many_working_days_as_the_production_calendar_counts(
         counted = calendar.working_days_between(D(year - 1, 12, 31), D(year, 12, 31))
 
     assert counted == working_days
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_removes_only_the_loaded_rows_the_package_gives_too():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("workflow", "0005_audit_mac_global_order_checkpoints")])  # 0003's rows back
+    CalendarDay.objects.filter(date=D(2026, 11, 4)).update(name="День народного единства (МБК)")
+    CalendarDay.objects.create(date=D(2026, 12, 30), kind=CalendarDay.Kind.HOLIDAY)
+
+    call_command("migrate", "workflow", verbosity=0)
+
+    assert list(CalendarDay.objects.values_list("date", flat=True)) == [
+        D(2026, 11, 4),
+        D(2026, 12, 30),
+    ]
