@@ -5,12 +5,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from mbk.fields import WebsiteField
+from mbk.i18n import bilingual
 
 
 class BilingualName(models.Model):
@@ -27,9 +27,7 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "ru").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_ru
+        return bilingual(self.name_ru, self.name_en)
 
 
 class DirectoryEntry(BilingualName):
@@ -110,9 +108,7 @@ class Body(DirectoryEntry):
 
     @property
     def description(self) -> str:
-        if (get_language() or "ru").startswith("en") and self.description_en:
-            return self.description_en
-        return self.description_ru
+        return bilingual(self.description_ru, self.description_en)
 
 
 class Membership(models.Model):

@@ -11,12 +11,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from directory.models import Body, Direction, Organisation, ServiceType, SupportInstrument
+from mbk.i18n import bilingual
 from mbk.text import validate_single_line
 
 
@@ -62,9 +62,7 @@ class Call(models.Model):
 
     @property
     def title(self) -> str:
-        if (get_language() or "ru").startswith("en") and self.title_en:
-            return self.title_en
-        return self.title_ru
+        return bilingual(self.title_ru, self.title_en)
 
     @property
     def years(self) -> list[int]:
@@ -403,9 +401,7 @@ class ReviewCriterion(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "ru").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_ru
+        return bilingual(self.name_ru, self.name_en)
 
 
 class Assignment(models.Model):

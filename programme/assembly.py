@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from directory.models import Direction, SupportInstrument
 from documents.models import BudgetLine, Proposal, ProposalVersion
+from mbk.i18n import bilingual
 from programme.markdown import to_html
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 from programme.structure import mandatory_codes
@@ -142,8 +142,7 @@ def snapshot_of(version: ProgrammeVersion) -> dict:
 # --- Figures ------------------------------------------------------------------------------
 def name(entry: dict, key: str = "name") -> str:
     """The English or Russian name of a snapshot entry, in the current language."""
-    english = entry.get(f"{key}_en", "")
-    return english if (get_language() or "ru").startswith("en") and english else entry[f"{key}_ru"]
+    return bilingual(entry[f"{key}_ru"], entry.get(f"{key}_en", ""))
 
 
 @dataclass
@@ -289,10 +288,9 @@ def draft_problems(snapshot: dict) -> list[str]:
     present = {s["code"] for s in snapshot["sections"]}
     for code, template in mandatory_codes().items():
         if code not in present:
-            title = template.title_en if (get_language() or "ru").startswith("en") else None
             problems.append(
                 _("The mandatory section «%(title)s» is missing.")
-                % {"title": title or template.title_ru}
+                % {"title": bilingual(template.title_ru, template.title_en)}
             )
     states = dict(SectionRevision.State.choices)
     for section in snapshot["sections"]:

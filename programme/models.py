@@ -6,18 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from directory.models import Body
-
-
-def _bilingual(obj, field: str) -> str:
-    english = getattr(obj, f"{field}_en", "")
-    if (get_language() or "ru").startswith("en") and english:
-        return english
-    return getattr(obj, f"{field}_ru")
+from mbk.i18n import bilingual
 
 
 class Programme(models.Model):
@@ -46,7 +39,7 @@ class Programme(models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self, "title")
+        return bilingual(self.title_ru, self.title_en)
 
     @property
     def years(self) -> list[int]:
@@ -100,7 +93,7 @@ class Section(models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self, "title")
+        return bilingual(self.title_ru, self.title_en)
 
 
 class SectionRevision(ConcurrentTransitionMixin, models.Model):

@@ -1,5 +1,5 @@
 """Deadlines of whoever an object waits for, counted in working days of the Russian production
-calendar (weekends, and the exceptions in CalendarDay), with a reminder before the deadline and
+calendar (workflow/calendar.py), with a reminder before the deadline and
 escalation after it: to the responsible body's chair, then to the programme office.
 
 The beat job (workflow.tasks.task_check_deadlines) calls check(): it opens a Deadline for each
@@ -21,49 +21,14 @@ from directory.models import Body, Membership
 from documents import rules
 from documents.models import Proposal
 from programme.models import ProgrammeVersion, SectionRevision
-from workflow.models import AuditEntry, CalendarDay, Deadline, Notice
+from workflow.calendar import add_working_days, overrides, working_days_between
+from workflow.models import AuditEntry, Deadline, Notice
 from workflow.notify import notify
 
 Role = Membership.Role
 REMIND_BEFORE = 2  # working days before the deadline
 ESCALATE_TO_OFFICE_AFTER = 3  # working days after the deadline (the chair hears at once)
 UNTIL_NEXT_MEETING = None  # a policy: until the governance body's next meeting
-
-
-# --- The calendar ---------------------------------------------------------------------------
-def _exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date, str]:
-    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind"))
-
-
-def is_working_day(day: datetime.date, exceptions: dict | None = None) -> bool:
-    exceptions = _exceptions(day, day) if exceptions is None else exceptions
-    if day in exceptions:
-        return exceptions[day] == CalendarDay.Kind.WORKING
-    return day.weekday() < 5
-
-
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The working day `days` working days after `start` (which itself does not count)."""
-    exceptions = _exceptions(start, start + datetime.timedelta(days=days * 3 + 30))
-    day, left = start, days
-    while left > 0:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day, exceptions):
-            left -= 1
-    return day
-
-
-def working_days_between(
-    start: datetime.date, end: datetime.date, exceptions: dict | None = None
-) -> int:
-    """Working days after `start` up to and including `end` (0 if end <= start)."""
-    if end <= start:
-        return 0
-    exceptions = _exceptions(start, end) if exceptions is None else exceptions
-    return sum(
-        is_working_day(start + datetime.timedelta(days=n), exceptions)
-        for n in range(1, (end - start).days + 1)
-    )
 
 
 # --- Policies ----------------------------------------------------------------------------------
@@ -316,7 +281,7 @@ def overdue(today: datetime.date | None = None) -> list[Deadline]:
     """Open deadlines past due, the longest late first, with `late_by` in working days."""
     today = today or timezone.localdate()
     rows = list(Deadline.objects.filter(closed_at=None, due_on__lt=today).order_by("due_on"))
-    exceptions = _exceptions(rows[0].due_on, today) if rows else {}
+    exceptions = overrides(rows[0].due_on, today) if rows else {}
     for row in rows:
         row.late_by = working_days_between(row.due_on, today, exceptions)
     return rows
@@ -332,7 +297,7 @@ def overdue_tasks(today: datetime.date | None = None) -> list:
         .select_related("meeting__body", "responsible_person", "responsible_body")
         .order_by("due_on")
     )
-    exceptions = _exceptions(rows[0].due_on, today) if rows else {}
+    exceptions = overrides(rows[0].due_on, today) if rows else {}
     for row in rows:
         row.late_by = working_days_between(row.due_on, today, exceptions)
     return rows

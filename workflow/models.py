@@ -125,9 +125,10 @@ class Notice(models.Model):
 
 
 class CalendarDay(models.Model):
-    """An exception to the five-day week of the Russian production calendar: a public holiday
-    (or a day off carried over from one) on a weekday, or a Saturday made a working day.
-    Loaded from workflow/data/calendar_ru.yaml by a migration; edited in the admin."""
+    """A local override of the Russian production calendar, which comes from the `holidays`
+    package (workflow/calendar.py): a day off on a weekday, or a Saturday made a working day,
+    where the package does not know it yet or is wrong. Edited in the admin; wins over the
+    package."""
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("day off")

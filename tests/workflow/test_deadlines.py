@@ -16,8 +16,8 @@ from documents.models import Proposal
 from meetings import services as meeting_services
 from tests.factories import MembershipFactory
 from tests.workflow.states import make_people, proposal_in
-from workflow import deadlines
-from workflow.models import CalendarDay, Deadline, Notice
+from workflow import calendar, deadlines
+from workflow.models import Deadline, Notice
 
 D = datetime.date
 
@@ -25,27 +25,6 @@ D = datetime.date
 @pytest.fixture
 def people(db):
     return make_people()
-
-
-@pytest.mark.django_db
-def test_working_days_skip_a_weekend_and_a_public_holiday():
-    # 4 November 2026 (Wednesday) is День народного единства; 7–8 November a weekend.
-    assert deadlines.add_working_days(D(2026, 11, 2), 3) == D(2026, 11, 6)
-    assert deadlines.add_working_days(D(2026, 11, 6), 2) == D(2026, 11, 10)
-    assert deadlines.add_working_days(D(2026, 11, 2), 5) == D(2026, 11, 10)
-    assert deadlines.working_days_between(D(2026, 11, 2), D(2026, 11, 10)) == 5
-
-
-@pytest.mark.django_db
-def test_new_year_holidays_and_a_carried_over_day_off_count_as_days_off():
-    assert deadlines.add_working_days(D(2026, 12, 30), 1) == D(2027, 1, 11)
-
-
-@pytest.mark.django_db
-def test_a_working_saturday_counts():
-    CalendarDay.objects.create(date=D(2026, 11, 7), kind=CalendarDay.Kind.WORKING)
-
-    assert deadlines.add_working_days(D(2026, 11, 6), 1) == D(2026, 11, 7)
 
 
 def _deadline_notices(person) -> list[str]:
@@ -61,10 +40,10 @@ def test_reminder_and_escalations_are_sent_once_each(people):
     deadlines.check()
     deadline = Deadline.objects.get(object_id=proposal.pk, state="wg_review")
     entered = timezone.localtime(deadline.entry.at).date()
-    assert deadline.due_on == deadlines.add_working_days(entered, 14)
-    before = deadlines.add_working_days(entered, 13)
-    after = deadlines.add_working_days(deadline.due_on, 1)
-    much_later = deadlines.add_working_days(deadline.due_on, 4)
+    assert deadline.due_on == calendar.add_working_days(entered, 14)
+    before = calendar.add_working_days(entered, 13)
+    after = calendar.add_working_days(deadline.due_on, 1)
+    much_later = calendar.add_working_days(deadline.due_on, 4)
 
     runs = [deadlines.check(today) for today in (before, before, after, after, much_later)]
     runs.append(deadlines.check(much_later))
@@ -151,7 +130,7 @@ def test_muted_category_sends_no_email_but_keeps_the_notice(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        deadlines.check(deadlines.add_working_days(timezone.localdate(), 13))
+        deadlines.check(calendar.add_working_days(timezone.localdate(), 13))
 
     assert len(_deadline_notices(people["chair"])) == 1
     assert people["chair"].email not in [to for m in mail.outbox for to in m.to]
@@ -197,7 +176,7 @@ def test_reminder_and_escalation_reach_the_deputy_in_place_of_a_conflicted_chair
     deadline = Deadline.objects.get(object_id=proposal.pk, state="wg_review")
     Notice.objects.all().delete()
 
-    deadlines.check(deadlines.add_working_days(deadline.due_on, 1))
+    deadlines.check(calendar.add_working_days(deadline.due_on, 1))
 
     assert len(_deadline_notices(deputy)) == 2  # reminder and escalation
     assert len(_deadline_notices(people["wg_secretary"])) == 1  # the reminder
