@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from documents.models import Proposal, Review
+from mbk.serializers import CharField
 from mbk.text import MULTILINE
 from programme import services as programme_services
 from programme.actions import SECTION_DECISIONS, VERSION_DECISIONS
@@ -41,30 +42,26 @@ class NoParams(serializers.Serializer):
 
 
 class OptionalComment(serializers.Serializer):
-    comment = serializers.CharField(
-        required=False, allow_blank=True, max_length=5000, style=MULTILINE
-    )
+    comment = CharField(required=False, allow_blank=True, max_length=5000, style=MULTILINE)
 
 
 class Comment(serializers.Serializer):
-    comment = serializers.CharField(max_length=5000, style=MULTILINE)
+    comment = CharField(max_length=5000, style=MULTILINE)
 
 
 class CommentAndReference(serializers.Serializer):
-    comment = serializers.CharField(max_length=5000, style=MULTILINE)
-    reference = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    comment = CharField(max_length=5000, style=MULTILINE)
+    reference = CharField(required=False, allow_blank=True, max_length=200)
 
 
 class Reference(serializers.Serializer):
-    reference = serializers.CharField(max_length=200)
-    comment = serializers.CharField(
-        required=False, allow_blank=True, max_length=5000, style=MULTILINE
-    )
+    reference = CharField(max_length=200)
+    comment = CharField(required=False, allow_blank=True, max_length=5000, style=MULTILINE)
 
 
 class Remarks(serializers.Serializer):
     remarks = serializers.ListField(
-        child=serializers.CharField(max_length=5000, style=MULTILINE), min_length=1, max_length=100
+        child=CharField(max_length=5000, style=MULTILINE), min_length=1, max_length=100
     )
 
 
@@ -80,11 +77,11 @@ class ReviewParams(serializers.Serializer):
         help_text=_("every criterion's code with its score from 1 to 5"),
     )
     recommendation = serializers.ChoiceField(choices=Review.Recommendation.choices)
-    comments = serializers.CharField(max_length=20000, style=MULTILINE)
+    comments = CharField(max_length=20000, style=MULTILINE)
 
 
 class Decision(serializers.Serializer):
-    decision_number = serializers.CharField(max_length=50)
+    decision_number = CharField(max_length=50)
     decision_date = serializers.DateField()
 
 

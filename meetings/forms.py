@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from directory.models import Body
+from mbk.forms import CharField, URLField
 from meetings.models import AgendaItem, Vote
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -14,13 +15,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class MeetingPlanForm(forms.Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
     starts_at = forms.DateTimeField(label=_("Date and time"), widget=DATETIME)
-    place = forms.CharField(
+    place = CharField(
         label=_("Place"),
         required=False,
         max_length=300,
         help_text=_("For example: API Moscow «Красный Октябрь», зал «Чёрная штора»."),
     )
-    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    online_url = URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,7 +35,7 @@ class MeetingPlanForm(forms.Form):
 
 
 class FreeItemForm(forms.Form):
-    title = forms.CharField(label=_("Free item"), max_length=500)
+    title = CharField(label=_("Free item"), max_length=500)
 
 
 class SubjectItemForm(forms.Form):
@@ -82,7 +83,7 @@ class VotesForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    note = forms.CharField(
+    note = CharField(
         label=_("Wording of the decision"),
         required=False,
         max_length=5000,
@@ -91,9 +92,7 @@ class DecisionForm(forms.Form):
 
 
 class TaskForm(forms.Form):
-    text = forms.CharField(
-        label=_("Task"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    text = CharField(label=_("Task"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     responsible_person = forms.ModelChoiceField(
         label=_("Responsible person"), queryset=User.objects.none(), required=False
     )
@@ -117,4 +116,4 @@ class TaskForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    reason = CharField(label=_("Reason"), max_length=2000)
