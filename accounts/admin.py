@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
+from accounts.forms import UserChangeForm, UserCreationForm
 from accounts.models import User
 from directory.admin import AuditedMembershipsMixin
 from directory.models import Membership
@@ -23,6 +24,8 @@ class MembershipInline(TabularInline):
 
 @admin.register(User)
 class UserAdmin(AuditedMembershipsMixin, TextFieldsMixin, DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
     list_display = ("username", "last_name", "first_name", "organisation", "is_active")
     list_select_related = ("organisation",)
     list_filter = ("is_active", "is_staff", "memberships__body")

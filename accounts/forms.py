@@ -11,7 +11,7 @@ from accounts import services, throttle
 from accounts.models import User
 from directory.models import Organisation
 from directory.validators import validate_inn
-from mbk.forms import CharField, EmailField
+from mbk.forms import CharField, EmailField, formfield
 
 
 class SignUpForm(forms.Form):
@@ -120,6 +120,22 @@ class LoginForm(auth_forms.AuthenticationForm):
     # Django declares the login with its own field; the password strips nothing and is not a
     # text input, so our rule would not touch it.
     username = UsernameField(widget=forms.TextInput(attrs={"autofocus": True}))
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    """The admin's person, with our text fields."""
+
+    class Meta(auth_forms.UserChangeForm.Meta):
+        field_classes = {"username": UsernameField}
+        formfield_callback = staticmethod(formfield)
+
+
+class UserCreationForm(auth_forms.AdminUserCreationForm):
+    """A person added in the admin, with our text fields."""
+
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
+        field_classes = {"username": UsernameField}
+        formfield_callback = staticmethod(formfield)
 
 
 class PasswordResetByWorkerForm(PasswordResetForm):
