@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
+from accounts.forms import UserChangeForm, UserCreationForm
 from accounts.models import User
 from directory.admin import AuditedMembershipsMixin
 from directory.models import Membership
+from mbk.admin import TabularInline, TextFieldsMixin
 from workflow import audit
 
 # Rights that only deployment grants (`createsuperuser`): a staff member who is not a superuser
@@ -15,13 +17,15 @@ from workflow import audit
 DEPLOYMENT_RIGHTS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     extra = 1
 
 
 @admin.register(User)
-class UserAdmin(AuditedMembershipsMixin, DjangoUserAdmin):
+class UserAdmin(AuditedMembershipsMixin, TextFieldsMixin, DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
     list_display = ("username", "last_name", "first_name", "organisation", "is_active")
     list_select_related = ("organisation",)
     list_filter = ("is_active", "is_staff", "memberships__body")

@@ -11,24 +11,25 @@ from accounts import services, throttle
 from accounts.models import User
 from directory.models import Organisation
 from directory.validators import validate_inn
+from mbk.forms import CharField, EmailField, formfield
 
 
 class SignUpForm(forms.Form):
     """A project author's sign-up: the person, and an existing or a proposed organisation."""
 
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    middle_name = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail"), max_length=254)
-    position = forms.CharField(label=_("Position"), max_length=200, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    last_name = CharField(label=_("Last name"), max_length=150)
+    first_name = CharField(label=_("First name"), max_length=150)
+    middle_name = CharField(label=_("Patronymic"), max_length=150, required=False)
+    email = EmailField(label=_("E-mail"), max_length=254)
+    position = CharField(label=_("Position"), max_length=200, required=False)
+    phone = CharField(label=_("Phone"), max_length=40, required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.filter(status=Organisation.Status.CONFIRMED),
         required=False,
         empty_label=_("— my organisation is not in the list —"),
     )
-    new_organisation_name = forms.CharField(
+    new_organisation_name = CharField(
         label=_("Full name of a new organisation"),
         max_length=300,
         required=False,
@@ -42,19 +43,19 @@ class SignUpForm(forms.Form):
         choices=Organisation.Kind.choices,
         required=False,
     )
-    new_organisation_inn = forms.CharField(
+    new_organisation_inn = CharField(
         label=_("INN of the new organisation"),
         max_length=12,
         required=False,
         validators=[validate_inn],
     )
-    password1 = forms.CharField(
+    password1 = CharField(
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput,
         help_text=password_validation.password_validators_help_text_html(),
     )
-    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+    password2 = CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
 
     def clean_email(self) -> str:
         # Whether someone already has this address is not said here: the service mails the
@@ -107,12 +108,45 @@ class SignUpForm(forms.Form):
 
 
 class ResendConfirmationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    email = EmailField(label=_("E-mail"), max_length=254)
+
+
+class UsernameField(auth_forms.UsernameField, CharField):
+    """Django's login field (the login NFKC-normalised) with our text rule: invisible
+    characters at its edges are dropped, a control character in it is refused."""
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    # Django declares the login with its own field; the password strips nothing and is not a
+    # text input, so our rule would not touch it.
+    username = UsernameField(widget=forms.TextInput(attrs={"autofocus": True}))
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    """The admin's person, with our text fields."""
+
+    class Meta(auth_forms.UserChangeForm.Meta):
+        field_classes = {"username": UsernameField}
+        formfield_callback = staticmethod(formfield)
+
+
+class UserCreationForm(auth_forms.AdminUserCreationForm):
+    """A person added in the admin, with our text fields."""
+
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
+        field_classes = {"username": UsernameField}
+        formfield_callback = staticmethod(formfield)
 
 
 class PasswordResetByWorkerForm(PasswordResetForm):
     """Django's password-reset form, except that the e-mail is sent by the Celery worker after
     the request, like every other e-mail, so a slow mail server never holds the page."""
+
+    email = EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         from accounts.tasks import task_send_password_reset

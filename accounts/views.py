@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import services, throttle
-from accounts.forms import ResendConfirmationForm, SignUpForm
+from accounts.forms import LoginForm, ResendConfirmationForm, SignUpForm
 from accounts.models import User
 from directory import rules, selectors
 from mbk.middleware import client_address
@@ -134,6 +134,7 @@ class LoginView(auth_views.LoginView):
     row is locked while the password is checked, so a burst of simultaneous guesses meets the
     failures recorded before it (django-axes) instead of all being checked at once."""
 
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):

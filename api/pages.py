@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 
 from api import tokens
 from api.models import ApiToken
+from mbk.forms import CharField
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(
+    name = CharField(
         label=_("Token name"),
         max_length=100,
         help_text=_("What uses it, for example «Excel report of the department»."),

@@ -4,20 +4,22 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from mbk.serializers import CharField
+
 
 class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(
+    code = CharField(
         help_text="invalid, not_authenticated, authentication_failed, permission_denied, "
         "not_found, wrong_state, stale, refused, throttled"
     )
-    message = serializers.CharField(help_text=_("in the caller's language"))
+    message = CharField(help_text=_("in the caller's language"))
     errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
+        child=serializers.ListField(child=CharField()),
         required=False,
         help_text=_("400 only: messages by field"),
     )
     problems = serializers.ListField(
-        child=serializers.CharField(),
+        child=CharField(),
         required=False,
         help_text=_("409 only: what stands in the way"),
     )

@@ -20,18 +20,19 @@ from documents.models import (
     RenderJob,
     Review,
 )
+from mbk.serializers import CharField, ModelSerializer
 from mbk.text import MULTILINE
 from meetings.models import AgendaItem, Meeting, Task
 from programme.models import ProgrammeVersion, Section, SectionRevision
 
 
 class PersonSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    full_name = serializers.CharField(source="get_full_name")
+    username = CharField()
+    full_name = CharField(source="get_full_name")
 
 
 # --- Directory -----------------------------------------------------------------------------
-class DirectionSerializer(serializers.ModelSerializer):
+class DirectionSerializer(ModelSerializer):
     working_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -39,25 +40,25 @@ class DirectionSerializer(serializers.ModelSerializer):
         fields = ["code", "name_ru", "name_en", "working_group"]
 
 
-class BodySerializer(serializers.ModelSerializer):
+class BodySerializer(ModelSerializer):
     class Meta:
         model = Body
         fields = ["code", "kind", "name_ru", "name_en"]
 
 
-class InstrumentSerializer(serializers.ModelSerializer):
+class InstrumentSerializer(ModelSerializer):
     class Meta:
         model = SupportInstrument
         fields = ["code", "name_ru", "name_en"]
 
 
-class ServiceTypeSerializer(serializers.ModelSerializer):
+class ServiceTypeSerializer(ModelSerializer):
     class Meta:
         model = ServiceType
         fields = ["code", "name_ru", "name_en"]
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(ModelSerializer):
     directions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -77,12 +78,12 @@ class CallSerializer(serializers.ModelSerializer):
 # --- Proposals -----------------------------------------------------------------------------
 class OrganisationRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name_ru = serializers.CharField()
-    inn = serializers.CharField()
+    name_ru = CharField()
+    inn = CharField()
 
 
-class ProposalListSerializer(serializers.ModelSerializer):
-    state_label = serializers.CharField(source="get_state_display")
+class ProposalListSerializer(ModelSerializer):
+    state_label = CharField(source="get_state_display")
     call = serializers.PrimaryKeyRelatedField(read_only=True)
     direction = serializers.SlugRelatedField(slug_field="code", read_only=True)
     group = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -122,8 +123,8 @@ class BudgetLineSerializer(serializers.Serializer):
 
 
 class IndicatorSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=300)
-    unit = serializers.CharField(max_length=50)
+    name = CharField(max_length=300)
+    unit = CharField(max_length=50)
     baseline = serializers.DecimalField(max_digits=15, decimal_places=2)
     targets = serializers.DictField(
         child=serializers.DecimalField(max_digits=15, decimal_places=2), required=False
@@ -134,15 +135,15 @@ class RequestedInstrumentSerializer(serializers.Serializer):
     instrument = serializers.SlugRelatedField(
         slug_field="code", queryset=SupportInstrument.objects.all()
     )
-    justification = serializers.CharField(style=MULTILINE)
+    justification = CharField(style=MULTILINE)
 
 
 class MilestoneSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=300)
+    name = CharField(max_length=300)
     due_on = serializers.DateField()
 
 
-class DraftSerializer(serializers.ModelSerializer):
+class DraftSerializer(ModelSerializer):
     """The draft's content as the authors edit it (PATCH takes the same shape)."""
 
     direction = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -227,15 +228,15 @@ class ProposalSerializer(ProposalListSerializer):
 class ProposalCreateSerializer(serializers.Serializer):
     call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.all())
     direction = serializers.SlugRelatedField(slug_field="code", queryset=Direction.objects.all())
-    title = serializers.CharField(max_length=300)
+    title = CharField(max_length=300)
 
 
 class InstrumentRequestSerializer(serializers.Serializer):
     """A requested instrument as PATCH takes it: the code is checked against the directory by
     the edit page's form (api/drafts.py)."""
 
-    instrument = serializers.CharField(max_length=60)
-    justification = serializers.CharField(allow_blank=True, style=MULTILINE)
+    instrument = CharField(max_length=60)
+    justification = CharField(allow_blank=True, style=MULTILINE)
 
 
 class ProposalUpdateSerializer(serializers.Serializer):
@@ -243,28 +244,26 @@ class ProposalUpdateSerializer(serializers.Serializer):
     whole. `revision` is the proposal's revision the caller last read: a newer one is a 409."""
 
     edition = serializers.IntegerField(min_value=0)
-    title = serializers.CharField(max_length=300, required=False)
-    direction = serializers.CharField(required=False, help_text=_("code; drafts only"))
-    summary = serializers.CharField(required=False, allow_blank=True, style=MULTILINE)
-    goals = serializers.CharField(required=False, allow_blank=True, style=MULTILINE)
-    description = serializers.CharField(required=False, allow_blank=True, style=MULTILINE)
+    title = CharField(max_length=300, required=False)
+    direction = CharField(required=False, help_text=_("code; drafts only"))
+    summary = CharField(required=False, allow_blank=True, style=MULTILINE)
+    goals = CharField(required=False, allow_blank=True, style=MULTILINE)
+    description = CharField(required=False, allow_blank=True, style=MULTILINE)
     readiness_level = serializers.IntegerField(required=False, allow_null=True)
-    expected_results = serializers.CharField(required=False, allow_blank=True, style=MULTILINE)
-    investors_and_partners = serializers.CharField(
-        required=False, allow_blank=True, style=MULTILINE
-    )
-    contact_name = serializers.CharField(required=False, allow_blank=True)
-    contact_email = serializers.CharField(required=False, allow_blank=True)
-    contact_phone = serializers.CharField(required=False, allow_blank=True)
-    infrastructure_groups = serializers.ListField(child=serializers.CharField(), required=False)
-    services = serializers.ListField(child=serializers.CharField(), required=False)
+    expected_results = CharField(required=False, allow_blank=True, style=MULTILINE)
+    investors_and_partners = CharField(required=False, allow_blank=True, style=MULTILINE)
+    contact_name = CharField(required=False, allow_blank=True)
+    contact_email = CharField(required=False, allow_blank=True)
+    contact_phone = CharField(required=False, allow_blank=True)
+    infrastructure_groups = serializers.ListField(child=CharField(), required=False)
+    services = serializers.ListField(child=CharField(), required=False)
     budget_lines = BudgetLineSerializer(many=True, required=False)
     indicators = IndicatorSerializer(many=True, required=False)
     requested_instruments = InstrumentRequestSerializer(many=True, required=False)
     milestones = MilestoneSerializer(many=True, required=False)
 
 
-class VersionListSerializer(serializers.ModelSerializer):
+class VersionListSerializer(ModelSerializer):
     created_by = PersonSerializer()
 
     class Meta:
@@ -278,10 +277,10 @@ class VersionSerializer(VersionListSerializer):
 
 
 class ChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(source="label")
-    before = serializers.CharField()
-    after = serializers.CharField()
-    lines = serializers.ListField(child=serializers.CharField())
+    field = CharField(source="label")
+    before = CharField()
+    after = CharField()
+    lines = serializers.ListField(child=CharField())
 
 
 class DiffSerializer(serializers.Serializer):
@@ -290,10 +289,10 @@ class DiffSerializer(serializers.Serializer):
     changes = ChangeSerializer(many=True)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ModelSerializer):
     expert = PersonSerializer()
     version = serializers.IntegerField(source="version.number")
-    recommendation_label = serializers.CharField(source="get_recommendation_display")
+    recommendation_label = CharField(source="get_recommendation_display")
 
     class Meta:
         model = Review
@@ -311,7 +310,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
 
 
-class RemarkSerializer(serializers.ModelSerializer):
+class RemarkSerializer(ModelSerializer):
     class Meta:
         model = Remark
         fields = ["id", "round", "number", "text", "answer"]
@@ -319,7 +318,7 @@ class RemarkSerializer(serializers.ModelSerializer):
 
 class AnswerSerializer(serializers.Serializer):
     remark = serializers.IntegerField(help_text=_("the remark's id"))
-    answer = serializers.CharField(max_length=20000, allow_blank=True, style=MULTILINE)
+    answer = CharField(max_length=20000, allow_blank=True, style=MULTILINE)
 
 
 class AnswersSerializer(serializers.Serializer):
@@ -327,7 +326,7 @@ class AnswersSerializer(serializers.Serializer):
     answers = AnswerSerializer(many=True, min_length=1)
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     uploaded_by = PersonSerializer()
     download = serializers.SerializerMethodField()
 
@@ -357,14 +356,14 @@ class HistoryEntrySerializer(serializers.Serializer):
     sequence = serializers.IntegerField(source="entry.sequence")
     at = serializers.DateTimeField(source="entry.at")
     actor = serializers.SerializerMethodField()
-    action = serializers.CharField(source="entry.action")
-    action_label = serializers.CharField(source="action")
-    from_state = serializers.CharField(source="entry.from_state")
-    to_state = serializers.CharField(source="entry.to_state")
-    comment = serializers.CharField()
-    reference = serializers.CharField(source="entry.reference")
+    action = CharField(source="entry.action")
+    action_label = CharField(source="action")
+    from_state = CharField(source="entry.from_state")
+    to_state = CharField(source="entry.to_state")
+    comment = CharField()
+    reference = CharField(source="entry.reference")
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(CharField(allow_null=True))
     def get_actor(self, row) -> str | None:
         actor = row["entry"].actor
         return actor.get_full_name() if actor else None
@@ -372,16 +371,16 @@ class HistoryEntrySerializer(serializers.Serializer):
 
 # --- Transitions ---------------------------------------------------------------------------
 class TransitionSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    label = serializers.CharField()
+    name = CharField()
+    label = CharField()
     fields = serializers.ListField(
-        child=serializers.CharField(), help_text=_("what the POST body takes besides the version")
+        child=CharField(), help_text=_("what the POST body takes besides the version")
     )
-    url = serializers.CharField()
+    url = CharField()
 
 
 class TransitionsSerializer(serializers.Serializer):
-    state = serializers.CharField()
+    state = CharField()
     seen = serializers.DictField(
         child=serializers.IntegerField(),
         help_text=_("send these back with the transition: the version you acted on"),
@@ -390,8 +389,8 @@ class TransitionsSerializer(serializers.Serializer):
 
 
 # --- Programme -----------------------------------------------------------------------------
-class SectionRevisionSerializer(serializers.ModelSerializer):
-    state_label = serializers.CharField(source="get_state_display")
+class SectionRevisionSerializer(ModelSerializer):
+    state_label = CharField(source="get_state_display")
 
     class Meta:
         model = SectionRevision
@@ -409,7 +408,7 @@ class SectionRevisionSerializer(serializers.ModelSerializer):
         ]
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
     current = serializers.SerializerMethodField()
     revisions = serializers.SerializerMethodField()
@@ -439,8 +438,8 @@ class SectionSerializer(serializers.ModelSerializer):
         return [r.number for r in section.revisions.all()]
 
 
-class ProgrammeVersionListSerializer(serializers.ModelSerializer):
-    state_label = serializers.CharField(source="get_state_display")
+class ProgrammeVersionListSerializer(ModelSerializer):
+    state_label = CharField(source="get_state_display")
     signed_by = PersonSerializer(allow_null=True)
 
     class Meta:
@@ -461,7 +460,7 @@ class ProgrammeVersionListSerializer(serializers.ModelSerializer):
 
 
 class ProgrammeVersionCreateSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, style=MULTILINE)
+    note = CharField(required=False, allow_blank=True, max_length=5000, style=MULTILINE)
 
 
 class ProgrammeVersionSerializer(ProgrammeVersionListSerializer):
@@ -470,7 +469,7 @@ class ProgrammeVersionSerializer(ProgrammeVersionListSerializer):
 
 
 # --- Meetings ------------------------------------------------------------------------------
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(ModelSerializer):
     proposal = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     section = serializers.IntegerField(source="section_revision.section_id", allow_null=True)
     programme_version = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -490,7 +489,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ModelSerializer):
     responsible_person = PersonSerializer(allow_null=True)
     responsible_body = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True
@@ -501,9 +500,9 @@ class TaskSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "responsible_person", "responsible_body", "due_on", "done_at"]
 
 
-class MeetingListSerializer(serializers.ModelSerializer):
+class MeetingListSerializer(ModelSerializer):
     body = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    state_label = serializers.CharField(source="get_state_display")
+    state_label = CharField(source="get_state_display")
 
     class Meta:
         model = Meeting
@@ -529,7 +528,7 @@ class MeetingSerializer(MeetingListSerializer):
 
 
 # --- PDF documents -------------------------------------------------------------------------
-class RenderJobSerializer(serializers.ModelSerializer):
+class RenderJobSerializer(ModelSerializer):
     file = serializers.SerializerMethodField()
 
     class Meta:
@@ -549,7 +548,7 @@ class RenderJobSerializer(serializers.ModelSerializer):
             "file",
         ]
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(CharField(allow_null=True))
     def get_file(self, job) -> str | None:
         if job.status != RenderJob.Status.DONE:
             return None

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from documents.actions import PROPOSAL
 from documents.models import Proposal
+from mbk.serializers import CharField
 from mbk.text import MULTILINE
 from programme.actions import SECTION, VERSION
 from programme.models import ProgrammeVersion, Section
@@ -25,16 +26,14 @@ def _field(param: Param) -> serializers.Field:
     if param.help_text:
         common["help_text"] = param.help_text
     if param.kind == "text":
-        return serializers.CharField(
+        return CharField(
             allow_blank=not param.required, max_length=param.max_length, style=MULTILINE, **common
         )
     if param.kind == "line":
-        return serializers.CharField(
-            allow_blank=not param.required, max_length=param.max_length, **common
-        )
+        return CharField(allow_blank=not param.required, max_length=param.max_length, **common)
     if param.kind == "texts":
         return serializers.ListField(
-            child=serializers.CharField(max_length=param.max_length, style=MULTILINE),
+            child=CharField(max_length=param.max_length, style=MULTILINE),
             min_length=1,
             max_length=100,
             **common,

@@ -15,7 +15,7 @@ from directory.models import (
     ServiceType,
     SupportInstrument,
 )
-from mbk.admin import ReadOnlyAdmin
+from mbk.admin import ModelAdmin, ReadOnlyAdmin, TabularInline
 from workflow import audit
 
 
@@ -58,20 +58,20 @@ class AuditedMembershipsMixin:
         return None
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ("user",)
 
 
 @admin.register(Direction)
-class DirectionAdmin(admin.ModelAdmin):
+class DirectionAdmin(ModelAdmin):
     list_display = ("name_ru", "name_en", "code", "position")
     list_editable = ("position",)
 
 
 @admin.register(Body)
-class BodyAdmin(AuditedMembershipsMixin, admin.ModelAdmin):
+class BodyAdmin(AuditedMembershipsMixin, ModelAdmin):
     list_display = ("name_ru", "kind", "direction", "position")
     list_filter = ("kind",)
     list_select_related = ("direction",)
@@ -79,7 +79,7 @@ class BodyAdmin(AuditedMembershipsMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ModelAdmin):
     list_display = ("user", "body", "role", "since")
     list_filter = ("role", "body")
     list_select_related = ("user", "body")
@@ -103,7 +103,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ModelAdmin):
     list_display = ("name_ru", "kind", "inn", "status")
     list_filter = ("status", "kind")
     search_fields = ("name_ru", "name_en", "inn")
@@ -182,11 +182,11 @@ class AffiliationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SupportInstrument)
-class SupportInstrumentAdmin(admin.ModelAdmin):
+class SupportInstrumentAdmin(ModelAdmin):
     list_display = ("name_ru", "name_en", "code", "position")
 
 
 @admin.register(ServiceType)
-class ServiceTypeAdmin(admin.ModelAdmin):
+class ServiceTypeAdmin(ModelAdmin):
     list_display = ("name_ru", "body", "code", "position")
     list_select_related = ("body",)

@@ -2,9 +2,10 @@ from django import forms
 
 from directory.models import Organisation
 from directory.validators import validate_inn
+from mbk.forms import ModelForm
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ModelForm):
     """What the proposer of an organisation may correct while it awaits confirmation."""
 
     class Meta:

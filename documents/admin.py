@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from documents.models import Call, Proposal, ReviewCriterion
-from mbk.admin import ReadOnlyAdmin
+from mbk.admin import ModelAdmin, ReadOnlyAdmin
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(ModelAdmin):
     list_display = ("title_ru", "opens_on", "closes_on", "first_year", "last_year")
     filter_horizontal = ("directions",)
     readonly_fields = ("created_by", "created_at")
@@ -17,7 +17,7 @@ class CallAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewCriterion)
-class ReviewCriterionAdmin(admin.ModelAdmin):
+class ReviewCriterionAdmin(ModelAdmin):
     list_display = ("name_ru", "name_en", "weight", "position")
     list_editable = ("weight", "position")
 

@@ -15,6 +15,7 @@ from documents.models import BudgetLine, Call, Proposal
 from documents.review_forms import ActionForm
 from documents.services import ProposalContent
 from documents.uploads import ALLOWED_TEXT, check_upload
+from mbk.forms import CharField, ModelForm
 
 CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,7 +27,7 @@ def _textarea(rows: int) -> forms.Textarea:
 
 
 # --- Calls for proposals -------------------------------------------------------------------
-class CallForm(forms.ModelForm):
+class CallForm(ModelForm):
     """The programme office opens a call; the model's constraints (dates and years in order)
     are checked here, so the service never meets invalid input."""
 
@@ -57,7 +58,7 @@ class CallForm(forms.ModelForm):
 
 # --- Proposals -----------------------------------------------------------------------------
 class ProposalCreateForm(forms.Form):
-    title = forms.CharField(label=_("Title of the project"), max_length=300)
+    title = CharField(label=_("Title of the project"), max_length=300)
     direction = forms.ModelChoiceField(
         label=_("Priority direction"),
         queryset=Direction.objects.none(),
@@ -69,7 +70,7 @@ class ProposalCreateForm(forms.Form):
         self.fields["direction"].queryset = call.directions.all()
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(ModelForm):
     """The main fields of the draft. The direction can change only before the first
     submission, and only to one the call covers."""
 
@@ -199,8 +200,8 @@ class BudgetFormSet(RowFormSet):
 class IndicatorForm(RowForm):
     """A target indicator with one target field per year of the call."""
 
-    name = forms.CharField(label=_("Indicator"), max_length=300)
-    unit = forms.CharField(label=_("Unit"), max_length=50)
+    name = CharField(label=_("Indicator"), max_length=300)
+    unit = CharField(label=_("Unit"), max_length=50)
     baseline = forms.DecimalField(label=_("Baseline"), max_digits=15, decimal_places=2)
 
     def __init__(self, *args, years: list[int], **kwargs):
@@ -223,7 +224,7 @@ class RequestedInstrumentForm(RowForm):
     instrument = forms.ModelChoiceField(
         label=_("Support instrument"), queryset=SupportInstrument.objects.all()
     )
-    justification = forms.CharField(label=_("Justification"), widget=_textarea(2))
+    justification = CharField(label=_("Justification"), widget=_textarea(2))
 
 
 class RequestedInstrumentFormSet(RowFormSet):
@@ -232,7 +233,7 @@ class RequestedInstrumentFormSet(RowFormSet):
 
 
 class MilestoneForm(RowForm):
-    name = forms.CharField(label=_("Milestone"), max_length=300)
+    name = CharField(label=_("Milestone"), max_length=300)
     due_on = forms.DateField(label=_("Date"), widget=DATE)
 
 
@@ -393,7 +394,7 @@ class RemarksAnswerForm(ActionForm):
         kwargs["initial"] = {f"answer_{r.pk}": r.answer for r in self.remarks}
         super().__init__(*args, proposal=proposal, **kwargs)
         for remark in self.remarks:
-            self.fields[f"answer_{remark.pk}"] = forms.CharField(
+            self.fields[f"answer_{remark.pk}"] = CharField(
                 label=_("Answer to remark %(number)s") % {"number": remark.number},
                 required=False,
                 widget=_textarea(3),
@@ -407,7 +408,7 @@ class RemarksAnswerForm(ActionForm):
 
 
 class WithdrawForm(ActionForm):
-    reason = forms.CharField(
+    reason = CharField(
         label=_("Reason"),
         required=False,
         widget=_textarea(3),

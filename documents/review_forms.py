@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from documents.models import Proposal, Review, ReviewCriterion
+from mbk.forms import CharField
 
 SCORES = [(n, str(n)) for n in range(1, 6)]
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[-–—•*])\s+")
@@ -34,8 +35,8 @@ class ActionForm(forms.Form):
         return {}
 
 
-def _text(label, help_text="", *, required=True, rows=4) -> forms.CharField:
-    return forms.CharField(
+def _text(label, help_text="", *, required=True, rows=4) -> CharField:
+    return CharField(
         label=label,
         help_text=help_text,
         required=required,
@@ -133,13 +134,13 @@ class RevisionRequestForm(ActionForm):
         return {"remarks": self.cleaned_data["remarks"]}
 
 
-def _note() -> forms.CharField:
+def _note() -> CharField:
     return _text(
         _("Note"), _("Optional; it is kept in the proposal's history."), required=False, rows=3
     )
 
 
-def _rejection_reason() -> forms.CharField:
+def _rejection_reason() -> CharField:
     return _text(_("Reason of the rejection"), _("The authors will read it."))
 
 
@@ -160,7 +161,7 @@ class RejectionForm(ActionForm):
 class DecisionReferenceForm(ActionForm):
     """The number and date of the governance body's decision, as its minutes give them."""
 
-    number = forms.CharField(
+    number = CharField(
         label=_("Decision number"), max_length=50, help_text=_("As in the minutes, e.g. 4.")
     )
     date = forms.DateField(

@@ -5,7 +5,9 @@ is empty, and is refused as empty where it is required.
 
 A single-line value (a title, a name, a place) holds no line break and no other control
 character: it goes on into other formats (an .ics invitation, a PDF's metadata, an e-mail's
-subject, a spreadsheet) where a line break starts a new line or a new field."""
+subject, a spreadsheet) where a line break starts a new line or a new field.
+
+Our form fields (mbk/forms.py) and API fields (mbk/serializers.py) apply both rules."""
 
 import re
 import unicodedata
@@ -40,50 +42,3 @@ def validate_single_line(value: str) -> None:
     """The validator of single-line model fields, for writes that do not come through a form."""
     if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
         raise ValidationError(SINGLE_LINE_MESSAGE, code="control_characters")
-
-
-def _multiline_api_field(field) -> bool:
-    # REST framework's own mark of a multi-line field: a model's TextField gets it, and so does
-    # a declared field given style=MULTILINE (api/serializers.py).
-    return field.style.get("base_template") == MULTILINE["base_template"]
-
-
-def strip_invisible_in_form_and_api_fields() -> None:
-    """Every Django form CharField and REST framework CharField that strips spaces (their
-    default) strips invisible characters too; and a single-line one (a form field drawn as a
-    text input, an API field not marked multi-line) refuses control characters. One rule for
-    every form and API field, present and future, instead of a field class to remember in each
-    of them."""
-    from django import forms
-    from rest_framework import serializers
-
-    if getattr(forms.CharField, "_mbk_strips_invisible", False):
-        return
-
-    form_to_python = forms.CharField.to_python
-
-    def to_python(self, value):
-        value = form_to_python(self, value)
-        if self.strip and isinstance(value, str):
-            value = strip_invisible(value)
-            if value in self.empty_values:
-                return self.empty_value
-        if isinstance(self.widget, forms.TextInput):
-            validate_single_line(value)
-        return value
-
-    api_run_validation = serializers.CharField.run_validation
-
-    def run_validation(self, data=serializers.empty):
-        if self.trim_whitespace and isinstance(data, str):
-            data = strip_invisible(data)
-        if isinstance(data, str) and not _multiline_api_field(self):
-            try:
-                validate_single_line(data)
-            except ValidationError as error:
-                raise serializers.ValidationError(error.messages, code=error.code) from None
-        return api_run_validation(self, data)
-
-    forms.CharField.to_python = to_python
-    forms.CharField._mbk_strips_invisible = True
-    serializers.CharField.run_validation = run_validation

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from directory.models import Body
 from documents.models import Proposal
+from mbk.forms import CharField, URLField
 from meetings import selectors
 from meetings.models import AgendaItem, Meeting, Vote
 from programme.models import ProgrammeVersion, SectionRevision
@@ -17,13 +18,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class MeetingPlanForm(forms.Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
     starts_at = forms.DateTimeField(label=_("Date and time"), widget=DATETIME)
-    place = forms.CharField(
+    place = CharField(
         label=_("Place"),
         required=False,
         max_length=300,
         help_text=_("For example: API Moscow «Красный Октябрь», зал «Чёрная штора»."),
     )
-    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    online_url = URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +60,7 @@ SUBJECTS = {"proposal": Proposal, "section": SectionRevision, "version": Program
 class FreeItemForm(MeetingActionForm):
     context_name = "free"
 
-    title = forms.CharField(label=_("Free item"), max_length=500)
+    title = CharField(label=_("Free item"), max_length=500)
 
     def params(self) -> dict:
         return {"title": self.cleaned_data["title"]}
@@ -137,7 +138,7 @@ class VotesForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    note = forms.CharField(
+    note = CharField(
         label=_("Wording of the decision"),
         required=False,
         max_length=5000,
@@ -148,9 +149,7 @@ class DecisionForm(forms.Form):
 class TaskForm(MeetingActionForm):
     context_name = "task"
 
-    text = forms.CharField(
-        label=_("Task"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    text = CharField(label=_("Task"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     responsible_person = forms.ModelChoiceField(
         label=_("Responsible person"), queryset=User.objects.none(), required=False
     )
@@ -179,7 +178,7 @@ class TaskForm(MeetingActionForm):
 class CancelForm(MeetingActionForm):
     context_name = "cancel"
 
-    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    reason = CharField(label=_("Reason"), max_length=2000)
 
     def params(self) -> dict:
         return {"comment": self.cleaned_data["reason"]}

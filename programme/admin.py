@@ -3,12 +3,13 @@ revisions and versions, which change only through the services, are read-only he
 
 from django.contrib import admin
 
+from mbk.admin import ModelAdmin
 from programme import services
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ModelAdmin):
     list_display = ("title_ru", "first_year", "last_year", "created_at")
 
     def save_model(self, request, obj, form, change):
@@ -27,13 +28,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ModelAdmin):
     list_display = ("title_ru", "programme", "position", "owner", "table", "removed_at")
     list_filter = ("programme", "owner")
     readonly_fields = ("programme", "code", "removed_at")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     def has_add_permission(self, request):
         return False
 

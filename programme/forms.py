@@ -8,14 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Body
+from mbk.forms import CharField, ModelForm
 from programme.models import Programme, Section
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal(0)}
 
 
-def _comment() -> forms.CharField:
-    return forms.CharField(
+def _comment() -> CharField:
+    return CharField(
         label=_("Comment"),
         required=False,
         max_length=5000,
@@ -23,7 +24,7 @@ def _comment() -> forms.CharField:
     )
 
 
-class SectionAddForm(forms.ModelForm):
+class SectionAddForm(ModelForm):
     class Meta:
         model = Section
         fields = ["title_ru", "title_en", "code", "owner", "table"]
@@ -44,7 +45,7 @@ class SectionAddForm(forms.ModelForm):
 
 
 class SectionTextForm(forms.Form):
-    text = forms.CharField(
+    text = CharField(
         label=_("Text of the section"),
         required=False,
         max_length=200_000,
@@ -66,8 +67,8 @@ class RowForm(forms.Form):
 
 
 class IndicatorRowForm(RowForm):
-    name = forms.CharField(label=_("Indicator"), max_length=300)
-    unit = forms.CharField(label=_("Unit"), max_length=50)
+    name = CharField(label=_("Indicator"), max_length=300)
+    unit = CharField(label=_("Unit"), max_length=50)
     baseline = forms.DecimalField(label=_("Baseline"), max_digits=15, decimal_places=2)
 
     def __init__(self, *args, years: list[int], **kwargs):
@@ -100,8 +101,8 @@ class IndicatorRowForm(RowForm):
 
 
 class ActivityRowForm(RowForm):
-    name = forms.CharField(label=_("Activity"), max_length=500)
-    responsible = forms.CharField(label=_("Responsible"), max_length=300)
+    name = CharField(label=_("Activity"), max_length=500)
+    responsible = CharField(label=_("Responsible"), max_length=300)
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
     funding = forms.DecimalField(label=_("Funding, roubles"), required=False, **MONEY)
 
@@ -192,7 +193,7 @@ class DecisionForm(forms.Form):
     """The parameters of one transition of a section or a version (programme/actions.py): the
     table says which it takes and which are required."""
 
-    action = forms.CharField(widget=forms.HiddenInput)
+    action = CharField(widget=forms.HiddenInput)
     edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     comment = _comment()
 
@@ -215,7 +216,7 @@ class DecisionForm(forms.Form):
 
 
 class SectionDecisionForm(DecisionForm):
-    reference = forms.CharField(
+    reference = CharField(
         label=_("Decision of the governance body (number and date)"),
         required=False,
         max_length=200,
@@ -223,7 +224,7 @@ class SectionDecisionForm(DecisionForm):
 
 
 class VersionCreateForm(forms.Form):
-    note = forms.CharField(
+    note = CharField(
         label=_("What this version changes"),
         required=False,
         max_length=2000,
@@ -232,7 +233,7 @@ class VersionCreateForm(forms.Form):
 
 
 class VersionDecisionForm(DecisionForm):
-    decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=50)
+    decision_number = CharField(label=_("Decision number"), required=False, max_length=50)
     decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DATE)
 
     def clean_decision_date(self):

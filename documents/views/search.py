@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from documents import search as engine
+from mbk.forms import CharField
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    q = CharField(label=_("Search"), max_length=200, required=False)
 
 
 @login_required

@@ -30,6 +30,33 @@ def test_login_wrong_password_says_so_in_russian(client, author):
 
 
 @pytest.mark.django_db
+def test_login_with_invisible_characters_around_the_name_logs_in(client, author):
+    logged_in = client.post(
+        "/accounts/login/", {"username": "\u200bauthor\ufeff", "password": PASSWORD}
+    )
+
+    assert (logged_in.status_code, logged_in.url) == (302, "/")
+
+
+@pytest.mark.django_db
+def test_login_with_a_line_break_in_the_name_is_refused_as_such(client, author):
+    response = client.post("/accounts/login/", {"username": "auth\nor", "password": PASSWORD})
+
+    assert response.status_code == 200
+    assert "Введите значение одной строкой" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_password_reset_for_an_address_with_invisible_characters_mails_its_owner(
+    client, author, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": f"\u200b{author.email}\u2060"})
+
+    assert [message.to for message in mail.outbox] == [[author.email]]
+
+
+@pytest.mark.django_db
 def test_password_change(client, author):
     client.force_login(author)
 

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from documents.models import Proposal
+from mbk import forms as mbk_forms
+from mbk import serializers as mbk_serializers
 from mbk.text import MULTILINE, validate_single_line
 from tests.api.conftest import api_as
 from tests.factories import CallFactory
@@ -18,13 +20,13 @@ REFUSAL = (
 
 
 class PlaceForm(forms.Form):
-    place = forms.CharField()
-    note = forms.CharField(widget=forms.Textarea)
+    place = mbk_forms.CharField()
+    note = mbk_forms.CharField(widget=forms.Textarea)
 
 
 class PlaceSerializer(serializers.Serializer):
-    place = serializers.CharField()
-    note = serializers.CharField(style=MULTILINE)
+    place = mbk_serializers.CharField()
+    note = mbk_serializers.CharField(style=MULTILINE)
 
 
 @pytest.mark.parametrize("place", ["Место\r\nX", "Место\nX", "Место\rX", "Место\tX", "Место\x1bX"])
