@@ -20,6 +20,26 @@ _ROLE_ORDER = Case(
 )
 
 
+def people(*, roles, body=None, kind: str | None = None) -> list:
+    """The active people holding one of `roles` in `body` (or in any body of `kind`): the one
+    query every app asks "who are the chair and secretary of …" with. The role and the body must
+    hold for the same membership (one filter() call)."""
+    user_model = get_user_model()
+    where = {"memberships__body": body} if body is not None else {"memberships__body__kind": kind}
+    return list(
+        user_model.objects.filter(
+            is_active=True, memberships__role__in=list(roles), **where
+        ).distinct()
+    )
+
+
+def office_people() -> list:
+    """Who acts for the programme office: its chair and staff."""
+    return people(
+        kind=Body.Kind.PROGRAMME_OFFICE, roles=[Membership.Role.STAFF, Membership.Role.CHAIR]
+    )
+
+
 def _memberships() -> QuerySet[Membership]:
     return (
         Membership.objects.select_related("user__organisation")

@@ -5,6 +5,7 @@ lookup helpers so that what a person may not see is a 404."""
 
 from django.contrib.auth import get_user_model
 
+from directory import selectors as directory_selectors
 from directory.models import Affiliation, Body, Membership, Organisation
 from directory.rules import (
     affiliation_status,
@@ -120,11 +121,7 @@ def group_deciders(proposal: Proposal) -> tuple[str, list[User]]:
     for role in (Role.CHAIR, Role.DEPUTY_CHAIR):
         if by_role[role]:
             return role, by_role[role]
-    office = User.objects.filter(
-        is_active=True,
-        memberships__body__kind=Body.Kind.PROGRAMME_OFFICE,
-        memberships__role__in=[Role.CHAIR, Role.STAFF],
-    ).distinct()
+    office = directory_selectors.office_people()
     return OFFICE, [person for person in office if not has_conflict(person, proposal)]
 
 
@@ -132,9 +129,7 @@ def group_contacts(proposal: Proposal) -> list[User]:
     """Who hears about the proposal for its group (notices, deadlines): whoever decides and
     the group's secretaries, none of them with a conflict of interest."""
     _capacity, deciders = group_deciders(proposal)
-    secretaries = User.objects.filter(
-        is_active=True, memberships__body_id=proposal.group_id, memberships__role=Role.SECRETARY
-    )
+    secretaries = directory_selectors.people(body=proposal.group_id, roles=[Role.SECRETARY])
     return deciders + [person for person in secretaries if not has_conflict(person, proposal)]
 
 

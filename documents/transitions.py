@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from directory import rules as directory_rules
+from directory import selectors as directory_selectors
 from directory.models import Body, Membership
 from documents import rules
 from documents.content import completeness_problems, content_hash, snapshot
@@ -91,12 +92,6 @@ def _notify(people, message, proposal: Proposal, **params) -> None:
         params={"title": proposal.title, **params},
         url_name=DETAIL,
         url_kwargs={"pk": proposal.pk},
-    )
-
-
-def _office_and_governance(kind: str, *roles: str) -> list[User]:
-    return list(
-        User.objects.filter(memberships__body__kind=kind, memberships__role__in=roles).distinct()
     )
 
 
@@ -312,7 +307,7 @@ def proposal_approve_in_group(
     change.transition()
     change.finish("approved_in_group", comment=comment)
     _notify(
-        _office_and_governance(Body.Kind.PROGRAMME_OFFICE, Role.STAFF, Role.CHAIR),
+        directory_selectors.office_people(),
         _("The working group approved «%(title)s»; it can go to the governance body."),
         proposal,
     )
@@ -357,7 +352,7 @@ def proposal_send_to_governance(
     change.transition()
     change.finish("sent_to_governance", comment=note)
     _notify(
-        _office_and_governance(Body.Kind.GOVERNANCE, Role.SECRETARY, Role.CHAIR),
+        directory_selectors.people(kind=Body.Kind.GOVERNANCE, roles=[Role.SECRETARY, Role.CHAIR]),
         _("«%(title)s» awaits the governance body's decision."),
         proposal,
     )

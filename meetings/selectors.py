@@ -7,6 +7,7 @@ from django.http import Http404
 
 from accounts.models import User
 from directory import rules as directory_rules
+from directory import selectors as directory_selectors
 from directory.models import Body, Membership
 from documents import rules as document_rules
 from documents.models import Proposal
@@ -85,11 +86,8 @@ def quorum(meeting: Meeting) -> Quorum:
 
 
 def chairs_of(body: Body) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__body=body,
-            memberships__role__in=[Membership.Role.CHAIR, Membership.Role.SECRETARY],
-        )
+    return directory_selectors.people(
+        body=body, roles=[Membership.Role.CHAIR, Membership.Role.SECRETARY]
     )
 
 

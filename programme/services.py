@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from directory import selectors as directory_selectors
 from directory.models import Body, Membership
 from programme import assembly, rules
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
@@ -24,14 +25,8 @@ VersionState = ProgrammeVersion.State
 Role = Membership.Role
 
 
-def _people(*, body: Body | None = None, kind: str | None = None, roles=()) -> list[User]:
-    # One filter() call: the role and the body must hold for the same membership.
-    where = {"memberships__body": body} if body else {"memberships__body__kind": kind}
-    return list(User.objects.filter(memberships__role__in=roles, **where).distinct())
-
-
-def _office() -> list[User]:
-    return _people(kind=Body.Kind.PROGRAMME_OFFICE, roles=[Role.STAFF, Role.CHAIR])
+_people = directory_selectors.people
+_office = directory_selectors.office_people
 
 
 def _governance_recorders() -> list[User]:

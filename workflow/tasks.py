@@ -64,19 +64,6 @@ def task_check_deadlines() -> dict:
     return deadlines.check()
 
 
-def _office_people():
-    from accounts.models import User
-    from directory.models import Body, Membership
-
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__body__kind=Body.Kind.PROGRAMME_OFFICE,
-            memberships__role__in=[Membership.Role.STAFF, Membership.Role.CHAIR],
-        ).distinct()
-    )
-
-
 @shared_task
 def task_write_audit_checkpoint() -> int:
     """Write a checkpoint of the audit trail's head (database + append-only file) and e-mail
@@ -89,7 +76,9 @@ def task_write_audit_checkpoint() -> int:
 
     checkpoint = audit.write_checkpoint()
     line = audit.checkpoint_line(checkpoint)
-    for person in _office_people():
+    from directory.selectors import office_people
+
+    for person in office_people():
         if not person.email:
             continue
         with translation.override(person.language or "ru"):
@@ -130,8 +119,10 @@ def task_verify_audit() -> int:
             len(report.problems),
             report.problems[0],
         )
+        from directory.selectors import office_people
+
         notify(
-            _office_people(),
+            office_people(),
             message=gettext_lazy(
                 "The daily check of the audit trail found problems (%(count)s), the first: "
                 "%(first)s. Ask the administrator to run manage.py verify_audit."
