@@ -7,6 +7,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from directory import loading
         from documents import deadlines
+        from documents.loading import load_review_criteria
 
         deadlines.register()
+        loading.register("review_criteria", load_review_criteria)
