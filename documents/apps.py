@@ -8,8 +8,9 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from directory import loading
-        from documents import deadlines
+        from documents import deadlines, home
         from documents.loading import load_review_criteria
 
         deadlines.register()
+        home.register()
         loading.register("review_criteria", load_review_criteria)

@@ -7,6 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        from meetings import deadlines
+        from meetings import deadlines, home
 
         deadlines.register()
+        home.register()

@@ -8,5 +8,7 @@ class ProgrammeConfig(AppConfig):
 
     def ready(self) -> None:
         from programme import deadlines
+        from workflow import home, rules
 
         deadlines.register()
+        home.register_link("programme", rules.can_open_programme)

@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from workflow import deadlines, rules, selectors, services
+from workflow import deadlines, rules, services
+from workflow import home as home_page
 from workflow.models import Notice
 
 
@@ -15,7 +16,7 @@ def home(request):
         request,
         "workflow/home.html",
         {
-            "panels": selectors.home_panels(request.user),
+            "panels": home_page.panels(request.user),
             "organisation_awaits_confirmation": rules.can_draft_proposals(request.user)
             and not rules.can_submit_proposals(request.user),
         },
