@@ -5,7 +5,7 @@ page takes beyond it is ours (permission checks, extra queries, Python around th
 
 What the floors leave out, so that they stay one query:
 - the navigation bar is computed once per person and then reused (the page computes it on
-  every request: a few queries, see workflow/selectors.navigation);
+  every request: a few queries, see workflow/home.navigation);
 - on the group inbox, the counts of its state tabs take a second query;
 - the permission check of the lookup (the floors are for the people the benchmark logs in,
   who may see these rows);
@@ -40,7 +40,7 @@ from mbk.paging import PER_PAGE
 from programme import assembly, document
 from programme.models import ProgrammeVersion
 from programme.views import _direction_filter
-from workflow import selectors as workflow_selectors
+from workflow import home
 from workflow.models import AuditEntry
 
 State = Proposal.State
@@ -51,7 +51,7 @@ def _render(request, template_name: str, context: dict) -> HttpResponse:
     """The template with what the context processors give, the navigation bar from the cache."""
     user = request.user
     if user.pk not in _navigation:
-        _navigation[user.pk] = workflow_selectors.navigation(user)
+        _navigation[user.pk] = home.navigation(user)
     values = {**request_processor(request), **i18n(request), **csrf(request)}
     values.update(user=user, messages=[], navigation=_navigation[user.pk], **context)
     template = engines["django"].engine.get_template(template_name)

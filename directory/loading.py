@@ -1,6 +1,10 @@
-"""Loading the cluster directory from its data file; safe to run any number of times."""
+"""Loading the cluster directory from its data file; safe to run any number of times.
+
+The file also holds entries of apps above the directory: each such app registers the loader of
+its part from its AppConfig.ready() (register()); a part nobody loads fails loudly."""
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +14,6 @@ from django.db import transaction
 
 from directory.models import Body, Direction, Organisation, ServiceType, SupportInstrument
 from directory.signals import members_group, sync_membership_groups
-from documents.models import ReviewCriterion
 
 User = get_user_model()
 
@@ -26,12 +29,31 @@ class LoadReport:
         (self.created if created else self.kept)[label] += 1
 
 
+# The parts of the file the directory loads itself.
+OWN_PARTS = {"directions", "bodies", "service_types", "support_instruments", "organisations"}
+_loaders: dict[str, Callable[[list[dict], LoadReport], None]] = {}
+
+
+def register(part: str, load: Callable[[list[dict], LoadReport], None]) -> None:
+    """load(items, report) creates the missing entries of `part` of the file (a top-level key)
+    and notes them in the report. Registered from AppConfig.ready(): documents loads
+    `review_criteria` (its ReviewCriterion)."""
+    if part in OWN_PARTS:
+        raise ValueError(f"The directory loads {part!r} itself.")
+    _loaders[part] = load
+
+
 @transaction.atomic
 def load_cluster_directory(path: Path = CLUSTER_FILE) -> LoadReport:
     """Create the directory entries that are missing; entries already present (matched by
     code, organisations by Russian name) are kept as they are, admin edits included."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     report = LoadReport()
+    if unclaimed := data.keys() - OWN_PARTS - _loaders.keys():
+        raise LookupError(
+            f"No loader is registered for {sorted(unclaimed)} of {path.name}: the app owning "
+            "them registers one in its AppConfig.ready() (directory.loading.register)."
+        )
 
     directions = {}
     for position, item in enumerate(data["directions"]):
@@ -60,10 +82,8 @@ def load_cluster_directory(path: Path = CLUSTER_FILE) -> LoadReport:
         _, created = SupportInstrument.objects.get_or_create(code=item["code"], defaults=defaults)
         report.note("support instruments", created)
 
-    for position, item in enumerate(data["review_criteria"]):
-        defaults = {**item, "position": position}
-        _, created = ReviewCriterion.objects.get_or_create(code=item["code"], defaults=defaults)
-        report.note("review criteria", created)
+    for part, load in _loaders.items():
+        load(data[part], report)
 
     for body in bodies.values():
         members_group(body)

@@ -159,3 +159,16 @@ def can_decide_affiliation(user, person) -> bool:
         and person.pk != user.pk
         and (is_programme_office(user) or organisation.contact_id == user.pk)
     )
+
+
+def can_draft_proposals(user) -> bool:
+    """People of an organisation may draft while it awaits confirmation, so no time is lost;
+    submitting waits for the confirmation (the service says so). A rejected organisation's
+    people, people the organisation refused and observers do not draft."""
+    return (
+        is_signed_in(user)
+        and user.organisation_id is not None
+        and user.organisation.status != Organisation.Status.REJECTED
+        and affiliation_status(user) != Affiliation.Status.REFUSED
+        and not is_observer(user)
+    )

@@ -6,12 +6,11 @@ lookup helpers so that what a person may not see is a 404."""
 from django.contrib.auth import get_user_model
 
 from directory import selectors as directory_selectors
-from directory.models import Affiliation, Body, Membership, Organisation
+from directory.models import Body, Membership
 from directory.rules import (
-    affiliation_status,
+    can_draft_proposals,
     governance_role,
     has_object_permission,
-    is_observer,
     is_programme_office,
     is_signed_in,
     role_in,
@@ -58,19 +57,6 @@ def can_manage_calls(user) -> bool:
 def can_import_proposals(user) -> bool:
     """Proposals received by e-mail are imported from the template by the programme office."""
     return is_programme_office(user)
-
-
-def can_draft_proposals(user) -> bool:
-    """People of an organisation may draft while it awaits confirmation, so no time is lost;
-    submitting waits for the confirmation (the service says so). A rejected organisation's
-    people, people the organisation refused and observers do not draft."""
-    return (
-        is_signed_in(user)
-        and user.organisation_id is not None
-        and user.organisation.status != Organisation.Status.REJECTED
-        and affiliation_status(user) != Affiliation.Status.REFUSED
-        and not is_observer(user)
-    )
 
 
 def can_create_proposal(user, call=None) -> bool:

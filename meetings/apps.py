@@ -6,8 +6,14 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
 
-    def ready(self):
+    def ready(self) -> None:
+        """The runner's hooks and the meeting's transition table, the governance body's next
+        meeting and the overdue tasks for the deadlines, the home page's panel and link."""
+        from meetings import actions, deadlines, home
         from meetings.models import Meeting
-        from workflow import runner
+        from workflow import runner, tables
 
         runner.register(Meeting, select_related=("body",))
+        tables.register(actions.MEETING)
+        deadlines.register()
+        home.register()

@@ -155,3 +155,19 @@ def items_with_votes(meeting: Meeting) -> list[AgendaItem]:
         )
         .order_by("position")
     )
+
+
+def meetings_i_prepare(user) -> QuerySet[Meeting]:
+    """Meetings still ahead of their minutes, of the bodies where the person is secretary or
+    chair, soonest first (one query)."""
+    bodies = user.memberships.filter(
+        role__in=[Membership.Role.SECRETARY, Membership.Role.CHAIR]
+    ).values("body")
+    return (
+        Meeting.objects.filter(
+            body__in=bodies,
+            state__in=[Meeting.State.PLANNED, Meeting.State.AGENDA_PUBLISHED, Meeting.State.HELD],
+        )
+        .select_related("body")
+        .order_by("starts_at")
+    )

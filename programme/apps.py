@@ -6,10 +6,12 @@ class ProgrammeConfig(AppConfig):
     name = "programme"
     verbose_name = _("Development programme")
 
-    def ready(self):
-        from programme import actions, assembly
+    def ready(self) -> None:
+        """The runner's hooks and the transition tables of sections and versions, their
+        deadlines and the navigation's link."""
+        from programme import actions, assembly, deadlines, rules
         from programme.models import ProgrammeVersion, SectionRevision
-        from workflow import runner, tables
+        from workflow import home, runner, tables
 
         runner.register(
             SectionRevision,
@@ -25,3 +27,5 @@ class ProgrammeConfig(AppConfig):
         )
         tables.register(actions.SECTION)
         tables.register(actions.VERSION)
+        deadlines.register()
+        home.register_link("programme", rules.can_open_programme)

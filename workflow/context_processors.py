@@ -1,10 +1,10 @@
 """What every page's navigation bar needs to know about the signed-in person."""
 
-from workflow import selectors
+from workflow import home
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"navigation": selectors.navigation(user)}
+    return {"navigation": home.navigation(user)}

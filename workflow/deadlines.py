@@ -2,25 +2,27 @@
 calendar (workflow/calendar.py), with a reminder before the deadline and
 escalation after it: to the responsible body's chair, then to the programme office.
 
+The engine knows no model above it: the apps register, from their AppConfig.ready(), the states
+their objects wait in and for how long (register()), and meetings registers the governance
+body's next meeting and the tasks of meetings (register_meetings()).
+
 The beat job (workflow.tasks.task_check_deadlines) calls check(): it opens a Deadline for each
 object that entered a waiting state, closes those whose object moved on, and sends each notice
 once: a notice is sent only by the run whose conditional update marked it sent."""
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from directory import selectors as directory_selectors
 from directory.models import Body, Membership
-from documents import rules
-from documents.models import Proposal
-from programme.models import ProgrammeVersion, SectionRevision
 from workflow.calendar import add_working_days, overrides, working_days_between
 from workflow.models import AuditEntry, Deadline, Notice
 from workflow.notify import notify
@@ -31,7 +33,7 @@ ESCALATE_TO_OFFICE_AFTER = 3  # working days after the deadline (the chair hears
 UNTIL_NEXT_MEETING = None  # a policy: until the governance body's next meeting
 
 
-# --- Policies ----------------------------------------------------------------------------------
+# --- Policies, registered by the apps ------------------------------------------------------
 @dataclass(frozen=True)
 class Policy:
     working_days: int | None  # None: until the governance body's next meeting
@@ -39,44 +41,98 @@ class Policy:
     # "governance" (its secretary and chair)
 
 
-POLICIES: dict[tuple[type, str], Policy] = {
-    (Proposal, Proposal.State.SUBMITTED): Policy(5, "group"),
-    (Proposal, Proposal.State.WG_REVIEW): Policy(14, "group"),
-    (Proposal, Proposal.State.REVISION_REQUESTED): Policy(10, "authors"),
-    (Proposal, Proposal.State.WG_APPROVED): Policy(5, "office"),
-    (Proposal, Proposal.State.GOVERNANCE_REVIEW): Policy(UNTIL_NEXT_MEETING, "governance"),
-    (SectionRevision, SectionRevision.State.WG_REVIEW): Policy(14, "group"),
-    (SectionRevision, SectionRevision.State.CHANGES_REQUESTED): Policy(10, "group"),
-    (SectionRevision, SectionRevision.State.WG_APPROVED): Policy(5, "office"),
-    (SectionRevision, SectionRevision.State.GOVERNANCE_REVIEW): Policy(
-        UNTIL_NEXT_MEETING, "governance"
-    ),
-    (ProgrammeVersion, ProgrammeVersion.State.GOVERNANCE_REVIEW): Policy(
-        UNTIL_NEXT_MEETING, "governance"
-    ),
-}
+@dataclass(frozen=True)
+class Subject:
+    """What the engine needs of a model whose objects wait for someone."""
+
+    describe: Callable[[object], tuple[str, str]]  # the object's title and URL
+    group: Callable[[object], Body | None] | None  # the working group that owns it
+    authors: Callable[[object], list[User]] | None  # reminded while it waits for its authors
+    # Reminded while it waits for its group (by default the group's chair and secretary), and
+    # who hears first when the group is late (by default the group's chair).
+    group_contacts: Callable[[object], list[User]] | None
+    group_deciders: Callable[[object], list[User]] | None
+
+
+_policies: dict[tuple[type, str], Policy] = {}
+_subjects: dict[type, Subject] = {}
+_meetings: dict[str, Callable] = {}
+
+
+def register(
+    model: type,
+    policies: dict[str, Policy],
+    *,
+    describe: Callable[[object], tuple[str, str]],
+    group: Callable[[object], Body | None] | None = None,
+    authors: Callable[[object], list[User]] | None = None,
+    group_contacts: Callable[[object], list[User]] | None = None,
+    group_deciders: Callable[[object], list[User]] | None = None,
+) -> None:
+    """The states (`policies`: state -> Policy) in which objects of `model` wait for someone,
+    and what the engine needs to know of them. Called from AppConfig.ready(): documents
+    registers Proposal, programme SectionRevision and ProgrammeVersion."""
+    waits_for = {policy.waiting_for for policy in policies.values()}
+    if unknown := waits_for - WAITING_FOR.keys():
+        raise ValueError(f"{model.__name__}: nobody known as {sorted(unknown)} to wait for.")
+    if "authors" in waits_for and authors is None:
+        raise ValueError(f"{model.__name__} waits for its authors: say who they are (authors=).")
+    if waits_for & {"group", "authors"} and group is None:
+        raise ValueError(f"{model.__name__} waits for a group or authors: say its group (group=).")
+    _subjects[model] = Subject(describe, group, authors, group_contacts, group_deciders)
+    for state, policy in policies.items():
+        _policies[(model, state)] = policy
+
+
+def register_meetings(
+    *,
+    next_governance_meeting: Callable[[datetime.date], datetime.date | None],
+    overdue_tasks: Callable[[datetime.date], Iterable],
+) -> None:
+    """Called from MeetingsConfig.ready(): the day of the governance body's next meeting on or
+    after a day (None when none is planned), and the tasks of meetings not done by a day, each
+    with its `due_on`, the longest late first."""
+    _meetings["next_governance_meeting"] = next_governance_meeting
+    _meetings["overdue_tasks"] = overdue_tasks
+
+
+def _registered_meetings(name: str) -> Callable:
+    try:
+        return _meetings[name]
+    except KeyError:
+        raise LookupError(
+            f"Deadlines need {name}(), which meetings registers in MeetingsConfig.ready() "
+            "(workflow.deadlines.register_meetings): is the meetings app installed?"
+        ) from None
+
+
+def _subject(obj) -> Subject:
+    try:
+        return _subjects[type(obj)]
+    except KeyError:
+        raise LookupError(
+            f"No deadlines are registered for {type(obj).__name__}: the app owning it registers "
+            "them in its AppConfig.ready() (workflow.deadlines.register)."
+        ) from None
+
+
+def policy_of(model: type, state: str) -> Policy:
+    try:
+        return _policies[(model, state)]
+    except KeyError:
+        raise LookupError(
+            f"No deadline policy is registered for {model.__name__} in state {state!r} "
+            "(workflow.deadlines.register, from the app's AppConfig.ready())."
+        ) from None
+
+
 # Without a planned meeting, the governance body has this long.
 GOVERNANCE_FALLBACK_DAYS = 20
 
 
-def _next_governance_meeting(after: datetime.date) -> datetime.date | None:
-    from meetings.models import Meeting
-
-    meeting = (
-        Meeting.objects.filter(
-            body__kind=Body.Kind.GOVERNANCE,
-            starts_at__date__gte=after,
-            state__in=[Meeting.State.PLANNED, Meeting.State.AGENDA_PUBLISHED],
-        )
-        .order_by("starts_at")
-        .first()
-    )
-    return timezone.localtime(meeting.starts_at).date() if meeting else None
-
-
 def due_date(policy: Policy, entered: datetime.date) -> datetime.date:
     if policy.working_days is None:
-        return _next_governance_meeting(entered) or add_working_days(
+        return _registered_meetings("next_governance_meeting")(entered) or add_working_days(
             entered, GOVERNANCE_FALLBACK_DAYS
         )
     return add_working_days(entered, policy.working_days)
@@ -84,26 +140,15 @@ def due_date(policy: Policy, entered: datetime.date) -> datetime.date:
 
 # --- Who is waited for -------------------------------------------------------------------------
 def _group_of(obj) -> Body | None:
-    if isinstance(obj, Proposal):
-        return obj.group
-    if isinstance(obj, SectionRevision):
-        return obj.section.owner
-    return None
+    subject = _subject(obj)
+    return subject.group(obj) if subject.group else None
 
 
 def _people(body: Body | None, *roles: str) -> list[User]:
-    if body is None:
-        return []
-    return list(User.objects.filter(memberships__body=body, memberships__role__in=roles))
+    return [] if body is None else directory_selectors.people(body=body, roles=roles)
 
 
-def _office() -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__body__kind=Body.Kind.PROGRAMME_OFFICE,
-            memberships__role__in=[Role.STAFF, Role.CHAIR],
-        ).distinct()
-    )
+_office = directory_selectors.office_people
 
 
 def _governance() -> Body | None:
@@ -114,10 +159,10 @@ def responsible(obj, policy: Policy) -> tuple[list[User], Body | None]:
     """The people reminded, and the body whose chair hears of a missed deadline."""
     group = _group_of(obj)
     if policy.waiting_for == "authors":
-        return [obj.author, *obj.coauthors.all()], group
+        return _subject(obj).authors(obj), group
     if policy.waiting_for == "group":
-        if isinstance(obj, Proposal):  # whoever decides in place of a conflicted chair
-            return rules.group_contacts(obj), group
+        if contacts := _subject(obj).group_contacts:
+            return contacts(obj), group
         return _people(group, Role.CHAIR, Role.SECRETARY), group
     if policy.waiting_for == "office":
         return _office(), None
@@ -126,22 +171,16 @@ def responsible(obj, policy: Policy) -> tuple[list[User], Body | None]:
 
 
 def _chair_of(obj, policy: Policy, body: Body | None) -> list[User]:
-    """Who hears of a missed deadline first: the body's chair; for a proposal waiting for its
-    group, whoever decides in the chair's place when the chair has a conflict of interest."""
-    if isinstance(obj, Proposal) and policy.waiting_for == "group":
-        return rules.group_deciders(obj)[1]
+    """Who hears of a missed deadline first: the body's chair; for an object waiting for its
+    group, whoever the app says decides in the chair's place (a proposal's chair may have a
+    conflict of interest)."""
+    if policy.waiting_for == "group" and (deciders := _subject(obj).group_deciders):
+        return deciders(obj)
     return _people(body, Role.CHAIR)
 
 
 def _describe(obj) -> tuple[str, str]:
-    if isinstance(obj, Proposal):
-        return obj.title, reverse("documents:proposal-detail", args=[obj.pk])
-    if isinstance(obj, SectionRevision):
-        return (
-            f"{obj.section.title_ru} ({obj.number})",
-            reverse("programme:section-detail", args=[obj.section_id]),
-        )
-    return str(obj), reverse("programme:version-detail", args=[obj.pk])
+    return _subject(obj).describe(obj)
 
 
 WAITING_FOR = {
@@ -168,7 +207,12 @@ def _entry_of_stay(obj) -> AuditEntry | None:
 
 
 def _waiting_objects():
-    for (model, state), policy in POLICIES.items():
+    if not _policies:
+        raise LookupError(
+            "No deadline policies are registered: the apps register them in their "
+            "AppConfig.ready() (workflow.deadlines.register)."
+        )
+    for (model, state), policy in _policies.items():
         for obj in model.objects.filter(state=state):
             yield obj, policy
 
@@ -235,7 +279,7 @@ def send_reminders(today: datetime.date | None = None) -> dict[str, int]:
     )
     for deadline in open_.select_related("content_type"):
         obj = deadline.content_type.get_object_for_this_type(pk=deadline.object_id)
-        policy = POLICIES[(type(obj), deadline.state)]
+        policy = policy_of(type(obj), deadline.state)
         people, body = responsible(obj, policy)
         late_by = working_days_between(deadline.due_on, today)
         if (
@@ -288,15 +332,10 @@ def overdue(today: datetime.date | None = None) -> list[Deadline]:
 
 
 def overdue_tasks(today: datetime.date | None = None) -> list:
-    """Tasks of meetings not done by their deadline, with `late_by` in working days."""
-    from meetings.models import Task
-
+    """Tasks of meetings not done by their deadline (meetings registers them), with `late_by`
+    in working days."""
     today = today or timezone.localdate()
-    rows = list(
-        Task.objects.filter(done_at=None, due_on__lt=today)
-        .select_related("meeting__body", "responsible_person", "responsible_body")
-        .order_by("due_on")
-    )
+    rows = list(_registered_meetings("overdue_tasks")(today))
     exceptions = overrides(rows[0].due_on, today) if rows else {}
     for row in rows:
         row.late_by = working_days_between(row.due_on, today, exceptions)

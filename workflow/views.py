@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from directory import rules
-from documents import rules as document_rules
-from workflow import deadlines, selectors, services
+from workflow import deadlines, services
+from workflow import home as home_page
 from workflow.models import Notice
 
 
@@ -17,8 +17,8 @@ def home(request):
         request,
         "workflow/home.html",
         {
-            "panels": selectors.home_panels(request.user),
-            "organisation_awaits_confirmation": document_rules.can_draft_proposals(request.user)
+            "panels": home_page.panels(request.user),
+            "organisation_awaits_confirmation": rules.can_draft_proposals(request.user)
             and not rules.can_submit_proposals(request.user),
         },
     )

@@ -54,3 +54,16 @@ def test_load_directory_keeps_admin_edits():
     load_cluster_directory()
 
     assert Direction.objects.get(code="pharma").name_ru == "Фармацевтика"
+
+
+@pytest.mark.django_db
+def test_a_part_of_the_file_nobody_loads_fails_loudly(tmp_path):
+    from directory.loading import CLUSTER_FILE
+
+    path = tmp_path / "cluster.yaml"
+    path.write_text(
+        CLUSTER_FILE.read_text(encoding="utf-8") + "\nunknown_part: []\n", encoding="utf-8"
+    )
+
+    with pytest.raises(LookupError, match="unknown_part"):
+        load_cluster_directory(path)

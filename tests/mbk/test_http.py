@@ -65,7 +65,7 @@ def _database_down(*args, **kwargs):
 def test_a_database_outage_is_a_503_page_that_says_to_try_again(client, author, monkeypatch):
     client.force_login(author)
     client.raise_request_exception = False
-    monkeypatch.setattr("workflow.views.selectors.home_panels", _database_down)
+    monkeypatch.setattr("workflow.home.panels", _database_down)
 
     response = client.get("/")
 
@@ -93,7 +93,7 @@ def test_a_database_outage_is_a_503_in_the_api_too(author, monkeypatch):
 def test_other_errors_stay_a_500(client, author, monkeypatch):
     client.force_login(author)
     client.raise_request_exception = False
-    monkeypatch.setattr("workflow.views.selectors.home_panels", lambda user: 1 / 0)
+    monkeypatch.setattr("workflow.home.panels", lambda user: 1 / 0)
 
     response = client.get("/")
 

@@ -17,7 +17,7 @@ from meetings import services as meeting_services
 from tests.factories import MembershipFactory
 from tests.workflow.states import make_people, proposal_in
 from workflow import calendar, deadlines
-from workflow.models import Deadline, Notice
+from workflow.models import CalendarDay, Deadline, Notice
 
 D = datetime.date
 
@@ -181,3 +181,15 @@ def test_reminder_and_escalation_reach_the_deputy_in_place_of_a_conflicted_chair
     assert len(_deadline_notices(deputy)) == 2  # reminder and escalation
     assert len(_deadline_notices(people["wg_secretary"])) == 1  # the reminder
     assert _deadline_notices(people["chair"]) == []
+
+
+def test_a_model_without_registered_deadlines_fails_loudly():
+    with pytest.raises(LookupError, match=r"workflow\.deadlines\.register"):
+        deadlines.policy_of(CalendarDay, "working")
+    with pytest.raises(LookupError, match="No deadlines are registered for CalendarDay"):
+        deadlines.responsible(CalendarDay(), deadlines.Policy(5, "group"))
+
+
+def test_each_app_registers_its_waiting_states():
+    assert deadlines.policy_of(Proposal, Proposal.State.WG_REVIEW) == deadlines.Policy(14, "group")
+    assert deadlines.policy_of(Proposal, Proposal.State.GOVERNANCE_REVIEW).working_days is None

@@ -283,3 +283,28 @@ def test_navigation_of_anonymous_visitors_has_no_work_links(client, db):
     bar = navigation_bar(client.get("/accounts/login/").content.decode())
 
     assert not any(f'href="{url}"' in bar for url in NAV_LINKS)
+
+
+def test_every_link_the_templates_read_is_registered(author, db):
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from workflow import home
+
+    names = {
+        name
+        for template in Path(settings.BASE_DIR, "templates").rglob("*.html")
+        for name in re.findall(r"navigation\.(\w+)", template.read_text(encoding="utf-8"))
+    }
+
+    assert names
+    assert names <= home.navigation(author).keys()
+
+
+def test_an_unregistered_link_fails_loudly(author, db):
+    from workflow import home
+
+    with pytest.raises(LookupError, match="register_link"):
+        home.navigation(author)["no_such_link"]

@@ -1,0 +1,96 @@
+"""The proposals' links of the navigation bar and panels of the home page (workflow/home.py);
+registered from DocumentsConfig.ready(). Each panel costs a fixed number of queries."""
+
+from django.utils.translation import gettext_lazy as _
+
+from directory import rules as directory_rules
+from documents import rules, selectors
+from documents.models import Proposal
+from workflow.home import PANEL_SIZE, Panel, register_link, register_panel
+
+State = Proposal.State
+DETAIL = "documents:proposal-detail"
+
+
+def writes_proposals(user) -> bool:
+    """People of an organisation write proposals; observers of government departments do not."""
+    return user.organisation_id is not None and not directory_rules.is_observer(user)
+
+
+def _my_proposals(user) -> Panel | None:
+    if not writes_proposals(user):
+        return None
+    return Panel(
+        _("My proposals"),
+        _("You have no proposals yet."),
+        items=list(selectors.my_proposals(user)[:PANEL_SIZE]),
+        link_name="documents:my-proposals",
+        item_link_name=DETAIL,
+    )
+
+
+def _assigned(user) -> Panel | None:
+    if not rules.can_open_assigned(user):
+        return None
+    return Panel(
+        _("Proposals assigned to me"),
+        _("Nothing is assigned to you."),
+        items=list(selectors.assigned(user)[:PANEL_SIZE]),
+        link_name="documents:assigned",
+        item_link_name=DETAIL,
+        show_my_review=True,
+    )
+
+
+def _group_inbox(user) -> Panel | None:
+    if not rules.can_open_group_inbox(user):
+        return None
+    proposals, tabs = selectors.inbox(user)
+    waiting = proposals.filter(state__in=[State.SUBMITTED, State.WG_REVIEW])
+    return Panel(
+        _("Proposals in my working group"),
+        _("No proposals are waiting for the group."),
+        items=list(waiting[:PANEL_SIZE]),
+        link_name="documents:group-inbox",
+        item_link_name=DETAIL,
+        tabs=tabs,
+    )
+
+
+def _governance_queue(user) -> Panel | None:
+    if not rules.can_open_governance_queue(user):
+        return None
+    return Panel(
+        _("Awaiting the governance body's decision"),
+        _("Nothing awaits a decision."),
+        items=list(selectors.governance_queue(user)[:PANEL_SIZE]),
+        link_name="documents:governance-queue",
+        item_link_name=DETAIL,
+    )
+
+
+def _approved(user) -> Panel | None:
+    if not directory_rules.is_observer(user):
+        return None
+    return Panel(
+        _("Approved documents"),
+        _("No document has been approved yet."),
+        items=list(selectors.approved(user)[:PANEL_SIZE]),
+        item_link_name=DETAIL,
+    )
+
+
+def register() -> None:
+    register_link("my_proposals", writes_proposals)
+    register_link(
+        "calls", lambda user: writes_proposals(user) or directory_rules.is_programme_office(user)
+    )
+    register_link("inbox", rules.can_open_group_inbox)
+    register_link("assigned", rules.can_open_assigned)
+    register_link("governance", rules.can_open_governance_queue)
+    # The order of the home page's panels: see workflow.home.register_panel.
+    register_panel("my_proposals", 10, _my_proposals)
+    register_panel("assigned", 20, _assigned)
+    register_panel("group_inbox", 30, _group_inbox)
+    register_panel("governance_queue", 50, _governance_queue)
+    register_panel("approved", 80, _approved)
