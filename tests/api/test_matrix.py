@@ -160,7 +160,9 @@ def candidate(subject: Subject, name: str, kind) -> tuple[str, str] | None:
     return None
 
 
-# (subject, row, kind) -> why no call of that kind exists
+# (subject, row, kind) -> why no call of that kind exists. None today: the matrices give every
+# row of the three tables a call of every kind (test_every_row_through_the_api fails on a case
+# without a candidate that is not listed here, and on a listed one that has a candidate).
 IMPOSSIBLE: dict[tuple[str, str, object], str] = {}
 
 CASES = [
@@ -273,7 +275,7 @@ def test_the_schema_names_the_tables_rows():
     ]:
         operation = schema["paths"][f"/api/v1/{path}/{{id}}/transitions/{{name}}/"]["post"]
         name = next(p for p in operation["parameters"] if p["name"] == "name")
-        assert name["schema"]["enum"] == table.names(), path
+        assert sorted(name["schema"]["enum"]) == sorted(table.names()), path
 
 
 @pytest.mark.parametrize(
@@ -300,11 +302,13 @@ def test_a_decision_page_draws_one_form_for_each_of_the_tables_rows(
     offered = PROPOSAL.on_page(page)
     assert response.status_code == 200
     assert set(response.context["forms"]) == set(offered)
-    buttons = re.findall(r'name="decision" value="([a-z_]+)"', response.content.decode())
+    html = response.content.decode()
+    buttons = re.findall(r'name="decision" value="([a-z_]+)"', html)
     assert sorted(buttons) == sorted(offered)
-    for prefix, (row, _form) in offered.items():
-        for field in row.needs:
-            assert f'name="{prefix}-{field}"' in response.content.decode(), (prefix, field)
+    for prefix, (_row, form_class) in offered.items():
+        assert isinstance(response.context["forms"][prefix], form_class)
+        for field in response.context["forms"][prefix].fields:
+            assert f'name="{prefix}-{field}"' in html, (prefix, field)
 
 
 # --- Editing, a service of its own ---------------------------------------------------------
