@@ -1,6 +1,8 @@
 """The permission matrix of proposals: every persona × every action × every state, generated
 from one table; every cell is a test case that asserts the exact outcome, and that a refused
-action changed nothing.
+action changed nothing. Each action but editing (a service of its own) is a row of the
+proposal's transition table (documents/actions.py PROPOSAL), run as the pages and the API run
+it; where it runs or is refused with 403, the row's rule says the same.
 
 How to read ALLOWED: for each action, the states where the action applies and, for each of
 them, who may take it. Anybody else is refused with 403 (PermissionDenied); in a state that is
@@ -21,6 +23,7 @@ from django_fsm import TransitionNotAllowed
 from directory.models import Body, Membership
 from documents import services as documents_services
 from documents import transitions
+from documents.actions import PROPOSAL
 from documents.models import Proposal
 from tests.factories import MembershipFactory, UserFactory, complete_content
 from tests.workflow.states import PERSONAS, REFERENCE, SCORES, built_once
@@ -82,49 +85,36 @@ LEADS_TO: dict[str, dict[str, str]] = {
 }
 
 
-# action -> the service it calls, and its arguments besides proposal_id and by: valid ones, so
-# that only the state or the person can be the reason of a refusal
-ACTIONS: dict[str, tuple[Callable, Callable[[Proposal, dict], dict]]] = {
-    "edit": (
-        documents_services.proposal_update,
-        lambda p, people: {
-            "content": complete_content(p, summary="Изменённое резюме"),
-            "seen_edition": p.edition,
-        },
-    ),
-    "submit": (transitions.proposal_submit, lambda p, people: {}),
-    "withdraw": (transitions.proposal_withdraw, lambda p, people: {"reason": "Передумали"}),
-    "assign_experts": (
-        transitions.proposal_assign_experts,
-        lambda p, people: {"experts": [people["spare_expert"]]},
-    ),
-    "review": (
-        transitions.proposal_review,
-        lambda p, people: {"scores": SCORES, "recommendation": "revise", "comments": "Доработать"},
-    ),
-    "request_revision": (
-        transitions.proposal_request_revision,
-        lambda p, people: {"remarks": ["Обоснуйте рынок"]},
-    ),
-    "approve_in_group": (transitions.proposal_approve_in_group, lambda p, people: {}),
-    "reject": (
-        transitions.proposal_reject,
-        lambda p, people: {"reason": "Нет средств", "reference": REFERENCE},
-    ),
-    "send_to_governance": (transitions.proposal_send_to_governance, lambda p, people: {}),
-    "governance_approve": (
-        transitions.proposal_governance_approve,
-        lambda p, people: {"reference": REFERENCE},
-    ),
-    "return_to_group": (
-        transitions.proposal_return_to_group,
-        lambda p, people: {"reason": "Нужна оценка рынка", "reference": REFERENCE},
-    ),
-    "declare_conflict": (
-        transitions.proposal_declare_conflict,
-        lambda p, people: {"reason": "Консультирую заявителя"},
-    ),
+# The table's rows run as the API and the pages run them, with arguments named as the row's
+# params: valid ones, so that only the state or the person can be the reason of a refusal (the
+# API's bodies are these, with people by user name: tests/api/test_matrix.py).
+PARAMS: dict[str, Callable[[dict], dict]] = {
+    "submit": lambda people: {},
+    "withdraw": lambda people: {"comment": "Передумали"},
+    "assign_experts": lambda people: {"experts": [people["spare_expert"]]},
+    "review": lambda people: {
+        "scores": SCORES,
+        "recommendation": "revise",
+        "comments": "Доработать",
+    },
+    "request_revision": lambda people: {"remarks": ["Обоснуйте рынок"]},
+    "approve_in_group": lambda people: {},
+    "reject": lambda people: {"comment": "Нет средств", "reference": REFERENCE},
+    "send_to_governance": lambda people: {},
+    "governance_approve": lambda people: {"reference": REFERENCE},
+    "return_to_group": lambda people: {"comment": "Нужна оценка рынка", "reference": REFERENCE},
+    "declare_conflict": lambda people: {"comment": "Консультирую заявителя"},
 }
+
+
+def edit(proposal: Proposal, by) -> None:
+    """Editing is a service of its own, not a transition."""
+    documents_services.proposal_update(
+        proposal_id=proposal.pk,
+        by=by,
+        content=complete_content(proposal, summary="Изменённое резюме"),
+        seen_edition=proposal.edition,
+    )
 
 
 def expected(action: str, state: str, persona: str) -> str | int:
@@ -134,14 +124,30 @@ def expected(action: str, state: str, persona: str) -> str | int:
 
 
 def attempt(action: str, proposal: Proposal, person, people: dict) -> str | int:
-    service, arguments = ACTIONS[action]
     try:
-        service(proposal_id=proposal.pk, by=person, **arguments(proposal, people))
+        if action == "edit":
+            edit(proposal, person)
+        else:
+            PROPOSAL[action].run(proposal, by=person, seen=None, **PARAMS[action](people))
     except PermissionDenied:
         return 403
     except (TransitionNotAllowed, ActionRefusedError):
         return 409
     return "ok"
+
+
+def rule_says(action: str, proposal: Proposal, person) -> bool | None:
+    """What the table's row's rule says of this person and the proposal as it is now (None for
+    edit, which has no row). The rule is what the service enforces: asked before the attempt,
+    it is True exactly where the attempt runs and False where it is refused with 403."""
+    if action == "edit":
+        return None
+    return PROPOSAL[action].rule(person, Proposal.objects.get(pk=proposal.pk))
+
+
+def assert_rule_agrees(said: bool | None, outcome: str | int) -> None:
+    if said is not None and outcome != 409:
+        assert said == (outcome == "ok"), f"the rule says {said}, the service {outcome}"
 
 
 def footprint(proposal: Proposal) -> dict:
@@ -180,12 +186,15 @@ CELLS = [(action, state, persona) for action in ALLOWED for state in State for p
 @pytest.mark.django_db
 def test_matrix(world, action, state, persona):
     proposal = world.proposals[state]
+    person = world.people[persona]
     before = footprint(proposal)
+    said = rule_says(action, proposal, person)
 
-    outcome = attempt(action, proposal, world.people[persona], world.people)
+    outcome = attempt(action, proposal, person, world.people)
 
     after = footprint(proposal)
     assert outcome == expected(action, state, persona)
+    assert_rule_agrees(said, outcome)
     if outcome == "ok":
         assert after["state"] == LEADS_TO.get(action, {}).get(state, state)
         assert after["audit entries"] == before["audit entries"] + 1  # edits too
@@ -193,15 +202,26 @@ def test_matrix(world, action, state, persona):
         assert after == before
 
 
-def test_matrix_covers_every_workflow_service():
-    workflow_actions = {
-        function
+def test_matrix_actions_are_the_tables_rows_and_edit():
+    assert set(ALLOWED) == {*PROPOSAL.names(), "edit"}
+    assert set(PARAMS) == set(PROPOSAL.names())
+    for row in PROPOSAL:
+        given = set(PARAMS[row.name]({"spare_expert": None}))
+        assert {p.name for p in row.params if p.required} <= given <= set(row.needs), row.name
+
+
+def test_every_workflow_service_is_run_by_a_row():
+    """Each `proposal_*` service of documents/transitions.py is called by some row's `run`:
+    the names a row's lambda calls are in its code object (`co_names`)."""
+    services = {
+        name
         for name, function in inspect.getmembers(transitions, inspect.isfunction)
         if name.startswith("proposal_") and function.__module__ == transitions.__name__
     }
+    called = {name for row in PROPOSAL for name in row.run.__code__.co_names}
 
-    assert workflow_actions <= {service for service, _ in ACTIONS.values()}
-    assert set(ACTIONS) == set(ALLOWED)
+    assert services <= called
+    assert services  # the services are still where this test looks
 
 
 def test_matrix_table_names_real_states_and_personas():
@@ -261,11 +281,13 @@ def test_matrix_of_a_conflicted_chair(world, group, action, persona):
             user__username="deputy",
         ).user
     before = footprint(proposal)
+    said = rule_says(action, proposal, people[persona])
 
     outcome = attempt(action, proposal, people[persona], people)
 
     after = footprint(proposal)
     assert outcome == ("ok" if persona in IN_PLACE_OF_CHAIR[group][action] else 403)
+    assert_rule_agrees(said, outcome)
     if outcome == "ok":
         assert after["audit entries"] == before["audit entries"] + 1
     else:
