@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from api.models import ApiToken
+from mbk.exceptions import ActionRefusedError
 from workflow import audit
-from workflow.exceptions import ActionRefusedError
 
 TOKEN_PREFIX = "mbk_"  # noqa: S105 (the marker of our tokens, not a secret)
 MAX_ACTIVE_TOKENS = 20

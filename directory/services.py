@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directory.models import Affiliation, Organisation, OrganisationUserObjectPermission
+from mbk.exceptions import ActionRefusedError
 from workflow import audit, rules
-from workflow.exceptions import ActionRefusedError
 from workflow.notify import notify
 
 

@@ -19,8 +19,8 @@ from documents.models import (
     Review,
     ReviewCriterion,
 )
+from mbk.lookups import id_or_404
 from workflow import audit, rules
-from workflow.lookups import id_or_404
 
 State = Proposal.State
 Role = Membership.Role

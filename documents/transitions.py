@@ -23,8 +23,8 @@ from documents.models import (
     Review,
     ReviewCriterion,
 )
+from mbk.exceptions import ActionRefusedError, StaleObjectError
 from workflow import audit, rules
-from workflow.exceptions import ActionRefusedError, StaleObjectError
 from workflow.notify import notify
 
 State = Proposal.State

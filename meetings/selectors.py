@@ -8,10 +8,10 @@ from django.http import Http404
 from accounts.models import User
 from directory.models import Body, Membership
 from documents.models import Proposal
+from mbk.lookups import id_or_404
 from meetings.models import VOTING_ROLES, AgendaItem, Meeting, Vote
 from programme.models import ProgrammeVersion, SectionRevision
 from workflow import rules
-from workflow.lookups import id_or_404
 
 Outcome = AgendaItem.Outcome
 

@@ -17,12 +17,12 @@ from accounts.models import User
 from directory.models import Body, Membership
 from documents import transitions
 from documents.models import Proposal
+from mbk.exceptions import ActionRefusedError, StaleObjectError
 from meetings import selectors
 from meetings.models import AgendaItem, Attendance, Meeting, Task, Vote
 from programme import services as programme_services
 from programme.models import ProgrammeVersion, SectionRevision
 from workflow import audit, rules
-from workflow.exceptions import ActionRefusedError, StaleObjectError
 from workflow.models import Notice
 from workflow.notify import notify
 

@@ -13,11 +13,11 @@ from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import User
 from directory.models import Body, Membership
+from mbk.exceptions import ActionRefusedError, StaleObjectError
 from programme import assembly
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 from programme.structure import OFFICE, typical_sections
 from workflow import audit, rules
-from workflow.exceptions import ActionRefusedError, StaleObjectError
 from workflow.notify import notify
 
 SectionState = SectionRevision.State

@@ -8,8 +8,8 @@ from django.http import Http404
 
 from documents.models import Proposal, ProposalVersion, RenderJob
 from documents.pdf import sources
+from mbk.lookups import id_or_404
 from workflow import rules
-from workflow.lookups import id_or_404
 
 
 @dataclass(frozen=True)

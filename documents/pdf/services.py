@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from documents.models import Proposal, RenderJob
 from documents.pdf import pipeline, sources
+from mbk.exceptions import ActionRefusedError
 from workflow import rules
-from workflow.exceptions import ActionRefusedError
 
 Status = RenderJob.Status
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_safe
 
 from documents import imports
 from documents.models import Call
+from mbk.exceptions import ActionRefusedError
 from workflow import rules
-from workflow.exceptions import ActionRefusedError
 
 
 class ImportForm(forms.Form):

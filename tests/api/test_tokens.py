@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 
 from api import tokens
 from api.models import ApiToken
+from mbk.exceptions import ActionRefusedError
 from workflow import audit
-from workflow.exceptions import ActionRefusedError
 
 
 def _get(secret: str, path="/api/v1/directions/", **headers):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django_fsm import TransitionNotAllowed
 
 from directory.models import Body
+from mbk.exceptions import ActionRefusedError
 from programme import services
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 from tests.programme.world import (
@@ -26,7 +27,6 @@ from tests.programme.world import (
     new_programme,
 )
 from tests.workflow.states import PERSONAS, make_people
-from workflow.exceptions import ActionRefusedError
 from workflow.models import AuditEntry, Notice
 
 S = SectionRevision.State

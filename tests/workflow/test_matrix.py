@@ -22,10 +22,10 @@ from directory.models import Body, Membership
 from documents import services as documents_services
 from documents import transitions
 from documents.models import Proposal
+from mbk.exceptions import ActionRefusedError
 from tests.factories import MembershipFactory, UserFactory, complete_content
 from tests.workflow.states import PERSONAS, REFERENCE, SCORES, built_once
 from workflow import audit
-from workflow.exceptions import ActionRefusedError
 from workflow.models import Notice
 
 State = Proposal.State
