@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowConfig(AppConfig):
     name = "workflow"
     verbose_name = _("Workflow")
+
+    def ready(self) -> None:
+        from mbk import trail
+        from workflow import audit, notify
+
+        # The layers below the engine (accounts, directory) audit and notify through the port.
+        trail.plug(record=audit.record, notify=notify.notify)
