@@ -89,6 +89,12 @@ def tokens_revoke_all(*, user: User, by: User | None, reason: str) -> int:
     return len(active)
 
 
+def revoke_on_credentials_changed(sender, *, user: User, by: User | None, reason: str, **kwargs):
+    """The receiver of accounts.signals.credentials_changed (connected in api/apps.py): a
+    deactivation, a password reset or change revokes every API token of the person."""
+    tokens_revoke_all(user=user, by=by, reason=reason)
+
+
 def user_for(secret: str) -> tuple[User, ApiToken] | None:
     """The active person an active token belongs to, or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
