@@ -9,8 +9,8 @@ from accounts.forms import UserChangeForm, UserCreationForm
 from accounts.models import User
 from directory.admin import AuditedMembershipsMixin
 from directory.models import Membership
+from mbk import trail
 from mbk.admin import TabularInline, TextFieldsMixin
-from workflow import audit
 
 # Rights that only deployment grants (`createsuperuser`): a staff member who is not a superuser
 # reads them in the admin and changes them for nobody, themselves included.
@@ -76,7 +76,7 @@ class UserAdmin(AuditedMembershipsMixin, TextFieldsMixin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         changed = [name for name in form.changed_data if not (deactivating and name == "is_active")]
         if changed or not change:
-            audit.record(
+            trail.record(
                 obj,
                 actor=request.user,
                 action="user_changed_in_admin" if change else "user_added_in_admin",
@@ -91,5 +91,5 @@ class UserAdmin(AuditedMembershipsMixin, TextFieldsMixin, DjangoUserAdmin):
         if request.method == "POST" and response.status_code == 302:
             person = self.get_object(request, unquote(id))
             if response.url != request.get_full_path():  # not the "conflicting data" retry
-                audit.record(person, actor=request.user, action="password_set_in_admin")
+                trail.record(person, actor=request.user, action="password_set_in_admin")
         return response

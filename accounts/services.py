@@ -15,10 +15,9 @@ from guardian.shortcuts import assign_perm
 
 from accounts import throttle
 from accounts.models import User
-from api import tokens
+from accounts.signals import credentials_changed
 from directory.models import Affiliation, Body, Organisation
-from workflow import audit
-from workflow.notify import notify
+from mbk import trail
 
 _CONFIRMATION_SALT = "accounts.signup-confirmation"
 
@@ -123,10 +122,10 @@ def author_sign_up(
     user.set_password(password)
     user.save()
     # The entries name rows, not what the requester typed (their names stay on the rows).
-    audit.record(user, actor=None, action="signed_up", to_state="pending")
+    trail.record(user, actor=None, action="signed_up", to_state="pending")
     if proposed_organisation is not None:
         assign_perm("directory.change_organisation", user, organisation)
-        audit.record(
+        trail.record(
             organisation, actor=None, action="organisation_proposed", comment=f"user id {user.pk}"
         )
     _schedule_confirmation_mail(user)
@@ -158,7 +157,7 @@ def signup_confirm(*, token: str) -> User:
         raise ConfirmationLinkInvalidError  # deactivated, or the link predates a change
     user.is_active = True
     user.save(update_fields=["is_active"])  # save() clears signup_pending
-    audit.record(
+    trail.record(
         user, actor=user, action="email_confirmed", from_state="pending", to_state="active"
     )
     _ask_to_confirm_membership(user)
@@ -181,7 +180,7 @@ def _ask_to_confirm_membership(user: User) -> None:
     )
     if organisation.contact_id is not None:
         deciders.append(organisation.contact)
-    notify(
+    trail.notify(
         deciders,
         message=gettext_lazy(
             "%(person)s asks to be confirmed as a member of %(organisation)s: confirm or refuse it."
@@ -213,8 +212,8 @@ def account_deactivate(*, user_id: int, by: User | None, comment: str = "") -> U
     user.is_active = False
     user.signup_pending = False
     user.save()  # stamps deactivated_at when the person was active or awaiting confirmation
-    tokens.tokens_revoke_all(user=user, by=by, reason="deactivated")
-    audit.record(
+    credentials_changed.send(sender=User, user=user, by=by, reason="deactivated")
+    trail.record(
         user,
         actor=by,
         action="deactivated",
@@ -233,8 +232,8 @@ def password_reset_complete(*, user: User, password: str) -> User:
     user.set_password(password)
     locked.password = user.password
     locked.save(update_fields=["password"])
-    tokens.tokens_revoke_all(user=locked, by=locked, reason="password_reset")
-    audit.record(locked, actor=locked, action="password_reset")
+    credentials_changed.send(sender=User, user=locked, by=locked, reason="password_reset")
+    trail.record(locked, actor=locked, action="password_reset")
     return user
 
 
@@ -247,9 +246,9 @@ def password_change(*, user: User, password: str, keep_api_tokens: bool = False)
     locked.password = user.password
     locked.save(update_fields=["password"])
     if not keep_api_tokens:
-        tokens.tokens_revoke_all(user=locked, by=locked, reason="password_changed")
+        credentials_changed.send(sender=User, user=locked, by=locked, reason="password_changed")
     comment = "api_tokens_kept" if keep_api_tokens else ""
-    audit.record(locked, actor=locked, action="password_changed", comment=comment)
+    trail.record(locked, actor=locked, action="password_changed", comment=comment)
     return user
 
 

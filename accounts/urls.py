@@ -3,7 +3,6 @@ from django.urls import path, reverse_lazy
 
 from accounts import services, views
 from accounts.forms import PasswordChangeForm, PasswordResetByWorkerForm, SetPasswordByResetForm
-from api import pages as api_pages
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,8 +12,6 @@ urlpatterns = [
     path("signup/confirm/<str:token>/", views.signup_confirm, name="signup-confirm"),
     path("signup/resend/", views.signup_resend, name="signup-resend"),
     path("profile/", views.profile, name="profile"),
-    path("tokens/", api_pages.token_issue, name="token-issue"),
-    path("tokens/<int:pk>/revoke/", api_pages.token_revoke, name="token-revoke"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

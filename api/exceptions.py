@@ -24,7 +24,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from workflow.exceptions import ActionRefusedError, StaleObjectError
+from mbk.exceptions import ActionRefusedError, StaleObjectError
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from api.models import ApiToken
+from mbk.exceptions import ActionRefusedError
 from workflow import audit
-from workflow.exceptions import ActionRefusedError
 
 TOKEN_PREFIX = "mbk_"  # noqa: S105 (the marker of our tokens, not a secret)
 MAX_ACTIVE_TOKENS = 20
@@ -87,6 +87,12 @@ def tokens_revoke_all(*, user: User, by: User | None, reason: str) -> int:
         comment = f"{_described(token)}: {reason}"
         audit.record(user, actor=by, action="api_token_revoked", comment=comment)
     return len(active)
+
+
+def revoke_on_credentials_changed(sender, *, user: User, by: User | None, reason: str, **kwargs):
+    """The receiver of accounts.signals.credentials_changed (connected in api/apps.py): a
+    deactivation, a password reset or change revokes every API token of the person."""
+    tokens_revoke_all(user=user, by=by, reason=reason)
 
 
 def user_for(secret: str) -> tuple[User, ApiToken] | None:

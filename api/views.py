@@ -42,13 +42,13 @@ from documents.pdf import selectors as pdf_selectors
 from documents.pdf import services as pdf_services
 from documents.selectors import get_visible_proposal_or_404, visible_proposals
 from documents.uploads import ALLOWED, SizeLimitedUploadHandler, check_upload, too_large_message
+from mbk.exceptions import ActionRefusedError
 from meetings import selectors as meetings_selectors
 from meetings.models import Meeting
 from programme import rules
 from programme import selectors as programme_selectors
 from programme import services as programme_services
 from programme.models import ProgrammeVersion, Section, SectionRevision
-from workflow.exceptions import ActionRefusedError
 
 
 class AtomicWrites:

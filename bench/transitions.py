@@ -33,7 +33,7 @@ def _worker(folder: str, action: str, ids: list[int], barrier, results) -> None:
     from accounts.models import User
     from documents import transitions as services
     from documents.models import Proposal
-    from workflow.exceptions import ActionRefusedError
+    from mbk.exceptions import ActionRefusedError
 
     chair = User.objects.get(username="chair")
     authors = dict(Proposal.objects.filter(pk__in=ids).values_list("pk", "author_id"))

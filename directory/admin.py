@@ -15,8 +15,8 @@ from directory.models import (
     ServiceType,
     SupportInstrument,
 )
+from mbk import trail
 from mbk.admin import ModelAdmin, ReadOnlyAdmin, TabularInline
-from workflow import audit
 
 
 # --- Memberships changed in the admin are audited on the person ------------------------------
@@ -30,7 +30,7 @@ def audit_membership(membership: Membership, *, by, action: str, old_role: str =
     role = _role_label(membership.role)
     if old_role and old_role != membership.role:
         role = f"{_role_label(old_role)} → {role}"
-    audit.record(
+    trail.record(
         membership.user,
         actor=by,
         action=f"membership_{action}_in_admin",

@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from directory import rules
 from directory.models import Affiliation, Organisation, OrganisationUserObjectPermission
-from workflow import audit
-from workflow.exceptions import ActionRefusedError
-from workflow.notify import notify
+from mbk import trail
+from mbk.exceptions import ActionRefusedError
 
 
 def _decide(organisation_id: int, by, decide) -> Organisation:
@@ -19,7 +18,7 @@ def _decide(organisation_id: int, by, decide) -> Organisation:
     from_state = organisation.status
     decide(organisation)  # raises TransitionNotAllowed when already decided
     organisation.save()
-    audit.record(
+    trail.record(
         organisation,
         actor=by,
         action=organisation.status,
@@ -71,7 +70,7 @@ def organisation_update(*, organisation_id: int, by, changes: dict) -> Organisat
     # The status is protected by the state machine: only transitions may change it.
     organisation.full_clean(exclude=["status"])
     organisation.save(update_fields=[*changes])
-    audit.record(organisation, actor=by, action="organisation_edited", comment=", ".join(changes))
+    trail.record(organisation, actor=by, action="organisation_edited", comment=", ".join(changes))
     return organisation
 
 
@@ -98,7 +97,7 @@ def _decide_affiliation(person_id: int, organisation_id: int, by, status: str) -
     affiliation = Affiliation.objects.create(
         user=person, organisation_id=organisation_id, status=status, decided_by=by
     )
-    audit.record(
+    trail.record(
         affiliation,
         actor=by,
         action=f"membership_{status}",
@@ -106,7 +105,7 @@ def _decide_affiliation(person_id: int, organisation_id: int, by, status: str) -
         to_state=status,
         comment=f"{person.get_username()} — {person.organisation.name_ru}",
     )
-    notify(
+    trail.notify(
         [person],
         message=_DECIDED[status],
         params={"organisation": person.organisation},
@@ -148,7 +147,7 @@ def organisation_set_contact(*, organisation_id: int, by, contact) -> Organisati
         )
     organisation.contact = contact
     organisation.save(update_fields=["contact"])
-    audit.record(
+    trail.record(
         organisation,
         actor=by,
         action="contact_set",

@@ -28,9 +28,9 @@ from documents import rules, services
 from documents.models import BudgetLine, Call
 from documents.services import ProposalContent
 from documents.uploads import UnsafeArchiveError, inflate_all, open_archive
+from mbk.exceptions import ActionRefusedError
 from mbk.text import CONTROL_CHARACTERS, SINGLE_LINE_MESSAGE
 from workflow import audit
-from workflow.exceptions import ActionRefusedError
 
 MAX_ROWS = 500  # proposals in one file
 MAX_SHEET_ROWS = 2 * MAX_ROWS  # rows below the header, blank ones included

@@ -20,8 +20,8 @@ from documents.models import (
     Review,
     ReviewCriterion,
 )
+from mbk.lookups import id_or_404
 from workflow import audit
-from workflow.lookups import id_or_404
 
 State = Proposal.State
 Role = Membership.Role

@@ -23,8 +23,8 @@ from documents.models import (
     RequestedInstrument,
 )
 from documents.uploads import CheckedUpload
+from mbk.exceptions import ActionRefusedError, StaleObjectError
 from workflow import audit
-from workflow.exceptions import ActionRefusedError, StaleObjectError
 
 
 def _lock_editable(proposal_id: int, by: User, seen_edition: int | None) -> Proposal:

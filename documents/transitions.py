@@ -24,8 +24,8 @@ from documents.models import (
     Review,
     ReviewCriterion,
 )
+from mbk.exceptions import ActionRefusedError, StaleObjectError
 from workflow import runner
-from workflow.exceptions import ActionRefusedError, StaleObjectError
 from workflow.notify import notify
 
 State = Proposal.State

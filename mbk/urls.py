@@ -14,6 +14,7 @@ admin.site.site_title = _("MBK Programme Office")
 urlpatterns = [
     path("", workflow_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/tokens/", include("api.page_urls")),
     path("directory/", include("directory.urls")),
     path("", include("documents.urls")),
     path("programme/", include("programme.urls")),

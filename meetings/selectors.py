@@ -11,10 +11,10 @@ from directory import selectors as directory_selectors
 from directory.models import Body, Membership
 from documents import rules as document_rules
 from documents.models import Proposal
+from mbk.lookups import id_or_404
 from meetings import rules
 from meetings.models import VOTING_ROLES, AgendaItem, Meeting, Vote
 from programme.models import ProgrammeVersion, SectionRevision
-from workflow.lookups import id_or_404
 
 Outcome = AgendaItem.Outcome
 

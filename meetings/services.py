@@ -16,11 +16,11 @@ from accounts.models import User
 from directory import rules as directory_rules
 from directory.models import Body, Membership
 from documents.models import Proposal
+from mbk.exceptions import ActionRefusedError
 from meetings import rules, selectors
 from meetings.models import AgendaItem, Attendance, Meeting, Task, Vote
 from programme.models import ProgrammeVersion, SectionRevision
 from workflow import audit, runner, tables
-from workflow.exceptions import ActionRefusedError
 from workflow.models import Notice
 from workflow.notify import notify
 

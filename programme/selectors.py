@@ -6,9 +6,9 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from documents.models import RenderJob
+from mbk.lookups import id_or_404
 from programme import rules
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
-from workflow.lookups import id_or_404
 
 
 def current_programme() -> Programme | None:

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from directory import selectors as directory_selectors
 from directory.models import Body, Membership
+from mbk.exceptions import ActionRefusedError
 from programme import assembly, rules
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 from programme.structure import OFFICE, typical_sections
 from workflow import audit, runner
-from workflow.exceptions import ActionRefusedError
 from workflow.notify import notify
 
 SectionState = SectionRevision.State

@@ -7,6 +7,9 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Workflow")
 
     def ready(self) -> None:
-        from workflow import home
+        from mbk import trail
+        from workflow import audit, home, notify
 
+        # The layers below the engine (accounts, directory) audit and notify through the port.
+        trail.plug(record=audit.record, notify=notify.notify)
         home.register()  # its own links and the directory's panels of the home page

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from workflow.exceptions import ActionRefusedError
+from mbk.exceptions import ActionRefusedError
 
 logger = logging.getLogger(__name__)
 

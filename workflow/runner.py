@@ -21,8 +21,8 @@ from django.db import models
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from directory.rules import require
+from mbk.exceptions import StaleObjectError
 from workflow import audit
-from workflow.exceptions import StaleObjectError
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.http import Http404
 from documents import rules
 from documents.models import Proposal, ProposalVersion, RenderJob
 from documents.pdf import sources
-from workflow.lookups import id_or_404
+from mbk.lookups import id_or_404
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from accounts.models import User
 from documents import rules
 from documents.models import Proposal, RenderJob
 from documents.pdf import pipeline, sources
+from mbk.exceptions import ActionRefusedError
 from meetings import rules as meeting_rules
 from programme import rules as programme_rules
-from workflow.exceptions import ActionRefusedError
 
 Status = RenderJob.Status
 

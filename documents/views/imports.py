@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from documents import imports, rules
 from documents.models import Call
-from workflow.exceptions import ActionRefusedError
+from mbk.exceptions import ActionRefusedError
 
 
 class ImportForm(forms.Form):

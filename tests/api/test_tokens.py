@@ -8,10 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from accounts.models import User
+from accounts.signals import credentials_changed
 from api import tokens
 from api.models import ApiToken
+from mbk.exceptions import ActionRefusedError
 from workflow import audit
-from workflow.exceptions import ActionRefusedError
 
 
 def _get(secret: str, path="/api/v1/directions/", **headers):
@@ -65,6 +67,20 @@ def test_a_revoked_token_is_refused(author, cluster):
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
     assert "отозван" in response.json()["message"]
+
+
+@pytest.mark.django_db
+def test_changed_credentials_revoke_every_token_of_the_person(author, other_author):
+    kept = tokens.token_issue(user=other_author, name="Чужой")
+    for name in ("Скрипт", "Отчёт"):
+        tokens.token_issue(user=author, name=name)
+
+    credentials_changed.send(sender=User, user=author, by=author, reason="password_reset")
+
+    assert not ApiToken.objects.filter(user=author, revoked_at=None).exists()
+    assert ApiToken.objects.get(pk=kept.token.pk).revoked_at is None
+    revoked = audit.history(author).filter(action="api_token_revoked")
+    assert [entry.comment.endswith(": password_reset") for entry in revoked] == [True, True]
 
 
 @pytest.mark.django_db

@@ -15,10 +15,10 @@ from directory import services
 from directory.models import Affiliation, Organisation
 from documents import services as document_services
 from documents.models import Proposal
+from mbk.exceptions import ActionRefusedError
 from tests.api.conftest import api_as
 from tests.factories import CallFactory, UserFactory, draft_proposal
 from workflow import audit
-from workflow.exceptions import ActionRefusedError
 
 AWAITS = (
     "Ваша принадлежность к организации ООО «БиоПроект» ожидает подтверждения дирекцией "

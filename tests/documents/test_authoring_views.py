@@ -372,7 +372,7 @@ def test_edit_with_a_stale_revision_is_409_and_changes_nothing(client, draft, au
     response = client.post(f"/proposals/{draft.pk}/edit/", stale)
 
     assert response.status_code == 409
-    assert "Someone else changed this proposal" in response.content.decode()
+    assert "Someone else changed this item" in response.content.decode()
     assert unchanged(draft) == before
 
 

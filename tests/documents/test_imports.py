@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from directory.models import Organisation
 from documents import imports
 from documents.models import Proposal
+from mbk.exceptions import ActionRefusedError
 from tests.factories import CallFactory, UserFactory
 from workflow import audit
-from workflow.exceptions import ActionRefusedError
 
 
 @pytest.fixture

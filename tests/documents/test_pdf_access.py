@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from documents import rules, transitions
 from documents.models import Proposal, RenderJob
 from documents.pdf.services import document_request
+from mbk.exceptions import ActionRefusedError
 from tests.workflow.states import PERSONAS, built_once
 from tests.workflow.test_grants import VIEW
-from workflow.exceptions import ActionRefusedError
 
 State = Proposal.State
 PASSPORT = RenderJob.Kind.PASSPORT

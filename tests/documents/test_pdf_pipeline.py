@@ -19,8 +19,8 @@ from documents.models import Proposal, RenderJob
 from documents.pdf import pipeline, render
 from documents.pdf.services import document_request, document_retry
 from mbk.celery import app as celery_app
+from mbk.exceptions import ActionRefusedError
 from tests.factories import draft_proposal
-from workflow.exceptions import ActionRefusedError
 
 Status = RenderJob.Status
 PASSPORT = RenderJob.Kind.PASSPORT

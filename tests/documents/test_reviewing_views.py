@@ -381,7 +381,7 @@ def test_assign_from_a_stale_page_is_refused(client, submitted, chair, expert):
     )
 
     assert response.status_code == 409
-    assert "changed this proposal" in response.content.decode()
+    assert "changed this item" in response.content.decode()
     assert snapshot(submitted) == before
 
 

@@ -14,10 +14,10 @@ from pypdf import PdfReader
 from documents import transitions
 from documents.models import Proposal, RenderJob
 from documents.pdf import pipeline
+from mbk.exceptions import ActionRefusedError
 from meetings import selectors, services
 from meetings.models import AgendaItem, Meeting
 from tests.workflow.states import proposal_in
-from workflow.exceptions import ActionRefusedError
 
 State = Proposal.State
 STARTS_AT = datetime.datetime(2026, 11, 18, 15, 0, tzinfo=timezone.get_fixed_timezone(180))

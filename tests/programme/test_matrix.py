@@ -19,6 +19,7 @@ from django.db import transaction
 from django_fsm import TransitionNotAllowed
 
 from directory.models import Body
+from mbk.exceptions import ActionRefusedError
 from programme import rules, services
 from programme.actions import SECTION, VERSION
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
@@ -30,7 +31,6 @@ from tests.programme.world import (
     new_programme,
 )
 from tests.workflow.states import PERSONAS, make_people
-from workflow.exceptions import ActionRefusedError
 from workflow.models import AuditEntry, Notice
 
 S = SectionRevision.State

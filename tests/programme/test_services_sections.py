@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
+from mbk.exceptions import ActionRefusedError, StaleObjectError
 from programme import services
 from programme.models import SectionRevision
 from tests.programme.world import DECISION, approve_section, new_programme, section
 from workflow import audit
-from workflow.exceptions import ActionRefusedError, StaleObjectError
 from workflow.models import Notice
 
 State = SectionRevision.State

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 
 from documents.models import Proposal, RenderJob
 from documents.pdf import pipeline
+from mbk.exceptions import ActionRefusedError
 from programme import assembly, services
 from programme.models import ProgrammeVersion
 from tests.programme.world import (
@@ -23,7 +24,6 @@ from tests.programme.world import (
 )
 from tests.workflow.states import proposal_in
 from workflow import audit
-from workflow.exceptions import ActionRefusedError
 
 State = ProgrammeVersion.State
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import RenderJob
+from mbk.exceptions import ActionRefusedError
 from programme import services
 from programme.models import ProgrammeVersion, SectionRevision
 from tests.programme.world import (
@@ -22,7 +23,6 @@ from tests.programme.world import (
     section,
 )
 from tests.workflow.states import PERSONAS
-from workflow.exceptions import ActionRefusedError
 
 V = ProgrammeVersion.State
 MEMBERS = {

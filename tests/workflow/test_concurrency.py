@@ -14,11 +14,11 @@ from directory.models import Membership
 from documents import transitions
 from documents.models import Proposal
 from documents.services import proposal_update
+from mbk.exceptions import StaleObjectError
 from tests.conftest import unavailable
 from tests.factories import MembershipFactory, complete_content
 from tests.workflow.states import proposal_in, with_reviewers
 from workflow import audit
-from workflow.exceptions import StaleObjectError
 
 State = Proposal.State
 

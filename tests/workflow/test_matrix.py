@@ -25,10 +25,10 @@ from documents import services as documents_services
 from documents import transitions
 from documents.actions import PROPOSAL
 from documents.models import Proposal
+from mbk.exceptions import ActionRefusedError
 from tests.factories import MembershipFactory, UserFactory, complete_content
 from tests.workflow.states import PERSONAS, REFERENCE, SCORES, built_once
 from workflow import audit
-from workflow.exceptions import ActionRefusedError
 from workflow.models import Notice
 
 State = Proposal.State

@@ -9,9 +9,9 @@ from directory.models import Organisation
 from documents import transitions
 from documents.models import Proposal
 from documents.services import remarks_answer
+from mbk.exceptions import ActionRefusedError
 from tests.factories import MembershipFactory, draft_proposal
 from workflow import audit
-from workflow.exceptions import ActionRefusedError
 
 
 def close(call):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from api import tokens
-from workflow.exceptions import ActionRefusedError
+from mbk.exceptions import ActionRefusedError
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""Refusals that the workflow error middleware turns into a 409 page with the message."""
+"""Refusals that every layer raises; the workflow error middleware (and the API's exception
+handler) turns them into a 409 answer with the message."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,12 +15,13 @@ class ActionRefusedError(Exception):
 
 
 class StaleObjectError(ActionRefusedError):
-    """The person acted on a page drawn before someone else changed the object."""
+    """The person acted on a page drawn before someone else changed the object (a proposal, a
+    section, a programme version, a meeting...)."""
 
     def __init__(self):
         super().__init__(
             _(
-                "Someone else changed this proposal after you opened the page. Nothing was "
-                "saved: reload the page, check the changes and try again."
+                "Someone else changed this item after you opened the page. Nothing was saved: "
+                "reload the page, check the changes and try again."
             )
         )
