@@ -16,8 +16,9 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from accounts.models import User
 from directory.models import Body, Membership
 from documents import transitions
-from documents.models import Proposal
-from meetings import selectors
+from documents.models import Proposal, RenderJob
+from documents.pdf import services as pdf_services
+from meetings import document, selectors
 from meetings.models import AgendaItem, Attendance, Meeting, Task, Vote
 from programme import services as programme_services
 from programme.models import ProgrammeVersion, SectionRevision
@@ -434,7 +435,20 @@ def minutes_approve(*, meeting_id: int, by: User, seen_edition: int | None = Non
         )
     meeting.approve_minutes()
     _bump(meeting, by, "minutes_approved", Meeting.State.HELD)
-    from documents.pdf.services import minutes_document_request
-
     minutes_document_request(meeting_id=meeting.pk, by=by, language="ru")
     return meeting
+
+
+@transaction.atomic
+def minutes_document_request(*, meeting_id: int, by: User, language: str) -> RenderJob:
+    """The minutes of a held meeting: a draft while the record is open, the approved minutes
+    once (their key does not change after approval)."""
+    meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
+    return pdf_services.subject_document_request(
+        kind=RenderJob.Kind.MINUTES,
+        subject=meeting,
+        key=document.source_key(meeting),
+        number=meeting.edition,
+        by=by,
+        language=language,
+    )

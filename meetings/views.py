@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from directory.models import Body
 from documents.models import Proposal
-from documents.pdf.services import minutes_document_request
 from meetings import ics, selectors, services
 from meetings.forms import (
     AttendanceForm,
@@ -216,7 +215,9 @@ def meeting_act(request, pk: int, action: str):
     elif action == "approve-minutes":
         services.minutes_approve(meeting_id=meeting.pk, by=user)
     elif action == "minutes":
-        job = minutes_document_request(meeting_id=meeting.pk, by=user, language=get_language())
+        job = services.minutes_document_request(
+            meeting_id=meeting.pk, by=user, language=get_language()
+        )
         return redirect("documents:document-job", pk=job.pk)
     else:
         raise Http404

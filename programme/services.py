@@ -13,7 +13,9 @@ from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import User
 from directory.models import Body, Membership
-from programme import assembly
+from documents.models import RenderJob
+from documents.pdf import services as pdf_services
+from programme import assembly, document
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 from programme.structure import OFFICE, typical_sections
 from workflow import audit, rules
@@ -525,8 +527,6 @@ def version_approve(
     for old in previous:
         old.supersede()
         _finish_version(old, by, "superseded", VersionState.APPROVED, comment=str(version.number))
-    from documents.pdf.services import programme_document_request
-
     programme_document_request(version_id=version.pk, by=by, language="ru")
     _version_notice(
         _office() + _governance_recorders(),
@@ -534,3 +534,18 @@ def version_approve(
         version,
     )
     return version
+
+
+@transaction.atomic
+def programme_document_request(*, version_id: int, by: User, language: str) -> RenderJob:
+    """The compiled programme of a frozen version. An approved version's document never changes
+    (its key is fixed at approval), so it is rendered once and the same file served after."""
+    version = ProgrammeVersion.objects.get(pk=version_id)
+    return pdf_services.subject_document_request(
+        kind=RenderJob.Kind.PROGRAMME,
+        subject=version,
+        key=document.source_key(version),
+        number=version.number,
+        by=by,
+        language=language,
+    )

@@ -471,15 +471,6 @@ def can_read_programme_document(user, version: ProgrammeVersion | None) -> bool:
     )
 
 
-def can_read_job(user, job: RenderJob) -> bool:
-    """See, download and retry a rendering: whoever may read the document it renders."""
-    if job.kind == RenderJob.Kind.PROGRAMME:
-        return can_read_programme_document(user, job.subject)
-    if job.kind == RenderJob.Kind.MINUTES:
-        return can_read_minutes(user, job.subject)
-    return can_read_document(user, job.subject, job.kind)
-
-
 # --- Meetings ------------------------------------------------------------------------------
 def can_view_meeting(user, meeting: Meeting) -> bool:
     """The body's people (not its observers) and the programme office."""
