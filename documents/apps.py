@@ -9,11 +9,12 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         """What the engine and the lower apps need of proposals (they import nothing above them):
         the runner's hooks and the transition table, deadlines, the home page's panels and
-        links, the directory loader's review criteria."""
+        links, the directory loader's review criteria, the PDF kinds of a proposal."""
         from directory import loading
-        from documents import actions, deadlines, grants, home
+        from documents import actions, deadlines, grants, home, rules
         from documents.loading import load_review_criteria
-        from documents.models import Proposal
+        from documents.models import Proposal, RenderJob
+        from documents.pdf import kinds, sources
         from workflow import runner, tables
 
         runner.register(
@@ -23,6 +24,15 @@ class DocumentsConfig(AppConfig):
         deadlines.register()
         home.register()
         loading.register("review_criteria", load_review_criteria)
+        for kind in RenderJob.PROPOSAL_KINDS:
+            kinds.register(
+                kind,
+                may_read=lambda user, proposal, kind=kind: rules.can_read_document(
+                    user, proposal, kind
+                ),
+                build=sources.job_source,
+                gone=_("The proposal of this document no longer exists."),
+            )
 
 
 def _content_hash(proposal) -> dict:

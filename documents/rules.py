@@ -241,17 +241,3 @@ def can_open_governance_queue(user) -> bool:
     return is_programme_office(user) or any(
         kind == Body.Kind.GOVERNANCE and role != Role.OBSERVER for kind, role in roles_of(user)
     )
-
-
-def can_read_job(user, job: RenderJob) -> bool:
-    """See, download and retry a rendering: whoever may read the document it renders."""
-    # Interim: replaced by the registry of PDF kinds (documents/pdf/kinds.py).
-    if job.kind == RenderJob.Kind.PROGRAMME:
-        from programme.rules import can_read_programme_document
-
-        return can_read_programme_document(user, job.subject)
-    if job.kind == RenderJob.Kind.MINUTES:
-        from meetings.rules import can_read_minutes
-
-        return can_read_minutes(user, job.subject)
-    return can_read_document(user, job.subject, job.kind)

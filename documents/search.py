@@ -1,10 +1,15 @@
-"""Full-text search over the proposals and programme sections a person may see (title,
-summary, description, organisation; a section's title and text). On PostgreSQL: Russian
-stemming (`russian` configuration), ranked by weight, with highlighted fragments. On SQLite
-(the try-out default): whole-word-prefix matching done in Python, case-insensitive for Cyrillic
-too, ranked by where the words are found. Both read through the same permission filters."""
+"""Full-text search over what a person may see: proposals (title, summary, description,
+organisation) and whatever the apps above register (the programme's sections: title and text).
+On PostgreSQL: Russian stemming (`russian` configuration), ranked by weight, with highlighted
+fragments. On SQLite (the try-out default): whole-word-prefix matching done in Python,
+case-insensitive for Cyrillic too, ranked by where the words are found. Both read through the
+same permission filters.
+
+Each searchable thing registers two functions, one per database (see register()); their hits
+are merged by rank, the proposals' first among equals, then in the order of registration."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -14,8 +19,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from documents.models import Proposal
 from documents.selectors import visible_proposals
-from programme import rules
-from programme.models import SectionRevision
 
 LIMIT = 50
 # Sentinels PostgreSQL puts around the matched words in a fragment; the fragment is escaped
@@ -34,9 +37,33 @@ class Hit:
     state_label: str
 
 
-def _marked(fragment: str) -> SafeString:
+def marked(fragment: str) -> SafeString:
     html = escape(fragment).replace(START, "<mark>").replace(STOP, "</mark>")
     return mark_safe(html)  # noqa: S308 - escaped just above; only our sentinels became tags
+
+
+@dataclass(frozen=True)
+class Searchable:
+    name: str
+    # (user, query: SearchQuery, headline: dict of SearchHeadline's options) -> the best LIMIT
+    # hits among what the person may see, ranked by SearchRank (PostgreSQL).
+    postgres: Callable[..., list[Hit]]
+    # (user, stems: see _stems) -> the hits among what the person may see, ranked by
+    # score() and with fragment_of() (any other database).
+    simple: Callable[..., list[Hit]]
+
+
+_searchables: dict[str, Searchable] = {}
+
+
+def register(
+    name: str, *, postgres: Callable[..., list[Hit]], simple: Callable[..., list[Hit]]
+) -> None:
+    """Add a searchable thing. Proposals register below; the programme registers its sections
+    from programme/apps.py. A name registers once: the order of the hits depends on it."""
+    if name in _searchables:
+        raise ValueError(f"{name!r} is already registered for search")
+    _searchables[name] = Searchable(name=name, postgres=postgres, simple=simple)
 
 
 def search(user, text: str) -> list[Hit]:
@@ -47,30 +74,23 @@ def search(user, text: str) -> list[Hit]:
     return sorted(hits, key=lambda hit: -hit.rank)[:LIMIT]
 
 
-def _sections(user):
-    """The latest revision of each section, for people who read the programme."""
-    if not rules.can_view_programme(user):
-        return SectionRevision.objects.none()
-    latest = {}
-    for pk, section_id in (
-        SectionRevision.objects.filter(section__removed_at=None)
-        .order_by("section_id", "number")
-        .values_list("pk", "section_id")
-    ):
-        latest[section_id] = pk
-    return SectionRevision.objects.filter(pk__in=latest.values()).select_related("section")
-
-
 def _postgres(user, text: str) -> list[Hit]:
-    from django.contrib.postgres.search import (
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-    )
+    from django.contrib.postgres.search import SearchQuery
 
     query = SearchQuery(text, config="russian", search_type="websearch")
     headline = {"config": "russian", "start_sel": START, "stop_sel": STOP, "max_fragments": 2}
+    return [hit for s in _searchables.values() for hit in s.postgres(user, query, headline)]
+
+
+def _simple(user, text: str) -> list[Hit]:
+    stems = _stems(text)
+    return [hit for s in _searchables.values() for hit in s.simple(user, stems)]
+
+
+# --- Proposals ---------------------------------------------------------------------------------
+def _proposals_postgres(user, query, headline: dict) -> list[Hit]:
+    from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
+
     proposal_vector = (
         SearchVector("title", weight="A", config="russian")
         + SearchVector("organisation__name_ru", weight="B", config="russian")
@@ -89,22 +109,7 @@ def _postgres(user, text: str) -> list[Hit]:
         .select_related("organisation")
         .order_by("-rank")[:LIMIT]
     )
-    hits = [_proposal_hit(p, p.rank, p.fragment or p.organisation.name_ru) for p in proposals]
-    section_vector = SearchVector("section__title_ru", weight="A", config="russian") + SearchVector(
-        "text", weight="B", config="russian"
-    )
-    sections = (
-        _sections(user)
-        .annotate(document=section_vector)
-        .filter(document=query)
-        .annotate(
-            rank=SearchRank(section_vector, query),
-            fragment=SearchHeadline("text", query, **headline),
-        )
-        .order_by("-rank")[:LIMIT]
-    )
-    hits += [_section_hit(r, r.rank, r.fragment) for r in sections]
-    return hits
+    return [_proposal_hit(p, p.rank, p.fragment or p.organisation.name_ru) for p in proposals]
 
 
 def _proposal_hit(proposal: Proposal, rank: float, fragment: str) -> Hit:
@@ -112,31 +117,20 @@ def _proposal_hit(proposal: Proposal, rank: float, fragment: str) -> Hit:
         kind="proposal",
         title=proposal.title,
         url=reverse("documents:proposal-detail", args=[proposal.pk]),
-        fragment=_marked(fragment),
+        fragment=marked(fragment),
         rank=float(rank),
         state_label=proposal.get_state_display(),
     )
 
 
-def _section_hit(revision: SectionRevision, rank: float, fragment: str) -> Hit:
-    return Hit(
-        kind="section",
-        title=revision.section.title,
-        url=reverse("programme:section-detail", args=[revision.section_id]),
-        fragment=_marked(fragment),
-        rank=float(rank),
-        state_label=revision.get_state_display(),
-    )
-
-
-# --- The fallback ------------------------------------------------------------------------------
+# --- The fallback, shared by every searchable thing -----------------------------------------------
 def _stems(text: str) -> list[str]:
     """Lower-cased words, long ones cut to a prefix: a crude stand-in for stemming that lets
     «биоаналогов» find «биоаналоги»."""
     return [w[:-2] if len(w) > 5 else w for w in WORD.findall(text.casefold())]
 
 
-def _score(stems: list[str], fields: list[tuple[str, float]]) -> float:
+def score(stems: list[str], fields: list[tuple[str, float]]) -> float:
     """The sum of the weights of the fields each stem is found in; 0 unless every stem is."""
     total = 0.0
     for stem in stems:
@@ -147,19 +141,18 @@ def _score(stems: list[str], fields: list[tuple[str, float]]) -> float:
     return total
 
 
-def _fragment(text: str, stems: list[str], width: int = 160) -> str:
+def fragment_of(text: str, stems: list[str], width: int = 160) -> str:
     folded = text.casefold()
     positions = [folded.find(stem) for stem in stems if stem in folded]
     start = max(0, min(positions) - 40) if positions else 0
     piece = text[start : start + width]
     # The whole word that starts with a stem, as PostgreSQL's headline marks it.
     pattern = re.compile("|".join(re.escape(s) + r"\w*" for s in stems), re.IGNORECASE)
-    marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", piece)
-    return ("…" if start else "") + marked + ("…" if start + width < len(text) else "")
+    found = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", piece)
+    return ("…" if start else "") + found + ("…" if start + width < len(text) else "")
 
 
-def _simple(user, text: str) -> list[Hit]:
-    stems = _stems(text)
+def _proposals_simple(user, stems: list[str]) -> list[Hit]:
     hits = []
     for proposal in visible_proposals(user).select_related("organisation"):
         fields = [
@@ -168,11 +161,10 @@ def _simple(user, text: str) -> list[Hit]:
             (proposal.summary, 0.4),
             (proposal.description, 0.2),
         ]
-        rank = _score(stems, fields)
+        rank = score(stems, fields)
         if rank:
-            hits.append(_proposal_hit(proposal, rank, _fragment(proposal.summary, stems)))
-    for revision in _sections(user):
-        rank = _score(stems, [(revision.section.title_ru, 1.0), (revision.text, 0.4)])
-        if rank:
-            hits.append(_section_hit(revision, rank, _fragment(revision.text, stems)))
+            hits.append(_proposal_hit(proposal, rank, fragment_of(proposal.summary, stems)))
     return hits
+
+
+register("proposal", postgres=_proposals_postgres, simple=_proposals_simple)

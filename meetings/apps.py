@@ -8,8 +8,11 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         """The runner's hooks and the meeting's transition table, the governance body's next
-        meeting and the overdue tasks for the deadlines, the home page's panel and link."""
-        from meetings import actions, deadlines, home
+        meeting and the overdue tasks for the deadlines, the home page's panel and link, the
+        minutes' PDF kind."""
+        from documents.models import RenderJob
+        from documents.pdf import kinds
+        from meetings import actions, deadlines, document, home, rules
         from meetings.models import Meeting
         from workflow import runner, tables
 
@@ -17,3 +20,9 @@ class MeetingsConfig(AppConfig):
         tables.register(actions.MEETING)
         deadlines.register()
         home.register()
+        kinds.register(
+            RenderJob.Kind.MINUTES,
+            may_read=rules.can_read_minutes,
+            build=document.job_source,
+            gone=_("The meeting of these minutes no longer exists."),
+        )

@@ -62,3 +62,8 @@ def build(meeting: Meeting, *, language: str, generated_at: datetime) -> Documen
         }
         html = render_to_string("meetings/pdf/minutes.html", context)
     return DocumentSource(kind="minutes", title=title, html=html, version_sha256="")
+
+
+def job_source(job, meeting: Meeting) -> DocumentSource:
+    """What a job of the minutes kind renders (registered in meetings/apps.py)."""
+    return build(meeting, language=job.language, generated_at=job.created_at)

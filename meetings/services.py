@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from directory import rules as directory_rules
 from directory.models import Body, Membership
-from documents.models import Proposal
+from documents.models import Proposal, RenderJob
+from documents.pdf import services as pdf_services
 from mbk.exceptions import ActionRefusedError
-from meetings import rules, selectors
+from meetings import document, rules, selectors
 from meetings.models import AgendaItem, Attendance, Meeting, Task, Vote
 from programme.models import ProgrammeVersion, SectionRevision
 from workflow import audit, runner, tables
@@ -379,7 +380,20 @@ def minutes_approve(*, meeting_id: int, by: User, seen_edition: int | None = Non
         )
     change.transition()
     change.finish("minutes_approved")
-    from documents.pdf.services import minutes_document_request
-
     minutes_document_request(meeting_id=meeting.pk, by=by, language="ru")
     return meeting
+
+
+@transaction.atomic
+def minutes_document_request(*, meeting_id: int, by: User, language: str) -> RenderJob:
+    """The minutes of a held meeting: a draft while the record is open, the approved minutes
+    once (their key does not change after approval)."""
+    meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
+    return pdf_services.subject_document_request(
+        kind=RenderJob.Kind.MINUTES,
+        subject=meeting,
+        key=document.source_key(meeting),
+        number=meeting.edition,
+        by=by,
+        language=language,
+    )

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from directory.models import Body
 from documents.models import Proposal
-from documents.pdf.services import minutes_document_request
 from meetings import actions, ics, rules, selectors, services
 from meetings.forms import (
     AttendanceForm,
@@ -186,7 +185,9 @@ def meeting_act(request, pk: int, action: str):
 def minutes_request(request, pk: int):
     """Ask for the PDF of the minutes (a draft while the record is open)."""
     meeting = selectors.get_visible_meeting_or_404(request.user, pk)
-    job = minutes_document_request(meeting_id=meeting.pk, by=request.user, language=get_language())
+    job = services.minutes_document_request(
+        meeting_id=meeting.pk, by=request.user, language=get_language()
+    )
     return redirect("documents:document-job", pk=job.pk)
 
 

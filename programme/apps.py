@@ -7,9 +7,15 @@ class ProgrammeConfig(AppConfig):
     verbose_name = _("Development programme")
 
     def ready(self) -> None:
-        """The runner's hooks and the transition tables of sections and versions, their
-        deadlines and the navigation's link."""
-        from programme import actions, assembly, deadlines, rules
+        """What the engine and the lower apps need of the programme (they import nothing above
+        them): the runner's hooks and the transition tables of sections and versions, their
+        deadlines, the navigation's link, the compiled programme's PDF kind and the sections in
+        the site search."""
+        from documents import search
+        from documents.models import RenderJob
+        from documents.pdf import kinds
+        from programme import actions, assembly, deadlines, document, rules
+        from programme import search as sections
         from programme.models import ProgrammeVersion, SectionRevision
         from workflow import home, runner, tables
 
@@ -29,3 +35,10 @@ class ProgrammeConfig(AppConfig):
         tables.register(actions.VERSION)
         deadlines.register()
         home.register_link("programme", rules.can_open_programme)
+        kinds.register(
+            RenderJob.Kind.PROGRAMME,
+            may_read=rules.can_read_programme_document,
+            build=document.job_source,
+            gone=_("The programme version of this document no longer exists."),
+        )
+        search.register("section", postgres=sections.postgres_hits, simple=sections.simple_hits)

@@ -131,3 +131,10 @@ def build(version: ProgrammeVersion, *, language: str, generated_at: datetime) -
     return DocumentSource(
         kind="programme", title=title, html=html, version_sha256=version.snapshot_sha256
     )
+
+
+def job_source(job, version: ProgrammeVersion) -> DocumentSource:
+    """What a job of the programme kind renders (registered in programme/apps.py)."""
+    if version.snapshot is None:
+        raise LookupError(_("The programme version of this document no longer exists."))
+    return build(version, language=job.language, generated_at=job.created_at)

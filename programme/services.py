@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from directory import selectors as directory_selectors
 from directory.models import Body, Membership
+from documents.models import RenderJob
+from documents.pdf import services as pdf_services
 from mbk.exceptions import ActionRefusedError
-from programme import assembly, rules
+from programme import assembly, document, rules
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 from programme.structure import OFFICE, typical_sections
 from workflow import audit, runner
@@ -508,8 +510,6 @@ def version_approve(
         superseding = runner.Change(old, by, "supersede")
         superseding.transition()
         superseding.finish("superseded", comment=str(version.number))
-    from documents.pdf.services import programme_document_request
-
     programme_document_request(version_id=version.pk, by=by, language="ru")
     _version_notice(
         _office() + _governance_recorders(),
@@ -517,3 +517,18 @@ def version_approve(
         version,
     )
     return version
+
+
+@transaction.atomic
+def programme_document_request(*, version_id: int, by: User, language: str) -> RenderJob:
+    """The compiled programme of a frozen version. An approved version's document never changes
+    (its key is fixed at approval), so it is rendered once and the same file served after."""
+    version = ProgrammeVersion.objects.get(pk=version_id)
+    return pdf_services.subject_document_request(
+        kind=RenderJob.Kind.PROGRAMME,
+        subject=version,
+        key=document.source_key(version),
+        number=version.number,
+        by=by,
+        language=language,
+    )

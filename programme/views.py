@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
-from documents.pdf.services import programme_document_request
 from programme import actions, assembly, document, exports, rules, selectors, services
 from programme.forms import (
     PairForm,
@@ -353,7 +352,7 @@ def version_compare(request):
 @require_POST
 def version_document(request, pk: int):
     version = selectors.get_visible_version_or_404(request.user, pk)
-    job = programme_document_request(
+    job = services.programme_document_request(
         version_id=version.pk, by=request.user, language=get_language()
     )
     return redirect("documents:document-job", pk=job.pk)

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from documents.models import RenderJob, rendered_document_path
-from documents.pdf import render, sources
+from documents.pdf import kinds, render
 
 log = logging.getLogger(__name__)
 Status = RenderJob.Status
@@ -123,6 +123,13 @@ def _gave_up_message() -> str:
     ) % {"attempts": settings.PDF_MAX_ATTEMPTS}
 
 
+def _internal_error(job: RenderJob) -> str:
+    return _(
+        "The document could not be rendered because of an internal error. Try again; "
+        "if it fails again, tell the programme office the number of this job: %(job)s."
+    ) % {"job": job.pk}
+
+
 def _fail(job: RenderJob, task_id: str, error: str) -> None:
     RenderJob.objects.filter(pk=job.pk, status=Status.RUNNING, task_id=task_id).update(
         status=Status.FAILED, error=error, finished_at=timezone.now()
@@ -130,39 +137,12 @@ def _fail(job: RenderJob, task_id: str, error: str) -> None:
 
 
 def _render(job: RenderJob) -> bytes:
+    kind = kinds.get(job.kind)
+    subject = job.subject
+    if subject is None:
+        raise LookupError(str(kind.gone))
+    source = kind.build(job, subject)
     author = _("Moscow Biotechnology Cluster")
-    if job.kind == RenderJob.Kind.PROGRAMME:
-        from programme import document
-
-        version = job.subject
-        if version is None or version.snapshot is None:
-            raise LookupError(_("The programme version of this document no longer exists."))
-        source = document.build(version, language=job.language, generated_at=job.created_at)
-        return render.html_to_pdf(
-            source.html, title=source.title, author=author, language=job.language
-        )
-    if job.kind == RenderJob.Kind.MINUTES:
-        from meetings import document as minutes
-
-        meeting = job.subject
-        if meeting is None:
-            raise LookupError(_("The meeting of these minutes no longer exists."))
-        source = minutes.build(meeting, language=job.language, generated_at=job.created_at)
-        return render.html_to_pdf(
-            source.html, title=source.title, author=author, language=job.language
-        )
-    proposal = job.subject
-    if proposal is None:
-        raise LookupError(_("The proposal of this document no longer exists."))
-    version = proposal.versions.filter(number=job.version_number).first()
-    if version is None:
-        raise LookupError(
-            _("Version %(number)s of the proposal no longer exists.")
-            % {"number": job.version_number}
-        )
-    source = sources.build(
-        job.kind, proposal, version, language=job.language, generated_at=job.created_at
-    )
     return render.html_to_pdf(source.html, title=source.title, author=author, language=job.language)
 
 
@@ -245,6 +225,9 @@ def render_job(job_id: int, *, task_id: str, keep_lease: bool = False) -> None:
         try:
             with heartbeat(job_id, task_id) if keep_lease else nullcontext():
                 pdf = _render(job)
+        except kinds.UnknownKindError:
+            log.exception("PDF job %s has a kind no app registered", job_id)
+            _fail(job, task_id, _internal_error(job))
         except SoftTimeLimitExceeded:
             _fail(
                 job,
@@ -252,17 +235,13 @@ def render_job(job_id: int, *, task_id: str, keep_lease: bool = False) -> None:
                 _("Rendering took longer than %(seconds)s seconds and was stopped.")
                 % {"seconds": settings.PDF_SOFT_TIME_LIMIT},
             )
-        except LookupError as error:  # the proposal or its version is gone: say which
+        except LookupError as error:  # the subject or a part of it is gone: say which
             _fail(job, task_id, str(error))
         except Exception:
             # The technical detail (paths, library messages) goes to the worker's log, which
             # the job's number finds; the people reading the page get words they can act on.
             log.exception("PDF job %s failed", job_id)
-            message = _(
-                "The document could not be rendered because of an internal error. Try again; "
-                "if it fails again, tell the programme office the number of this job: %(job)s."
-            )
-            _fail(job, task_id, message % {"job": job.pk})
+            _fail(job, task_id, _internal_error(job))
         else:
             _store(job, task_id, pdf)
 

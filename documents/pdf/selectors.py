@@ -8,7 +8,7 @@ from django.http import Http404
 
 from documents import rules
 from documents.models import Proposal, ProposalVersion, RenderJob
-from documents.pdf import sources
+from documents.pdf import kinds, sources
 from mbk.lookups import id_or_404
 
 
@@ -48,6 +48,6 @@ def jobs_of(user, proposal: Proposal, limit: int = 10) -> QuerySet[RenderJob]:
 def get_readable_job_or_404(user, pk: int) -> RenderJob:
     """A rendering whose document the person may not read does not exist for them."""
     job = RenderJob.objects.filter(pk=id_or_404(pk)).first()
-    if job is None or not rules.can_read_job(user, job):
+    if job is None or not kinds.can_read_job(user, job):
         raise Http404
     return job

@@ -8,10 +8,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from documents import rules
 from documents.models import Proposal, RenderJob
-from documents.pdf import pipeline, sources
+from documents.pdf import kinds, pipeline, sources
 from mbk.exceptions import ActionRefusedError
-from meetings import rules as meeting_rules
-from programme import rules as programme_rules
 
 Status = RenderJob.Status
 
@@ -56,7 +54,7 @@ def document_request(
 def document_retry(*, job_id: int, by: User) -> RenderJob:
     """A failed job is queued again with its attempts counted anew."""
     job = RenderJob.objects.select_for_update().get(pk=job_id)
-    rules.require(rules.can_read_job, by, job)
+    rules.require(kinds.can_read_job, by, job)
     if job.status != Status.FAILED:
         raise ActionRefusedError(_("Only a document whose rendering failed can be tried again."))
     job.status = Status.QUEUED
@@ -70,38 +68,11 @@ def document_retry(*, job_id: int, by: User) -> RenderJob:
 
 
 @transaction.atomic
-def programme_document_request(*, version_id: int, by: User, language: str) -> RenderJob:
-    """The compiled programme of a frozen version. An approved version's document never changes
-    (its key is fixed at approval), so it is rendered once and the same file served after."""
-    from programme.document import source_key
-    from programme.models import ProgrammeVersion
-
-    version = ProgrammeVersion.objects.get(pk=version_id)
-    rules.require(programme_rules.can_read_programme_document, by, version)
-    return _job_for(
-        RenderJob.Kind.PROGRAMME,
-        version,
-        key=source_key(version),
-        number=version.number,
-        language=language,
-        by=by,
-    )
-
-
-@transaction.atomic
-def minutes_document_request(*, meeting_id: int, by: User, language: str) -> RenderJob:
-    """The minutes of a held meeting: a draft while the record is open, the approved minutes
-    once (their key does not change after approval)."""
-    from meetings.document import source_key
-    from meetings.models import Meeting
-
-    meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
-    rules.require(meeting_rules.can_read_minutes, by, meeting)
-    return _job_for(
-        RenderJob.Kind.MINUTES,
-        meeting,
-        key=source_key(meeting),
-        number=meeting.edition,
-        language=language,
-        by=by,
-    )
+def subject_document_request(
+    *, kind: str, subject, key: str, number: int, by: User, language: str
+) -> RenderJob:
+    """The document of a whole object (a programme version, a meeting's minutes), for the
+    services of the app owning it: whoever may read its kind (documents/pdf/kinds.py) gets the
+    job of its content `key` (see _job_for); `number` is the content version it shows."""
+    rules.require(kinds.get(kind).may_read, by, subject)
+    return _job_for(kind, subject, key=key, number=number, language=language, by=by)

@@ -211,3 +211,15 @@ def build(
     with translation.override(language):
         title, html = builders[kind](proposal, version, generated_at)
     return DocumentSource(kind=kind, title=title, html=html, version_sha256=version.sha256)
+
+
+def job_source(job: RenderJob, proposal: Proposal) -> DocumentSource:
+    """What a job of a proposal kind renders: the version it was asked for, in the job's
+    language, dated when the job was asked for (the kinds' registry, documents/apps.py)."""
+    version = proposal.versions.filter(number=job.version_number).first()
+    if version is None:
+        raise LookupError(
+            _("Version %(number)s of the proposal no longer exists.")
+            % {"number": job.version_number}
+        )
+    return build(job.kind, proposal, version, language=job.language, generated_at=job.created_at)

@@ -68,7 +68,7 @@ def test_fragments_are_escaped_and_highlighted(people):
 
 
 def test_only_the_search_marks_become_tags():
-    fragment = engine._marked(f'<img src=x onerror="1"> {engine.START}штаммы{engine.STOP}')
+    fragment = engine.marked(f'<img src=x onerror="1"> {engine.START}штаммы{engine.STOP}')
 
     assert fragment == "&lt;img src=x onerror=&quot;1&quot;&gt; <mark>штаммы</mark>"
 

@@ -131,9 +131,9 @@ def test_later_edits_leave_the_approved_snapshot_and_its_pdf_bytes_unchanged(peo
 
     approve_section(section(programme, "risks"), people, text="Совсем другие риски")
     proposal_in(Proposal.State.APPROVED, people, title="Ещё один проект")
-    from documents.pdf.services import programme_document_request
-
-    again = programme_document_request(version_id=version.pk, by=people["observer"], language="ru")
+    again = services.programme_document_request(
+        version_id=version.pk, by=people["observer"], language="ru"
+    )
 
     version.refresh_from_db()
     assert (version.snapshot, version.snapshot_sha256) == (snapshot, sha)
