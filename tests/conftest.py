@@ -4,6 +4,8 @@ Tests that need PostgreSQL, Redis, a Celery worker or chromium skip when these a
 a developer's machine, and fail when CI=true: CI must prove them, not pass around them.
 """
 
+import fcntl
+import importlib
 import os
 import subprocess
 import sys
@@ -12,7 +14,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.db.models.signals import post_migrate
 from django.utils import translation
 
 from directory.loading import load_cluster_directory
@@ -50,7 +54,27 @@ def pytest_configure(config):
     # Hashing with PBKDF2 costs ~0.3 s a user; hundreds of test users would cost minutes.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Audit checkpoints go to a file of the test run, never to a developer's var/audit/.
+    # Both are per process, so pytest-xdist's workers never share them.
     settings.MBK_AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp()) / "audit" / "checkpoints.log"
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp()) / "media"
+    post_migrate.connect(_load_the_world, dispatch_uid="tests-load-the-world")
+
+
+def _load_the_world(sender, using, **kwargs):
+    """The data every test starts with, built once per test database (pytest-xdist gives each
+    worker its own): the calendar the migrations load and the cluster directory.
+
+    post_migrate is sent at the end of `migrate`, which creates the test database, and by the
+    flush that empties the tables after every transactional test (`transaction=True`,
+    live_server, a Celery worker): so the tests after those find the same world, whatever
+    order they run in. Sent once per app; the world is loaded after the last one, when every
+    app's content types and permissions exist."""
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender is not with_models[-1] or using != "default":
+        return
+    calendar = importlib.import_module("workflow.migrations.0003_load_calendar")
+    calendar.load(apps, None)
+    load_cluster_directory()
 
 
 def pytest_report_header(config):
@@ -82,9 +106,18 @@ def _celery_runs_tasks_in_process(request):
     celery_app.conf.task_always_eager = False
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests with a real Celery worker share the broker's queues: they run one at a time, on
+    one pytest-xdist worker (`--dist loadgroup`, which bin/test gives)."""
+    for item in items:
+        if item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
+
+
 @pytest.fixture
 def cluster(db):
-    load_cluster_directory()
+    """The cluster directory's bodies by code; the directory itself is in the database from the
+    start (see _load_the_world)."""
     return {body.code: body for body in Body.objects.all()}
 
 
@@ -180,25 +213,38 @@ _collected: dict = {}
 
 def collect_static(tmp_path_factory) -> Path:
     """A var folder whose static/ holds collectstatic's production output (the manifest and
-    compressed files), built once per test run: it takes minutes on a small machine."""
+    compressed files), built once per test run: it takes minutes on a small machine. The
+    pytest-xdist workers share it (their temporary folders have one parent), under a lock."""
     if "var" not in _collected:
-        var_dir = tmp_path_factory.mktemp("collected")
-        env = {
-            **os.environ,
-            "DEBUG": "false",
-            "SECRET_KEY": "k" * 60,
-            "MBK_AUDIT_KEY": "a" * 40,
-            "MBK_VAR_DIR": str(var_dir),
-        }
-        result = subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=Path(__file__).resolve().parents[1],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
+        shared = tmp_path_factory.getbasetemp()
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            shared = shared.parent
+        var_dir = shared / "collected"
+        with (shared / "collected.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (var_dir / "done").exists():
+                _collect_static_into(var_dir)
         _collected["var"] = var_dir
     return _collected["var"]
+
+
+def _collect_static_into(var_dir: Path) -> None:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 60,
+        "MBK_AUDIT_KEY": "a" * 40,
+        "MBK_VAR_DIR": str(var_dir),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    (var_dir / "done").touch()
