@@ -5,7 +5,6 @@ a developer's machine, and fail when CI=true: CI must prove them, not pass aroun
 """
 
 import fcntl
-import importlib
 import os
 import subprocess
 import sys
@@ -62,7 +61,8 @@ def pytest_configure(config):
 
 def _load_the_world(sender, using, **kwargs):
     """The data every test starts with, built once per test database (pytest-xdist gives each
-    worker its own): the calendar the migrations load and the cluster directory.
+    worker its own): the cluster directory. (The working-day calendar needs no rows: the
+    holidays package gives it, and the migrations leave CalendarDay empty.)
 
     post_migrate is sent at the end of `migrate`, which creates the test database, and by the
     flush that empties the tables after every transactional test (`transaction=True`,
@@ -72,8 +72,6 @@ def _load_the_world(sender, using, **kwargs):
     with_models = [config for config in apps.get_app_configs() if config.models_module]
     if sender is not with_models[-1] or using != "default":
         return
-    calendar = importlib.import_module("workflow.migrations.0003_load_calendar")
-    calendar.load(apps, None)
     load_cluster_directory()
 
 
