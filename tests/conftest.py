@@ -56,7 +56,41 @@ def pytest_configure(config):
     # Both are per process, so pytest-xdist's workers never share them.
     settings.MBK_AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp()) / "audit" / "checkpoints.log"
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp()) / "media"
+    _broker_of_this_worker()
     post_migrate.connect(_load_the_world, dispatch_uid="tests-load-the-world")
+
+
+def _broker_of_this_worker() -> None:
+    """Each pytest-xdist worker gets a broker of its own, so that a real Celery worker started
+    by one test never takes the tasks of a test running at the same time on another pytest-xdist
+    worker (it would read them from a database that is not its own, and drop them): with Redis
+    a database of its own (CI's db 15 for gw0, 14 for gw1...), with the file broker a queue
+    folder of its own. Subprocesses inherit it through the environment (CELERY_BROKER_URL,
+    MBK_VAR_DIR, which mbk/settings.py derives the queue folder from). Set before any task is
+    sent, so no connection holds the shared one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    index = int(worker.removeprefix("gw"))
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("redis://"):
+        base, _, db = url.rpartition("/")
+        if db.isdigit():
+            url = f"{base}/{(int(db) - index) % 16}"
+        settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"] = url
+        celery_app.conf.broker_url = url
+    elif url.startswith("filesystem://"):
+        var_dir = Path(tempfile.mkdtemp()) / "var"
+        queue = var_dir / "celery"  # where mbk/settings.py puts it for MBK_VAR_DIR=var_dir
+        options = {
+            **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            "data_folder_in": str(queue / "queue"),
+            "data_folder_out": str(queue / "queue"),
+            "control_folder": str(queue / "control"),
+        }
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS = options
+        celery_app.conf.broker_transport_options = options
+        os.environ["MBK_VAR_DIR"] = str(var_dir)
 
 
 def _load_the_world(sender, using, **kwargs):
@@ -102,14 +136,6 @@ def _celery_runs_tasks_in_process(request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = False
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests with a real Celery worker share the broker's queues: they run one at a time, on
-    one pytest-xdist worker (`--dist loadgroup`, which bin/test gives)."""
-    for item in items:
-        if item.get_closest_marker("worker"):
-            item.add_marker(pytest.mark.xdist_group("celery-worker"))
 
 
 @pytest.fixture
