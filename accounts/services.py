@@ -15,7 +15,7 @@ from guardian.shortcuts import assign_perm
 
 from accounts import throttle
 from accounts.models import User
-from accounts.signals import credentials_changed
+from accounts.signals import send_credentials_changed
 from directory.models import Affiliation, Body, Organisation
 from mbk import trail
 
@@ -212,7 +212,7 @@ def account_deactivate(*, user_id: int, by: User | None, comment: str = "") -> U
     user.is_active = False
     user.signup_pending = False
     user.save()  # stamps deactivated_at when the person was active or awaiting confirmation
-    credentials_changed.send(sender=User, user=user, by=by, reason="deactivated")
+    send_credentials_changed(user=user, by=by, reason="deactivated")
     trail.record(
         user,
         actor=by,
@@ -232,7 +232,7 @@ def password_reset_complete(*, user: User, password: str) -> User:
     user.set_password(password)
     locked.password = user.password
     locked.save(update_fields=["password"])
-    credentials_changed.send(sender=User, user=locked, by=locked, reason="password_reset")
+    send_credentials_changed(user=locked, by=locked, reason="password_reset")
     trail.record(locked, actor=locked, action="password_reset")
     return user
 
@@ -246,7 +246,7 @@ def password_change(*, user: User, password: str, keep_api_tokens: bool = False)
     locked.password = user.password
     locked.save(update_fields=["password"])
     if not keep_api_tokens:
-        credentials_changed.send(sender=User, user=locked, by=locked, reason="password_changed")
+        send_credentials_changed(user=locked, by=locked, reason="password_changed")
     comment = "api_tokens_kept" if keep_api_tokens else ""
     trail.record(locked, actor=locked, action="password_changed", comment=comment)
     return user

@@ -27,7 +27,7 @@ MEETING = Table(
                 Param("subject", "subject", required=False),
                 Param("motion", "choice", required=False),
             ),
-            forms={PAGE: ("add-item", forms.AgendaItemForm)},
+            forms={PAGE: ("add-item", forms.agenda_item_form)},
         ),
         Transition(
             "publish_agenda",

@@ -86,13 +86,11 @@ class SubjectItemForm(MeetingActionForm):
         return {"subject": self.cleaned_data["subject"], "motion": self.cleaned_data["motion"]}
 
 
-class AgendaItemForm(MeetingActionForm):
-    """An item of the agenda: a decision on something awaiting the body (the suggestions'
+def agenda_item_form(data=None, *, meeting: Meeting) -> MeetingActionForm:
+    """The form of an agenda item: a decision on something awaiting the body (the suggestions'
     buttons send its kind and id) or a free item (a title)."""
-
-    def __new__(cls, data=None, *args, **kwargs):
-        chosen = SubjectItemForm if data is not None and "subject_id" in data else FreeItemForm
-        return chosen(data, *args, **kwargs)
+    chosen = SubjectItemForm if data is not None and "subject_id" in data else FreeItemForm
+    return chosen(data, meeting=meeting)
 
 
 class AttendanceForm(MeetingActionForm):

@@ -250,3 +250,23 @@ def test_revoking_in_the_admin_goes_through_the_service_and_is_audited(admin_cli
 
     assert tokens.user_for(issued.secret) is None
     assert audit.history(author).last().action == "api_token_revoked"
+
+
+@pytest.mark.django_db
+def test_a_deactivation_nobody_revokes_the_tokens_of_is_refused_and_changes_nothing(author, office):
+    from accounts import services as account_services
+
+    tokens.token_issue(user=author, name="Скрипт")
+    credentials_changed.disconnect(dispatch_uid="api.tokens.revoke_on_credentials")
+    try:
+        with pytest.raises(RuntimeError, match="api app"):
+            account_services.account_deactivate(user_id=author.pk, by=office)
+    finally:
+        credentials_changed.connect(
+            tokens.revoke_on_credentials_changed, dispatch_uid="api.tokens.revoke_on_credentials"
+        )
+
+    author.refresh_from_db()
+    assert author.is_active
+    assert ApiToken.objects.filter(user=author, revoked_at=None).exists()
+    assert not audit.history(author).filter(action="deactivated").exists()
