@@ -61,7 +61,9 @@ def build(meeting: Meeting, *, language: str, generated_at: datetime) -> Documen
             **printed_words(),
         }
         html = render_to_string("meetings/pdf/minutes.html", context)
-    return DocumentSource(kind="minutes", title=title, html=html, version_sha256="")
+    return DocumentSource(
+        kind="minutes", title=title, html=html, version_sha256="", variant="pdf/a-3b"
+    )
 
 
 def job_source(job, meeting: Meeting) -> DocumentSource:

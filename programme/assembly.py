@@ -33,9 +33,14 @@ def revision_content_hash(revision: SectionRevision) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def canonical_snapshot(snapshot: dict) -> bytes:
+    """The one byte form of a snapshot: what its SHA-256 is taken of, and what the signed
+    programme PDF carries as its embedded data file."""
+    return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def snapshot_hash(snapshot: dict) -> str:
-    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical_snapshot(snapshot)).hexdigest()
 
 
 def live_sections(programme: Programme):

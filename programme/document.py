@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from documents.models import BudgetLine
-from documents.pdf.sources import DocumentSource, printed_words
+from documents.pdf.sources import DocumentSource, EmbeddedFile, printed_words
 from programme import assembly
 from programme.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 from programme.models import ProgrammeVersion
@@ -24,6 +24,8 @@ from programme.models import ProgrammeVersion
 # A passport of the appendix is one page: longer texts are cut, with the full text in the
 # proposal's own passport.
 PASSPORT_TEXT_LIMIT = 900
+# The name of the snapshot's file inside the programme PDF.
+SNAPSHOT_FILE_NAME = "programme-snapshot.json"
 
 
 def source_key(version: ProgrammeVersion) -> str:
@@ -129,7 +131,21 @@ def build(version: ProgrammeVersion, *, language: str, generated_at: datetime) -
             "number": version.number,
         }
     return DocumentSource(
-        kind="programme", title=title, html=html, version_sha256=version.snapshot_sha256
+        kind="programme",
+        title=title,
+        html=html,
+        version_sha256=version.snapshot_sha256,
+        # An archival PDF that carries its own data: the frozen snapshot, byte for byte what
+        # the version's SHA-256 is taken of, so the data travels with the signed document.
+        variant="pdf/a-3b",
+        embedded=(
+            EmbeddedFile(
+                name=SNAPSHOT_FILE_NAME,
+                content=assembly.canonical_snapshot(version.snapshot),
+                description=_("The data of programme version %(number)s (SHA-256 %(sha)s)")
+                % {"number": version.number, "sha": version.snapshot_sha256},
+            ),
+        ),
     )
 
 

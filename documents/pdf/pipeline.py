@@ -143,7 +143,14 @@ def _render(job: RenderJob) -> bytes:
         raise LookupError(str(kind.gone))
     source = kind.build(job, subject)
     author = _("Moscow Biotechnology Cluster")
-    return render.html_to_pdf(source.html, title=source.title, author=author, language=job.language)
+    return render.html_to_pdf(
+        source.html,
+        title=source.title,
+        author=author,
+        language=job.language,
+        variant=source.variant,
+        embedded=source.embedded,
+    )
 
 
 def _holds(name: str, sha256: str, size: int) -> bool:

@@ -29,11 +29,25 @@ GROUP_DECISIONS = ("revision_requested", "approved_in_group", "rejected")
 
 
 @dataclass(frozen=True)
+class EmbeddedFile:
+    """A file that travels inside the PDF (a PDF/A-3 associated file), e.g. the data a document
+    was printed from, so that a reader can take the data out of the signed document itself."""
+
+    name: str
+    content: bytes
+    description: str
+    mime_type: str = "application/json"
+
+
+@dataclass(frozen=True)
 class DocumentSource:
     kind: str
     title: str  # the document's title, for the PDF's metadata, in the document's language
     html: str  # the complete HTML to render (documents/pdf/render.py)
     version_sha256: str  # of the content version shown; printed in the document
+    # WeasyPrint's PDF variant ("pdf/a-3b" for archival documents); "" for plain PDF.
+    variant: str = ""
+    embedded: tuple[EmbeddedFile, ...] = ()
 
 
 def _round_of(version: ProposalVersion) -> int:

@@ -2,7 +2,9 @@
 contents points at the pages where the sections start, the registry's totals are the sum of
 the projects' budgets, and a hostile section text stays text."""
 
+import hashlib
 import io
+import json
 import re
 from decimal import Decimal
 
@@ -17,9 +19,20 @@ from tests.programme.world import approve_section, approved_version, ready_progr
 
 def pdf_pages(version: ProgrammeVersion, language: str = "ru") -> tuple[PdfReader, list[str]]:
     source = document.build(version, language=language, generated_at=version.approved_at)
-    data = render.html_to_pdf(source.html, title=source.title, author="МБК", language=language)
+    data = render_source(source, language)
     reader = PdfReader(io.BytesIO(data))
     return reader, [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+
+
+def render_source(source, language: str = "ru") -> bytes:
+    return render.html_to_pdf(
+        source.html,
+        title=source.title,
+        author="МБК",
+        language=language,
+        variant=source.variant,
+        embedded=source.embedded,
+    )
 
 
 @pytest.fixture
@@ -92,3 +105,17 @@ def test_each_project_has_a_one_page_passport(version):
     for project in version.snapshot["projects"]:
         pages_with_title = [t for t in pages if project["title"] in t and "SHA-256" in t]
         assert len(pages_with_title) == 1, project["title"]
+
+
+def test_programme_pdf_is_pdf_a_3b_and_carries_the_snapshot_that_hashes_to_the_version(version):
+    source = document.build(version, language="ru", generated_at=version.approved_at)
+
+    data = render_source(source)
+
+    reader = PdfReader(io.BytesIO(data))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3" pdfaid:conformance="B"' in xmp
+    embedded = reader.attachments[document.SNAPSHOT_FILE_NAME]
+    assert len(embedded) == 1
+    assert hashlib.sha256(embedded[0]).hexdigest() == version.snapshot_sha256
+    assert json.loads(embedded[0]) == version.snapshot
