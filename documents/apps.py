@@ -32,6 +32,7 @@ class DocumentsConfig(AppConfig):
                 ),
                 build=sources.job_source,
                 gone=_("The proposal of this document no longer exists."),
+                sign=sources.signing_plan,
             )
 
 

@@ -25,4 +25,5 @@ class MeetingsConfig(AppConfig):
             may_read=rules.can_read_minutes,
             build=document.job_source,
             gone=_("The meeting of these minutes no longer exists."),
+            sign=document.signing_plan,
         )

@@ -10,9 +10,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from directory.models import Membership
+from documents.pdf.signatures import SigningPlan
 from documents.pdf.sources import DocumentSource, printed_words
 from meetings import selectors
 from meetings.models import Meeting
+from signing import services as signing_services
 
 
 def source_key(meeting: Meeting) -> str:
@@ -69,3 +71,14 @@ def build(meeting: Meeting, *, language: str, generated_at: datetime) -> Documen
 def job_source(job, meeting: Meeting) -> DocumentSource:
     """What a job of the minutes kind renders (registered in meetings/apps.py)."""
     return build(meeting, language=job.language, generated_at=job.created_at)
+
+
+def signing_plan(job, meeting: Meeting, source: DocumentSource) -> SigningPlan:
+    """Approved minutes are signed by the chair and the secretary, each by their own act (the
+    approval, and the other's signature on the meeting's page), then sealed; a draft is sealed
+    only."""
+    if meeting.state != Meeting.State.MINUTES_APPROVED:
+        return SigningPlan(reference=_("draft minutes, not approved"))
+    return SigningPlan(
+        reference=str(meeting.reference), signoffs=signing_services.signoffs_of(meeting)
+    )

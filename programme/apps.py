@@ -40,5 +40,6 @@ class ProgrammeConfig(AppConfig):
             may_read=rules.can_read_programme_document,
             build=document.job_source,
             gone=_("The programme version of this document no longer exists."),
+            sign=document.signing_plan,
         )
         search.register("section", postgres=sections.postgres_hits, simple=sections.simple_hits)

@@ -16,10 +16,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from documents.models import BudgetLine
+from documents.pdf.signatures import SigningPlan
 from documents.pdf.sources import DocumentSource, EmbeddedFile, printed_words
 from programme import assembly
 from programme.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 from programme.models import ProgrammeVersion
+from signing import services as signing_services
 
 # A passport of the appendix is one page: longer texts are cut, with the full text in the
 # proposal's own passport.
@@ -154,3 +156,15 @@ def job_source(job, version: ProgrammeVersion) -> DocumentSource:
     if version.snapshot is None:
         raise LookupError(_("The programme version of this document no longer exists."))
     return build(version, language=job.language, generated_at=job.created_at)
+
+
+def signing_plan(job, version: ProgrammeVersion, source: DocumentSource) -> SigningPlan:
+    """An approved version is signed by the governance chair who signed it off (their own act,
+    recorded as a sign-off at approval), then sealed; a draft is sealed only."""
+    if version.state not in ProgrammeVersion.SIGNED:
+        return SigningPlan(reference=_("draft, not approved"))
+    reference = _("decision of the governance body № %(number)s of %(date)s") % {
+        "number": version.decision_number,
+        "date": version.decision_date.strftime("%d.%m.%Y") if version.decision_date else "",
+    }
+    return SigningPlan(reference=reference, signoffs=signing_services.signoffs_of(version))

@@ -32,6 +32,9 @@ class PdfKind:
     build: Callable[[RenderJob, Any], DocumentSource]
     # What the failed job says when its subject no longer exists (a lazy translation).
     gone: str
+    # (job, subject, source) -> who signs the rendering (documents/pdf/signatures.py); None:
+    # the system's seal alone.
+    sign: Callable[[RenderJob, Any, DocumentSource], Any] | None = None
 
 
 _kinds: dict[str, PdfKind] = {}
@@ -43,11 +46,12 @@ def register(
     may_read: Callable[[Any, Any], bool],
     build: Callable[[RenderJob, Any], DocumentSource],
     gone: str,
+    sign: Callable[[RenderJob, Any, DocumentSource], Any] | None = None,
 ) -> None:
     """Register a kind of document (see the module's docstring for who registers which)."""
     if name not in RenderJob.Kind.values:
         raise ValueError(f"{name!r} is not a RenderJob.Kind")
-    _kinds[name] = PdfKind(name=name, may_read=may_read, build=build, gone=gone)
+    _kinds[name] = PdfKind(name=name, may_read=may_read, build=build, gone=gone, sign=sign)
 
 
 def get(name: str) -> PdfKind:

@@ -15,6 +15,7 @@ import os
 import threading
 import uuid
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -27,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from documents.models import RenderJob, rendered_document_path
-from documents.pdf import kinds, render
+from documents.pdf import kinds, render, signatures
 
 log = logging.getLogger(__name__)
 Status = RenderJob.Status
@@ -136,14 +137,21 @@ def _fail(job: RenderJob, task_id: str, error: str) -> None:
     )
 
 
-def _render(job: RenderJob) -> bytes:
+@dataclass(frozen=True)
+class Rendering:
+    pdf: bytes  # signed
+    title: str
+    plan: signatures.SigningPlan
+
+
+def _render(job: RenderJob) -> Rendering:
     kind = kinds.get(job.kind)
     subject = job.subject
     if subject is None:
         raise LookupError(str(kind.gone))
     source = kind.build(job, subject)
     author = _("Moscow Biotechnology Cluster")
-    return render.html_to_pdf(
+    pdf = render.html_to_pdf(
         source.html,
         title=source.title,
         author=author,
@@ -151,6 +159,9 @@ def _render(job: RenderJob) -> bytes:
         variant=source.variant,
         embedded=source.embedded,
     )
+    plan = kind.sign(job, subject, source) if kind.sign else None
+    plan = plan or signatures.SigningPlan(reference=source.version_sha256)
+    return Rendering(pdf=signatures.sign(pdf, job, plan), title=source.title, plan=plan)
 
 
 def _holds(name: str, sha256: str, size: int) -> bool:
@@ -187,7 +198,8 @@ def _write_atomically(name: str, content: bytes) -> None:
         os.close(directory)
 
 
-def _store(job: RenderJob, task_id: str, pdf: bytes) -> None:
+def _store(job: RenderJob, task_id: str, rendering: Rendering) -> None:
+    pdf = rendering.pdf
     job.file_sha256 = hashlib.sha256(pdf).hexdigest()
     name = rendered_document_path(job, "")
     try:
@@ -212,7 +224,10 @@ def _store(job: RenderJob, task_id: str, pdf: bytes) -> None:
         finished_at=timezone.now(),
     )
     if finished:
-        log.info("PDF job %s rendered and stored by %s", job.pk, task_id)
+        signatures.register(
+            job, rendering.plan, title=rendering.title, sha256=job.file_sha256
+        )
+        log.info("PDF job %s rendered, signed and stored by %s", job.pk, task_id)
         return
     # The job was taken from us meanwhile. Its new holder renders the same content to the same
     # name and may be about to record it: the file stays while the job is pending or uses it.
@@ -231,7 +246,7 @@ def render_job(job_id: int, *, task_id: str, keep_lease: bool = False) -> None:
     with translation.override(job.language):
         try:
             with heartbeat(job_id, task_id) if keep_lease else nullcontext():
-                pdf = _render(job)
+                rendering = _render(job)
         except kinds.UnknownKindError:
             log.exception("PDF job %s has a kind no app registered", job_id)
             _fail(job, task_id, _internal_error(job))
@@ -244,13 +259,22 @@ def render_job(job_id: int, *, task_id: str, keep_lease: bool = False) -> None:
             )
         except LookupError as error:  # the subject or a part of it is gone: say which
             _fail(job, task_id, str(error))
+        except signatures.SigningFailedError:
+            log.exception("PDF job %s: the rendering could not be signed", job_id)
+            message = _(
+                "The document was rendered but could not be signed: the cluster's certificate "
+                "authority is not set up or a signatory has no valid certificate. Tell the "
+                "programme office the number of this job: %(job)s; it can be tried again once "
+                "the certificates are issued."
+            )
+            _fail(job, task_id, message % {"job": job.pk})
         except Exception:
             # The technical detail (paths, library messages) goes to the worker's log, which
             # the job's number finds; the people reading the page get words they can act on.
             log.exception("PDF job %s failed", job_id)
             _fail(job, task_id, _internal_error(job))
         else:
-            _store(job, task_id, pdf)
+            _store(job, task_id, rendering)
 
 
 def sweep() -> dict[str, int]:

@@ -237,3 +237,14 @@ def job_source(job: RenderJob, proposal: Proposal) -> DocumentSource:
             % {"number": job.version_number}
         )
     return build(job.kind, proposal, version, language=job.language, generated_at=job.created_at)
+
+
+def signing_plan(job: RenderJob, proposal: Proposal, source: DocumentSource):
+    """A passport or an expert conclusion carries the system's seal: it is what the system
+    issued for this version of the proposal."""
+    from documents.pdf.signatures import SigningPlan
+
+    return SigningPlan(
+        reference=_("proposal № %(number)s, version %(version)s")
+        % {"number": proposal.pk, "version": job.version_number}
+    )
