@@ -79,6 +79,15 @@ MEETING = Table(
             forms={PAGE: ("approve-minutes", forms.MeetingActionForm)},
         ),
         Transition(
+            "sign_minutes",
+            _("Sign the minutes"),
+            rules.can_sign_minutes,
+            lambda m, by, seen: S.minutes_sign(meeting_id=m.pk, by=by, seen_edition=seen),
+            style="primary",
+            forms={PAGE: ("sign-minutes", forms.MeetingActionForm)},
+            offered=lambda user, meeting: not S.has_signed_minutes(user, meeting),
+        ),
+        Transition(
             "cancel",
             _("Cancel the meeting"),
             rules.can_run_meeting,

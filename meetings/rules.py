@@ -50,3 +50,19 @@ def can_read_minutes(user, meeting: Meeting | None) -> bool:
         and meeting.state in (Meeting.State.HELD, Meeting.State.MINUTES_APPROVED)
         and can_view_meeting(user, meeting)
     )
+
+
+def minutes_signatory_role(user, meeting: Meeting) -> str:
+    """Who signs the body's minutes: its chair (or the deputy chair standing in) and its
+    secretary; "" for anyone else."""
+    role = role_in(user, meeting.body_id)
+    if role in (Role.CHAIR, Role.DEPUTY_CHAIR):
+        return "chair"
+    return "secretary" if role == Role.SECRETARY else ""
+
+
+def can_sign_minutes(user, meeting: Meeting) -> bool:
+    """Approved minutes are signed by the chair and the secretary, each in person."""
+    return meeting.state == Meeting.State.MINUTES_APPROVED and bool(
+        minutes_signatory_role(user, meeting)
+    )

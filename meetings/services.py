@@ -21,6 +21,7 @@ from mbk.exceptions import ActionRefusedError
 from meetings import document, rules, selectors
 from meetings.models import AgendaItem, Attendance, Meeting, Task, Vote
 from programme.models import ProgrammeVersion, SectionRevision
+from signing import services as signing_services
 from workflow import audit, runner, tables
 from workflow.models import Notice
 from workflow.notify import notify
@@ -379,7 +380,39 @@ def minutes_approve(*, meeting_id: int, by: User, seen_edition: int | None = Non
             _("%(n)s decision items have no decision recorded.") % {"n": undecided}
         )
     change.transition()
+    # Whoever approves signs first (can_run_meeting: the chair, the deputy or the secretary).
+    signing_services.sign_off(
+        subject=meeting,
+        person=by,
+        role=rules.minutes_signatory_role(by, meeting),
+        reason=str(_("The minutes are approved")),
+    )
     change.finish("minutes_approved")
+    minutes_document_request(meeting_id=meeting.pk, by=by, language="ru")
+    return meeting
+
+
+@transaction.atomic
+def minutes_sign(*, meeting_id: int, by: User, seen_edition: int | None = None) -> Meeting:
+    """The other of the chair and the secretary signs the approved minutes with their own key:
+    the minutes are rendered again, signed by both, and the earlier file stays valid for what it
+    was (signed by one)."""
+    change = runner.begin(
+        Meeting,
+        meeting_id,
+        by=by,
+        seen=seen_edition,
+        states=(Meeting.State.MINUTES_APPROVED,),
+        rule=rules.can_sign_minutes,
+    )
+    meeting = change.obj
+    role = rules.minutes_signatory_role(by, meeting)
+    if any(s.role == role for s in signing_services.signoffs_of(meeting)):
+        raise ActionRefusedError(_("The minutes are signed for this role already."))
+    signing_services.sign_off(
+        subject=meeting, person=by, role=role, reason=str(_("The minutes are signed"))
+    )
+    change.finish("minutes_signed", comment=role)
     minutes_document_request(meeting_id=meeting.pk, by=by, language="ru")
     return meeting
 
@@ -397,3 +430,8 @@ def minutes_document_request(*, meeting_id: int, by: User, language: str) -> Ren
         by=by,
         language=language,
     )
+
+
+def has_signed_minutes(user: User, meeting: Meeting) -> bool:
+    role = rules.minutes_signatory_role(user, meeting)
+    return any(s.role == role for s in signing_services.signoffs_of(meeting))

@@ -23,6 +23,7 @@ from meetings.forms import (
 )
 from meetings.models import AgendaItem, Meeting, Task
 from programme.models import ProgrammeVersion, SectionRevision
+from signing import services as signing_services
 from workflow import audit
 
 
@@ -119,6 +120,8 @@ def _context(request, meeting: Meeting, **forms) -> dict:
         "cancel_form": forms.get("cancel") or CancelForm(meeting=meeting),
         "tasks": meeting.tasks.select_related("responsible_person", "responsible_body"),
         "jobs": minutes_jobs(request.user, meeting),
+        "signoffs": signing_services.signoffs_of(meeting),
+        "can_sign_minutes": actions.MEETING["sign_minutes"].allows(request.user, meeting),
         "history": history,
     }
 
