@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import verification, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -18,6 +18,7 @@ router.register("meetings", views.MeetingViewSet, basename="meeting")
 
 app_name = "api"
 urlpatterns = [
+    path("v1/verify/", verification.VerifyView.as_view(), name="verify"),
     path("v1/", include(router.urls)),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path(

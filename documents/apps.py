@@ -35,6 +35,11 @@ class DocumentsConfig(AppConfig):
                 sign=sources.signing_plan,
             )
 
+        from documents import verification
+        from signing import registry as issued_documents
+
+        for kind in RenderJob.PROPOSAL_KINDS:
+            issued_documents.register(kind, verification.describe)
 
 def _content_hash(proposal) -> dict:
     """Every entry of a proposal records the hash of its latest frozen version."""

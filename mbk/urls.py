@@ -21,6 +21,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("notices/", include("workflow.urls")),
     path("api/", include("api.urls")),
+    path("verify/", include("signing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", mbk_views.health, name="health"),
     path("admin/", admin.site.urls),

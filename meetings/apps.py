@@ -27,3 +27,7 @@ class MeetingsConfig(AppConfig):
             gone=_("The meeting of these minutes no longer exists."),
             sign=document.signing_plan,
         )
+        from meetings import verification
+        from signing import registry as issued_documents
+
+        issued_documents.register(RenderJob.Kind.MINUTES, verification.describe)

@@ -43,3 +43,7 @@ class ProgrammeConfig(AppConfig):
             sign=document.signing_plan,
         )
         search.register("section", postgres=sections.postgres_hits, simple=sections.simple_hits)
+        from programme import verification
+        from signing import registry as issued_documents
+
+        issued_documents.register(RenderJob.Kind.PROGRAMME, verification.describe)
