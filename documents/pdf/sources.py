@@ -7,7 +7,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -138,6 +140,8 @@ def printed_words() -> dict:
     (_audit_stamp.html): a paper copy names a head the checkpoint file and mails confirm."""
     return {
         "audit_stamp": audit.stamp(),
+        # Where a reader of the paper or the file checks its signatures (signing/, /verify/).
+        "verify_url": settings.SITE_URL + reverse("signing:verify"),
         "language": translation.get_language(),
         "cluster_name": _("Moscow Biotechnology Cluster"),
         # The footer reads "стр. 3 из 7": the words around the two page counters.
