@@ -3,6 +3,7 @@
 meetings/services.py. Decisions on agenda items run the items' own tables instead
 (documents/actions.py, programme/actions.py)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings import forms, rules, services
@@ -46,6 +47,8 @@ MEETING = Table(
             ),
             params=(Param("present", "people", required=False),),
             forms={PAGE: ("hold", forms.AttendanceForm)},
+            # Not offered before the meeting's day; the service refuses it too (409).
+            offered=lambda user, m: m.may_be_held(timezone.now()),
         ),
         Transition(
             "record_attendance",
@@ -95,6 +98,27 @@ MEETING = Table(
             params=(Param("comment", "line", max_length=2000),),
             style="outline-danger",
             forms={PAGE: ("cancel", forms.CancelForm)},
+        ),
+        Transition(
+            "reschedule",
+            _("Move the meeting"),
+            rules.can_run_meeting,
+            lambda m, by, seen, starts_at, reason, place="", online_url="": S.meeting_reschedule(
+                meeting_id=m.pk,
+                by=by,
+                starts_at=starts_at,
+                place=place,
+                online_url=online_url,
+                reason=reason,
+                seen_edition=seen,
+            ),
+            params=(
+                Param("starts_at", "datetime"),
+                Param("place", "line", required=False, max_length=300),
+                Param("online_url", "line", required=False, max_length=200),
+                Param("reason", "line", max_length=2000),
+            ),
+            forms={PAGE: ("reschedule", forms.RescheduleForm)},
         ),
     ),
 )

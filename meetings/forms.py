@@ -1,6 +1,7 @@
 """Forms of the meeting pages: they read and check input; the services decide and write."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -8,11 +9,18 @@ from directory.models import Body
 from documents.models import Proposal
 from mbk.forms import CharField, URLField
 from meetings import selectors
-from meetings.models import AgendaItem, Meeting, Vote
+from meetings.models import AgendaItem, Meeting, Vote, day_is_past
 from programme.models import ProgrammeVersion, SectionRevision
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def not_a_past_day(starts_at):
+    """A meeting's date is today or later (the services refuse it too)."""
+    if starts_at is not None and day_is_past(starts_at, timezone.now()):
+        raise forms.ValidationError(_("This day is past: choose today or a later day."))
+    return starts_at
 
 
 class MeetingPlanForm(forms.Form):
@@ -29,6 +37,9 @@ class MeetingPlanForm(forms.Form):
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
+
+    def clean_starts_at(self):
+        return not_a_past_day(self.cleaned_data.get("starts_at"))
 
     def clean(self):
         data = super().clean()
@@ -180,3 +191,26 @@ class CancelForm(MeetingActionForm):
 
     def params(self) -> dict:
         return {"comment": self.cleaned_data["reason"]}
+
+
+class RescheduleForm(MeetingActionForm):
+    context_name = "reschedule"
+
+    starts_at = forms.DateTimeField(label=_("New date and time"), widget=DATETIME)
+    place = CharField(label=_("Place"), required=False, max_length=300)
+    online_url = URLField(label=_("Online link"), required=False, assume_scheme="https")
+    reason = CharField(label=_("Reason for the move"), max_length=2000)
+    edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean_starts_at(self):
+        return not_a_past_day(self.cleaned_data.get("starts_at"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("place", "").strip() and not data.get("online_url"):
+            raise forms.ValidationError(_("Give the place of the meeting or its online link."))
+        return data
+
+    def params(self) -> dict:
+        names = ("starts_at", "place", "online_url", "reason")
+        return {name: self.cleaned_data[name] for name in names}

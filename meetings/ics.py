@@ -1,8 +1,13 @@
 """An iCalendar (RFC 5545) invitation to a meeting, written by hand: one VEVENT needs no
-library. Text values are escaped and long lines folded as the RFC asks."""
+library. Text values are escaped and long lines folded as the RFC asks.
+
+The entry's UID is the meeting's and its SEQUENCE the meeting's `sequence`, raised each time
+the meeting is moved: an invitation sent after a move updates the entry people have instead of
+adding another."""
 
 import datetime
 import re
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import reverse
@@ -46,21 +51,33 @@ def _utc(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def invitation(meeting: Meeting, agenda: list[str]) -> bytes:
+def invitation(meeting: Meeting, agenda: list[str], attendee: str = "") -> bytes:
+    """The meeting's calendar entry. With an attendee's e-mail address, the invitation sent to
+    them (METHOD:REQUEST, naming the organiser and the attendee as RFC 5546 asks); without, a
+    file to import (METHOD:PUBLISH)."""
     url = settings.SITE_URL.rstrip("/") + reverse("meetings:detail", args=[meeting.pk])
     description = "\n".join([*agenda, "", url])
     location = meeting.place or meeting.online_url
+    if attendee:
+        method = "REQUEST"
+        people = [
+            f"ORGANIZER:mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}",
+            f"ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:{attendee}",
+        ]
+    else:
+        method, people = "PUBLISH", []
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//MBK Programme Office//Meetings//RU",
-        "METHOD:PUBLISH",
+        f"METHOD:{method}",
         "BEGIN:VEVENT",
         f"UID:meeting-{meeting.pk}@mbk",
         f"DTSTAMP:{_utc(timezone.now())}",
         f"DTSTART:{_utc(meeting.starts_at)}",
         f"DTEND:{_utc(meeting.starts_at + DURATION)}",
-        f"SEQUENCE:{meeting.edition}",
+        f"SEQUENCE:{meeting.sequence}",
+        *people,
         f"SUMMARY:{_escape(str(meeting))}",
         f"LOCATION:{_escape(location)}",
         f"DESCRIPTION:{_escape(description)}",

@@ -1,6 +1,8 @@
 """Meetings (заседания) of the working groups and the governance body: the agenda, who was
 there, the votes and decisions of each item, the tasks they set, and the minutes."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,6 +22,12 @@ VOTING_ROLES = (
     Membership.Role.MEMBER,
     Membership.Role.EXPERT,
 )
+
+
+def day_is_past(starts_at: datetime.datetime, now: datetime.datetime) -> bool:
+    """Whether a meeting starting at `starts_at` would be on a day already over at `now`, both
+    in local time (settings.TIME_ZONE): a meeting is planned or moved to today or later."""
+    return timezone.localdate(starts_at) < timezone.localdate(now)
 
 
 class Meeting(ConcurrentTransitionMixin, models.Model):
@@ -45,6 +53,9 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     held_at = models.DateTimeField(_("held at"), null=True, blank=True)
     minutes_approved_at = models.DateTimeField(_("minutes approved at"), null=True, blank=True)
     edition = models.PositiveIntegerField(default=1)
+    # The calendar's SEQUENCE (RFC 5545): how many times the date or place changed, so that
+    # an invitation sent after a change updates the entry of the earlier one.
+    sequence = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -82,6 +93,17 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
             "date": timezone.localtime(self.starts_at).strftime("%d.%m.%Y"),
         }
 
+    @property
+    def day(self) -> datetime.date:
+        """The meeting's day in local time."""
+        return timezone.localdate(self.starts_at)
+
+    def may_be_held(self, now: datetime.datetime) -> bool:
+        """Whether the meeting may be recorded as held at `now`: from the start of its day
+        (local time), not from its start time, since secretaries enter the attendance as
+        people arrive, before the meeting opens."""
+        return timezone.localdate(now) >= self.day
+
     @transition(field=state, source=State.PLANNED, target=State.AGENDA_PUBLISHED)
     def publish_agenda(self) -> None:
         pass
@@ -97,6 +119,15 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=[State.PLANNED, State.AGENDA_PUBLISHED], target=State.CANCELLED)
     def cancel(self) -> None:
         pass
+
+    @transition(field=state, source=[State.PLANNED, State.AGENDA_PUBLISHED], target=None)
+    def reschedule(self, *, starts_at: datetime.datetime, place: str, online_url: str) -> None:
+        """A new date (and place or link); the state stays, the calendar entry's SEQUENCE
+        goes up."""
+        self.starts_at = starts_at
+        self.place = place
+        self.online_url = online_url
+        self.sequence += 1
 
 
 class AgendaItem(models.Model):

@@ -19,7 +19,7 @@ from documents.models import Proposal, RenderJob
 from documents.pdf import services as pdf_services
 from mbk.exceptions import ActionRefusedError
 from meetings import document, rules, selectors
-from meetings.models import AgendaItem, Attendance, Meeting, Task, Vote
+from meetings.models import AgendaItem, Attendance, Meeting, Task, Vote, day_is_past
 from programme.models import ProgrammeVersion, SectionRevision
 from signing import services as signing_services
 from workflow import audit, runner, tables
@@ -49,11 +49,14 @@ def _begin(
 def meeting_plan(
     *, body_id: int, by: User, starts_at: datetime.datetime, place: str = "", online_url: str = ""
 ) -> Meeting:
-    """The body's secretary (or chair) plans a meeting; numbers follow on per body."""
+    """The body's secretary (or chair) plans a meeting; numbers follow on per body. The day
+    may be today (a meeting entered as it starts) but not a day already over: a meeting is
+    recorded as held only from its day on (meeting_hold), so a past one could never be."""
     body = Body.objects.select_for_update().get(pk=body_id)
     rules.require(rules.can_plan_meetings, by, body)
     if not place.strip() and not online_url.strip():
         raise ActionRefusedError(_("Give the place of the meeting or its online link."))
+    _refuse_a_past_day(starts_at)
     number = (body.meetings.aggregate(last=Max("number"))["last"] or 0) + 1
     meeting = Meeting(
         body=body,
@@ -128,16 +131,21 @@ def agenda_publish(*, meeting_id: int, by: User, seen_edition: int | None = None
         url_kwargs={"pk": meeting.pk},
         category=Notice.Category.MEETINGS,
     )
+    _send_invitations(meeting, members)
+    return meeting
+
+
+def _send_invitations(meeting: Meeting, members: list[User], *, moved: bool = False) -> None:
+    """Each member's e-mail with the .ics invitation, queued after commit."""
     from meetings.tasks import task_send_meeting_invitation
 
     for person in members:
         transaction.on_commit(
             lambda person_id=person.pk: task_send_meeting_invitation.delay(
-                meeting_id=meeting.pk, person_id=person_id
+                meeting_id=meeting.pk, person_id=person_id, moved=moved
             ),
             robust=True,
         )
-    return meeting
 
 
 @transaction.atomic
@@ -160,17 +168,94 @@ def meeting_cancel(*, meeting_id: int, by: User, reason: str) -> Meeting:
     return meeting
 
 
+def _refuse_a_past_day(starts_at: datetime.datetime) -> None:
+    if day_is_past(starts_at, timezone.now()):
+        raise ActionRefusedError(
+            _("The date %(date)s is past: choose today or a later day.")
+            % {"date": timezone.localtime(starts_at).strftime("%d.%m.%Y")}
+        )
+
+
+def _moment(meeting: Meeting) -> str:
+    return timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M")
+
+
 @transaction.atomic
 def meeting_hold(
     *, meeting_id: int, by: User, present: list[User], seen_edition: int | None = None
 ) -> Meeting:
-    """The meeting took place: record who was there (the quorum is counted from it)."""
+    """The meeting took place: record who was there (the quorum is counted from it).
+
+    Not before the meeting's day (local time, settings.TIME_ZONE), so that its decisions are
+    never entered before the date of the minutes that cite them. The day, not the start time:
+    secretaries record attendance as members arrive, before the meeting opens. The check is
+    here rather than a `conditions=` of the transition because the runner reports a failed
+    condition as a change of state meanwhile; this says what is wrong (409)."""
     change = _begin(meeting_id, by, seen_edition, transition="hold")
     meeting = change.obj
+    if not meeting.may_be_held(timezone.now()):
+        raise ActionRefusedError(
+            _("The meeting is set for %(moment)s: it can be recorded as held from that day on.")
+            % {"moment": _moment(meeting)}
+        )
     change.transition()
     _write_attendance(meeting, present)
     change.finish("held", comment=_quorum_line(meeting))
     return meeting
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *,
+    meeting_id: int,
+    by: User,
+    starts_at: datetime.datetime,
+    place: str = "",
+    online_url: str = "",
+    reason: str,
+    seen_edition: int | None = None,
+) -> Meeting:
+    """Move a meeting not yet held (or cancelled) to another date, place or link; its number
+    stays. The audit entry names the old and new date and place and the reason. Once the agenda
+    is published every member gets a notice and, after commit, a new e-mail invitation whose
+    .ics updates the earlier calendar entry (same UID, SEQUENCE one up)."""
+    change = _begin(meeting_id, by, seen_edition, transition="reschedule")
+    meeting = change.obj
+    place, online_url, reason = place.strip(), online_url.strip(), reason.strip()
+    if not reason:
+        raise ActionRefusedError(_("Say why the meeting is moved."))
+    if not place and not online_url:
+        raise ActionRefusedError(_("Give the place of the meeting or its online link."))
+    _refuse_a_past_day(starts_at)
+    if (starts_at, place, online_url) == (meeting.starts_at, meeting.place, meeting.online_url):
+        raise ActionRefusedError(_("The new date, place and link are the ones the meeting has."))
+    before, title = _where_and_when(meeting), str(meeting.title)
+    change.transition(starts_at=starts_at, place=place, online_url=online_url)
+    meeting.clean_fields(exclude=["state"])  # the place is one line (mbk.text), whoever calls
+    change.finish(
+        "rescheduled",
+        comment=str(
+            _("moved from %(before)s to %(after)s: %(reason)s")
+            % {"before": before, "after": _where_and_when(meeting), "reason": reason}
+        ),
+    )
+    if meeting.state == Meeting.State.AGENDA_PUBLISHED:
+        members = selectors.members(meeting)
+        notify(
+            members,
+            message=_("%(meeting)s is moved to %(moment)s: %(reason)s"),
+            params={"meeting": title, "moment": _moment(meeting), "reason": reason},
+            url_name="meetings:detail",
+            url_kwargs={"pk": meeting.pk},
+            category=Notice.Category.MEETINGS,
+        )
+        _send_invitations(meeting, members, moved=True)
+    return meeting
+
+
+def _where_and_when(meeting: Meeting) -> str:
+    """«04.12.2026 10:00 (Зал А)» (the link when there is no place)."""
+    return f"{_moment(meeting)} ({meeting.place or meeting.online_url})"
 
 
 def _write_attendance(meeting: Meeting, present: list[User]) -> None:

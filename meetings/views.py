@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,6 +19,7 @@ from meetings.forms import (
     DecisionForm,
     FreeItemForm,
     MeetingPlanForm,
+    RescheduleForm,
     TaskForm,
     VotesForm,
 )
@@ -118,12 +120,24 @@ def _context(request, meeting: Meeting, **forms) -> dict:
         "free_form": forms.get("free") or FreeItemForm(meeting=meeting),
         "task_form": forms.get("task") or TaskForm(meeting=meeting),
         "cancel_form": forms.get("cancel") or CancelForm(meeting=meeting),
+        "reschedule_form": forms.get("reschedule") or _reschedule_form(meeting),
+        "offered": {row.name for row in actions.MEETING.available(request.user, meeting)},
         "tasks": meeting.tasks.select_related("responsible_person", "responsible_body"),
         "jobs": minutes_jobs(request.user, meeting),
         "signoffs": signing_services.signoffs_of(meeting),
         "can_sign_minutes": actions.MEETING["sign_minutes"].allows(request.user, meeting),
         "history": history,
     }
+
+
+def _reschedule_form(meeting: Meeting) -> RescheduleForm:
+    initial = {
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "place": meeting.place,
+        "online_url": meeting.online_url,
+        "edition": meeting.edition,
+    }
+    return RescheduleForm(initial=initial, meeting=meeting)
 
 
 def minutes_jobs(user, meeting: Meeting):

@@ -16,8 +16,6 @@ Schemathesis's own pytest plugin (`schemathesis.pytest.from_fixture`) does not r
 pytest 9.2 (it sets the node attribute `_nodeid`, gone in 9.2), so Hypothesis drives each
 operation's strategies here; the checks are Schemathesis's, run by `case.call_and_validate`."""
 
-import datetime
-
 import hypothesis
 import pytest
 import schemathesis
@@ -26,7 +24,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.utils import timezone
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
@@ -40,6 +37,7 @@ from documents.uploads import check_upload
 from meetings import services as meetings_services
 from programme import services as programme_services
 from programme.models import Section
+from tests.meetings.test_services import day_at
 from tests.programme.world import new_programme
 from tests.workflow.states import make_people, proposal_in
 
@@ -47,7 +45,6 @@ State = Proposal.State
 ROLES = ["author", "chair", "expert", "office", "governance_member"]
 EXAMPLES_PER_OPERATION = 12
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-STARTS_AT = datetime.datetime(2026, 12, 3, 15, 0, tzinfo=timezone.get_fixed_timezone(180))
 CONFIG = schemathesis.Config.from_dict(
     {
         # Every check; a schema-valid request may still be refused (400) when it names objects
@@ -90,7 +87,7 @@ def build_world(media) -> dict[str, list[int]]:
     meeting = meetings_services.meeting_plan(
         body_id=people["secretary"].memberships.get().body_id,
         by=people["secretary"],
-        starts_at=STARTS_AT,
+        starts_at=day_at(days=7),
         place="Зал заседаний",
     )
     meetings_services.agenda_add(meeting_id=meeting.pk, by=people["secretary"], title="Разное")

@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from directory.models import Body, Direction
 from documents import selectors as documents_selectors
@@ -19,12 +18,12 @@ from meetings import services as meetings_services
 from programme import services as programme_services
 from programme.models import Programme, ProgrammeVersion
 from tests.factories import CallFactory, complete_content, draft_proposal
+from tests.meetings.test_services import day_at
 from tests.programme.world import approved_version, ready_programme
 from tests.workflow.states import make_people, proposal_in, with_reviewers
 
 State = Proposal.State
 PROPOSALS = "/api/v1/proposals/"
-STARTS_AT = datetime.datetime(2026, 11, 18, 15, 0, tzinfo=timezone.get_fixed_timezone(180))
 
 
 @pytest.fixture(autouse=True)
@@ -281,7 +280,7 @@ def test_meeting_list_queries_do_not_grow_with_rows(api, cluster, secretary):
     def plan(count: int) -> None:
         for _ in range(count):
             meetings_services.meeting_plan(
-                body_id=cluster["council"].pk, by=secretary, starts_at=STARTS_AT, place="Зал"
+                body_id=cluster["council"].pk, by=secretary, starts_at=day_at(days=7), place="Зал"
             )
 
     plan(3)
@@ -640,12 +639,12 @@ def test_programme_versions_of_an_observer_are_the_signed_ones(api, roles):
 def meetings(cluster, secretary, chair):
     """A meeting of the governance body and one of wg-pharma."""
     council = meetings_services.meeting_plan(
-        body_id=cluster["council"].pk, by=secretary, starts_at=STARTS_AT, place="Зал"
+        body_id=cluster["council"].pk, by=secretary, starts_at=day_at(days=7), place="Зал"
     )
     group = meetings_services.meeting_plan(
         body_id=cluster["wg-pharma"].pk,
         by=chair,
-        starts_at=STARTS_AT + datetime.timedelta(days=1),
+        starts_at=day_at(days=8),
         place="Переговорная",
     )
     return {"council": council, "wg-pharma": group}

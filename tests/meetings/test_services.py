@@ -20,16 +20,22 @@ from meetings.models import AgendaItem, Meeting
 from tests.workflow.states import proposal_in
 
 State = Proposal.State
-STARTS_AT = datetime.datetime(2026, 11, 18, 15, 0, tzinfo=timezone.get_fixed_timezone(180))
 
 
-def plan(people, body_code="council", by="secretary"):
+def day_at(days: int = 0, hour: int = 15) -> datetime.datetime:
+    """`hour` o'clock (local time) `days` from today: a meeting is planned today or later and
+    held from its day on, so a meeting a test holds is today's (its date read at the call)."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def plan(people, body_code="council", by="secretary", starts_at=None):
     from directory.models import Body
 
     return services.meeting_plan(
         body_id=Body.objects.get(code=body_code).pk,
         by=people[by],
-        starts_at=STARTS_AT,
+        starts_at=starts_at or day_at(),
         place="API Moscow «Красный Октябрь», зал «Чёрная штора»",
     )
 
@@ -60,8 +66,9 @@ def test_governance_meeting_end_to_end(people, media, django_capture_on_commit_c
         p.email for p in council(people)
     )  # the voting members; not the observer, who may not open the meeting's page
     name, ics, mimetype = invitations[0].attachments[0]
-    assert (name, mimetype) == (f"meeting-{meeting.pk}.ics", "text/calendar")
-    assert "DTSTART:20261118T120000Z" in ics  # text/* attachments are kept as text
+    assert (name, mimetype) == (f"meeting-{meeting.pk}.ics", "text/calendar; method=REQUEST")
+    dtstart = meeting.starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    assert f"DTSTART:{dtstart}" in ics  # text/* attachments are kept as text
 
     services.meeting_hold(meeting_id=meeting.pk, by=secretary, present=[secretary])
     with pytest.raises(ActionRefusedError) as no_quorum:
@@ -95,7 +102,8 @@ def test_governance_meeting_end_to_end(people, media, django_capture_on_commit_c
     approved.refresh_from_db()
     declined.refresh_from_db()
     assert approved.state == State.APPROVED
-    assert approved.decision_reference == "протокол № 1 от 18.11.2026, п. 1"
+    held_on = timezone.localdate(meeting.starts_at)
+    assert approved.decision_reference == f"протокол № 1 от {held_on:%d.%m.%Y}, п. 1"
     assert declined.state == State.GOVERNANCE_REVIEW
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.MINUTES_APPROVED
@@ -193,3 +201,67 @@ def test_a_subject_not_awaiting_this_body_is_refused(people):
         )
 
     assert meeting.items.count() == 0
+
+
+# --- A meeting is held from its day on, and planned for today or later -----------------------
+MSK = timezone.get_fixed_timezone(180)
+
+
+@pytest.mark.parametrize(
+    ("now", "may"),
+    [
+        (datetime.datetime(2026, 12, 3, 23, 59, tzinfo=MSK), False),
+        (datetime.datetime(2026, 12, 3, 21, 0, tzinfo=datetime.UTC), True),  # 00:00 in Moscow
+        (datetime.datetime(2026, 12, 4, 9, 0, tzinfo=MSK), True),  # before it starts
+        (datetime.datetime(2026, 12, 11, 12, 0, tzinfo=MSK), True),
+    ],
+)
+def test_a_meeting_may_be_held_from_the_start_of_its_day_in_moscow(now, may):
+    meeting = Meeting(starts_at=datetime.datetime(2026, 12, 4, 10, 0, tzinfo=MSK))
+
+    assert meeting.may_be_held(now) is may
+
+
+def test_holding_a_meeting_dated_tomorrow_is_refused(people):
+    tomorrow = day_at(days=1, hour=10)
+    meeting = plan(people, starts_at=tomorrow)
+    services.agenda_add(meeting_id=meeting.pk, by=people["secretary"], title="Разное")
+    services.agenda_publish(meeting_id=meeting.pk, by=people["secretary"])
+
+    with pytest.raises(ActionRefusedError) as refused:
+        services.meeting_hold(meeting_id=meeting.pk, by=people["secretary"], present=[])
+
+    assert str(refused.value) == (
+        f"Заседание назначено на {tomorrow:%d.%m.%Y} 10:00: "
+        "отметить его проведённым можно с этого дня."
+    )
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.held_at, meeting.attendance.count()) == (
+        Meeting.State.AGENDA_PUBLISHED,
+        None,
+        0,
+    )
+
+
+def test_holding_a_meeting_on_its_day_before_it_starts_is_allowed(people):
+    meeting = plan(people, starts_at=day_at(hour=23))
+    services.agenda_add(meeting_id=meeting.pk, by=people["secretary"], title="Разное")
+    services.agenda_publish(meeting_id=meeting.pk, by=people["secretary"])
+
+    services.meeting_hold(meeting_id=meeting.pk, by=people["secretary"], present=council(people))
+
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.HELD
+    assert meeting.attendance.filter(present=True).count() == 3
+
+
+def test_planning_a_meeting_on_a_past_day_is_refused(people):
+    yesterday = day_at(days=-1)
+
+    with pytest.raises(ActionRefusedError) as refused:
+        plan(people, starts_at=yesterday)
+
+    assert str(refused.value) == (
+        f"Дата {yesterday:%d.%m.%Y} уже прошла: выберите сегодняшний или более поздний день."
+    )
+    assert Meeting.objects.count() == 0

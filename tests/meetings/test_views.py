@@ -9,7 +9,7 @@ from django.urls import reverse
 from documents.models import Proposal
 from meetings import services
 from meetings.models import Meeting
-from tests.meetings.test_services import council, plan
+from tests.meetings.test_services import council, day_at, plan
 from tests.workflow.states import PERSONAS, proposal_in
 
 
@@ -33,7 +33,10 @@ def test_who_sees_a_governance_meeting(client, people):
 def test_plan_form_without_place_or_link_shows_the_error(client, people):
     response = as_user(client, people["secretary"]).post(
         reverse("meetings:plan"),
-        {"body": people["secretary"].memberships.get().body_id, "starts_at": "2026-12-01T15:00"},
+        {
+            "body": people["secretary"].memberships.get().body_id,
+            "starts_at": f"{day_at(days=3):%Y-%m-%dT%H:%M}",
+        },
     )
 
     assert response.status_code == 400
@@ -112,3 +115,38 @@ def test_meeting_list_queries_do_not_grow(client, people, count):
 
     assert response.content.decode().count('data-testid="meeting-row"') == count
     assert len(queries) == 7  # the same for 1 and for 8 meetings
+
+
+def test_a_meeting_dated_tomorrow_is_not_offered_as_held(client, people):
+    meeting = plan(people, starts_at=day_at(days=1))
+    services.agenda_add(meeting_id=meeting.pk, by=people["secretary"], title="Разное")
+    services.agenda_publish(meeting_id=meeting.pk, by=people["secretary"])
+    meeting.refresh_from_db()
+    as_user(client, people["secretary"])
+
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    refused = client.post(
+        reverse("meetings:act", args=[meeting.pk, "hold"]),
+        {"present": [p.pk for p in council(people)], "edition": meeting.edition},
+    )
+
+    assert 'data-testid="attendance-form"' not in page
+    assert f"Можно отметить с {day_at(days=1):%d.%m.%Y}" in page
+    assert refused.status_code == 409
+    assert "отметить его проведённым можно с этого дня" in refused.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).state == Meeting.State.AGENDA_PUBLISHED
+
+
+def test_plan_form_with_a_past_day_shows_the_error(client, people):
+    response = as_user(client, people["secretary"]).post(
+        reverse("meetings:plan"),
+        {
+            "body": people["secretary"].memberships.get().body_id,
+            "starts_at": f"{day_at(days=-1):%Y-%m-%dT%H:%M}",
+            "place": "Зал",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Этот день уже прошёл" in response.content.decode()
+    assert Meeting.objects.count() == 0

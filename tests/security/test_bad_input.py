@@ -50,6 +50,7 @@ from programme import services as programme_services
 from programme.models import SectionRevision
 from tests.conftest import PASSWORD
 from tests.factories import CallFactory, draft_proposal
+from tests.meetings.test_services import day_at
 from tests.programme.world import new_programme, section
 from tests.workflow.states import SCORES, make_people, proposal_in
 from workflow.models import AuditEntry, Notice
@@ -375,7 +376,7 @@ def signup_form(w: World) -> dict:
 def plan_form(w: World) -> dict:
     return {
         "body": str(Body.objects.get(code="council").pk),
-        "starts_at": "2026-12-01T15:00",
+        "starts_at": f"{day_at(days=7):%Y-%m-%dT%H:%M}",
         "place": "API Moscow «Красный Октябрь»",
     }
 

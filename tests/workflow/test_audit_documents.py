@@ -19,6 +19,7 @@ from meetings import document as minutes_document
 from meetings import services as meeting_services
 from programme import document as programme_document
 from tests.factories import draft_proposal
+from tests.meetings.test_services import day_at
 from tests.programme.world import approved_version, ready_programme
 from tests.workflow.states import make_people
 from workflow import audit
@@ -106,7 +107,7 @@ def test_minutes_print_the_latest_checkpoint():
     meeting = meeting_services.meeting_plan(
         body_id=Body.objects.get(code="council").pk,
         by=people["secretary"],
-        starts_at=GENERATED_AT,
+        starts_at=day_at(),
         place="Зал заседаний",
     )
     checkpoint = audit.write_checkpoint()

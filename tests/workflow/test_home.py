@@ -162,10 +162,10 @@ def test_home_of_the_governance_secretary(
 @pytest.mark.django_db
 def test_home_of_the_secretary_lists_the_meetings_being_prepared(client, secretary, cluster):
     from meetings import services as meeting_services
-    from tests.meetings.test_services import STARTS_AT
+    from tests.meetings.test_services import day_at
 
     meeting = meeting_services.meeting_plan(
-        body_id=cluster["council"].pk, by=secretary, starts_at=STARTS_AT, place="Зал"
+        body_id=cluster["council"].pk, by=secretary, starts_at=day_at(days=7), place="Зал"
     )
 
     panels = panels_of(client, secretary)
