@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from directory.models import Membership
 from documents.pdf.sources import DocumentSource, printed_words
 from meetings import selectors
-from meetings.models import Meeting, declined, short_name
+from meetings.models import Meeting
 
 
 def source_key(meeting: Meeting) -> str:
@@ -57,11 +57,7 @@ def build(meeting: Meeting, *, language: str, generated_at: datetime) -> Documen
             "quorum": selectors.quorum(meeting),
             "attendance": attendance,
             "items": items,
-            "proxies": [
-                _("%(holder)s — by proxy of %(grantor)s")
-                % {"holder": short_name(p.holder), "grantor": declined(p.grantor, "genitive")}
-                for p in selectors.active_proxies(meeting)
-            ],
+            "proxies": [selectors.proxy_line(p) for p in selectors.active_proxies(meeting)],
             "tasks": list(meeting.tasks.select_related("responsible_person", "responsible_body")),
             "chair": signatories.get(Membership.Role.CHAIR),
             "secretary": signatories.get(Membership.Role.SECRETARY),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from directory import rules as directory_rules
@@ -22,6 +23,8 @@ from meetings.models import (
     BallotVote,
     Meeting,
     Proxy,
+    declined,
+    short_name,
 )
 from programme.models import ProgrammeVersion, SectionRevision
 
@@ -101,6 +104,14 @@ def represented(meeting: Meeting) -> list[Proxy]:
     return [
         p for p in active_proxies(meeting) if p.grantor_id not in present and p.holder_id in present
     ]
+
+
+def proxy_line(proxy: Proxy) -> str:
+    """«Петров П. П. — по доверенности Иванова И. И.», as the page and the minutes name it."""
+    return _("%(holder)s — by proxy of %(grantor)s") % {
+        "holder": short_name(proxy.holder),
+        "grantor": declined(proxy.grantor, "genitive"),
+    }
 
 
 def quorum(meeting: Meeting) -> Quorum:

@@ -166,7 +166,7 @@ def _proxies_context(user, meeting: Meeting, form=None) -> dict:
         and not any(p.holder_id == user.pk for p in proxies)
     )
     return {
-        "proxies": proxies,
+        "proxies": [(p, selectors.proxy_line(p)) for p in proxies],
         "proxy_given": given,
         "proxy_revocable": meeting.state in voting.PROXY_REVOKED_WHILE,
         "proxy_form": (form or ProxyGrantForm(meeting=meeting, grantor=user)) if may_give else None,
