@@ -12,7 +12,9 @@ only its ballot's row, so that members voting at once do not refuse each other.
 
 A secret ballot keeps *that* someone voted (BallotParticipation: no choice, no time) and its
 totals (counters on the ballot): never whose vote was which, in a table, an audit entry, a
-notice or a log line."""
+notice or a log line. (With DEBUG on, Django's SQL log would show which counter a vote raised
+next to its participation row: production runs with DEBUG off, and so must PostgreSQL's own
+statement log.)"""
 
 from django.db import transaction
 from django.db.models import F
