@@ -527,6 +527,93 @@ class MeetingSerializer(MeetingListSerializer):
         fields = [*MeetingListSerializer.Meta.fields, "items", "tasks"]
 
 
+# --- Ballots and proxies ------------------------------------------------------------------
+class BallotVoteSerializer(serializers.Serializer):
+    voter = PersonSerializer()
+    cast_by = PersonSerializer(allow_null=True)
+    method = CharField()
+    choice = CharField()
+
+
+class BallotParticipantSerializer(serializers.Serializer):
+    voter = PersonSerializer()
+    cast_by = PersonSerializer(allow_null=True)
+    method = CharField()
+
+
+class MyVoteSerializer(serializers.Serializer):
+    voter = CharField(help_text=_("user name of whose vote it is (the caller's, or a grantor's)"))
+    by_proxy = serializers.BooleanField()
+    voted = serializers.BooleanField()
+    choice = CharField(allow_null=True, help_text=_("null in a secret ballot"))
+
+
+class BallotSerializer(serializers.Serializer):
+    """A ballot as the caller may see it: a secret ballot's totals only once it is closed, and
+    never whose vote was which."""
+
+    id = serializers.IntegerField()
+    item = serializers.IntegerField(help_text=_("the agenda item's position"))
+    kind = CharField()
+    kind_label = CharField()
+    state = CharField()
+    opened_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    cancel_reason = CharField()
+    votes_for = serializers.IntegerField(allow_null=True)
+    votes_against = serializers.IntegerField(allow_null=True)
+    votes_abstained = serializers.IntegerField(allow_null=True)
+    voted = serializers.IntegerField(allow_null=True, help_text=_("null once the vote is over"))
+    eligible = serializers.IntegerField(allow_null=True)
+    not_voted = PersonSerializer(many=True, help_text=_("for whoever runs the meeting"))
+    votes = BallotVoteSerializer(many=True, help_text=_("named votes; empty for a secret ballot"))
+    participants = BallotParticipantSerializer(many=True, help_text=_("secret ballots only"))
+    mine = MyVoteSerializer(many=True)
+
+
+class BallotOpenSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1, help_text=_("the agenda item's position"))
+    kind = serializers.ChoiceField(choices=["named", "secret"])
+
+
+class VoteSerializer(serializers.Serializer):
+    choice = serializers.ChoiceField(choices=["for", "against", "abstained"])
+    voter = CharField(
+        required=False,
+        max_length=150,
+        help_text=_("user name of an absent member whose proxy the caller holds"),
+    )
+
+
+class PaperVoteSerializer(serializers.Serializer):
+    voter = CharField(max_length=150, help_text=_("user name of the present member"))
+    choice = serializers.ChoiceField(choices=["for", "against", "abstained"])
+
+
+class VotedSerializer(serializers.Serializer):
+    voted = serializers.BooleanField(help_text=_("the vote is counted; nothing more is said"))
+
+
+class BallotCloseSerializer(serializers.Serializer):
+    note = CharField(required=False, allow_blank=True, max_length=5000, style=MULTILINE)
+
+
+class BallotCancelSerializer(serializers.Serializer):
+    reason = CharField(max_length=2000)
+
+
+class ProxySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    grantor = PersonSerializer()
+    holder = PersonSerializer()
+    created_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProxyGrantSerializer(serializers.Serializer):
+    holder = CharField(max_length=150, help_text=_("user name of the member who votes for you"))
+
+
 # --- PDF documents -------------------------------------------------------------------------
 class RenderJobSerializer(ModelSerializer):
     file = serializers.SerializerMethodField()

@@ -27,6 +27,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from accounts.models import User
 from api import drafts, filters
 from api import serializers as s
 from api import transitions as tables
@@ -43,8 +44,10 @@ from documents.pdf import services as pdf_services
 from documents.selectors import get_visible_proposal_or_404, visible_proposals
 from documents.uploads import ALLOWED, SizeLimitedUploadHandler, check_upload, too_large_message
 from mbk.exceptions import ActionRefusedError
+from meetings import rules as meetings_rules
 from meetings import selectors as meetings_selectors
-from meetings.models import Meeting
+from meetings import voting
+from meetings.models import Ballot, Meeting, Proxy
 from programme import rules
 from programme import selectors as programme_selectors
 from programme import services as programme_services
@@ -675,8 +678,53 @@ class ProgrammeVersionViewSet(
 
 
 # --- Meetings ------------------------------------------------------------------------------
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
-    """Meetings of the bodies the caller belongs to (all of them for the programme office)."""
+def _ballot_data(ballot: Ballot, user) -> dict:
+    """The ballot as the caller may see it (BallotSerializer): a secret ballot says who took
+    part and, once closed, its totals; never whose vote was which."""
+    view = meetings_selectors.ballot_view(ballot, user) if ballot.is_open else None
+    hidden = view is not None and not view.shows_totals
+    runs = meetings_rules.can_run_meeting(user, ballot.item.meeting)
+    votes = [] if ballot.is_secret else ballot.votes.select_related("voter", "cast_by")
+    participants = meetings_selectors.participants(ballot) if ballot.is_secret else []
+    return {
+        "id": ballot.pk,
+        "item": ballot.item.position,
+        "kind": ballot.kind,
+        "kind_label": ballot.get_kind_display(),
+        "state": ballot.state,
+        "opened_at": ballot.opened_at,
+        "closed_at": ballot.closed_at,
+        "cancel_reason": ballot.cancel_reason,
+        "votes_for": None if hidden else ballot.votes_for,
+        "votes_against": None if hidden else ballot.votes_against,
+        "votes_abstained": None if hidden else ballot.votes_abstained,
+        "voted": len(view.voted) if view else None,
+        "eligible": len(view.voters) if view else None,
+        "not_voted": [v.person for v in view.waiting] if view and runs else [],
+        "votes": votes,
+        "participants": participants,
+        "mine": [
+            {
+                "voter": row["voter"].person.username,
+                "by_proxy": row["voter"].holder is not None,
+                "voted": row["voted"],
+                "choice": row["vote"].choice if row["vote"] else None,
+            }
+            for row in (view.my_rows() if view else [])
+        ],
+    }
+
+
+def _person_or_400(field: str, username: str) -> User:
+    person = User.objects.filter(username=username).first()
+    if person is None:
+        raise ValidationError({field: [_("No person has this user name.")]})
+    return person
+
+
+class MeetingViewSet(AtomicWrites, viewsets.ReadOnlyModelViewSet):
+    """Meetings of the bodies the caller belongs to (all of them for the programme office),
+    their ballots, where members vote themselves, and their proxies."""
 
     queryset = Meeting.objects.none()  # for the schema; get_queryset() chooses the rows
     filterset_class = filters.MeetingFilter
@@ -708,3 +756,184 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: s.MeetingSerializer, **refusals(401, 404)})
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
+
+    def _ballot(self, ballot_pk) -> Ballot:
+        meeting = self.get_object()
+        return get_object_or_404(
+            Ballot.objects.select_related("item__meeting__body"),
+            pk=ballot_pk,
+            item__meeting=meeting,
+        )
+
+    def _ballot_answer(self, ballot_pk, code=status.HTTP_200_OK) -> Response:
+        ballot = Ballot.objects.select_related("item__meeting__body").get(pk=ballot_pk)
+        return Response(
+            s.BallotSerializer(_ballot_data(ballot, self.request.user)).data, status=code
+        )
+
+    @extend_schema(responses={200: s.BallotSerializer(many=True), **refusals(401, 404)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def ballots(self, request, pk=None):
+        meeting = self.get_object()
+        ballots = Ballot.objects.filter(item__meeting=meeting).select_related("item__meeting__body")
+        data = [
+            _ballot_data(b, request.user) for b in ballots.order_by("item__position", "opened_at")
+        ]
+        return Response(s.BallotSerializer(data, many=True).data)
+
+    @extend_schema(
+        request=s.BallotOpenSerializer,
+        responses={201: s.BallotSerializer, **refusals(400, 401, 403, 404, 409)},
+        description="Whoever runs the held meeting opens a named or secret vote on a decision "
+        "item (the quorum is needed).",
+    )
+    @action(detail=True, methods=["post"], url_path="ballots/open", filter_backends=[])
+    def ballot_open(self, request, pk=None):
+        meeting = self.get_object()
+        incoming = s.BallotOpenSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        item = get_object_or_404(meeting.items, position=incoming.validated_data["item"])
+        ballot = voting.ballot_open(
+            item_id=item.pk, by=request.user, kind=incoming.validated_data["kind"]
+        )
+        return self._ballot_answer(ballot.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.VoteSerializer,
+        responses={200: s.VotedSerializer, **refusals(400, 401, 403, 404, 409)},
+        description="A present voting member votes (or, with `voter`, votes for an absent "
+        "member whose proxy they hold). The answer says only that the vote is counted.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"ballots/(?P<ballot>[0-9]+)/vote",
+        filter_backends=[],
+    )
+    def ballot_vote(self, request, pk=None, ballot=None):
+        found = self._ballot(ballot)
+        incoming = s.VoteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        voter = incoming.validated_data.get("voter")
+        voting.ballot_vote(
+            ballot_id=found.pk,
+            by=request.user,
+            choice=incoming.validated_data["choice"],
+            voter_id=_person_or_400("voter", voter).pk if voter else None,
+        )
+        return Response(s.VotedSerializer({"voted": True}).data)
+
+    @extend_schema(
+        request=s.PaperVoteSerializer,
+        responses={200: s.VotedSerializer, **refusals(400, 401, 403, 404, 409)},
+        description="The secretary (or chair) enters a present member's paper ballot.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"ballots/(?P<ballot>[0-9]+)/paper",
+        filter_backends=[],
+    )
+    def ballot_paper(self, request, pk=None, ballot=None):
+        found = self._ballot(ballot)
+        incoming = s.PaperVoteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        voting.ballot_vote_paper(
+            ballot_id=found.pk,
+            by=request.user,
+            voter_id=_person_or_400("voter", incoming.validated_data["voter"]).pk,
+            choice=incoming.validated_data["choice"],
+        )
+        return Response(s.VotedSerializer({"voted": True}).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.BallotSerializer, **refusals(401, 403, 404, 409)},
+        description="By an open show of hands everyone agrees: every member who votes on the "
+        "item (and every proxy held) voted for.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"ballots/(?P<ballot>[0-9]+)/all-in-favour",
+        filter_backends=[],
+    )
+    def ballot_all_in_favour(self, request, pk=None, ballot=None):
+        found = self._ballot(ballot)
+        voting.ballot_all_in_favour(ballot_id=found.pk, by=request.user)
+        return self._ballot_answer(found.pk)
+
+    @extend_schema(
+        request=s.BallotCloseSerializer,
+        responses={200: s.BallotSerializer, **refusals(400, 401, 403, 404, 409)},
+        description="Close the vote and record the item's decision (`note`: its wording); an "
+        "adopted motion's transition is applied at once.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"ballots/(?P<ballot>[0-9]+)/close",
+        filter_backends=[],
+    )
+    def ballot_close(self, request, pk=None, ballot=None):
+        found = self._ballot(ballot)
+        incoming = s.BallotCloseSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        voting.ballot_close(
+            ballot_id=found.pk, by=request.user, note=incoming.validated_data.get("note", "")
+        )
+        return self._ballot_answer(found.pk)
+
+    @extend_schema(
+        request=s.BallotCancelSerializer,
+        responses={200: s.BallotSerializer, **refusals(400, 401, 403, 404, 409)},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"ballots/(?P<ballot>[0-9]+)/cancel",
+        filter_backends=[],
+    )
+    def ballot_cancel(self, request, pk=None, ballot=None):
+        found = self._ballot(ballot)
+        incoming = s.BallotCancelSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        voting.ballot_cancel(
+            ballot_id=found.pk, by=request.user, reason=incoming.validated_data["reason"]
+        )
+        return self._ballot_answer(found.pk)
+
+    @extend_schema(
+        methods=["GET"], responses={200: s.ProxySerializer(many=True), **refusals(401, 404)}
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.ProxyGrantSerializer,
+        responses={201: s.ProxySerializer, **refusals(400, 401, 403, 404, 409)},
+        description="The caller gives their vote at this meeting to another voting member.",
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def proxies(self, request, pk=None):
+        meeting = self.get_object()
+        if request.method == "POST":
+            incoming = s.ProxyGrantSerializer(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            holder = _person_or_400("holder", incoming.validated_data["holder"])
+            proxy = voting.proxy_grant(meeting_id=meeting.pk, by=request.user, holder_id=holder.pk)
+            return Response(s.ProxySerializer(proxy).data, status=status.HTTP_201_CREATED)
+        proxies = meeting.proxies.select_related("grantor", "holder").order_by("created_at", "pk")
+        return Response(s.ProxySerializer(proxies, many=True).data)
+
+    @extend_schema(request=None, responses={200: s.ProxySerializer, **refusals(401, 403, 404, 409)})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"proxies/(?P<proxy>[0-9]+)/revoke",
+        filter_backends=[],
+    )
+    def proxy_revoke(self, request, pk=None, proxy=None):
+        meeting = self.get_object()
+        found = get_object_or_404(Proxy, pk=proxy, meeting=meeting)
+        return Response(
+            s.ProxySerializer(voting.proxy_revoke(proxy_id=found.pk, by=request.user)).data
+        )

@@ -84,6 +84,19 @@ class Body(DirectoryEntry):
             "How many voting members must be present for a decision; empty: more than half."
         ),
     )
+    proxies_count_for_quorum = models.BooleanField(
+        _("proxies count towards the quorum"),
+        default=False,
+        help_text=_(
+            "A member absent but represented by a proxy counts as present for the quorum. "
+            "Proxies count in the votes either way."
+        ),
+    )
+    max_proxies_per_holder = models.PositiveSmallIntegerField(
+        _("proxies one member may hold"),
+        default=1,
+        help_text=_("How many absent members' votes one member may carry at a meeting."),
+    )
     # Object permissions are granted to a body as a whole through this group; its users are
     # kept in step with the memberships (directory/signals.py). Observers are not in it.
     members_group = models.OneToOneField(

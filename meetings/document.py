@@ -18,7 +18,9 @@ from signing import services as signing_services
 
 
 def source_key(meeting: Meeting) -> str:
-    """Every change of the meeting's record bumps its edition; approved minutes never change."""
+    """Every change of the meeting's record bumps its edition (a ballot opened, closed or
+    cancelled, a proxy given or revoked; not a vote, whose ballot the minutes print once it is
+    closed); approved minutes never change."""
     facts = {"edition": meeting.edition, "state": meeting.state}
     return hashlib.sha256(json.dumps(["minutes", facts]).encode()).hexdigest()
 
@@ -43,6 +45,9 @@ def build(meeting: Meeting, *, language: str, generated_at: datetime) -> Documen
                 body=meeting.body, role__in=[Membership.Role.CHAIR, Membership.Role.SECRETARY]
             ).select_related("user")
         }
+        items = selectors.items_with_ballots(meeting)
+        for item in items:
+            item.decided_by = selectors.deciding_ballot(item)
         title = _("Minutes № %(number)s: %(body)s") % {
             "number": meeting.number,
             "body": meeting.body.name,
@@ -53,7 +58,8 @@ def build(meeting: Meeting, *, language: str, generated_at: datetime) -> Documen
             "approved": meeting.state == Meeting.State.MINUTES_APPROVED,
             "quorum": selectors.quorum(meeting),
             "attendance": attendance,
-            "items": selectors.items_with_votes(meeting),
+            "items": items,
+            "proxies": [selectors.proxy_line(p) for p in selectors.active_proxies(meeting)],
             "tasks": list(meeting.tasks.select_related("responsible_person", "responsible_body")),
             "chair": signatories.get(Membership.Role.CHAIR),
             "secretary": signatories.get(Membership.Role.SECRETARY),

@@ -9,7 +9,7 @@ from directory.models import Body
 from documents.models import Proposal
 from mbk.forms import CharField, URLField
 from meetings import selectors
-from meetings.models import AgendaItem, Meeting, Vote, day_is_past
+from meetings.models import AgendaItem, Ballot, Meeting, day_is_past
 from programme.models import ProgrammeVersion, SectionRevision
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -125,25 +125,50 @@ class AttendanceForm(MeetingActionForm):
         return {"present": list(self.cleaned_data["present"])}
 
 
-class VotesForm(forms.Form):
-    """One choice per present member who may vote on the item."""
+class BallotOpenForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of vote"),
+        choices=[
+            (Ballot.Kind.NAMED, Ballot.Kind.NAMED.label),
+            (Ballot.Kind.SECRET, Ballot.Kind.SECRET.label),
+        ],
+    )
+
+
+class VoteForm(forms.Form):
+    """A member's vote: their own, or (`voter`) an absent member's whose proxy they hold."""
+
+    choice = forms.ChoiceField(label=_("Vote"), choices=Ballot.Choice.choices)
+    voter = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class PaperVoteForm(forms.Form):
+    """The secretary enters a present member's vote from a paper ballot."""
+
+    voter = forms.ModelChoiceField(label=_("Member"), queryset=User.objects.none())
+    choice = forms.ChoiceField(label=_("Vote"), choices=Ballot.Choice.choices)
 
     def __init__(self, *args, voters, **kwargs):
         super().__init__(*args, **kwargs)
-        self.voters = voters
-        for person in voters:
-            self.fields[f"vote_{person.pk}"] = forms.ChoiceField(
-                label=person.get_full_name(),
-                choices=[("", "—"), *Vote.Choice.choices],
-                required=False,
-            )
+        self.fields["voter"].queryset = User.objects.filter(
+            pk__in=[v.person.pk for v in voters if v.holder is None]
+        ).order_by("last_name", "first_name")
+        self.fields["voter"].label_from_instance = lambda user: user.get_full_name()
 
-    def votes(self) -> dict[int, str]:
-        return {
-            person.pk: self.cleaned_data[f"vote_{person.pk}"]
-            for person in self.voters
-            if self.cleaned_data.get(f"vote_{person.pk}")
-        }
+
+class BallotCancelForm(forms.Form):
+    reason = CharField(label=_("Why the vote is cancelled"), max_length=2000)
+
+
+class ProxyGrantForm(forms.Form):
+    holder = forms.ModelChoiceField(label=_("Give my vote to"), queryset=User.objects.none())
+
+    def __init__(self, *args, meeting: Meeting, grantor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = User.objects.filter(
+            pk__in=[p.pk for p in selectors.voting_members(meeting) if p.pk != grantor.pk]
+        ).order_by("last_name", "first_name")
+        self.fields["holder"].label_from_instance = lambda user: user.get_full_name()
 
 
 class DecisionForm(forms.Form):

@@ -1,5 +1,6 @@
 """Meetings (заседания) of the working groups and the governance body: the agenda, who was
-there, the votes and decisions of each item, the tasks they set, and the minutes."""
+there, the proxies, the ballots and decisions of each item, the tasks they set, and the
+minutes."""
 
 import datetime
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -203,21 +205,215 @@ class Attendance(models.Model):
         return f"{self.person} ({'+' if self.present else '-'})"
 
 
-class Vote(models.Model):
+def short_name(person) -> str:
+    """«Иванов И. И.»: the surname and initials, as minutes name people."""
+    initials = " ".join(f"{name[0]}." for name in (person.first_name, person.middle_name) if name)
+    return f"{person.last_name} {initials}".strip() if person.last_name else person.get_full_name()
+
+
+# Russian surnames change their ending after «за» (accusative) and «по доверенности»
+# (genitive): masculine -ов/-ев/-ин take -а, feminine -ова/-ина take -у/-ой, -ский/-ская
+# take -ого/-ую/-ой; other surnames do not change.
+_ENDINGS = (
+    (("ова", "ева", "ёва", "ина", "ына"), 1, {"accusative": "у", "genitive": "ой"}),
+    (("ов", "ев", "ёв", "ин", "ын"), 0, {"accusative": "а", "genitive": "а"}),
+    (("ий", "ый"), 2, {"accusative": "ого", "genitive": "ого"}),
+    (("ая",), 2, {"accusative": "ую", "genitive": "ой"}),
+)
+
+
+def declined(person, case: str) -> str:
+    """short_name() in the Russian `case` ("accusative" or "genitive") when the language is
+    Russian: «голосовать за Иванова И. И.», «по доверенности Ивановой А. А.»."""
+    name = short_name(person)
+    surname = person.last_name
+    if not surname or not (get_language() or "").startswith("ru"):
+        return name
+    for endings, cut, forms in _ENDINGS:
+        if surname.lower().endswith(endings):
+            stem = surname[: len(surname) - cut] if cut else surname
+            return f"{stem}{forms[case]}{name[len(surname) :]}"
+    return name
+
+
+def how_cast(vote) -> str:
+    """«голосовал(а) Петров П. П. по доверенности», «внесено секретарём по бюллетеню», or ""
+    (a vote cast in person, or in a show of hands, which the ballot states as a whole)."""
+    if vote.method == "proxy" and vote.cast_by_id:
+        return _("cast by %(holder)s by proxy") % {"holder": short_name(vote.cast_by)}
+    if vote.method == "paper":
+        return str(_("entered by the secretary from a paper ballot"))
+    return ""
+
+
+class Proxy(models.Model):
+    """A voting member's vote at one meeting, given to another voting member of the body
+    (доверенность). The holder votes for the grantor on the items where the grantor is absent;
+    revoked until the meeting is held, it stays after that."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="proxies")
+    grantor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("grantor"),
+        on_delete=models.PROTECT,
+        related_name="proxies_given",
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proxy holder"),
+        on_delete=models.PROTECT,
+        related_name="proxies_held",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("meeting", "created_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "grantor"],
+                condition=Q(revoked_at__isnull=True),
+                name="proxy_one_active_per_grantor",
+            ),
+            models.CheckConstraint(
+                name="proxy_to_someone_else", condition=~Q(grantor=models.F("holder"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{short_name(self.holder)} ← {short_name(self.grantor)}"
+
+
+class Ballot(models.Model):
+    """A vote on a decision item's motion. Members cast their votes themselves while it is
+    open; closing it records the item's decision. A secret ballot keeps only its totals and
+    who took part (BallotParticipation), never whose vote was which."""
+
+    class Kind(models.TextChoices):
+        NAMED = "named", _("named vote")
+        SECRET = "secret", _("secret ballot")
+        SHOW_OF_HANDS = "show_of_hands", _("unanimously, by show of hands")
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("vote", "open")
+        CLOSED = "closed", pgettext_lazy("vote", "closed")
+        CANCELLED = "cancelled", pgettext_lazy("vote", "cancelled")
+
     class Choice(models.TextChoices):
         FOR = "for", _("for")
         AGAINST = "against", _("against")
         ABSTAINED = "abstained", _("abstained")
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
+    # The counter of each choice.
+    COUNTERS = {
+        Choice.FOR: "votes_for",
+        Choice.AGAINST: "votes_against",
+        Choice.ABSTAINED: "votes_abstained",
+    }
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="ballots")
+    kind = models.CharField(_("kind of vote"), max_length=20, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    votes_for = models.PositiveIntegerField(default=0)
+    votes_against = models.PositiveIntegerField(default=0)
+    votes_abstained = models.PositiveIntegerField(default=0)
+    cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["item", "person"], name="vote_once")]
+        ordering = ("item", "opened_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(state="open"), name="ballot_one_open_per_item"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.choice}"
+        return f"{self.item}: {self.get_kind_display()} ({self.get_state_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @property
+    def is_secret(self) -> bool:
+        return self.kind == self.Kind.SECRET
+
+    @property
+    def cast(self) -> int:
+        return self.votes_for + self.votes_against + self.votes_abstained
+
+    @property
+    def adopted(self) -> bool:
+        """The one rule of a decision: more votes for the motion than against it."""
+        return self.votes_for > self.votes_against
+
+
+class BallotVote(models.Model):
+    """A vote of a named ballot (or of a show of hands): whose vote it is, who cast it and how."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        PROXY = "proxy", _("by proxy")
+        PAPER = "paper", _("entered by the secretary from a paper ballot")
+        SHOW_OF_HANDS = "show_of_hands", _("unanimously, by show of hands")
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ballot_votes"
+    )
+    # Who pressed the button: the voter, their proxy holder or the secretary (empty for votes
+    # recorded before members voted themselves).
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(max_length=20, choices=Method.choices)
+    choice = models.CharField(_("vote"), max_length=10, choices=Ballot.Choice.choices)
+    cast_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("ballot", "voter__last_name", "voter__first_name", "pk")
+        constraints = [models.UniqueConstraint(fields=["ballot", "voter"], name="ballot_vote_once")]
+
+    def __str__(self) -> str:
+        return f"{self.voter}: {self.choice}"
+
+    @property
+    def mark(self) -> str:
+        """How the vote was cast, when not by the voter in person, as the minutes print it."""
+        return how_cast(self)
+
+
+class BallotParticipation(models.Model):
+    """That a member took part in a secret ballot: no choice and no time, so that nothing
+    links a vote to the person (the choice goes to the ballot's counters only)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="participations")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(max_length=20, choices=BallotVote.Method.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "voter"], name="ballot_participation_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.voter)
+
+    @property
+    def mark(self) -> str:
+        """How the vote was cast, when not by the voter in person, as the minutes print it."""
+        return how_cast(self)
 
 
 class Task(models.Model):

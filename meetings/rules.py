@@ -4,7 +4,7 @@ tasks."""
 from directory.models import Body, Membership
 from directory.rules import is_programme_office, is_signed_in, role_in, roles_of
 from directory.rules import require as require
-from meetings.models import Meeting
+from meetings.models import VOTING_ROLES, Ballot, Meeting, Proxy
 
 Role = Membership.Role
 
@@ -25,6 +25,25 @@ def can_run_meeting(user, meeting: Meeting) -> bool:
     """Build the agenda, record attendance, votes, decisions and tasks, approve the minutes:
     the body's secretary, chair or deputy chair."""
     return can_plan_meetings(user, meeting.body)
+
+
+def is_voting_member(user, meeting: Meeting) -> bool:
+    return role_in(user, meeting.body_id) in VOTING_ROLES
+
+
+def can_vote(user, ballot: Ballot) -> bool:
+    """A voting member of the body casts their own vote (or, holding a proxy, an absent
+    member's); whether they are present and free of conflicts the service checks (409)."""
+    return is_voting_member(user, ballot.item.meeting)
+
+
+def can_grant_proxy(user, meeting: Meeting) -> bool:
+    """A voting member gives their vote at this meeting to another voting member."""
+    return is_voting_member(user, meeting)
+
+
+def can_revoke_proxy(user, proxy: Proxy) -> bool:
+    return is_signed_in(user) and proxy.grantor_id == user.pk
 
 
 def can_complete_task(user, task) -> bool:

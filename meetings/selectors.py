@@ -1,9 +1,11 @@
-"""What the meeting pages and services read: members, quorum, votes, what awaits a body."""
+"""What the meeting pages and services read: members, proxies, quorum, who votes on an item and
+how a ballot stands, what awaits a body."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from directory import rules as directory_rules
@@ -13,7 +15,17 @@ from documents import rules as document_rules
 from documents.models import Proposal
 from mbk.lookups import id_or_404
 from meetings import rules
-from meetings.models import VOTING_ROLES, AgendaItem, Meeting, Vote
+from meetings.models import (
+    VOTING_ROLES,
+    AgendaItem,
+    Ballot,
+    BallotParticipation,
+    BallotVote,
+    Meeting,
+    Proxy,
+    declined,
+    short_name,
+)
 from programme.models import ProgrammeVersion, SectionRevision
 
 Outcome = AgendaItem.Outcome
@@ -78,10 +90,38 @@ def present_members(meeting: Meeting) -> list[User]:
     )
 
 
+def active_proxies(meeting: Meeting) -> list[Proxy]:
+    return list(
+        meeting.proxies.filter(revoked_at=None)
+        .select_related("grantor", "holder")
+        .order_by("grantor__last_name", "grantor__first_name")
+    )
+
+
+def represented(meeting: Meeting) -> list[Proxy]:
+    """The proxies in use: an absent grantor whose holder is present."""
+    present = set(meeting.attendance.filter(present=True).values_list("person_id", flat=True))
+    return [
+        p for p in active_proxies(meeting) if p.grantor_id not in present and p.holder_id in present
+    ]
+
+
+def proxy_line(proxy: Proxy) -> str:
+    """«Петров П. П. — по доверенности Иванова И. И.», as the page and the minutes name it."""
+    return _("%(holder)s — by proxy of %(grantor)s") % {
+        "holder": short_name(proxy.holder),
+        "grantor": declined(proxy.grantor, "genitive"),
+    }
+
+
 def quorum(meeting: Meeting) -> Quorum:
+    """Present voting members against the quorum; absent members represented by a proxy count
+    as present when the body says so (Body.proxies_count_for_quorum)."""
     count = len(voting_members(meeting))
     needed = meeting.body.quorum or count // 2 + 1
     present = meeting.attendance.filter(present=True).count()
+    if meeting.body.proxies_count_for_quorum:
+        present += len(represented(meeting))
     return Quorum(members=count, present=present, needed=needed)
 
 
@@ -95,11 +135,96 @@ def is_conflicted(person: User, item: AgendaItem) -> bool:
     return item.proposal_id is not None and document_rules.has_conflict(person, item.proposal)
 
 
-def vote_counts(item: AgendaItem) -> dict[str, int]:
-    counts = dict.fromkeys(Vote.Choice.values, 0)
-    for choice, n in item.votes.values_list("choice").annotate(n=Count("pk")):
-        counts[choice] = n
-    return counts
+@dataclass(frozen=True)
+class Voter:
+    """Someone whose vote counts on an item: in person, or through `holder` (a proxy)."""
+
+    person: User
+    holder: User | None = None
+
+    @property
+    def casts(self) -> User:
+        return self.holder or self.person
+
+
+def voters(item: AgendaItem) -> list[Voter]:
+    """Who votes on the item: the present voting members without a conflict of interest on it,
+    and the absent ones whose proxy holder is present and has no conflict either (a
+    conflicted grantor's vote is cast by nobody)."""
+    meeting = item.meeting
+    present = present_members(meeting)
+    free = [p for p in present if not is_conflicted(p, item)]
+    by_proxy = [
+        Voter(proxy.grantor, proxy.holder)
+        for proxy in represented(meeting)
+        if proxy.holder_id in {p.pk for p in free} and not is_conflicted(proxy.grantor, item)
+    ]
+    return [Voter(p) for p in free] + by_proxy
+
+
+def voted_ids(ballot: Ballot) -> set[int]:
+    """Whose votes the ballot has (for a secret ballot: who took part)."""
+    rows = ballot.participations if ballot.is_secret else ballot.votes
+    return set(rows.values_list("voter_id", flat=True))
+
+
+@dataclass
+class BallotView:
+    """A ballot as its page shows it to one person."""
+
+    ballot: Ballot
+    voters: list[Voter]
+    voted: set[int]
+    votes: list[BallotVote] = field(default_factory=list)  # named ballots only
+    mine: list[Voter] = field(default_factory=list)  # whose votes this person casts
+
+    @property
+    def waiting(self) -> list[Voter]:
+        return [v for v in self.voters if v.person.pk not in self.voted]
+
+    @property
+    def shows_totals(self) -> bool:
+        """A secret ballot's totals are shown once it is closed: while it is open, totals
+        changing as people vote would tell whose vote was which."""
+        return not (self.ballot.is_secret and self.ballot.is_open)
+
+    def vote_of(self, person: User) -> BallotVote | None:
+        return next((v for v in self.votes if v.voter_id == person.pk), None)
+
+    def my_rows(self) -> list[dict]:
+        return [
+            {"voter": v, "voted": v.person.pk in self.voted, "vote": self.vote_of(v.person)}
+            for v in self.mine
+        ]
+
+
+def ballot_view(ballot: Ballot, user) -> BallotView:
+    everyone = voters(ballot.item)
+    votes = [] if ballot.is_secret else list(ballot.votes.select_related("voter", "cast_by"))
+    voted = (
+        {v.voter_id for v in votes}
+        if not ballot.is_secret
+        else set(ballot.participations.values_list("voter_id", flat=True))
+    )
+    mine = [v for v in everyone if v.casts.pk == getattr(user, "pk", None)]
+    return BallotView(ballot, everyone, voted, votes, mine)
+
+
+def current_ballot(item: AgendaItem) -> Ballot | None:
+    """The item's open ballot, or else the one that decided it."""
+    return (
+        item.ballots.exclude(state=Ballot.State.CANCELLED)
+        .order_by("-state", "-opened_at")  # "open" before "closed"
+        .first()
+    )
+
+
+def participants(ballot: Ballot) -> list[BallotParticipation]:
+    return list(
+        ballot.participations.select_related("voter", "cast_by").order_by(
+            "voter__last_name", "voter__first_name"
+        )
+    )
 
 
 def subject_title(subject) -> str:
@@ -143,18 +268,35 @@ def motions_for(meeting: Meeting, subject) -> list[str]:
     return MOTIONS.get((meeting.body.kind == Body.Kind.GOVERNANCE, type(subject)), [])
 
 
-def items_with_votes(meeting: Meeting) -> list[AgendaItem]:
-    """The agenda with each item's vote counts (two queries)."""
+def items_with_ballots(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda, each item with its ballots (named votes and secret participations with
+    their people) newest last (five queries)."""
     return list(
         meeting.items.select_related("proposal", "section_revision__section", "programme_version")
-        .prefetch_related("votes")
-        .annotate(
-            votes_for=Count("votes", filter=Q(votes__choice=Vote.Choice.FOR)),
-            votes_against=Count("votes", filter=Q(votes__choice=Vote.Choice.AGAINST)),
-            votes_abstained=Count("votes", filter=Q(votes__choice=Vote.Choice.ABSTAINED)),
+        .prefetch_related(
+            Prefetch(
+                "ballots",
+                queryset=Ballot.objects.order_by("opened_at", "pk").prefetch_related(
+                    Prefetch(
+                        "votes", queryset=BallotVote.objects.select_related("voter", "cast_by")
+                    ),
+                    Prefetch(
+                        "participations",
+                        queryset=BallotParticipation.objects.select_related(
+                            "voter", "cast_by"
+                        ).order_by("voter__last_name", "voter__first_name"),
+                    ),
+                ),
+            )
         )
         .order_by("position")
     )
+
+
+def deciding_ballot(item: AgendaItem) -> Ballot | None:
+    """The closed ballot that decided the item (from prefetched ballots)."""
+    closed = [b for b in item.ballots.all() if b.state == Ballot.State.CLOSED]
+    return closed[-1] if closed else None
 
 
 def meetings_i_prepare(user) -> QuerySet[Meeting]:

@@ -1,5 +1,6 @@
 """One function per action of a meeting's secretary (or chair): plan it, build and publish
-the agenda, hold it, record attendance, votes and decisions, set tasks, approve the minutes.
+the agenda, hold it, record attendance, set tasks, approve the minutes. Ballots, the votes and
+the decisions they record, and proxies are in meetings/voting.py.
 
 A decision applies its transition through the same services as an individual action
 (workflow/services.py, programme/services.py), with the minutes' number and item as its
@@ -13,13 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from directory import rules as directory_rules
 from directory.models import Body, Membership
 from documents.models import Proposal, RenderJob
 from documents.pdf import services as pdf_services
 from mbk.exceptions import ActionRefusedError
 from meetings import document, rules, selectors
-from meetings.models import AgendaItem, Attendance, Meeting, Task, Vote, day_is_past
+from meetings.models import AgendaItem, Attendance, Ballot, Meeting, Task, day_is_past
 from programme.models import ProgrammeVersion, SectionRevision
 from signing import services as signing_services
 from workflow import audit, runner, tables
@@ -291,6 +291,10 @@ def attendance_record(
         raise ActionRefusedError(
             _("Decisions are recorded already: the attendance they were taken with stays.")
         )
+    if Ballot.objects.filter(item__meeting=meeting, state=Ballot.State.OPEN).exists():
+        raise ActionRefusedError(
+            _("A vote is open: close or cancel it before correcting the attendance.")
+        )
     _write_attendance(meeting, present)
     change.finish("attendance_recorded", comment=_quorum_line(meeting))
     return meeting
@@ -306,49 +310,6 @@ def _require_quorum(meeting: Meeting) -> None:
             )
             % {"present": quorum.present, "members": quorum.members, "needed": quorum.needed}
         )
-
-
-def _item_for_decision(item_id: int, by: User) -> tuple[runner.Change, AgendaItem]:
-    item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
-    change = _begin(item.meeting_id, by, states=(Meeting.State.HELD,))
-    meeting = change.obj
-    item = AgendaItem.objects.select_for_update().get(pk=item_id)
-    if not item.is_decision:
-        raise ActionRefusedError(_("A free item is discussed, not voted on."))
-    if item.result:
-        raise ActionRefusedError(_("The decision on this item is recorded already."))
-    _require_quorum(meeting)
-    return change, item
-
-
-@transaction.atomic
-def votes_record(*, item_id: int, by: User, votes: dict[int, str]) -> AgendaItem:
-    """The votes of the present members on an item, replacing what was entered before. A
-    member with a conflict of interest on the item does not vote."""
-    change, item = _item_for_decision(item_id, by)
-    meeting = change.obj
-    present = {p.pk: p for p in selectors.present_members(meeting)}
-    rows = []
-    for person_id, choice in votes.items():
-        person = present.get(person_id)
-        if person is None:
-            raise ActionRefusedError(_("Only members present at the meeting vote."))
-        if choice not in Vote.Choice.values:
-            raise ActionRefusedError(_("A vote is for, against or abstained."))
-        if selectors.is_conflicted(person, item):
-            raise ActionRefusedError(
-                _("%(name)s has a conflict of interest on this item and does not vote.")
-                % {"name": person.get_full_name()}
-            )
-        rows.append(Vote(item=item, person=person, choice=choice))
-    item.votes.all().delete()
-    Vote.objects.bulk_create(rows)
-    counts = selectors.vote_counts(item)
-    change.finish(
-        "votes_recorded",
-        comment=f"{item.position}: {counts['for']}/{counts['against']}/{counts['abstained']}",
-    )
-    return item
 
 
 def _apply(meeting: Meeting, item: AgendaItem, by: User, note: str) -> None:
@@ -373,36 +334,6 @@ def _apply(meeting: Meeting, item: AgendaItem, by: User, note: str) -> None:
         "decision_date": timezone.localtime(meeting.starts_at).date(),
     }
     transition.run(subject, by=by, seen=None, **transition.take(values))
-
-
-@transaction.atomic
-def decision_record(*, item_id: int, by: User, note: str = "") -> AgendaItem:
-    """Record the decision on an item from its votes: the motion is adopted when more present
-    members voted for it than against, and its transition is applied in the same transaction
-    (a refusal there leaves nothing recorded)."""
-    change, item = _item_for_decision(item_id, by)
-    meeting = change.obj
-    counts = selectors.vote_counts(item)
-    if sum(counts.values()) == 0:
-        raise ActionRefusedError(_("Record the votes on the item first."))
-    adopted = counts["for"] > counts["against"]
-    if (
-        adopted
-        and item.programme_version_id
-        and item.motion == Outcome.APPROVE
-        and directory_rules.role_in(by, meeting.body_id) != Role.CHAIR
-    ):
-        raise ActionRefusedError(
-            _("The programme is signed off by the chair: the chair records this decision.")
-        )
-    if adopted:
-        _apply(meeting, item, by, note.strip())
-    item.result = AgendaItem.Result.ADOPTED if adopted else AgendaItem.Result.NOT_ADOPTED
-    item.decision_note = note.strip()
-    item.decided_at = timezone.now()
-    item.save()
-    change.finish("decision_recorded", comment=f"{item.position}: {item.get_result_display()}")
-    return item
 
 
 @transaction.atomic

@@ -8,8 +8,8 @@ authentication not ignored, ...). Any finding fails the test, with a curl line t
 The requests include the writes (POST, PATCH, DELETE) on the proposals, meeting, programme and
 attachment this test builds, in the test's own transaction, rolled back at the end. About half
 of the cases have their path pointed at existing objects, so that the checks see real objects
-and not only 404s (at least 30 of the 45 operations must answer a 2xx at least once). Bounded
-and derandomised: 12 examples an operation, 540 requests, the same every run (about 70 s of
+and not only 404s (at least 30 of the 55 operations must answer a 2xx at least once). Bounded
+and derandomised: 12 examples an operation, 660 requests, the same every run (about 70 s of
 test and 90 s in all on a 2-core machine).
 
 Schemathesis's own pytest plugin (`schemathesis.pytest.from_fixture`) does not run under
@@ -34,7 +34,9 @@ from documents import services as documents_services
 from documents.models import Call, Proposal
 from documents.pdf import services as pdf_services
 from documents.uploads import check_upload
+from meetings import selectors as meetings_selectors
 from meetings import services as meetings_services
+from meetings import voting
 from programme import services as programme_services
 from programme.models import Section
 from tests.meetings.test_services import day_at
@@ -91,6 +93,25 @@ def build_world(media) -> dict[str, list[int]]:
         place="Зал заседаний",
     )
     meetings_services.agenda_add(meeting_id=meeting.pk, by=people["secretary"], title="Разное")
+    proxy = voting.proxy_grant(
+        meeting_id=meeting.pk, by=people["governance_member"], holder_id=people["secretary"].pk
+    )
+    held = meetings_services.meeting_plan(
+        body_id=people["chair"].memberships.get().body_id,
+        by=people["chair"],
+        starts_at=STARTS_AT,
+        place="Зал рабочей группы",
+    )
+    item = meetings_services.agenda_add(
+        meeting_id=held.pk, by=people["chair"], subject=proposals[2], motion="approve"
+    )
+    meetings_services.agenda_publish(meeting_id=held.pk, by=people["chair"])
+    meetings_services.meeting_hold(
+        meeting_id=held.pk,
+        by=people["chair"],
+        present=meetings_selectors.voting_members(held),
+    )
+    ballot = voting.ballot_open(item_id=item.pk, by=people["chair"], kind="named")
     return {
         "proposals": [p.pk for p in proposals],
         "calls": list(Call.objects.values_list("pk", flat=True)),
@@ -102,7 +123,9 @@ def build_world(media) -> dict[str, list[int]]:
         "documents": [job.pk],
         "sections": list(Section.objects.filter(programme=programme).values_list("pk", flat=True)),
         "programme-versions": [version.pk],
-        "meetings": [meeting.pk],
+        "meetings": [meeting.pk, held.pk],
+        "ballots": [ballot.pk],
+        "proxys": [proxy.pk],  # the path parameter `proxy`, made plural as the others
         "people": [people[role] for role in ROLES],
     }
 
@@ -196,6 +219,6 @@ def test_api_keeps_its_contract(world, secrets, wsgi_app):
 
     if any(findings):
         pytest.fail("\n\n".join(f for f in findings if f), pytrace=False)
-    assert len(operations) == 45
+    assert len(operations) == 55
     succeeded = [label for label, codes in answers.items() if any(c < 300 for c in codes)]
     assert len(succeeded) >= 30, sorted(set(answers) - set(succeeded))

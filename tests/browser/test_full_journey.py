@@ -4,7 +4,8 @@ organisation, the author drafts the proposal with budget lines and a PDF attachm
 it; the chair of the working group assigns two experts, both review, the chair returns it with
 a remark; the author answers it, corrects the budget and resubmits; both experts review the new
 round and the chair approves; the programme office puts it before the governance body, whose
-secretary plans a meeting, publishes the agenda, records attendance, votes and the decision;
+secretary plans a meeting, publishes the agenda, records attendance, opens the vote where all
+vote for by a show of hands, and closes it with the decision;
 a programme version with the project is approved and its PDF names the project.
 
 And the first steps of the same road in English, chosen with the site's language switch.
@@ -370,16 +371,15 @@ def secretary_runs_the_meeting(page, screenshot, held_on) -> None:
     attendance.get_by_role("button", name="Заседание проведено: отметить присутствующих").click()
 
     expect(page.get_by_test_id("quorum")).to_contain_text("кворум есть")
-    votes = page.get_by_test_id("votes-form")
-    for select in votes.get_by_role("combobox").all():
-        select.select_option("for")
-    votes.get_by_role("button", name="Записать голоса").click()
+    page.get_by_test_id("ballot-open-form").get_by_label("Вид голосования").select_option("named")
+    page.get_by_role("button", name="Открыть голосование").click()
+    page.get_by_role("button", name="Все за (единогласно, открытым голосованием)").click()
     expect(page.get_by_test_id("agenda-item")).to_contain_text(
         "Голоса: за 3, против 0, воздержались 0."
     )
     decision = page.get_by_test_id("decision-form")
     decision.get_by_label("Формулировка решения").fill("Утвердить проект и включить в программу.")
-    decision.get_by_role("button", name="Записать решение").click()
+    decision.get_by_role("button", name="Закрыть голосование и записать решение").click()
 
     expect(page.get_by_test_id("item-result")).to_have_attribute("data-result", "adopted")
     screenshot("12-meeting-decision")

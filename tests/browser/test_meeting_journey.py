@@ -1,6 +1,7 @@
 """A governance meeting in a real browser, in Russian: the secretary puts a proposal awaiting
-the body on the agenda, publishes it, records who is present, the votes and the decision, and
-the proposal is approved with the minutes' reference."""
+the body on the agenda, publishes it, records who is present, opens a named vote, records that
+all voted for by a show of hands and closes the vote, and the proposal is approved with the
+minutes' reference."""
 
 import pytest
 
@@ -34,10 +35,9 @@ def test_secretary_runs_a_governance_meeting(page, screenshot, media):
     attendance.get_by_role("button").click()
     page.wait_for_load_state("domcontentloaded")
     assert "кворум есть" in page.get_by_test_id("quorum").inner_text()
-    votes = page.get_by_test_id("votes-form")
-    for select in votes.get_by_role("combobox").all():
-        select.select_option("for")
-    votes.get_by_role("button").click()
+    page.get_by_test_id("ballot-open-form").get_by_role("button").click()
+    page.wait_for_load_state("domcontentloaded")
+    page.get_by_test_id("all-in-favour").click()
     page.wait_for_load_state("domcontentloaded")
     page.get_by_test_id("decision-form").get_by_role("button").click()
     page.wait_for_load_state("domcontentloaded")

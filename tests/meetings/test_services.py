@@ -1,5 +1,6 @@
 """Meetings through their services: a governance meeting from the proposed agenda to the
-minutes, the quorum, votes with a conflict of interest, and a working group's meeting."""
+minutes, the quorum, a conflict of interest, and a working group's meeting. (Ballots, proxies
+and paper votes in detail: tests/meetings/test_ballots.py.)"""
 
 import datetime
 import io
@@ -15,7 +16,7 @@ from documents import transitions
 from documents.models import Proposal, RenderJob
 from documents.pdf import pipeline
 from mbk.exceptions import ActionRefusedError
-from meetings import selectors, services
+from meetings import selectors, services, voting
 from meetings.models import AgendaItem, Meeting
 from tests.workflow.states import proposal_in
 
@@ -42,6 +43,14 @@ def plan(people, body_code="council", by="secretary", starts_at=None):
 
 def council(people) -> list:
     return [people["secretary"], people["governance_chair"], people["governance_member"]]
+
+
+def decide(item, by, votes: dict, *, kind="named", note: str = "") -> AgendaItem:
+    """Open a ballot on the item, let each member vote themselves, close it."""
+    ballot = voting.ballot_open(item_id=item.pk, by=by, kind=kind)
+    for person, choice in votes.items():
+        voting.ballot_vote(ballot_id=ballot.pk, by=person, choice=choice)
+    return voting.ballot_close(ballot_id=ballot.pk, by=by, note=note)
 
 
 def test_governance_meeting_end_to_end(people, media, django_capture_on_commit_callbacks):
@@ -72,24 +81,20 @@ def test_governance_meeting_end_to_end(people, media, django_capture_on_commit_c
 
     services.meeting_hold(meeting_id=meeting.pk, by=secretary, present=[secretary])
     with pytest.raises(ActionRefusedError) as no_quorum:
-        services.votes_record(item_id=first.pk, by=secretary, votes={secretary.pk: "for"})
+        voting.ballot_open(item_id=first.pk, by=secretary, kind="named")
     assert "Нет кворума: присутствуют 1 из 3 членов, нужно 2." in str(no_quorum.value)
 
     services.attendance_record(meeting_id=meeting.pk, by=secretary, present=council(people))
-    services.votes_record(
-        item_id=first.pk, by=secretary, votes={p.pk: "for" for p in council(people)}
-    )
-    services.decision_record(item_id=first.pk, by=secretary, note="Включить в программу.")
-    services.votes_record(
-        item_id=second.pk,
-        by=secretary,
-        votes={
-            secretary.pk: "for",
-            people["governance_chair"].pk: "against",
-            people["governance_member"].pk: "against",
+    decide(first, secretary, dict.fromkeys(council(people), "for"), note="Включить в программу.")
+    decide(
+        second,
+        secretary,
+        {
+            secretary: "for",
+            people["governance_chair"]: "against",
+            people["governance_member"]: "against",
         },
     )
-    services.decision_record(item_id=second.pk, by=secretary)
     services.task_add(
         meeting_id=meeting.pk,
         by=secretary,
@@ -114,7 +119,7 @@ def test_governance_meeting_end_to_end(people, media, django_capture_on_commit_c
     text = re.sub(r"\s+", " ", text)
     assert "Протокол № 1" in text
     assert "присутствуют 3 из 3, кворум 2" in text
-    assert "Голоса: за 3, против 0, воздержались 0. Принято." in text
+    assert "Поименное голосование. Голоса: за 3, против 0, воздержались 0. Принято." in text
     assert "Голоса: за 1, против 2, воздержались 0. Не принято." in text
     assert "Подготовить материалы к следующему заседанию" in text
 
@@ -131,15 +136,13 @@ def test_a_conflicted_member_cannot_vote_on_that_item(people):
     services.agenda_publish(meeting_id=meeting.pk, by=people["secretary"])
     services.meeting_hold(meeting_id=meeting.pk, by=people["secretary"], present=council(people))
 
+    ballot = voting.ballot_open(item_id=item.pk, by=people["secretary"], kind="named")
+
     with pytest.raises(ActionRefusedError) as refused:
-        services.votes_record(
-            item_id=item.pk,
-            by=people["secretary"],
-            votes={people["governance_member"].pk: "for", people["secretary"].pk: "for"},
-        )
+        voting.ballot_vote(ballot_id=ballot.pk, by=people["governance_member"], choice="for")
 
     assert "конфликт интересов" in str(refused.value)
-    assert item.votes.count() == 0
+    assert ballot.votes.count() == 0
 
 
 def test_without_a_quorum_no_decision_is_recorded(people):
@@ -152,7 +155,7 @@ def test_without_a_quorum_no_decision_is_recorded(people):
     services.meeting_hold(meeting_id=meeting.pk, by=people["secretary"], present=[])
 
     with pytest.raises(ActionRefusedError):
-        services.decision_record(item_id=item.pk, by=people["secretary"])
+        voting.ballot_open(item_id=item.pk, by=people["secretary"], kind="named")
 
     item.refresh_from_db()
     proposal.refresh_from_db()
@@ -168,10 +171,11 @@ def test_working_group_meeting_requests_a_revision_through_the_chair(people):
     services.agenda_publish(meeting_id=meeting.pk, by=people["chair"])
     voters = selectors.voting_members(meeting)
     services.meeting_hold(meeting_id=meeting.pk, by=people["chair"], present=voters)
-    services.votes_record(item_id=item.pk, by=people["chair"], votes={p.pk: "for" for p in voters})
+    ballot = voting.ballot_open(item_id=item.pk, by=people["chair"], kind="named")
+    voting.ballot_all_in_favour(ballot_id=ballot.pk, by=people["chair"])
 
-    services.decision_record(
-        item_id=item.pk, by=people["chair"], note="Уточнить бюджет\nДобавить показатели"
+    voting.ballot_close(
+        ballot_id=ballot.pk, by=people["chair"], note="Уточнить бюджет\nДобавить показатели"
     )
 
     proposal.refresh_from_db()

@@ -60,12 +60,15 @@ def test_secretary_runs_the_meeting_from_its_page(client, people):
     meeting.refresh_from_db()
     act("hold", {"present": [p.pk for p in council(people)], "edition": meeting.edition})
     item = meeting.items.get()
-    client.post(
-        reverse("meetings:item-votes", args=[item.pk]),
-        {f"item{item.pk}-vote_{p.pk}": "for" for p in council(people)},
-    )
+    client.post(reverse("meetings:ballot-open", args=[item.pk]), {f"item{item.pk}-kind": "named"})
+    ballot = item.ballots.get()
+    for person in council(people):
+        as_user(client, person).post(
+            reverse("meetings:ballot-vote", args=[ballot.pk]), {"choice": "for"}
+        )
+    as_user(client, people["secretary"])
     response = client.post(
-        reverse("meetings:item-decide", args=[item.pk]), {f"item{item.pk}-note": "Одобрить"}
+        reverse("meetings:ballot-close", args=[ballot.pk]), {f"item{item.pk}-note": "Одобрить"}
     )
 
     assert response.status_code == 302
