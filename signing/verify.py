@@ -13,7 +13,11 @@ reading them whole (MBK_VERIFY_MAX_BYTES); verify_pdf answers for them too.
 """
 
 import hashlib
+import itertools
 import logging
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from io import BytesIO
@@ -24,6 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pyhanko.pdf_utils.decode_limits import DecodeLimits, DocumentDecodeBudget
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
@@ -38,6 +43,14 @@ from signing.models import Certificate, IssuedDocument
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = settings.MBK_VERIFY_MAX_BYTES
+# Bounds of the work on one file: reading stops after TIME_LIMIT_SECONDS (where a timer can be
+# set, see _time_limit), beyond MAX_SIGNATURES signature fields, and when its streams decode to
+# more than 64 MB or four times the file's size, whichever is more (ours are far within).
+TIME_LIMIT_SECONDS = 10
+MAX_SIGNATURES = 50
+_DECODE_LIMITS = DecodeLimits(
+    document_budget=DocumentDecodeBudget(base_allowance=64 * 1024 * 1024, max_ratio=4)
+)
 
 GENUINE = "genuine"  # ours, intact, valid, trusted, unchanged since, and registered
 MODIFIED = "modified"  # ours, but a signature is broken or the file changed after signing
@@ -69,7 +82,9 @@ class SignatureReport:
     trusted: bool  # chains to our authority, timestamp valid, not revoked before signing
     revoked: bool  # its certificate (or its authority's) is revoked, before or after signing
     covers_whole_file: bool
-    modification_level: str  # after this signature: "none", "form_filling", "other"...
+    # What follows this signature (pyHanko's levels): "none", "form_filling" (signatures and
+    # form fields), "other"...; "" when not analysed: a registered file is the one issued.
+    modification_level: str
     field_name: str = ""
     ours: bool = False  # signed with a certificate of our authority
     revoked_at: datetime | None = None
@@ -109,16 +124,23 @@ def verify_pdf(data: bytes) -> Report:
                 "This file is not a PDF document, so it is not a document issued by the MBK system."
             ),
         )
+    known = _Known.read(sha256)  # the database first: the file is read under a time limit
     try:
-        return _verify(data, sha256)
-    except Exception:  # a hostile or damaged file must never break the page
+        with _time_limit(TIME_LIMIT_SECONDS):
+            return _verify(data, sha256, known)
+    except (Exception, _TooSlowError) as problem:  # hostile, damaged, too complex: an answer
         logger.info("A PDF could not be verified", exc_info=True)
         report = Report(sha256=sha256, is_pdf=True)
-        if _mentions_our_authority(data):
+        if _mentions(data, known.authority_key_ids):
             report.verdict = MODIFIED
             report.message = _(
                 "The file carries a signature of the MBK system, but it is damaged and cannot "
                 "be checked: it was changed after signing."
+            )
+        elif isinstance(problem, _TooSlowError | _TooComplexError):
+            report.message = _(
+                "The file is too complex to be checked; it is not recognised as a document "
+                "issued by the MBK system."
             )
         else:
             report.message = _(
@@ -128,23 +150,84 @@ def verify_pdf(data: bytes) -> Report:
         return report
 
 
-def _verify(data: bytes, sha256: str) -> Report:
-    reader = PdfFileReader(BytesIO(data), strict=True)
-    report = Report(sha256=sha256, is_pdf=True)
-    report.issued = IssuedDocument.objects.filter(sha256=sha256).first()
+@dataclass(frozen=True)
+class _Known:
+    """What the database knows, read before the file is."""
+
+    certificates: dict[str, Certificate]  # every certificate of ours, by SHA-256 fingerprint
+    roots: list[asn1_x509.Certificate]  # our authorities: the only trust roots
+    authority_key_ids: list[bytes]
+    issued: IssuedDocument | None
+
+    @classmethod
+    def read(cls, sha256: str) -> "_Known":
+        certificates = {
+            row.fingerprint_sha256: row
+            for row in Certificate.objects.select_related("authority", "person")
+        }
+        authorities = [row for row in certificates.values() if row.kind == Certificate.Kind.CA]
+        return cls(
+            certificates=certificates,
+            roots=[authority.asn1_of(row) for row in authorities],
+            authority_key_ids=[
+                authority.x509_of(row)
+                .extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+                .value.digest
+                for row in authorities
+            ],
+            issued=IssuedDocument.objects.filter(sha256=sha256).first(),
+        )
+
+
+class _TooComplexError(Exception):
+    pass
+
+
+class _TooSlowError(BaseException):
+    """Not an Exception, so that no `except Exception` on the way (ours, pyHanko's) stops it."""
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Stop reading the file after `seconds` (SIGALRM: in the main thread, as in gunicorn's sync
+    workers, Celery's workers and commands; elsewhere, or when a timer already runs, the file
+    size alone bounds the work). No database access happens inside."""
+    usable = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TooSlowError(f"the file was not read within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _verify(data: bytes, sha256: str, known: _Known) -> Report:
+    reader = PdfFileReader(BytesIO(data), strict=True, decode_limits=_DECODE_LIMITS)
+    report = Report(sha256=sha256, is_pdf=True, issued=known.issued)
     embedded, unreadable = [], []
-    for name, _value, sig_field in enumerate_sig_fields(reader, filled_status=True):
+    fields = enumerate_sig_fields(reader, filled_status=True)
+    for name, _value, sig_field in itertools.islice(fields, MAX_SIGNATURES + 1):
         try:
             embedded.append(EmbeddedPdfSignature(reader, sig_field, name))
         except Exception:
             unreadable.append(name)
+    if len(embedded) + len(unreadable) > MAX_SIGNATURES:
+        raise _TooComplexError(f"more than {MAX_SIGNATURES} signatures")
     embedded.sort(key=lambda signature: signature.signed_revision)
-    authorities = list(Certificate.objects.filter(kind=Certificate.Kind.CA))
-    roots = [authority.asn1_of(row) for row in authorities]
-    known = _known_certificates(embedded)
     report.signatures = [
-        _check(signature, roots, known, report.issued, index)
-        for index, signature in enumerate(embedded)
+        _check(signature, known, index) for index, signature in enumerate(embedded)
     ]
     ours = [
         signature
@@ -153,23 +236,15 @@ def _verify(data: bytes, sha256: str) -> Report:
     ]
     if ours:
         report.document_id = _document_id(reader, ours[0])
-    report.verdict, report.message = _verdict(report, unreadable, data)
+    report.verdict, report.message = _verdict(report, unreadable, data, known)
     return report
 
 
-def _known_certificates(embedded) -> dict[str, Certificate]:
-    prints = set()
-    for signature in embedded:
-        try:
-            prints.add(signature.signer_cert.sha256.hex())
-        except Exception:  # noqa: S112 - a signature without its certificate is just not ours
-            continue
-    return {
-        row.fingerprint_sha256: row
-        for row in Certificate.objects.filter(fingerprint_sha256__in=prints).select_related(
-            "authority", "person"
-        )
-    }
+def _fingerprint(certificate: asn1_x509.Certificate | None) -> str:
+    try:
+        return certificate.sha256.hex()
+    except Exception:
+        return ""
 
 
 def _claimed_timestamp(signature: EmbeddedPdfSignature) -> datetime | None:
@@ -181,23 +256,22 @@ def _claimed_timestamp(signature: EmbeddedPdfSignature) -> datetime | None:
         return None
 
 
-def _check(
-    signature: EmbeddedPdfSignature,
-    roots: list[asn1_x509.Certificate],
-    known: dict[str, Certificate],
-    issued: IssuedDocument | None,
-    index: int,
-) -> SignatureReport:
+def _check(signature: EmbeddedPdfSignature, known: _Known, index: int) -> SignatureReport:
     try:
         cert = signature.signer_cert
-        row = known.get(cert.sha256.hex())
+        row = known.certificates.get(_fingerprint(cert))
         name = cert.subject.native.get("common_name", "") or cert.subject.human_friendly
         serial = authority.serial_text(cert.serial_number)
     except Exception:
         row, name, serial = None, "", ""
+    issued = known.issued
     moment = _claimed_timestamp(signature) or timezone.now()
     try:
-        status = _validate(signature, roots, moment) if roots else None
+        status = (
+            _validate(signature, known.roots, moment, skip_diff=issued is not None)
+            if known.roots
+            else None
+        )
     except Exception:
         logger.info("A signature could not be validated", exc_info=True)
         status = None
@@ -221,13 +295,7 @@ def _check(
     timestamp = status.timestamp_validity
     timestamp_ok = bool(timestamp and timestamp.intact and timestamp.valid and timestamp.trusted)
     signed_moment = timestamp.timestamp if timestamp_ok else None
-    tsa_row = None
-    if timestamp is not None:
-        tsa_row = (
-            Certificate.objects.filter(fingerprint_sha256=timestamp.signing_cert.sha256.hex())
-            .select_related("authority")
-            .first()
-        )
+    tsa_row = known.certificates.get(_fingerprint(timestamp.signing_cert)) if timestamp else None
     revoked_at = _earliest_revocation(row, tsa_row)
     revoked_before = revoked_at is not None and (
         signed_moment is None or revoked_at <= signed_moment
@@ -252,22 +320,23 @@ def _check(
         changes_permitted=status.coverage == SignatureCoverageLevel.ENTIRE_FILE
         or (
             status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
-            and bool(status.docmdp_ok)
-            and level in _PERMITTED_LEVELS
+            and (issued is not None or (bool(status.docmdp_ok) and level in _PERMITTED_LEVELS))
         ),
     )
 
 
-def _validate(signature, roots, moment: datetime):
+def _validate(signature, roots, moment: datetime, *, skip_diff: bool):
     """pyHanko's validation at `moment` with our authorities as the only roots; no fetching
-    (our revocations are applied from our rows afterwards)."""
+    (our revocations are applied from our rows afterwards). The analysis of what was changed
+    after a signature reads every object of the file (seconds for a long programme): it is
+    skipped for a registered file, which is byte for byte the one the system issued."""
 
     def context():
         return ValidationContext(
             trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail", moment=moment
         )
 
-    return validate_pdf_signature(signature, context(), context())
+    return validate_pdf_signature(signature, context(), context(), skip_diff=skip_diff)
 
 
 def _earliest_revocation(*rows: Certificate | None) -> datetime | None:
@@ -311,30 +380,22 @@ def _safe(read):
         return None
 
 
-def _mentions_our_authority(data: bytes) -> bool:
+def _mentions(data: bytes, key_ids: list[bytes]) -> bool:
     """Whether the bytes carry a certificate issued by one of our authorities (its authority
-    key identifier, as the hexadecimal of a signature's /Contents or raw): for files too
+    key identifier, raw or as the hexadecimal of a signature's /Contents): for files too
     damaged to read."""
     lowered = data.lower()
-    for row in Certificate.objects.filter(kind=Certificate.Kind.CA):
-        key_id = (
-            authority.x509_of(row)
-            .extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
-            .value.digest
-        )
-        if key_id.hex().encode() in lowered or key_id in data:
-            return True
-    return False
+    return any(key_id in data or key_id.hex().encode() in lowered for key_id in key_ids)
 
 
 def _when(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%d.%m.%Y %H:%M}"
 
 
-def _verdict(report: Report, unreadable: list[str], data: bytes) -> tuple[str, str]:
+def _verdict(report: Report, unreadable: list[str], data: bytes, known: _Known) -> tuple[str, str]:
     ours = [signature for signature in report.signatures if signature.ours]
     if not ours:
-        if unreadable and _mentions_our_authority(data):
+        if unreadable and _mentions(data, known.authority_key_ids):
             return MODIFIED, _(
                 "The document was changed after signing: a signature of the MBK system in it is "
                 "damaged."

@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import time
 from io import BytesIO
 
 import pytest
@@ -10,7 +11,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.utils import timezone
-from pyhanko.keys import load_cert_from_pemder  # noqa: F401 - pyHanko's loaders stay importable
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
@@ -54,7 +54,7 @@ def test_issued_document_is_genuine(issued):
     ]
     assert all(s.intact and s.valid and s.trusted and not s.revoked for s in report.signatures)
     assert [s.covers_whole_file for s in report.signatures] == [False, True]
-    assert [s.modification_level for s in report.signatures] == ["form_filling", "none"]
+    assert [s.modification_level for s in report.signatures] == ["", "none"]
     assert all(s.timestamp_at is not None for s in report.signatures)
 
 
@@ -77,6 +77,7 @@ def test_signed_but_unregistered_file_is_modified(signatory, plain_pdf, specs):
     assert report.verdict == verify.MODIFIED
     assert "не совпадает ни с одним выпущенным системой" in report.message
     assert all(s.intact and s.trusted for s in report.signatures)
+    assert [s.modification_level for s in report.signatures] == ["form_filling", "none"]
 
 
 def test_flipped_byte_is_modified(issued):
@@ -172,19 +173,56 @@ def test_pdf_signed_by_another_authority_is_foreign(ready, plain_pdf):
     assert report.signatures[0].trusted is False
 
 
+def _pdf(objects: dict[int, bytes], *, free_entries: int = 0) -> bytes:
+    """A well-formed PDF of these objects (1: the catalog) with a correct cross-reference
+    table, padded with `free_entries` free entries."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
+    count = max(objects) + 1 + free_entries
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % count
+    for number in range(1, count):
+        out += (
+            b"%010d 00000 n \n" % offsets[number]
+            if number in offsets
+            else b"0" * 10 + b" 00000 f \n"
+        )
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (count, xref)
+    return bytes(out)
+
+
+_PAGES = {
+    2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
+}
+
+
 def _deeply_nested() -> bytes:
-    body = b"1 0 obj\n" + b"[" * 100_000 + b"]" * 100_000 + b"\nendobj\n"
-    return b"%PDF-1.7\n" + body + b"trailer\n<< /Root 1 0 R /Size 2 >>\nstartxref\n9\n%%EOF\n"
+    nesting = b"[" * 100_000 + b"]" * 100_000
+    return _pdf({1: b"<< /Type /Catalog /Pages 2 0 R /X %s >>" % nesting, **_PAGES})
 
 
-def _huge_xref() -> bytes:
-    header = b"%PDF-1.7\n"
-    return (
-        header
-        + b"xref\n0 99999999\n0000000000 65535 f \n"
-        + b"trailer\n<< /Size 99999999 /Root 1 0 R >>\nstartxref\n"
-        + str(len(header)).encode()
-        + b"\n%%EOF\n"
+def _many_objects() -> bytes:
+    return _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", **_PAGES}, free_entries=300_000)
+
+
+def _many_signature_fields(count: int = 100_000) -> bytes:
+    """One signature field referred to `count` times by the form."""
+    signature = (
+        b"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached "
+        b"/ByteRange [0 1 2 3] /Contents <00> >>"
+    )
+    fields = b"[" + b"4 0 R " * count + b"]"
+    return _pdf(
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields %s >> >>" % fields,
+            **_PAGES,
+            4: b"<< /FT /Sig /T (S) /V 5 0 R >>",
+            5: signature,
+        }
     )
 
 
@@ -197,15 +235,39 @@ def _huge_xref() -> bytes:
         lambda signed: signed[: len(signed) // 2],
         lambda signed: signed[:-300],
         lambda signed: _deeply_nested(),
-        lambda signed: _huge_xref(),
+        lambda signed: _many_objects(),
+        lambda signed: _many_signature_fields(),
     ],
-    ids=["random", "empty", "pdf-header-then-noise", "half", "tail-cut", "nested", "huge-xref"],
+    ids=[
+        "random",
+        "empty",
+        "pdf-header-then-noise",
+        "half",
+        "tail-cut",
+        "nested",
+        "many-objects",
+        "many-signature-fields",
+    ],
 )
 def test_garbage_is_answered_without_an_exception(issued, make):
     report = verify.verify_pdf(make(issued))
 
     assert report.verdict in {verify.FOREIGN, verify.MODIFIED}
     assert report.message
+
+
+def test_reading_stops_at_the_time_limit(ready, monkeypatch):
+    monkeypatch.setattr(verify, "TIME_LIMIT_SECONDS", 0.2)
+    data = _many_signature_fields(2_000_000)
+
+    started = time.perf_counter()
+    report = verify.verify_pdf(data)
+
+    assert time.perf_counter() - started < 2
+    assert report.verdict == verify.FOREIGN
+    assert report.message == (
+        "Файл слишком сложен для проверки; он не распознан как документ, выпущенный системой МБК."
+    )
 
 
 def test_truncated_signed_file_is_not_genuine(issued):
