@@ -130,12 +130,6 @@ def init_authority(
     )
     cert = builder.sign(key, hashes.SHA256())
     authority = _save(cert, kind=Certificate.Kind.CA, authority=None, by=by)
-    if force and key_path.exists():
-        _set_aside(key_path)
-        _set_aside(_folder() / _CERTIFICATE_FILE)
-    # Last: if anything above fails, no file claims an authority the database does not have.
-    keys.write_ca_key(key_path, key)
-    _write_public(_folder() / _CERTIFICATE_FILE, cert.public_bytes(serialization.Encoding.PEM))
     audit.record(
         authority,
         actor=by,
@@ -144,12 +138,24 @@ def init_authority(
         f"valid until {authority.not_after:%Y-%m-%d}",
         content_sha256=authority.fingerprint_sha256,
     )
+    # The files last: if anything above fails, none claims an authority the database lacks.
+    if force:
+        _set_aside(key_path)
+        _set_aside(_folder() / _CERTIFICATE_FILE)
+    keys.write_ca_key(key_path, key)
+    _write_public(_folder() / _CERTIFICATE_FILE, cert.public_bytes(serialization.Encoding.PEM))
     return authority
 
 
 def _set_aside(path: Path) -> None:
-    if path.exists():
-        path.rename(path.with_name(f"{path.stem}.replaced-{timezone.now():%Y%m%d%H%M%S}.pem"))
+    """Keep a replaced file beside, under a name no other file has (never over one)."""
+    if not path.exists():
+        return
+    stamp = f"{timezone.now():%Y%m%d%H%M%S}"
+    target, number = path.with_name(f"{path.stem}.replaced-{stamp}.pem"), 1
+    while target.exists():
+        target, number = path.with_name(f"{path.stem}.replaced-{stamp}-{number}.pem"), number + 1
+    path.rename(target)
 
 
 def _write_public(path: Path, data: bytes) -> None:

@@ -1,8 +1,8 @@
 """Private keys: made, encrypted at rest, read back. Key material is never logged.
 
 - The keys of the people's, the seal's and the time-stamping unit's certificates are EC P-256
-  (ECDSA with SHA-256: quick to make, and poppler's pdfsig (NSS), pyHanko and Acrobat verify
-  them). In the database each is its PKCS#8 DER encrypted with AES-256-GCM under a
+  (ECDSA with SHA-256: quick to make; poppler's pdfsig (NSS) and pyHanko verify them, as
+  tests/signing shows). In the database each is its PKCS#8 DER encrypted with AES-256-GCM under a
   key-encryption key derived with HKDF-SHA256 from MBK_SIGNING_KEY; the certificate's
   fingerprint is the associated data, so a key copied onto another row does not decrypt.
 - The certificate authority's key is a PEM file in MBK_CA_DIR (mode 0600, the folder 0700),

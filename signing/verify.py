@@ -7,9 +7,11 @@ so a certificate that expired since still counts); revocation comes from our Cer
 (revoked before that moment: the signature is invalid; after: valid, and the report says so).
 The whole file's SHA-256 must be in the register of issued documents for the verdict "genuine".
 
-`verify_pdf` never raises on what it is given (random bytes, a truncated or hostile PDF): it
-answers "foreign" or "modified" with a message. Callers refuse files over MAX_BYTES before
-reading them whole (MBK_VERIFY_MAX_BYTES); verify_pdf answers for them too.
+The verdicts: "genuine", "modified", "invalid" (ours and unchanged, but a certificate was
+revoked before signing or a signature is not trusted) and "foreign". `verify_pdf` never raises
+on what it is given (random bytes, a truncated or hostile PDF): such a file is "foreign", or
+"modified" when it carries a certificate of our authority. Callers refuse files over MAX_BYTES
+before reading them whole (MBK_VERIFY_MAX_BYTES); verify_pdf answers for them too.
 """
 
 import hashlib
@@ -162,8 +164,7 @@ class _Known:
     @classmethod
     def read(cls, sha256: str) -> "_Known":
         certificates = {
-            row.fingerprint_sha256: row
-            for row in Certificate.objects.select_related("authority", "person")
+            row.fingerprint_sha256: row for row in Certificate.objects.select_related("authority")
         }
         authorities = [row for row in certificates.values() if row.kind == Certificate.Kind.CA]
         return cls(
@@ -209,8 +210,10 @@ def _time_limit(seconds: float):
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # even when the alarm rang on the way out
+            signal.signal(signal.SIGALRM, previous)
 
 
 def _verify(data: bytes, sha256: str, known: _Known) -> Report:
