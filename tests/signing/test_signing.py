@@ -29,8 +29,26 @@ def signed(signatory, plain_pdf):
     return sign(plain_pdf, spec(signatory), spec(None, reason="Печать системы", hours_ago=0))
 
 
+class OtherProvider:
+    """Another provider behind the same interface (a qualified one would be)."""
+
+    name = "ГОСТ Р 34.10-2012"
+
+    def can_sign(self, person) -> bool:
+        return True
+
+    def sign(self, pdf, specs, *, document_id, location="Москва") -> bytes:
+        return pdf
+
+
 def test_get_signer_gives_the_built_in_one_by_default():
     assert isinstance(get_signer(), ClusterSigner)
+
+
+def test_get_signer_gives_the_one_named_by_the_setting(settings):
+    settings.MBK_SIGNER = "tests.signing.test_signing.OtherProvider"
+
+    assert isinstance(get_signer(), OtherProvider)
 
 
 def test_signatures_are_intact_valid_and_trusted_for_pyhanko(signed, signatory):
@@ -81,6 +99,21 @@ def test_pdfsig_reports_every_signature_valid_and_the_last_covering_the_file(sig
     assert "Signer Certificate Common Name: Московский биотехнологический кластер — система" in (
         last
     )
+
+
+def test_pyhanko_finds_a_flipped_byte(signed):
+    context = ValidationContext(
+        trust_roots=[authority.asn1_of(authority.current_authority())], allow_fetching=False
+    )
+    reader = PdfFileReader(BytesIO(flipped(signed)))
+
+    statuses = [
+        validate_pdf_signature(signature, context, context)
+        for signature in reader.embedded_signatures
+    ]
+
+    assert [status.intact for status in statuses] == [False, False]
+    assert not any(status.bottom_line for status in statuses)
 
 
 def test_pdfsig_reports_a_digest_mismatch_for_a_flipped_byte(signed, tmp_path):
