@@ -206,7 +206,9 @@ def _time_limit(seconds: float):
         raise _TooSlowError(f"the file was not read within {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Again every 0.1 s after the first: an exception raised while Python runs a finalizer or
+    # a __del__ is dropped there ("Exception ignored in..."), the next one is not.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:
