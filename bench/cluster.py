@@ -20,6 +20,7 @@ def cluster_environment(folder: str) -> dict[str, str]:
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-" + "k" * 60,  # production mode wants at least 50 characters
         "MBK_AUDIT_KEY": "bench-only-audit-" + "a" * 40,
+        "MBK_SIGNING_KEY": "bench-only-signing-" + "s" * 40,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"{POSTGRES_URL}/{BENCH_DATABASE}",

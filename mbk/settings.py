@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "programme",
     "meetings",
     "api",
+    "signing",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +318,42 @@ CELERY_BEAT_SCHEDULE["audit-verify"] = {
     "task": "workflow.tasks.task_verify_audit",
     "schedule": MBK_AUDIT_VERIFY_EVERY_SECONDS,
 }
+
+# --- Signatures of PDF documents (signing/) ------------------------------------------------
+# The private keys of the people's, the seal's and the time-stamping unit's certificates are
+# stored in the database encrypted (AES-256-GCM) under a key derived from MBK_SIGNING_KEY, which
+# is never in the database. The certificate authority's key is a file in MBK_CA_DIR (outside the
+# database, mode 0600), encrypted under MBK_CA_PASSPHRASE or, without it, a passphrase derived
+# from MBK_SIGNING_KEY. Losing MBK_SIGNING_KEY loses every key: keep a copy off the machine.
+MBK_SIGNING_KEY = env_str("MBK_SIGNING_KEY", None)
+if not MBK_SIGNING_KEY:
+    if not DEBUG:  # bin/test gives the test suite a key of its own
+        raise ImproperlyConfigured(
+            "Environment variable MBK_SIGNING_KEY is required when DEBUG is off: the key that "
+            "encrypts the signing keys, at least 32 characters and different from SECRET_KEY "
+            "and MBK_AUDIT_KEY."
+        )
+    MBK_SIGNING_KEY = "development-only-signing-key-never-used-with-debug-off"
+if len(MBK_SIGNING_KEY) < 32:
+    raise ImproperlyConfigured(
+        "Environment variable MBK_SIGNING_KEY must be at least 32 characters."
+    )
+if MBK_SIGNING_KEY in (SECRET_KEY, MBK_AUDIT_KEY):
+    raise ImproperlyConfigured(
+        "Environment variable MBK_SIGNING_KEY must differ from SECRET_KEY and MBK_AUDIT_KEY (so "
+        "that a leak of one does not give away the signing keys)."
+    )
+MBK_CA_DIR = Path(env_str("MBK_CA_DIR", str(VAR_DIR / "ca")))
+MBK_CA_PASSPHRASE = env_str("MBK_CA_PASSPHRASE", None)
+if MBK_CA_PASSPHRASE is not None and len(MBK_CA_PASSPHRASE) < 20:
+    raise ImproperlyConfigured(
+        "Environment variable MBK_CA_PASSPHRASE must be at least 20 characters."
+    )
+# The Signer that signs the documents (signing/backends.py): the cluster's own keys by default;
+# a qualified provider (ГОСТ Р 34.10-2012) plugs in here.
+MBK_SIGNER = env_str("MBK_SIGNER", "signing.builtin.ClusterSigner")
+# The largest file the public verification reads (checked by its caller, signing/verify.py).
+MBK_VERIFY_MAX_BYTES = env_int("MBK_VERIFY_MAX_BYTES", 30 * 1024 * 1024)
 
 # --- PDF documents (documents/pdf/) ---------------------------------------------------------
 PDF_SOFT_TIME_LIMIT = env_int("PDF_SOFT_TIME_LIMIT", 120)  # seconds; the task fails cleanly

@@ -259,6 +259,7 @@ def _collect_static_into(var_dir: Path) -> None:
         "DEBUG": "false",
         "SECRET_KEY": "k" * 60,
         "MBK_AUDIT_KEY": "a" * 40,
+        "MBK_SIGNING_KEY": "s" * 40,
         "MBK_VAR_DIR": str(var_dir),
     }
     result = subprocess.run(

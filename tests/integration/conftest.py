@@ -54,6 +54,8 @@ def start_worker(transactional_db, tmp_path, settings):
             # The worker signs audit entries with the key the test verifies them with.
             "MBK_AUDIT_KEY": settings.MBK_AUDIT_KEY,
             "MBK_AUDIT_KEY_ID": settings.MBK_AUDIT_KEY_ID,
+            # ...and reads the signing keys the test stored.
+            "MBK_SIGNING_KEY": settings.MBK_SIGNING_KEY,
             **environment,
         }
         log = worker.log_path.open("w")

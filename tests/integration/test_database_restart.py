@@ -173,6 +173,7 @@ def test_postgres_restart_under_load_is_a_503_then_recovers(
         "DEBUG": "false",
         "SECRET_KEY": SECRET,
         "MBK_AUDIT_KEY": "audit-key-of-this-test-only-" + "a" * 40,
+        "MBK_SIGNING_KEY": "signing-key-of-this-test-only-" + "s" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "SITE_URL": "http://127.0.0.1",

@@ -50,6 +50,7 @@ def beat(start_worker, tmp_path):
             "DATABASE_URL": database_url_of_the_test_database(),
             "MBK_AUDIT_KEY": settings.MBK_AUDIT_KEY,  # without it, beat refuses to start
             "MBK_AUDIT_KEY_ID": settings.MBK_AUDIT_KEY_ID,
+            "MBK_SIGNING_KEY": settings.MBK_SIGNING_KEY,  # nor without this one
         },
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -12,6 +12,7 @@ from django.conf import settings
 BASE_DIR = Path(__file__).resolve().parents[2]
 SAFE_KEY = "x" * 10 + secrets.token_urlsafe(48)
 AUDIT_KEY = "a" * 10 + secrets.token_urlsafe(32)
+SIGNING_KEY = "s" * 10 + secrets.token_urlsafe(32)
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -26,12 +27,14 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
             "CELERY_BROKER_URL",
             "ALLOWED_HOSTS",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "MBK_SIGNING_KEY",
+            "MBK_CA_PASSPHRASE",
         }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
-        env={**clean, "MBK_AUDIT_KEY": AUDIT_KEY, **env},
+        env={**clean, "MBK_AUDIT_KEY": AUDIT_KEY, "MBK_SIGNING_KEY": SIGNING_KEY, **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -54,6 +57,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         ("TRUSTED_PROXIES", "10.0.0.0/33"),
         ("TRUSTED_PROXIES", "proxy.local"),
         ("LOGIN_SLOWDOWN_AFTER", "ten"),
+        ("MBK_VERIFY_MAX_BYTES", "30 MB"),
     ],
 )
 def test_settings_malformed_value_stops_startup_naming_it(name, value):
@@ -93,6 +97,40 @@ def test_settings_secret_key_required_when_debug_off():
 )
 def test_settings_audit_key_refused_when_missing_weak_or_reused(audit_env, message):
     env = {"SECRET_KEY": SAFE_KEY, "DATABASE_URL": "postgres://u@db/mbk", **audit_env}
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode == 1
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("signing_env", "message"),
+    [
+        (
+            {"MBK_SIGNING_KEY": ""},
+            "Environment variable MBK_SIGNING_KEY is required when DEBUG is off",
+        ),
+        (
+            {"MBK_SIGNING_KEY": "short-key"},
+            "Environment variable MBK_SIGNING_KEY must be at least 32",
+        ),
+        (
+            {"MBK_SIGNING_KEY": SAFE_KEY},
+            "Environment variable MBK_SIGNING_KEY must differ from SECRET_KEY and MBK_AUDIT_KEY",
+        ),
+        (
+            {"MBK_SIGNING_KEY": AUDIT_KEY},
+            "Environment variable MBK_SIGNING_KEY must differ from SECRET_KEY and MBK_AUDIT_KEY",
+        ),
+        (
+            {"MBK_CA_PASSPHRASE": "short"},
+            "Environment variable MBK_CA_PASSPHRASE must be at least 20 characters",
+        ),
+    ],
+)
+def test_settings_signing_key_refused_when_missing_weak_or_reused(signing_env, message):
+    env = {"SECRET_KEY": SAFE_KEY, "DATABASE_URL": "postgres://u@db/mbk", **signing_env}
 
     result = run_manage("check", env=env)
 

@@ -15,6 +15,7 @@ SOURCES = [
     "accounts",
     "directory",
     "workflow",
+    "signing",
     "documents",
     "programme",
     "meetings",

@@ -1,0 +1,89 @@
+"""The certificate authority of the tests: its folder (key file and certificate) is made once
+per test process, in a temporary folder, never a developer's var/ca; each test's database gets
+the authority's row, the seal and the time-stamping unit from `ready` (EC keys: a few
+milliseconds). To give other apps' tests signatures, lift `ca_dir` and `ready` into
+tests/conftest.py."""
+
+import datetime
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from documents.pdf.render import html_to_pdf
+from signing import authority
+from signing.backends import SignatureSpec
+from signing.builtin import ClusterSigner
+from tests.conftest import unavailable
+
+PDFSIG = Path("/usr/bin/pdfsig")
+
+
+@pytest.fixture(scope="session")
+def ca_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("ca")
+
+
+@pytest.fixture(autouse=True)
+def _ca_dir_of_the_tests(settings, ca_dir):
+    settings.MBK_CA_DIR = ca_dir
+
+
+@pytest.fixture
+def ready(db, ca_dir):
+    """The authority (its key made on the first use in this process), the seal and the
+    time-stamping unit."""
+    return authority.ensure_ready()
+
+
+@pytest.fixture(scope="session")
+def plain_pdf() -> bytes:
+    """A ten-page document as the PDF pipeline renders it (WeasyPrint), unsigned."""
+    pages = "".join(
+        f"<section style='page-break-after: always'><h2>Раздел {number}</h2>"
+        f"<p>Текст раздела {number} протокола заседания.</p></section>"
+        for number in range(1, 11)
+    )
+    html = f"<html lang='ru'><body><h1>Протокол заседания № 2</h1>{pages}</body></html>"
+    return html_to_pdf(html, title="Протокол № 2", author="МБК", language="ru")
+
+
+@pytest.fixture
+def signatory(ready, django_user_model):
+    from tests.factories import UserFactory
+
+    person = UserFactory(
+        username="chair.pharma", last_name="Петрова", first_name="Анна", middle_name="Сергеевна"
+    )
+    authority.issue("person", person=person)
+    return person
+
+
+def spec(person=None, *, role=None, reason="Утверждаю", hours_ago=1) -> SignatureSpec:
+    return SignatureSpec(
+        person=person,
+        role=role or ("seal" if person is None else "chair"),
+        reason=reason,
+        signed_at=timezone.now() - datetime.timedelta(hours=hours_ago),
+    )
+
+
+def sign(pdf: bytes, *specs: SignatureSpec, document_id: str = "minutes-2") -> bytes:
+    return ClusterSigner().sign(pdf, list(specs), document_id=document_id)
+
+
+def pdfsig(data: bytes, tmp_path: Path) -> str:
+    """What poppler's pdfsig says of the file (NSS; no network)."""
+    if not PDFSIG.exists():
+        unavailable("poppler-utils' pdfsig is not installed (bin/install --test installs it)")
+    path = tmp_path / "checked.pdf"
+    path.write_bytes(data)
+    result = subprocess.run(
+        [str(PDFSIG), "-no-ocsp", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return result.stdout + result.stderr
