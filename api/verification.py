@@ -47,7 +47,7 @@ class IssuedSerializer(serializers.Serializer):
 
 
 class VerificationSerializer(serializers.Serializer):
-    verdict = serializers.ChoiceField(choices=["genuine", "modified", "foreign"])
+    verdict = serializers.ChoiceField(choices=["genuine", "modified", "invalid", "foreign"])
     message = CharField(help_text="In the caller's language.")
     sha256 = CharField()
     signatures = SignatureSerializer(many=True)
@@ -75,7 +75,7 @@ def answer(report, description) -> dict:
             {
                 "name": signature.name,
                 "role": signature.role,
-                "serial": str(signature.serial or ""),
+                "serial": str(signature.certificate_serial or ""),
                 "signed_at": signature.signed_at,
                 "timestamp_at": signature.timestamp_at,
                 "intact": signature.intact,

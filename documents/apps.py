@@ -41,6 +41,7 @@ class DocumentsConfig(AppConfig):
         for kind in RenderJob.PROPOSAL_KINDS:
             issued_documents.register(kind, verification.describe)
 
+
 def _content_hash(proposal) -> dict:
     """Every entry of a proposal records the hash of its latest frozen version."""
     version = proposal.versions.order_by("-number").first()

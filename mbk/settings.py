@@ -354,6 +354,9 @@ if MBK_CA_PASSPHRASE is not None and len(MBK_CA_PASSPHRASE) < 20:
 MBK_SIGNER = env_str("MBK_SIGNER", "signing.builtin.ClusterSigner")
 # The largest file the public verification reads (checked by its caller, signing/verify.py).
 MBK_VERIFY_MAX_BYTES = env_int("MBK_VERIFY_MAX_BYTES", 30 * 1024 * 1024)
+# Files one client address may have verified in an hour (the page and the API together): the
+# verification needs no sign-in, and reading a hostile PDF costs up to seconds.
+MBK_VERIFY_REQUESTS_PER_CLIENT_PER_HOUR = env_int("MBK_VERIFY_REQUESTS_PER_CLIENT_PER_HOUR", 120)
 
 # --- PDF documents (documents/pdf/) ---------------------------------------------------------
 PDF_SOFT_TIME_LIMIT = env_int("PDF_SOFT_TIME_LIMIT", 120)  # seconds; the task fails cleanly

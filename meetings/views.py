@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -24,9 +24,9 @@ from meetings.forms import (
     DecisionForm,
     FreeItemForm,
     MeetingPlanForm,
-    RescheduleForm,
     PaperVoteForm,
     ProxyGrantForm,
+    RescheduleForm,
     TaskForm,
     VoteForm,
 )
@@ -171,6 +171,8 @@ def _reschedule_form(meeting: Meeting) -> RescheduleForm:
         "edition": meeting.edition,
     }
     return RescheduleForm(initial=initial, meeting=meeting)
+
+
 def _proxies_context(user, meeting: Meeting, form=None) -> dict:
     proxies = selectors.active_proxies(meeting)
     given = next((p for p in proxies if p.grantor_id == user.pk), None)

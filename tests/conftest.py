@@ -21,6 +21,7 @@ from django.utils import translation
 from directory.loading import load_cluster_directory
 from directory.models import Body, Membership, Organisation
 from mbk.celery import app as celery_app
+from signing import authority
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 IN_CI = os.environ.get("CI") == "true"
@@ -56,6 +57,9 @@ def pytest_configure(config):
     # Both are per process, so pytest-xdist's workers never share them.
     settings.MBK_AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp()) / "audit" / "checkpoints.log"
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp()) / "media"
+    # The cluster's certificate authority of this test process (its key file; the rows are in
+    # the world, see _load_the_world): never a developer's var/ca.
+    settings.MBK_CA_DIR = Path(tempfile.mkdtemp()) / "ca"
     _broker_of_this_worker()
     post_migrate.connect(_load_the_world, dispatch_uid="tests-load-the-world")
 
@@ -95,7 +99,8 @@ def _broker_of_this_worker() -> None:
 
 def _load_the_world(sender, using, **kwargs):
     """The data every test starts with, built once per test database (pytest-xdist gives each
-    worker its own): the cluster directory. (The working-day calendar needs no rows: the
+    worker its own): the cluster directory and the certificate authority (its rows; the key file
+    is the process's, see pytest_configure). (The working-day calendar needs no rows: the
     holidays package gives it, and the migrations leave CalendarDay empty.)
 
     post_migrate is sent at the end of `migrate`, which creates the test database, and by the
@@ -107,6 +112,8 @@ def _load_the_world(sender, using, **kwargs):
     if sender is not with_models[-1] or using != "default":
         return
     load_cluster_directory()
+    # Every rendered document is signed: the authority, the seal and the time-stamping unit.
+    authority.ensure_ready()
 
 
 def pytest_report_header(config):

@@ -15,6 +15,7 @@ from directory.models import (
 )
 from documents.models import Call, Proposal
 from documents.services import ProposalContent, proposal_create, proposal_update
+from signing import authority
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -75,13 +76,30 @@ class BodyFactory(factory.django.DjangoModelFactory):
     )
 
 
+# Who signs documents of a body (the minutes; the governance chair the programme).
+SIGNATORY_ROLES = (Membership.Role.CHAIR, Membership.Role.DEPUTY_CHAIR, Membership.Role.SECRETARY)
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
+    """A person's role in a body. Chairs and secretaries get a signing certificate of the
+    cluster's authority, as the programme office issues them (manage.py ca_issue); pass
+    `certificate=False` for one who has none."""
+
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     body = factory.SubFactory(BodyFactory)
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.MEMBER
+
+    @factory.post_generation
+    def certificate(self, create, extracted, **kwargs):
+        # `self` is the Membership made (factory_boy's post-generation hook).
+        if not create or extracted is False or self.role not in SIGNATORY_ROLES:
+            return
+        if authority.certificate_of(self.user) is None:
+            authority.issue("person", person=self.user)
 
 
 class CallFactory(factory.django.DjangoModelFactory):

@@ -22,7 +22,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -139,9 +139,13 @@ def _fail(job: RenderJob, task_id: str, error: str) -> None:
 
 @dataclass(frozen=True)
 class Rendering:
-    pdf: bytes  # signed
+    signed: signatures.Signed
     title: str
     plan: signatures.SigningPlan
+
+    @property
+    def pdf(self) -> bytes:
+        return self.signed.pdf
 
 
 def _render(job: RenderJob) -> Rendering:
@@ -161,7 +165,7 @@ def _render(job: RenderJob) -> Rendering:
     )
     plan = kind.sign(job, subject, source) if kind.sign else None
     plan = plan or signatures.SigningPlan(reference=source.version_sha256)
-    return Rendering(pdf=signatures.sign(pdf, job, plan), title=source.title, plan=plan)
+    return Rendering(signed=signatures.sign(pdf, job, plan), title=source.title, plan=plan)
 
 
 def _holds(name: str, sha256: str, size: int) -> bool:
@@ -216,17 +220,21 @@ def _store(job: RenderJob, task_id: str, rendering: Rendering) -> None:
         )
         _fail(job, task_id, message % {"job": job.pk})
         return
-    finished = RenderJob.objects.filter(pk=job.pk, status=Status.RUNNING, task_id=task_id).update(
-        status=Status.DONE,
-        file=name,
-        file_sha256=job.file_sha256,
-        file_size=len(pdf),
-        finished_at=timezone.now(),
-    )
-    if finished:
-        signatures.register(
-            job, rendering.plan, title=rendering.title, sha256=job.file_sha256
+    # The job is done and its file entered in the register of issued documents together, or
+    # neither: a file served as the document always verifies as issued.
+    with transaction.atomic():
+        finished = RenderJob.objects.filter(
+            pk=job.pk, status=Status.RUNNING, task_id=task_id
+        ).update(
+            status=Status.DONE,
+            file=name,
+            file_sha256=job.file_sha256,
+            file_size=len(pdf),
+            finished_at=timezone.now(),
         )
+        if finished:
+            signatures.register(job, rendering.signed, rendering.plan, title=rendering.title)
+    if finished:
         log.info("PDF job %s rendered, signed and stored by %s", job.pk, task_id)
         return
     # The job was taken from us meanwhile. Its new holder renders the same content to the same

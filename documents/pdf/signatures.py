@@ -34,15 +34,7 @@ def seal_reason() -> str:
 def specs_of(plan: SigningPlan) -> list[SignatureSpec]:
     """The people's signatures in the order they signed, then the seal (with the time now: the
     seal says when the system issued this file)."""
-    people = [
-        SignatureSpec(
-            person=signoff.person,
-            role=signoff.role,
-            reason=signoff.reason,
-            signed_at=signoff.signed_at,
-        )
-        for signoff in plan.signoffs
-    ]
+    people = [services.spec_of(signoff) for signoff in plan.signoffs]
     seal = SignatureSpec(person=None, role="seal", reason=seal_reason(), signed_at=timezone.now())
     return [*people, seal]
 
@@ -53,21 +45,29 @@ def document_id(job: RenderJob) -> str:
     return f"mbk:{job.kind}:{job.subject_id}:{job.pk}"
 
 
-def sign(pdf: bytes, job: RenderJob, plan: SigningPlan) -> bytes:
+@dataclass(frozen=True)
+class Signed:
+    pdf: bytes
+    specs: list[SignatureSpec]
+
+
+def sign(pdf: bytes, job: RenderJob, plan: SigningPlan) -> Signed:
+    specs = specs_of(plan)
     try:
-        return backends.get_signer().sign(pdf, specs_of(plan), document_id=document_id(job))
+        signed = backends.get_signer().sign(pdf, specs, document_id=document_id(job))
     except Exception as error:  # the signer's library raises many kinds; say it in words
         raise SigningFailedError(str(error)) from error
+    return Signed(pdf=signed, specs=specs)
 
 
-def register(job: RenderJob, plan: SigningPlan, *, title: str, sha256: str) -> None:
+def register(job: RenderJob, signed: Signed, plan: SigningPlan, *, title: str) -> None:
     """Enter the stored file in the register of issued documents (idempotent by its hash)."""
     services.register_issued(
-        sha256=sha256,
+        pdf=signed.pdf,
         kind=job.kind,
         subject=job.subject,
         job_id=job.pk,
         title=title,
-        reference=plan.reference,
-        signoffs=plan.signoffs,
+        reference=str(plan.reference),
+        specs=signed.specs,
     )

@@ -99,7 +99,7 @@ def build_world(media) -> dict[str, list[int]]:
     held = meetings_services.meeting_plan(
         body_id=people["chair"].memberships.get().body_id,
         by=people["chair"],
-        starts_at=STARTS_AT,
+        starts_at=day_at(),
         place="Зал рабочей группы",
     )
     item = meetings_services.agenda_add(

@@ -1,8 +1,7 @@
 """The certificate authority of the tests: its folder (key file and certificate) is made once
-per test process, in a temporary folder, never a developer's var/ca; each test's database gets
-the authority's row, the seal and the time-stamping unit from `ready` (EC keys: a few
-milliseconds). To give other apps' tests signatures, lift `ca_dir` and `ready` into
-tests/conftest.py."""
+per test process, in a temporary folder, never a developer's var/ca, and its rows (the
+authority, the seal, the time-stamping unit) are in every test's world (tests/conftest.py);
+`ready` returns it."""
 
 import datetime
 import subprocess
@@ -20,14 +19,10 @@ from tests.conftest import unavailable
 PDFSIG = Path("/usr/bin/pdfsig")
 
 
-@pytest.fixture(scope="session")
-def ca_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("ca")
-
-
-@pytest.fixture(autouse=True)
-def _ca_dir_of_the_tests(settings, ca_dir):
-    settings.MBK_CA_DIR = ca_dir
+@pytest.fixture
+def ca_dir(settings) -> Path:
+    """The authority's folder of this test process (tests/conftest.py)."""
+    return Path(settings.MBK_CA_DIR)
 
 
 @pytest.fixture
@@ -87,3 +82,11 @@ def pdfsig(data: bytes, tmp_path: Path) -> str:
         check=False,
     )
     return result.stdout + result.stderr
+
+
+def forget_the_worlds_authority() -> None:
+    """The world's certificates gone (in this test's transaction only), issued ones first."""
+    from signing.models import Certificate
+
+    Certificate.objects.exclude(kind=Certificate.Kind.CA).delete()
+    Certificate.objects.all().delete()

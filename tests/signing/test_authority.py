@@ -11,12 +11,15 @@ from mbk.exceptions import ActionRefusedError
 from signing import authority, keys
 from signing.models import Certificate
 from tests.factories import OrganisationFactory, UserFactory
+from tests.signing.conftest import forget_the_worlds_authority
 from workflow import audit
 
 
 @pytest.fixture
-def fresh_ca_dir(settings, tmp_path):
-    """An empty folder: the authority is made anew (the shared one of the tests is not)."""
+def fresh_ca_dir(settings, tmp_path, db):
+    """An empty folder and no authority in the database: the authority is made anew (the
+    shared one of the tests' world is set aside for this test)."""
+    forget_the_worlds_authority()
     settings.MBK_CA_DIR = tmp_path / "ca"
     return settings.MBK_CA_DIR
 

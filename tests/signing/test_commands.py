@@ -8,7 +8,7 @@ from signing import authority
 from signing.models import Certificate
 from signing.services import register_issued
 from tests.factories import UserFactory
-from tests.signing.conftest import sign, spec
+from tests.signing.conftest import forget_the_worlds_authority, sign, spec
 from tests.signing.test_signing import flipped
 
 
@@ -19,6 +19,7 @@ def run(*args) -> str:
 
 
 def test_ca_init_makes_the_authority_seal_and_timestamping_unit_once(settings, tmp_path, db):
+    forget_the_worlds_authority()
     settings.MBK_CA_DIR = tmp_path / "ca"
 
     output = run("ca_init")
