@@ -22,6 +22,7 @@ from meetings import document, rules, selectors
 from meetings.models import AgendaItem, Attendance, Ballot, Meeting, Task, day_is_past
 from programme.models import ProgrammeVersion, SectionRevision
 from signing import services as signing_services
+from signing.services import signed_with
 from workflow import audit, runner, tables
 from workflow.models import Notice
 from workflow.notify import notify
@@ -397,13 +398,14 @@ def minutes_approve(*, meeting_id: int, by: User, seen_edition: int | None = Non
         )
     change.transition()
     # Whoever approves signs first (can_run_meeting: the chair, the deputy or the secretary).
-    signing_services.sign_off(
+    signoff = signing_services.sign_off(
         subject=meeting,
         person=by,
         role=rules.minutes_signatory_role(by, meeting),
         reason=str(_("The minutes are approved")),
+        audited=False,
     )
-    change.finish("minutes_approved")
+    change.finish("minutes_approved", comment=signed_with(signoff.certificate))
     minutes_document_request(meeting_id=meeting.pk, by=by, language="ru")
     return meeting
 
@@ -425,10 +427,14 @@ def minutes_sign(*, meeting_id: int, by: User, seen_edition: int | None = None) 
     role = rules.minutes_signatory_role(by, meeting)
     if any(s.role == role for s in signing_services.signoffs_of(meeting)):
         raise ActionRefusedError(_("The minutes are signed for this role already."))
-    signing_services.sign_off(
-        subject=meeting, person=by, role=role, reason=str(_("The minutes are signed"))
+    signoff = signing_services.sign_off(
+        subject=meeting,
+        person=by,
+        role=role,
+        reason=str(_("The minutes are signed")),
+        audited=False,
     )
-    change.finish("minutes_signed", comment=role)
+    change.finish("minutes_signed", comment=signed_with(signoff.certificate))
     minutes_document_request(meeting_id=meeting.pk, by=by, language="ru")
     return meeting
 

@@ -20,6 +20,7 @@ from programme import assembly, document, rules
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 from programme.structure import OFFICE, typical_sections
 from signing import services as signing_services
+from signing.services import signed_with
 from workflow import audit, runner
 from workflow.notify import notify
 
@@ -504,14 +505,14 @@ def version_approve(
     change.transition(number=decision_number.strip(), date=decision_date, signed_by=by)
     # The chair's own signature, applied to the PDF with their personal key (signing/): refused
     # here, with nothing changed, when they hold no valid certificate.
-    signing_services.sign_off(
-        subject=version, person=by, role="signatory", reason=str(_("I approve"))
+    signoff = signing_services.sign_off(
+        subject=version, person=by, role="signatory", reason=str(_("I approve")), audited=False
     )
     reference = _("№ %(number)s of %(date)s") % {
         "number": version.decision_number,
         "date": decision_date.strftime("%d.%m.%Y"),
     }
-    change.finish("approved", reference=str(reference))
+    change.finish("approved", reference=str(reference), comment=signed_with(signoff.certificate))
     for old in previous:
         superseding = runner.Change(old, by, "supersede")
         superseding.transition()

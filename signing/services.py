@@ -18,11 +18,14 @@ from workflow import audit
 
 
 @transaction.atomic
-def sign_off(*, subject: models.Model, person, role: str, reason: str) -> Signoff:
+def sign_off(
+    *, subject: models.Model, person, role: str, reason: str, audited: bool = True
+) -> Signoff:
     """Record that `person` signs `subject` in `role` now, with their certificate in force.
     Idempotent: a second call for the same subject, person and role returns the first
-    sign-off unchanged. Audited on the subject. Refused (nothing changes) when the person has
-    no certificate in force."""
+    sign-off unchanged. Audited on the subject, unless the caller's service records the act
+    itself (`audited=False`: one entry per act, naming the certificate). Refused (nothing
+    changes) when the person has no certificate in force."""
     subject_type = ContentType.objects.get_for_model(subject)
     existing = Signoff.objects.filter(
         subject_type=subject_type, subject_id=subject.pk, person=person, role=role
@@ -45,7 +48,7 @@ def sign_off(*, subject: models.Model, person, role: str, reason: str) -> Signof
         role=role,
         defaults={"certificate": certificate, "signed_at": timezone.now(), "reason": reason},
     )
-    if created:
+    if created and audited:
         audit.record(
             subject,
             actor=person,
@@ -53,6 +56,11 @@ def sign_off(*, subject: models.Model, person, role: str, reason: str) -> Signof
             comment=f"{role}: {reason}; certificate {certificate.serial}",
         )
     return signoff
+
+
+def signed_with(certificate: Certificate) -> str:
+    """What the audit entry of a signed act says of the signature."""
+    return _("signed with certificate %(serial)s") % {"serial": certificate.serial}
 
 
 def signoffs_of(subject: models.Model) -> list[Signoff]:

@@ -102,6 +102,7 @@ ROUTES = {
     "workflow:overdue": (LOGIN, 403, 200),
     "workflow:email-notices": (LOGIN, 200, 200),
     "set_language": (LOGIN, 302, 302),
+    "signing:verify": (200, 200, 200),  # public: anyone verifies a document
 }
 SAMPLE_ARGS = {
     "token": "abc",

@@ -158,7 +158,8 @@ def test_members_vote_themselves_and_the_chair_closes(people, kind):
     assert close(people, ballot, "Включить в программу.").status_code == 302
     adopted.refresh_from_db()
     assert adopted.state == State.APPROVED
-    assert adopted.decision_reference == f"протокол № {meeting.number} от 18.11.2026, п. 1"
+    day = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y")
+    assert adopted.decision_reference == f"протокол № {meeting.number} от {day}, п. 1"
 
     ballot = open_ballot(people, second, kind)
     vote(chair, ballot, "for")
