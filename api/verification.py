@@ -15,7 +15,7 @@ from api.schema import refusals
 from mbk.middleware import client_address
 from mbk.serializers import CharField
 from signing.forms import VerifyForm
-from signing.views import check
+from signing.registry import verify_and_describe
 
 
 class VerifyUploadSerializer(serializers.Serializer):
@@ -110,5 +110,5 @@ class VerifyView(APIView):
         form = VerifyForm(files=request.FILES)
         if not form.is_valid():
             raise ValidationError(form.errors)
-        report, description = check(form.cleaned_data["file"].read())
+        report, description = verify_and_describe(form.cleaned_data["file"].read())
         return Response(VerificationSerializer(answer(report, description)).data)

@@ -35,3 +35,12 @@ def subject_of(issued):
     """The object the document was issued for, or None once it is gone."""
     model = issued.subject_type.model_class()
     return model.objects.filter(pk=issued.subject_id).first() if model else None
+
+
+def verify_and_describe(data: bytes):
+    """The verification's whole answer, the same on the page, in the API and in
+    `manage.py verify_pdf`: the report, and for a document of ours what its app says of it."""
+    from signing.verify import verify_pdf
+
+    report = verify_pdf(data)
+    return report, (describe(report.issued) if report.issued else None)

@@ -10,14 +10,7 @@ from accounts import throttle
 from mbk.middleware import client_address
 from signing import registry
 from signing.forms import VerifyForm
-from signing.verify import VERDICT_LABELS, verify_pdf
-
-
-def check(data: bytes):
-    """The report and, for a document of ours, what its app says of it."""
-    report = verify_pdf(data)
-    description = registry.describe(report.issued) if report.issued else None
-    return report, description
+from signing.verify import VERDICT_LABELS
 
 
 @require_http_methods(["GET", "POST"])
@@ -35,7 +28,7 @@ def verify(request):
             )
         if not form.is_valid():
             return render(request, "signing/verify.html", context, status=400)
-        report, description = check(form.cleaned_data["file"].read())
+        report, description = registry.verify_and_describe(form.cleaned_data["file"].read())
         context.update(
             report=report,
             description=description,

@@ -90,3 +90,10 @@ def forget_the_worlds_authority() -> None:
 
     Certificate.objects.exclude(kind=Certificate.Kind.CA).delete()
     Certificate.objects.all().delete()
+
+
+@pytest.fixture
+def people(db):
+    from tests.workflow.states import make_people
+
+    return make_people()

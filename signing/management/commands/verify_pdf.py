@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from signing import verify
+from signing import registry, verify
 from signing.management.commands._output import when
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 _("The file is larger than %(size)s MB and was not checked.")
                 % {"size": settings.MBK_VERIFY_MAX_BYTES // (1024 * 1024)}
             )
-        report = verify.verify_pdf(file.read_bytes())
+        report, description = registry.verify_and_describe(file.read_bytes())
         self.stdout.write(
             _("Verdict: %(label)s (%(verdict)s)")
             % {"label": verify.VERDICT_LABELS[report.verdict], "verdict": report.verdict}
@@ -44,6 +44,15 @@ class Command(BaseCommand):
                     "reference": issued.reference,
                 }
             )
+        if description is not None:
+            for label, value in (
+                (_("Issued for"), description.subject),
+                (_("Decision"), description.decision),
+                (_("Status"), description.standing),
+                (_("Newer document"), description.newer),
+            ):
+                if value:
+                    self.stdout.write(f"{label}: {value}")
         for number, signature in enumerate(report.signatures, start=1):
             self.stdout.write(_signature_line(number, signature))
         if not report.is_genuine:
