@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from directory.models import Membership
 from mbk.exceptions import ActionRefusedError
 from signing import keys
 from signing.models import Certificate
@@ -415,3 +417,19 @@ def _save(cert: x509.Certificate, *, kind, authority, by, person=None, key=None)
         not_after=cert.not_valid_after_utc,
         issued_by=by,
     )
+
+
+# Who signs what the bodies decide: the minutes (a body's chair, deputy chair, secretary) and,
+# for the governance body's chair, the programme.
+SIGNATORY_ROLES = (Membership.Role.CHAIR, Membership.Role.DEPUTY_CHAIR, Membership.Role.SECRETARY)
+
+
+def certify_signatories(*, by=None, years: int = 3) -> list[Certificate]:
+    """A certificate for every active chair, deputy chair and secretary of a body who has none
+    in force (idempotent): what `ca_issue --signatories` and the demo run."""
+    people = User.objects.filter(is_active=True, memberships__role__in=SIGNATORY_ROLES).distinct()
+    return [
+        issue(Certificate.Kind.PERSON, person=person, by=by, years=years)
+        for person in people.order_by("last_name", "first_name", "pk")
+        if certificate_of(person) is None
+    ]

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from signing import authority
 from signing.models import Certificate
 from signing.services import register_issued
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from tests.signing.conftest import forget_the_worlds_authority, sign, spec
 from tests.signing.test_signing import flipped
 
@@ -42,6 +42,23 @@ def test_ca_issue_a_persons_certificate(ready):
     assert "действует" in output
 
 
+def test_ca_issue_signatories_certifies_chairs_and_secretaries_without_one_once(ready, cluster):
+    chair = MembershipFactory(body=cluster["wg-pharma"], role="chair", certificate=False).user
+    secretary = MembershipFactory(body=cluster["council"], role="secretary", certificate=False).user
+    member = MembershipFactory(body=cluster["council"], role="member").user
+    gone = MembershipFactory(
+        body=cluster["council"], role="chair", certificate=False, user__is_active=False
+    ).user
+
+    first = run("ca_issue", "--signatories")
+    again = run("ca_issue", "--signatories")
+
+    holders = {p: authority.certificate_of(p) is not None for p in (chair, secretary, member, gone)}
+    assert holders == {chair: True, secretary: True, member: False, gone: False}
+    assert "Выпущено сертификатов: 2." in first
+    assert "Выпущено сертификатов: 0." in again
+
+
 def test_ca_issue_refuses_an_unknown_login(ready):
     with pytest.raises(CommandError, match="Нет пользователя с логином «nobody»"):
         run("ca_issue", "--person", "nobody")
@@ -70,7 +87,7 @@ def test_verify_pdf_exits_zero_only_for_a_genuine_file(
 ):
     specs = [spec(signatory), spec(None, hours_ago=0)]
     data = sign(plain_pdf, *specs)
-    register_issued(pdf=data, kind="minutes", subject=organisation, title="Протокол", specs=specs)
+    register_issued(pdf=data, kind="sample", subject=organisation, title="Протокол", specs=specs)
     genuine, changed = tmp_path / "genuine.pdf", tmp_path / "changed.pdf"
     genuine.write_bytes(data)
     changed.write_bytes(flipped(data))

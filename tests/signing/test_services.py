@@ -45,9 +45,9 @@ def test_register_issued_is_idempotent_per_file(signatory, organisation, plain_p
     data = sign(plain_pdf, *specs)
 
     first = register_issued(
-        pdf=data, kind="minutes", subject=organisation, title="Протокол", specs=specs, job_id=7
+        pdf=data, kind="sample", subject=organisation, title="Протокол", specs=specs, job_id=7
     )
-    again = register_issued(pdf=data, kind="minutes", subject=organisation, title="Другое")
+    again = register_issued(pdf=data, kind="sample", subject=organisation, title="Другое")
 
     assert again == first
     assert IssuedDocument.objects.count() == 1

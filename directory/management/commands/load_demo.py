@@ -6,6 +6,7 @@ from directory.loading import load_cluster_directory
 from documents.demo import load_demo_proposals
 from meetings.demo import load_demo_meetings
 from programme.demo import load_demo_programme
+from signing import authority
 
 DEFAULT_PASSWORD = "demo-mbk-2014"  # noqa: S105 - demo accounts only; refused without DEBUG
 
@@ -36,6 +37,10 @@ class Command(BaseCommand):
             )
         load_cluster_directory()
         people = load_demo(password=password)
+        # The demo's chairs and secretaries sign what they approve: the cluster's authority
+        # (made on the first run, in MBK_CA_DIR) issues them certificates.
+        authority.ensure_ready()
+        authority.certify_signatories()
         load_demo_proposals()
         load_demo_programme()
         load_demo_meetings()

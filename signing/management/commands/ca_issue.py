@@ -19,9 +19,27 @@ class Command(BaseCommand):
         whose.add_argument("--person", metavar="LOGIN")
         whose.add_argument("--seal", action="store_true")
         whose.add_argument("--tsa", action="store_true")
+        whose.add_argument(
+            "--signatories",
+            action="store_true",
+            help="every chair, deputy chair and secretary of a body who has no certificate",
+        )
         parser.add_argument("--years", type=int, default=3)
 
-    def handle(self, *args, person: str | None, seal: bool, tsa: bool, years: int, **options):
+    def handle(
+        self, *args, person: str | None, seal: bool, tsa: bool, signatories: bool, years: int, **o
+    ):
+        if signatories:
+            try:
+                issued = authority.certify_signatories(years=years)
+            except ActionRefusedError as refusal:
+                raise CommandError(str(refusal.message)) from None
+            except keys.KeyUnavailableError as problem:
+                raise CommandError(str(problem)) from None
+            for certificate in issued:
+                self.stdout.write(line(certificate))
+            self.stdout.write(_("Certificates issued: %(n)s.") % {"n": len(issued)})
+            return
         holder = None
         if person is not None:
             holder = User.objects.filter(username=person).first()
