@@ -32,6 +32,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from mbk.exceptions import ActionRefusedError
 from signing import authority, keys
+from signing.asyncs import outside_any_event_loop
 from signing.backends import SignatureSpec
 from signing.models import Certificate
 from signing.timestamps import ClusterTimeStamper
@@ -105,9 +106,10 @@ class ClusterSigner:
                 location=location,
                 subfilter=fields.SigSeedSubFilter.PADES,
             )
-            signed = _SignerAt(
+            signing = _SignerAt(
                 metadata, signer, timestamper=timestamper, claimed_at=spec.signed_at
-            ).sign_pdf(writer)
+            )
+            signed = outside_any_event_loop(lambda s=signing, w=writer: s.sign_pdf(w))
             data = signed.getvalue()
         return data
 

@@ -39,6 +39,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from signing import authority
+from signing.asyncs import outside_any_event_loop
 from signing.builtin import DOCUMENT_ID_KEY
 from signing.models import Certificate, IssuedDocument
 
@@ -341,7 +342,9 @@ def _validate(signature, roots, moment: datetime, *, skip_diff: bool):
             trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail", moment=moment
         )
 
-    return validate_pdf_signature(signature, context(), context(), skip_diff=skip_diff)
+    return outside_any_event_loop(
+        lambda: validate_pdf_signature(signature, context(), context(), skip_diff=skip_diff)
+    )
 
 
 def _earliest_revocation(*rows: Certificate | None) -> datetime | None:

@@ -92,8 +92,8 @@ def test_worker_killed_with_its_children_mid_render_the_job_is_done_within_a_min
     assert job.status == Status.DONE, job.error
     assert took < 60
     assert job.attempts == 2
-    assert first.log().count("rendered and stored") == 0
-    assert second.log().count("rendered and stored") == 1  # exactly one rendering completed
+    assert first.log().count("signed and stored") == 0
+    assert second.log().count("signed and stored") == 1  # exactly one rendering completed
     assert [p.relative_to(second.media) for p in second.media.rglob("*.pdf")] == [
         Path(job.file.name)
     ]

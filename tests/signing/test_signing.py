@@ -1,5 +1,6 @@
 """The built-in signer: PAdES-B-T signatures that pyHanko and poppler's pdfsig accept."""
 
+import asyncio
 from io import BytesIO
 
 import pytest
@@ -12,6 +13,7 @@ from mbk.exceptions import ActionRefusedError
 from signing import authority
 from signing.backends import get_signer
 from signing.builtin import ClusterSigner
+from signing.verify import verify_pdf
 from tests.factories import UserFactory
 from tests.signing.conftest import pdfsig, sign, spec
 
@@ -137,3 +139,19 @@ def test_signing_a_signed_file_numbers_the_next_fields(signed):
 
     reader = PdfFileReader(BytesIO(data))
     assert [signature.field_name for signature in reader.embedded_signatures][-1] == "Signature-3"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_and_verifying_work_where_an_event_loop_runs(signatory, plain_pdf, monkeypatch):
+    # pyHanko runs its own loop; a caller's thread may have one already (the browser tests do).
+    # Committed rows (transaction=True): inside the loop Django opens a connection of its own.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    async def inside_a_loop():
+        data = sign(plain_pdf, spec(signatory), spec(None, hours_ago=0))
+        return data, verify_pdf(data)
+
+    data, report = asyncio.run(inside_a_loop())
+
+    assert [s.intact and s.valid for s in report.signatures] == [True, True]
+    assert data.startswith(b"%PDF-")
