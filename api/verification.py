@@ -4,7 +4,7 @@ the page `/verify/` and `manage.py verify_pdf`. No credentials needed; the file 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import APIException, Throttled, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,7 +14,7 @@ from accounts import throttle
 from api.schema import refusals
 from mbk.middleware import client_address
 from mbk.serializers import CharField
-from signing.forms import VerifyForm
+from signing.forms import VerifyForm, declared_too_large, too_large_message
 from signing.registry import verify_and_describe
 
 
@@ -90,6 +90,11 @@ def answer(report, description) -> dict:
     }
 
 
+class TooLarge(APIException):
+    status_code = 413
+    default_code = "too_large"
+
+
 class VerifyView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [MultiPartParser]
@@ -101,6 +106,8 @@ class VerifyView(APIView):
         auth=[],
     )
     def post(self, request):
+        if declared_too_large(request._request):  # before the body is read
+            raise TooLarge(too_large_message())
         if not throttle.allow(
             "verify-client",
             client_address(request._request),

@@ -9,14 +9,18 @@ from django.views.decorators.http import require_http_methods
 from accounts import throttle
 from mbk.middleware import client_address
 from signing import registry
-from signing.forms import VerifyForm
+from signing.forms import VerifyForm, declared_too_large, too_large_message
 from signing.verify import VERDICT_LABELS
 
 
 @require_http_methods(["GET", "POST"])
 def verify(request):
+    max_mb = settings.MBK_VERIFY_MAX_BYTES // (1024 * 1024)
+    if request.method == "POST" and declared_too_large(request):
+        context = {"form": VerifyForm(), "max_mb": max_mb, "too_large": too_large_message()}
+        return render(request, "signing/verify.html", context, status=413)
     form = VerifyForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "max_mb": settings.MBK_VERIFY_MAX_BYTES // (1024 * 1024)}
+    context = {"form": form, "max_mb": max_mb}
     if request.method == "POST":
         if not throttle.allow(
             "verify-client",

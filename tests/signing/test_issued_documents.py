@@ -167,7 +167,7 @@ def test_a_render_whose_signatory_lost_the_certificate_fails_in_words_and_retrie
     assert verify_pdf(job.file.open("rb").read()).verdict == "genuine"
 
 
-def test_minutes_are_signed_by_whoever_approved_them_then_by_both(people, media):
+def test_minutes_are_signed_by_whoever_approved_them_then_by_both(people, media, tmp_path):
     meeting = plan(people)
     meetings_services.agenda_add(meeting_id=meeting.pk, by=people["secretary"], title="Разное")
     meetings_services.agenda_publish(meeting_id=meeting.pk, by=people["secretary"])
@@ -194,6 +194,9 @@ def test_minutes_are_signed_by_whoever_approved_them_then_by_both(people, media)
     ]
     assert (first_report.verdict, second_report.verdict) == ("genuine", "genuine")
     assert first_description.newer.startswith("Есть более поздний экземпляр этого протокола")
+    said = pdfsig(second, tmp_path)
+    assert said.count("Signature Validation: Signature is Valid.") == 3, said
+    assert said.split("Signature #")[-1].count("- Total document signed") == 1, said
     with pytest.raises(ActionRefusedError, match="уже подписан"):
         meetings_services.minutes_sign(meeting_id=meeting.pk, by=chair)
 
@@ -245,6 +248,25 @@ def test_the_public_page_refuses_a_file_over_the_limit_with_a_field_error(db, cl
 
     assert response.status_code == 400
     assert "Файл больше 1000" in response.content.decode()
+
+
+def test_a_request_declaring_a_larger_body_is_refused_before_it_is_read(db, client, settings):
+    settings.MBK_VERIFY_MAX_BYTES = 1000
+    huge = str(1000 + 64 * 1024 + 1)
+
+    page = client.post(
+        "/verify/", data=b"x", content_type="multipart/form-data; boundary=b", CONTENT_LENGTH=huge
+    )
+    api = APIClient().post(
+        "/api/v1/verify/",
+        data=b"x",
+        content_type="multipart/form-data; boundary=b",
+        CONTENT_LENGTH=huge,
+    )
+
+    assert page.status_code == 413
+    assert "Файл больше 1000" in page.content.decode()
+    assert (api.status_code, api.json()["code"]) == (413, "too_large")
 
 
 def test_the_public_page_and_the_api_stop_a_client_past_its_hourly_limit(db, client, settings):
