@@ -23,7 +23,21 @@ def not_a_past_day(starts_at):
     return starts_at
 
 
-class MeetingPlanForm(forms.Form):
+class WhenAndWhere:
+    """When and where a meeting is (planned or moved): today or a later day, at a place or an
+    online link."""
+
+    def clean_starts_at(self):
+        return not_a_past_day(self.cleaned_data.get("starts_at"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("place", "").strip() and not data.get("online_url"):
+            raise forms.ValidationError(_("Give the place of the meeting or its online link."))
+        return data
+
+
+class MeetingPlanForm(WhenAndWhere, forms.Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
     starts_at = forms.DateTimeField(label=_("Date and time"), widget=DATETIME)
     place = CharField(
@@ -37,15 +51,6 @@ class MeetingPlanForm(forms.Form):
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
-
-    def clean_starts_at(self):
-        return not_a_past_day(self.cleaned_data.get("starts_at"))
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("place", "").strip() and not data.get("online_url"):
-            raise forms.ValidationError(_("Give the place of the meeting or its online link."))
-        return data
 
 
 class MeetingActionForm(forms.Form):
@@ -218,7 +223,7 @@ class CancelForm(MeetingActionForm):
         return {"comment": self.cleaned_data["reason"]}
 
 
-class RescheduleForm(MeetingActionForm):
+class RescheduleForm(WhenAndWhere, MeetingActionForm):
     context_name = "reschedule"
 
     starts_at = forms.DateTimeField(label=_("New date and time"), widget=DATETIME)
@@ -226,15 +231,6 @@ class RescheduleForm(MeetingActionForm):
     online_url = URLField(label=_("Online link"), required=False, assume_scheme="https")
     reason = CharField(label=_("Reason for the move"), max_length=2000)
     edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def clean_starts_at(self):
-        return not_a_past_day(self.cleaned_data.get("starts_at"))
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("place", "").strip() and not data.get("online_url"):
-            raise forms.ValidationError(_("Give the place of the meeting or its online link."))
-        return data
 
     def params(self) -> dict:
         names = ("starts_at", "place", "online_url", "reason")
