@@ -153,3 +153,29 @@ def test_plan_form_with_a_past_day_shows_the_error(client, people):
     assert response.status_code == 400
     assert "Этот день уже прошёл" in response.content.decode()
     assert Meeting.objects.count() == 0
+
+
+def test_the_other_signatory_signs_approved_minutes_from_the_page_once(client, people, media):
+    meeting = plan(people)
+    services.agenda_add(meeting_id=meeting.pk, by=people["secretary"], title="Разное")
+    services.agenda_publish(meeting_id=meeting.pk, by=people["secretary"])
+    services.meeting_hold(meeting_id=meeting.pk, by=people["secretary"], present=council(people))
+    services.minutes_approve(meeting_id=meeting.pk, by=people["secretary"])
+    url = reverse("meetings:detail", args=[meeting.pk])
+    sign = reverse("meetings:act", args=[meeting.pk, "sign-minutes"])
+
+    secretary_page = as_user(client, people["secretary"]).get(url).content.decode()
+    member_refused = as_user(client, people["governance_member"]).post(sign)
+    chair_page = as_user(client, people["governance_chair"]).get(url).content.decode()
+    signed = client.post(sign)
+    again = client.post(sign)
+
+    assert 'data-testid="sign-minutes"' not in secretary_page  # signed by approving
+    assert member_refused.status_code == 403
+    assert 'data-testid="sign-minutes"' in chair_page
+    assert signed.status_code == 302
+    assert again.status_code == 409
+    page = client.get(url).content.decode()
+    assert 'data-testid="sign-minutes"' not in page
+    names = [people[p].get_full_name() for p in ("secretary", "governance_chair")]
+    assert all(name in page for name in names)
