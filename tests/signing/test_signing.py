@@ -1,6 +1,7 @@
 """The built-in signer: PAdES-B-T signatures that pyHanko and poppler's pdfsig accept."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 import pytest
@@ -143,15 +144,17 @@ def test_signing_a_signed_file_numbers_the_next_fields(signed):
 
 @pytest.mark.django_db(transaction=True)
 def test_signing_and_verifying_work_where_an_event_loop_runs(signatory, plain_pdf, monkeypatch):
-    # pyHanko runs its own loop; a caller's thread may have one already (the browser tests do).
-    # Committed rows (transaction=True): inside the loop Django opens a connection of its own.
+    # pyHanko runs its own loop; a caller's thread may have one already (the browser tests'
+    # Playwright does, in the thread of this xdist worker too: so the loop runs in a thread of
+    # the test's own). Committed rows (transaction=True): that thread has its own connection.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     async def inside_a_loop():
         data = sign(plain_pdf, spec(signatory), spec(None, hours_ago=0))
         return data, verify_pdf(data)
 
-    data, report = asyncio.run(inside_a_loop())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        data, report = pool.submit(asyncio.run, inside_a_loop()).result()
 
     assert [s.intact and s.valid for s in report.signatures] == [True, True]
     assert data.startswith(b"%PDF-")
