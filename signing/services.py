@@ -1,6 +1,7 @@
 """Writes of the signing app: a person's sign-off and the register of issued documents."""
 
 import hashlib
+import hmac
 from io import BytesIO
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +16,7 @@ from signing import authority
 from signing.backends import SignatureSpec
 from signing.models import Certificate, IssuedDocument, Signoff
 from workflow import audit
+from workflow.models import AuditEntry
 
 
 @transaction.atomic
@@ -70,6 +72,38 @@ def signoffs_of(subject: models.Model) -> list[Signoff]:
             subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
         ).select_related("person", "certificate")
     )
+
+
+class UnvouchedSignoffError(Exception):
+    """A sign-off no intact audit entry vouches for: written past the services (a database
+    console), so nobody's key signs on its strength."""
+
+
+def is_vouched(signoff: Signoff) -> bool:
+    """Whether an intact entry of the audit trail on the subject, by the signatory, names the
+    sign-off's certificate: the services write one with every sign-off (their act's entry, or
+    sign_off's own). A row written past them has none, and an entry edited to fit fails its
+    MAC."""
+    entries = AuditEntry.objects.filter(
+        content_type_id=signoff.subject_type_id,
+        object_id=signoff.subject_id,
+        actor_id=signoff.person_id,
+        comment__contains=signoff.certificate.serial,
+    )
+    macs = audit.keys()  # the audit trail's keys by id (not a dict's keys)
+    return any(
+        entry.key_id in macs and hmac.compare_digest(entry.entry_hash, audit.entry_mac(entry))
+        for entry in entries
+    )
+
+
+def require_vouched(signoffs: list[Signoff]) -> None:
+    for signoff in signoffs:
+        if not is_vouched(signoff):
+            raise UnvouchedSignoffError(
+                f"sign-off {signoff.pk} ({signoff.person_id}, {signoff.role}) has no intact "
+                "audit entry naming its certificate"
+            )
 
 
 def spec_of(signoff: Signoff) -> SignatureSpec:

@@ -267,6 +267,14 @@ def render_job(job_id: int, *, task_id: str, keep_lease: bool = False) -> None:
             )
         except LookupError as error:  # the subject or a part of it is gone: say which
             _fail(job, task_id, str(error))
+        except signatures.UnvouchedSignoffError:
+            log.exception("PDF job %s: a sign-off is not vouched for by the audit trail", job_id)
+            message = _(
+                "The document was not signed: a signature it asks for is not confirmed by the "
+                "audit trail (it was not recorded by the system's own action). Tell the "
+                "programme office the number of this job: %(job)s."
+            )
+            _fail(job, task_id, message % {"job": job.pk})
         except signatures.SigningFailedError:
             log.exception("PDF job %s: the rendering could not be signed", job_id)
             message = _(

@@ -21,6 +21,10 @@ class SigningFailedError(Exception):
     is not set up, the signer failed): the job fails with words people can act on."""
 
 
+class UnvouchedSignoffError(SigningFailedError):
+    """A sign-off the audit trail does not vouch for (signing/services.py is_vouched)."""
+
+
 @dataclass(frozen=True)
 class SigningPlan:
     reference: str  # the decision or version the document is issued under, for the register
@@ -52,6 +56,11 @@ class Signed:
 
 
 def sign(pdf: bytes, job: RenderJob, plan: SigningPlan) -> Signed:
+    # A person's key signs only on the strength of an act the audit trail records intact.
+    try:
+        services.require_vouched(plan.signoffs)
+    except services.UnvouchedSignoffError as error:
+        raise UnvouchedSignoffError(str(error)) from error
     specs = specs_of(plan)
     try:
         signed = backends.get_signer().sign(pdf, specs, document_id=document_id(job))

@@ -167,6 +167,28 @@ def test_a_render_whose_signatory_lost_the_certificate_fails_in_words_and_retrie
     assert verify_pdf(job.file.open("rb").read()).verdict == "genuine"
 
 
+def test_a_sign_off_written_past_the_services_signs_nothing(people, media):
+    # An insider with a database console adds a sign-off for the secretary to the version.
+    version = approved_version(ready_programme(people, projects=1), people)
+    Signoff.objects.create(
+        subject_type=ContentType.objects.get_for_model(version),
+        subject_id=version.pk,
+        person=people["secretary"],
+        role="secretary",
+        certificate=authority.certificate_of(people["secretary"]),
+        reason="Утверждаю",
+        signed_at=version.approved_at,
+    )
+    job = RenderJob.objects.get(kind=RenderJob.Kind.PROGRAMME, subject_id=version.pk)
+
+    pipeline.render_job(job.pk, task_id="forged")
+
+    job.refresh_from_db()
+    assert job.status == RenderJob.Status.FAILED
+    assert job.error.startswith("Документ не подписан: подпись, которую он требует")
+    assert not IssuedDocument.objects.exists()
+
+
 def test_minutes_are_signed_by_whoever_approved_them_then_by_both(people, media, tmp_path):
     meeting = plan(people)
     meetings_services.agenda_add(meeting_id=meeting.pk, by=people["secretary"], title="Разное")
