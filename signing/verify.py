@@ -27,6 +27,7 @@ from io import BytesIO
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +43,8 @@ from signing import authority
 from signing.asyncs import outside_any_event_loop
 from signing.builtin import DOCUMENT_ID_KEY
 from signing.models import Certificate, IssuedDocument
+from workflow import audit
+from workflow.models import AuditEntry
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +170,11 @@ class _Known:
         certificates = {
             row.fingerprint_sha256: row for row in Certificate.objects.select_related("authority")
         }
-        authorities = [row for row in certificates.values() if row.kind == Certificate.Kind.CA]
+        authorities = [
+            row
+            for row in certificates.values()
+            if row.kind == Certificate.Kind.CA and _vouched_authority(row)
+        ]
         return cls(
             certificates=certificates,
             roots=[authority.asn1_of(row) for row in authorities],
@@ -329,6 +336,19 @@ def _check(signature: EmbeddedPdfSignature, known: _Known, index: int) -> Signat
             and (issued is not None or (bool(status.docmdp_ok) and level in _PERMITTED_LEVELS))
         ),
     )
+
+
+def _vouched_authority(row: Certificate) -> bool:
+    """An authority is a trust root only if an intact audit entry recorded its creation (or its
+    registration from MBK_CA_DIR) with its fingerprint: one inserted from a database console
+    is not, so certificates it signed are not trusted."""
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Certificate),
+        object_id=row.pk,
+        action__in=("authority_created", "authority_registered"),
+        content_sha256=row.fingerprint_sha256,
+    )
+    return any(audit.is_intact(entry) for entry in entries)
 
 
 def _validate(signature, roots, moment: datetime, *, skip_diff: bool):

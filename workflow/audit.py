@@ -83,6 +83,13 @@ def entry_mac(entry: AuditEntry, key: str | None = None) -> str:
     return _mac(key, entry_fields(entry, _kind(entry.content_type_id)))
 
 
+def is_intact(entry: AuditEntry) -> bool:
+    """Whether the entry's MAC verifies under the key it names: it says what was written (its
+    place in the chain is check()'s to verify)."""
+    key = keys().get(entry.key_id)
+    return key is not None and hmac.compare_digest(entry.entry_hash, entry_mac(entry, key))
+
+
 def checkpoint_fields(checkpoint) -> dict:
     return {
         "number": checkpoint.number,

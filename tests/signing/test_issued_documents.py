@@ -24,13 +24,15 @@ from programme import document as programme_document
 from programme import services as programme_services
 from programme.models import ProgrammeVersion
 from signing import authority, registry
-from signing.models import IssuedDocument, Signoff
+from signing.builtin import ClusterSigner
+from signing.models import Certificate, IssuedDocument, Signoff
 from signing.verify import verify_pdf
 from tests.meetings.test_services import council, plan
 from tests.programme.world import approved_version, ready_programme
-from tests.signing.conftest import pdfsig
+from tests.signing.conftest import pdfsig, spec
 from tests.signing.test_signing import flipped
 from tests.workflow.states import proposal_in
+from workflow.models import AuditEntry
 
 SEAL = "Московский биотехнологический кластер — система"
 
@@ -124,6 +126,34 @@ def test_a_newer_approved_version_is_named_on_the_older_ones_verification(progra
         f"Есть более новая утверждённая версия: версия {newer.number}, "
         "решение Координационного совета № 9 от 10.11.2026."
     )
+
+
+def test_an_authority_written_past_the_audit_trail_is_no_trust_root(
+    people, plain_pdf, tmp_path, settings
+):
+    # An insider makes an authority of their own and a certificate from it; their audit
+    # entries are then altered (as if the rows had been inserted from a database console).
+    ours = settings.MBK_CA_DIR
+    settings.MBK_CA_DIR = tmp_path / "rogue"
+    rogue = authority.init_authority(name="Поддельный УЦ", force=True)
+    authority.issue("person", person=people["governance_member"])
+    signed = ClusterSigner().sign(
+        plain_pdf, [spec(people["governance_member"])], document_id="mbk:programme:1:1"
+    )
+    settings.MBK_CA_DIR = ours
+    AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Certificate), object_id=rogue.pk
+    ).update(comment="создан при установке")
+    vouched = verify_pdf(signed)
+
+    AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Certificate), object_id=rogue.pk
+    ).delete()
+    unaudited = verify_pdf(signed)
+
+    assert [s.trusted for s in vouched.signatures] == [False]  # its entry's MAC fails
+    assert [s.trusted for s in unaudited.signatures] == [False]
+    assert "genuine" not in (vouched.verdict, unaudited.verdict)
 
 
 def test_approval_by_a_chair_without_a_certificate_is_refused_and_changes_nothing(people):
