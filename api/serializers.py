@@ -560,6 +560,8 @@ class BallotSerializer(serializers.Serializer):
     opened_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
     cancel_reason = CharField()
+    rule = CharField(help_text=_("the body's decision rule, as it was when the ballot opened"))
+    rule_label = CharField()
     votes_for = serializers.IntegerField(allow_null=True)
     votes_against = serializers.IntegerField(allow_null=True)
     votes_abstained = serializers.IntegerField(allow_null=True)

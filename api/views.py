@@ -695,6 +695,8 @@ def _ballot_data(ballot: Ballot, user) -> dict:
         "opened_at": ballot.opened_at,
         "closed_at": ballot.closed_at,
         "cancel_reason": ballot.cancel_reason,
+        "rule": ballot.rule,
+        "rule_label": ballot.get_rule_display(),
         "votes_for": None if hidden else ballot.votes_for,
         "votes_against": None if hidden else ballot.votes_against,
         "votes_abstained": None if hidden else ballot.votes_abstained,

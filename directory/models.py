@@ -92,6 +92,22 @@ class Body(DirectoryEntry):
             "Proxies count in the votes either way."
         ),
     )
+
+    class DecisionRule(models.TextChoices):
+        VOTES_CAST = "votes_cast", _("more votes for than against (abstentions do not count)")
+        MAJORITY_OF_VOTERS = (
+            "majority_of_voters",
+            _("for: more than half of the members entitled to vote on the item"),
+        )
+        TWO_THIRDS = "two_thirds", _("for: at least two thirds of the votes cast")
+
+    decision_rule = models.CharField(
+        _("decision rule"),
+        max_length=30,
+        choices=DecisionRule.choices,
+        default=DecisionRule.VOTES_CAST,
+        help_text=_("When a motion put to the vote at this body's meetings is adopted."),
+    )
     max_proxies_per_holder = models.PositiveSmallIntegerField(
         _("proxies one member may hold"),
         default=1,

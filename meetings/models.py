@@ -325,6 +325,15 @@ class Ballot(models.Model):
     votes_for = models.PositiveIntegerField(default=0)
     votes_against = models.PositiveIntegerField(default=0)
     votes_abstained = models.PositiveIntegerField(default=0)
+    # The body's rule and who was entitled to vote, as they were when the ballot opened: a later
+    # change of the body's rule or attendance does not change a decision taken.
+    rule = models.CharField(
+        _("decision rule"),
+        max_length=30,
+        choices=Body.DecisionRule.choices,
+        default=Body.DecisionRule.VOTES_CAST,
+    )
+    eligible = models.PositiveSmallIntegerField(_("entitled to vote"), default=0)
     cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
 
     class Meta:
@@ -352,7 +361,11 @@ class Ballot(models.Model):
 
     @property
     def adopted(self) -> bool:
-        """The one rule of a decision: more votes for the motion than against it."""
+        """Whether the motion is carried under the body's rule (Body.DecisionRule)."""
+        if self.rule == Body.DecisionRule.MAJORITY_OF_VOTERS:
+            return self.votes_for * 2 > self.eligible
+        if self.rule == Body.DecisionRule.TWO_THIRDS:
+            return self.cast > 0 and self.votes_for * 3 >= self.cast * 2
         return self.votes_for > self.votes_against
 
 

@@ -95,7 +95,14 @@ def ballot_open(*, item_id: int, by: User, kind: str) -> Ballot:
     if item.ballots.filter(state=Ballot.State.OPEN).exists():
         raise ActionRefusedError(_("A vote on this item is open already."))
     services._require_quorum(change.obj)
-    ballot = Ballot.objects.create(item=item, kind=kind, opened_by=by, opened_at=timezone.now())
+    ballot = Ballot.objects.create(
+        item=item,
+        kind=kind,
+        opened_by=by,
+        opened_at=timezone.now(),
+        rule=change.obj.body.decision_rule,
+        eligible=len(selectors.voters(item)),
+    )
     change.finish("ballot_opened", comment=f"{item.position}: {ballot.get_kind_display()}")
     return ballot
 

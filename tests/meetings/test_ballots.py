@@ -182,6 +182,55 @@ def test_members_vote_themselves_and_the_chair_closes(people, kind):
         assert "Иванова Анна Сергеевна — против (голосовал(а) Петров П. П. по доверенности)" in html
 
 
+Rule = Body.DecisionRule
+
+
+@pytest.mark.parametrize(
+    ("rule", "votes", "eligible", "adopted"),
+    [
+        (Rule.VOTES_CAST, (2, 1, 1), 5, True),
+        (Rule.VOTES_CAST, (1, 1, 2), 5, False),
+        (Rule.MAJORITY_OF_VOTERS, (2, 1, 1), 4, False),  # 2 of 4 entitled is not more than half
+        (Rule.MAJORITY_OF_VOTERS, (3, 0, 0), 5, True),
+        (Rule.TWO_THIRDS, (2, 1, 0), 5, True),  # 2 of 3 cast
+        (Rule.TWO_THIRDS, (3, 1, 1), 5, False),  # 3 of 5 cast
+    ],
+)
+def test_a_motion_is_adopted_by_the_bodys_rule(rule, votes, eligible, adopted):
+    ballot = Ballot(rule=rule, eligible=eligible)
+    ballot.votes_for, ballot.votes_against, ballot.votes_abstained = votes
+
+    assert ballot.adopted is adopted
+
+
+def test_a_ballot_keeps_the_rule_and_the_voters_it_opened_with(people):
+    council = Body.objects.get(code="council")
+    council.decision_rule = Rule.MAJORITY_OF_VOTERS
+    council.save()
+    proposal = proposal_in(State.GOVERNANCE_REVIEW, people)
+    _meeting, (item,) = held_meeting(people, proposal)
+    chair, secretary, petrov = (
+        people[p] for p in ("governance_chair", "secretary", "governance_member")
+    )
+    ballot = open_ballot(people, item, "named")
+    vote(chair, ballot, "for")
+    vote(secretary, ballot, "for")
+    vote(petrov, ballot, "against")
+    vote(petrov, ballot, "abstained", voter=people["ivanova"])
+    council.decision_rule = Rule.VOTES_CAST  # changed during the meeting: this vote keeps its own
+    council.save()
+
+    close(people, ballot, "Отклонить.")
+
+    ballot.refresh_from_db()
+    item.refresh_from_db()
+    proposal.refresh_from_db()
+    # Кузнецов, Смирнова, Петров and Иванова by proxy; Сидоров is conflicted on the item.
+    assert (ballot.rule, ballot.eligible) == (Rule.MAJORITY_OF_VOTERS, 4)
+    assert item.result == "not_adopted"  # 2 for of 4: more for than against, not a majority
+    assert proposal.state == State.GOVERNANCE_REVIEW
+
+
 def test_the_proxy_holder_does_not_vote_for_a_present_grantor(people):
     proposal = proposal_in(State.GOVERNANCE_REVIEW, people)
     present = [people[p] for p in ("governance_chair", "secretary", "governance_member", "ivanova")]
