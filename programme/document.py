@@ -117,6 +117,7 @@ def context(version: ProgrammeVersion, generated_at: datetime) -> dict:
         "sections": _sections(snapshot, years),
         "figures": numbers,
         "generated_at": generated_at,
+        "snapshot_file": SNAPSHOT_FILE_NAME,
         # the bottom left of every page: «Версия программы 2» or «… · проект»
         "stamp": _("Programme version %(number)s") % {"number": version.number}
         + ("" if version.state in ProgrammeVersion.SIGNED else " · " + _("draft")),
