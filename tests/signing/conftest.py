@@ -5,6 +5,7 @@ authority, the seal, the time-stamping unit) are in every test's world (tests/co
 
 import datetime
 import subprocess
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -68,8 +69,65 @@ def sign(pdf: bytes, *specs: SignatureSpec, document_id: str = "minutes-2") -> b
     return ClusterSigner().sign(pdf, list(specs), document_id=document_id)
 
 
+CERTUTIL = Path("/usr/bin/certutil")
+
+
+def trust_store_with_our_authority(folder: Path) -> str:
+    """An NSS database that trusts the cluster's authority, as an outside reader makes one
+    with the authority's certificate (`ca_list`/MBK_CA_DIR) and NSS's own tool."""
+    store = empty_trust_store(folder)
+    pem = folder / "ca-certificate.pem"
+    pem.write_text(authority.current_authority().certificate_pem)
+    subprocess.run(
+        [str(CERTUTIL), "-d", store, "-A", "-n", "MBK CA", "-t", "CT,C,C", "-i", str(pem)],
+        check=True,
+        capture_output=True,
+    )
+    return store
+
+
+def empty_trust_store(folder: Path) -> str:
+    if not CERTUTIL.exists():
+        unavailable("NSS's certutil is not installed (bin/install --test installs libnss3-tools)")
+    folder.mkdir(parents=True)
+    store = f"sql:{folder}"
+    subprocess.run(
+        [str(CERTUTIL), "-d", store, "-N", "--empty-password"], check=True, capture_output=True
+    )
+    return store
+
+
+def nss_verdicts(data: bytes, tmp_path: Path, *, trusting_us: bool = True) -> list[str]:
+    """What NSS (certutil -V, usage: signing e-mail/documents) says of each signer's certificate
+    embedded in the PDF, trusting only our authority (or nothing)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    folder = tmp_path / "nss"
+    store = trust_store_with_our_authority(folder) if trusting_us else empty_trust_store(folder)
+    verdicts = []
+    for number, signature in enumerate(PdfFileReader(BytesIO(data)).embedded_signatures):
+        der = tmp_path / f"signer-{number}.der"
+        der.write_bytes(signature.signer_cert.dump())
+        name = f"signer {number}"
+        subprocess.run(
+            [str(CERTUTIL), "-d", store, "-A", "-n", name, "-t", ",,", "-i", str(der)],
+            check=True,
+            capture_output=True,
+        )
+        checked = subprocess.run(
+            [str(CERTUTIL), "-d", store, "-V", "-u", "S", "-e", "-n", name],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        verdicts.append((checked.stdout + checked.stderr).strip())
+    return verdicts
+
+
 def pdfsig(data: bytes, tmp_path: Path) -> str:
-    """What poppler's pdfsig says of the file (NSS; no network)."""
+    """What poppler's pdfsig says of the file (NSS; no network). (Given a trust store with our
+    authority, poppler 22.12 reports "Unknown issue with Certificate": it reads NSS's last
+    error even after a verification that succeeded; certutil checks the chain instead.)"""
     if not PDFSIG.exists():
         unavailable("poppler-utils' pdfsig is not installed (bin/install --test installs it)")
     path = tmp_path / "checked.pdf"

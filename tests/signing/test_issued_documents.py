@@ -29,7 +29,7 @@ from signing.models import Certificate, IssuedDocument, Signoff
 from signing.verify import verify_pdf
 from tests.meetings.test_services import council, plan
 from tests.programme.world import approved_version, ready_programme
-from tests.signing.conftest import pdfsig, spec
+from tests.signing.conftest import nss_verdicts, pdfsig, spec
 from tests.signing.test_signing import flipped
 from tests.workflow.states import proposal_in
 from workflow.models import AuditEntry
@@ -89,10 +89,22 @@ def test_pdfsig_finds_every_signature_of_the_programme_valid_and_the_last_coveri
     said = pdfsig(data, tmp_path)
 
     *_head, first, last = said.split("Signature #")
-    assert "Signature Validation: Signature is Valid." in first, said
-    assert "Signature Validation: Signature is Valid." in last, said
+    for signature in (first, last):
+        assert "Signature Validation: Signature is Valid." in signature, said
     assert "- Total document signed" in last, said
     assert "- Not total document signed" in first, said
+
+
+def test_nss_trusting_only_our_authority_accepts_every_signers_certificate(programme_pdf, tmp_path):
+    _version, data = programme_pdf
+
+    trusting = nss_verdicts(data, tmp_path / "ours")
+    trusting_nobody = nss_verdicts(data, tmp_path / "none", trusting_us=False)
+
+    assert trusting == ["certutil: certificate is valid"] * 2
+    assert all("Peer's Certificate issuer is not recognized" in v for v in trusting_nobody), (
+        trusting_nobody
+    )
 
 
 def test_the_signed_programme_carries_its_snapshot_hashing_to_the_versions_sha256(programme_pdf):
