@@ -126,8 +126,8 @@ def nss_verdicts(data: bytes, tmp_path: Path, *, trusting_us: bool = True) -> li
 
 def pdfsig(data: bytes, tmp_path: Path) -> str:
     """What poppler's pdfsig says of the file (NSS; no network). (Given a trust store with our
-    authority, poppler 22.12 reports "Unknown issue with Certificate": it reads NSS's last
-    error even after a verification that succeeded; certutil checks the chain instead.)"""
+    authority, poppler 22.12 reports "Unknown issue with Certificate" for a chain NSS's own
+    certutil accepts, cause not found: nss_verdicts checks the chain instead.)"""
     if not PDFSIG.exists():
         unavailable("poppler-utils' pdfsig is not installed (bin/install --test installs it)")
     path = tmp_path / "checked.pdf"
