@@ -70,12 +70,36 @@ class DirectionAdmin(ModelAdmin):
     list_editable = ("position",)
 
 
+# What decides at a body's meetings and reviews: a change of these is written to the trail.
+DECISION_SETTINGS = (
+    "quorum",
+    "decision_rule",
+    "proxies_count_for_quorum",
+    "max_proxies_per_holder",
+    "required_reviews",
+)
+
+
 @admin.register(Body)
 class BodyAdmin(AuditedMembershipsMixin, ModelAdmin):
     list_display = ("name_ru", "kind", "direction", "position")
     list_filter = ("kind",)
     list_select_related = ("direction",)
     inlines = (MembershipInline,)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = [name for name in DECISION_SETTINGS if change and name in form.changed_data]
+        if changed:
+            trail.record(
+                obj,
+                actor=request.user,
+                action="decision_settings_changed_in_admin",
+                comment="; ".join(
+                    f"{name}: {form.initial.get(name)} → {form.cleaned_data.get(name)}"
+                    for name in changed
+                ),
+            )
 
 
 @admin.register(Membership)

@@ -6,7 +6,7 @@ meetings/services.py. Decisions on agenda items run the items' own tables instea
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings import forms, rules, services
+from meetings import forms, rules, selectors, services
 from meetings.models import Meeting
 from workflow.tables import Param, Table, Transition
 
@@ -88,7 +88,11 @@ MEETING = Table(
             lambda m, by, seen: S.minutes_sign(meeting_id=m.pk, by=by, seen_edition=seen),
             style="primary",
             forms={PAGE: ("sign-minutes", forms.MeetingActionForm)},
-            offered=lambda user, meeting: not S.has_signed_minutes(user, meeting),
+            offered=lambda user, meeting: (
+                not selectors.minutes_signed_as(
+                    rules.minutes_signatory_role(user, meeting), meeting
+                )
+            ),
         ),
         Transition(
             "cancel",

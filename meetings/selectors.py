@@ -27,6 +27,7 @@ from meetings.models import (
     short_name,
 )
 from programme.models import ProgrammeVersion, SectionRevision
+from signing import services as signing_services
 
 Outcome = AgendaItem.Outcome
 
@@ -313,3 +314,8 @@ def meetings_i_prepare(user) -> QuerySet[Meeting]:
         .select_related("body")
         .order_by("starts_at")
     )
+
+
+def minutes_signed_as(role: str, meeting: Meeting) -> bool:
+    """Whether the meeting's minutes carry a sign-off in this role ("chair" or "secretary")."""
+    return any(signoff.role == role for signoff in signing_services.signoffs_of(meeting))

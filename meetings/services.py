@@ -425,7 +425,7 @@ def minutes_sign(*, meeting_id: int, by: User, seen_edition: int | None = None) 
     )
     meeting = change.obj
     role = rules.minutes_signatory_role(by, meeting)
-    if any(s.role == role for s in signing_services.signoffs_of(meeting)):
+    if selectors.minutes_signed_as(role, meeting):
         raise ActionRefusedError(_("The minutes are signed for this role already."))
     signoff = signing_services.sign_off(
         subject=meeting,
@@ -452,8 +452,3 @@ def minutes_document_request(*, meeting_id: int, by: User, language: str) -> Ren
         by=by,
         language=language,
     )
-
-
-def has_signed_minutes(user: User, meeting: Meeting) -> bool:
-    role = rules.minutes_signatory_role(user, meeting)
-    return any(s.role == role for s in signing_services.signoffs_of(meeting))

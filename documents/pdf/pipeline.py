@@ -163,8 +163,8 @@ def _render(job: RenderJob) -> Rendering:
         variant=source.variant,
         embedded=source.embedded,
     )
-    plan = kind.sign(job, subject, source) if kind.sign else None
-    plan = plan or signatures.SigningPlan(reference=source.version_sha256)
+    # The kind names who signs; a kind that does not, the seal alone.
+    plan = kind.sign(job, subject, source) if kind.sign else signatures.SigningPlan(reference="")
     return Rendering(signed=signatures.sign(pdf, job, plan), title=source.title, plan=plan)
 
 

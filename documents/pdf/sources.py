@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from documents.content import readable
 from documents.models import Proposal, ProposalVersion, RenderJob
+from documents.pdf.signatures import SigningPlan
 from documents.selectors import HISTORY_ACTIONS, review_summary, timeline
 from workflow import audit
 from workflow.models import AuditEntry
@@ -243,11 +244,9 @@ def job_source(job: RenderJob, proposal: Proposal) -> DocumentSource:
     return build(job.kind, proposal, version, language=job.language, generated_at=job.created_at)
 
 
-def signing_plan(job: RenderJob, proposal: Proposal, source: DocumentSource):
+def signing_plan(job: RenderJob, proposal: Proposal, source: DocumentSource) -> SigningPlan:
     """A passport or an expert conclusion carries the system's seal: it is what the system
     issued for this version of the proposal."""
-    from documents.pdf.signatures import SigningPlan
-
     return SigningPlan(
         reference=_("proposal № %(number)s, version %(version)s")
         % {"number": proposal.pk, "version": job.version_number}

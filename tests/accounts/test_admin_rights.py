@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from directory.demo import _programme_office_group
-from directory.models import Membership
+from directory.models import Body, Membership
 from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory, UserFactory
 from workflow import audit
@@ -238,3 +238,21 @@ def test_membership_removed_on_the_body_page_is_audited(office_client, office_st
         office_staff,
         "Рабочая группа «Экология и утилизация отходов»: руководитель",
     )
+
+
+def test_a_bodys_decision_settings_changed_in_the_admin_are_audited(office_client, office_staff):
+    body = Body.objects.get(code="council")
+    url = reverse("admin:directory_body_change", args=[body.pk])
+    data = form_data(office_client, url)
+
+    office_client.post(url, {**data, "decision_rule": "two_thirds", "quorum": "4"})
+    office_client.post(url, {**form_data(office_client, url), "name_en": "Council"})
+
+    entries = list(audit.history(body).values_list("action", "actor", "comment"))
+    assert entries == [
+        (
+            "decision_settings_changed_in_admin",
+            office_staff.pk,
+            "quorum: None → 4; decision_rule: votes_cast → two_thirds",
+        )
+    ]

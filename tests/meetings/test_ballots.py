@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -698,3 +699,24 @@ def test_two_members_voting_at_once_are_both_counted():
     assert tally(ballot) == (1, 1, 0)
     assert Meeting.objects.get(pk=meeting.pk).edition == edition  # votes do not bump it
     assert audit.verify()[1] is None
+
+
+@pytest.mark.parametrize("kind", ["named", "secret"])
+def test_totals_changed_past_the_services_decide_nothing(people, kind):
+    # An insider with a database console adds two votes "for" to the ballot's counters.
+    proposal = proposal_in(State.GOVERNANCE_REVIEW, people)
+    _meeting, (item,) = held_meeting(people, proposal)
+    ballot = open_ballot(people, item, kind)
+    vote(people["governance_chair"], ballot, "against")
+    vote(people["secretary"], ballot, "against")
+    vote(people["governance_member"], ballot, "for")
+    Ballot.objects.filter(pk=ballot.pk).update(votes_for=F("votes_for") + 2)
+
+    response = close(people, ballot, "Одобрить.")
+
+    assert response.status_code == 409
+    assert "не совпадают с записанными голосами" in response.content.decode()
+    item.refresh_from_db()
+    proposal.refresh_from_db()
+    assert (item.result, proposal.state) == ("", State.GOVERNANCE_REVIEW)
+    assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.OPEN
