@@ -182,6 +182,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # Charts of the pages (the PDF documents draw theirs as SVG on the server)
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
     # PT Sans with Cyrillic for the PDF documents (static/pdf/fonts.css)
     ("vendor/fonts/pt-sans", BASE_DIR / "node_modules" / "@expo-google-fonts" / "pt-sans"),
 ]
