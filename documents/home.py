@@ -4,7 +4,7 @@ registered from DocumentsConfig.ready(). Each panel costs a fixed number of quer
 from django.utils.translation import gettext_lazy as _
 
 from directory import rules as directory_rules
-from documents import rules, selectors
+from documents import review_dashboard, rules, selectors
 from documents.models import Proposal
 from workflow.home import PANEL_SIZE, Panel, register_link, register_panel
 
@@ -57,6 +57,19 @@ def _group_inbox(user) -> Panel | None:
     )
 
 
+def _review_dashboards(user) -> Panel | None:
+    """The chair's (deputy chair's, secretary's; the office's) way to the review dashboards."""
+    groups = review_dashboard.dashboard_groups(user)
+    if not groups:
+        return None
+    return Panel(
+        _("Review dashboards"),
+        "",
+        items=groups,
+        item_link_name="documents:review-dashboard",
+    )
+
+
 def _governance_queue(user) -> Panel | None:
     if not rules.can_open_governance_queue(user):
         return None
@@ -92,5 +105,6 @@ def register() -> None:
     register_panel("my_proposals", 10, _my_proposals)
     register_panel("assigned", 20, _assigned)
     register_panel("group_inbox", 30, _group_inbox)
+    register_panel("review_dashboards", 35, _review_dashboards)
     register_panel("governance_queue", 50, _governance_queue)
     register_panel("approved", 80, _approved)

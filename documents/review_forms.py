@@ -235,3 +235,38 @@ class ConflictForm(forms.Form):
 
     def params(self) -> dict:
         return {"comment": self.cleaned_data["reason"]}
+
+
+class BulkAssignmentForm(forms.Form):
+    """The review dashboard's confirmed assignment: `pair` values "<proposal>:<expert>" for each
+    ticked pair and `edition-<proposal>` for the edition of each proposal the page showed. It
+    only reads them; assignments_bulk_create checks every pair."""
+
+    def __init__(self, data, *, proposals: list[Proposal], experts: list[User]):
+        super().__init__(data)
+        self.proposals = {p.pk: p for p in proposals}
+        self.experts = {e.pk: e for e in experts}
+
+    def clean(self):
+        pairs: dict[int, list[User]] = {}
+        for value in self.data.getlist("pair"):
+            proposal_id, _sep, expert_id = value.partition(":")
+            if not (proposal_id.isdigit() and expert_id.isdigit()):
+                raise forms.ValidationError(_("The page sent a pair it did not offer."))
+            proposal_id, expert_id = int(proposal_id), int(expert_id)
+            if proposal_id not in self.proposals or expert_id not in self.experts:
+                raise forms.ValidationError(
+                    _("The page sent a proposal or an expert it may no longer assign; reload it.")
+                )
+            pairs.setdefault(proposal_id, []).append(self.experts[expert_id])
+        if not pairs:
+            raise forms.ValidationError(_("Tick at least one expert for one of the proposals."))
+        editions = {}
+        for proposal_id in pairs:
+            edition = self.data.get(f"edition-{proposal_id}", "")
+            if not edition.isdigit():
+                raise forms.ValidationError(_("The page sent a pair it did not offer."))
+            editions[proposal_id] = int(edition)
+        self.cleaned_data["experts"] = pairs
+        self.cleaned_data["editions"] = editions
+        return self.cleaned_data

@@ -241,3 +241,26 @@ def can_open_governance_queue(user) -> bool:
     return is_programme_office(user) or any(
         kind == Body.Kind.GOVERNANCE and role != Role.OBSERVER for kind, role in roles_of(user)
     )
+
+
+# --- The chair's review dashboard ------------------------------------------------------------
+GROUP_LEADERS = (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARY)
+
+
+def can_open_review_dashboard(user, group: Body) -> bool:
+    """A working group's chair, deputy chairs and secretary see its review dashboard, scores
+    and reviews (as can_see_reviews lets them on each proposal); the programme office reads
+    every group's. Proposals where the person has a conflict of interest show no scores."""
+    if not is_signed_in(user) or group.kind not in Body.WORKING_GROUPS:
+        return False
+    return role_in(user, group.pk) in GROUP_LEADERS or is_programme_office(user)
+
+
+def can_assign_in_bulk(user, group: Body) -> bool:
+    """The group's chair, deputy chairs and secretary ask for a suggested assignment of many
+    proposals at once; each proposal is then checked by can_assign_experts. The programme
+    office reads the dashboard but assigns one proposal at a time where it stands in for a
+    chair."""
+    if not is_signed_in(user) or group.kind not in Body.WORKING_GROUPS:
+        return False
+    return role_in(user, group.pk) in GROUP_LEADERS

@@ -213,6 +213,51 @@ def proposal_assign_experts(
 
 
 @transaction.atomic
+def assignments_bulk_create(
+    *, group_id: int, by: User, experts: dict[int, list[User]], editions: dict[int, int]
+) -> list[Proposal]:
+    """The chair or secretary confirms an assignment of many proposals of their group at once
+    (the review dashboard's suggestion, as they adjusted it): `experts` maps each proposal to
+    the experts to add. Each proposal goes through proposal_assign_experts (its rule, conflicts,
+    audit entry and notices to the new experts), in the order of their numbers, with the
+    edition the page was drawn from (`editions`). All in one transaction: one stale proposal
+    (409), one refused pair (409, named) or one forbidden proposal (403) and nothing is
+    assigned, nobody is notified."""
+    group = Body.objects.get(pk=group_id)
+    rules.require(rules.can_assign_in_bulk, by, group)
+    wanted = {pk: people for pk, people in experts.items() if people}
+    if not wanted:
+        raise ActionRefusedError(_("Choose at least one expert for one of the proposals."))
+    in_group = set(
+        Proposal.objects.filter(pk__in=wanted, group_id=group_id).values_list("pk", flat=True)
+    )
+    if set(wanted) - in_group:
+        raise ActionRefusedError(_("Some of the proposals are not of this working group."))
+    assigned = []
+    for proposal_id in sorted(wanted):
+        if proposal_id not in editions:
+            raise StaleObjectError
+        try:
+            proposal = proposal_assign_experts(
+                proposal_id=proposal_id,
+                by=by,
+                experts=wanted[proposal_id],
+                seen_edition=editions[proposal_id],
+            )
+        except StaleObjectError:
+            raise
+        except ActionRefusedError as refusal:
+            title = Proposal.objects.values_list("title", flat=True).get(pk=proposal_id)
+            raise ActionRefusedError(
+                _("Nothing was assigned. «%(title)s»: %(reason)s")
+                % {"title": title, "reason": refusal.message},
+                refusal.problems,
+            ) from refusal
+        assigned.append(proposal)
+    return assigned
+
+
+@transaction.atomic
 def proposal_review(
     *,
     proposal_id: int,

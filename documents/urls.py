@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents.views import authoring, calls, imports, pdfs, reviewing, search
+from documents.views import authoring, calls, dashboard, imports, pdfs, reviewing, search
 
 app_name = "documents"
 urlpatterns = [
@@ -50,6 +50,14 @@ urlpatterns = [
         name="proposal-governance-decide",
     ),
     path("proposals/<int:pk>/conflict/", reviewing.proposal_conflict, name="proposal-conflict"),
+    # The review dashboard of a working group (its chair, deputy chairs, secretary; the office)
+    path("groups/<int:pk>/dashboard/", dashboard.review_dashboard_page, name="review-dashboard"),
+    path(
+        "groups/<int:pk>/dashboard/assign/",
+        dashboard.review_dashboard_assign,
+        name="review-dashboard-assign",
+    ),
+    path("groups/<int:pk>/reviews.xlsx", dashboard.reviews_export, name="reviews-export"),
     # PDF documents (rendered by Celery workers)
     path(
         "proposals/<int:pk>/documents/<str:kind>/",

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from documents import actions, rules, selectors
+from documents import actions, review_dashboard, rules, selectors
 from documents.models import ReviewCriterion
 from documents.review_forms import (
     NoteForm,
@@ -51,6 +51,7 @@ def group_inbox(request):
         "state": state if any(t.active for t in tabs) else "",
         "tabs": tabs,
         "all_active": not any(t.active for t in tabs),
+        "dashboard_groups": review_dashboard.dashboard_groups(request.user),
     }
     return render(request, "documents/group_inbox.html", context)
 
