@@ -1,6 +1,8 @@
 """The proposals' links of the navigation bar and panels of the home page (workflow/home.py);
 registered from DocumentsConfig.ready(). Each panel costs a fixed number of queries."""
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext_lazy as _
 
 from directory import rules as directory_rules
@@ -57,6 +59,18 @@ def _group_inbox(user) -> Panel | None:
     )
 
 
+@dataclass(frozen=True)
+class _Dashboard:
+    """A group's review dashboard in a panel, whose items are linked by their `pk`: here the
+    group's code, the key of the dashboard's address."""
+
+    pk: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def _review_dashboards(user) -> Panel | None:
     """The chair's (deputy chair's, secretary's; the office's) way to the review dashboards."""
     groups = review_dashboard.dashboard_groups(user)
@@ -65,7 +79,7 @@ def _review_dashboards(user) -> Panel | None:
     return Panel(
         _("Review dashboards"),
         "",
-        items=groups,
+        items=[_Dashboard(group.code, group.name) for group in groups],
         item_link_name="documents:review-dashboard",
     )
 

@@ -51,13 +51,15 @@ urlpatterns = [
     ),
     path("proposals/<int:pk>/conflict/", reviewing.proposal_conflict, name="proposal-conflict"),
     # The review dashboard of a working group (its chair, deputy chairs, secretary; the office)
-    path("groups/<int:pk>/dashboard/", dashboard.review_dashboard_page, name="review-dashboard"),
     path(
-        "groups/<int:pk>/dashboard/assign/",
+        "groups/<slug:group>/dashboard/", dashboard.review_dashboard_page, name="review-dashboard"
+    ),
+    path(
+        "groups/<slug:group>/dashboard/assign/",
         dashboard.review_dashboard_assign,
         name="review-dashboard-assign",
     ),
-    path("groups/<int:pk>/reviews.xlsx", dashboard.reviews_export, name="reviews-export"),
+    path("groups/<slug:group>/reviews.xlsx", dashboard.reviews_export, name="reviews-export"),
     # PDF documents (rendered by Celery workers)
     path(
         "proposals/<int:pk>/documents/<str:kind>/",

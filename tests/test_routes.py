@@ -58,6 +58,10 @@ ROUTES = {
     "documents:governance-queue": (LOGIN, 403, 200),
     "documents:proposal-governance-decide": (LOGIN, 404, 404),
     "documents:proposal-conflict": (LOGIN, 404, 404),
+    # of wg-pharma (SAMPLE_ARGS): its leaders; the office reads, does not assign in bulk
+    "documents:review-dashboard": (LOGIN, 403, 200),
+    "documents:review-dashboard-assign": (LOGIN, 403, 403),
+    "documents:reviews-export": (LOGIN, 403, 200),
     "documents:document-request": (LOGIN, 405, 405),
     "documents:document-job": (LOGIN, 404, 404),
     "documents:document-job-status": (LOGIN, 404, 404),
@@ -112,6 +116,7 @@ SAMPLE_ARGS = {
     "kind": "passport",
     "action": "publish",
     "fmt": "csv",
+    "group": "wg-pharma",
 }
 # Django's own admin, guarded by is_staff; the REST API, whose every path in its schema is
 # requested in tests/api/test_schema.py.

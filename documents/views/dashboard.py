@@ -14,14 +14,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from directory.models import Body
 from documents import review_dashboard, rules, transitions
 from documents.review_forms import BulkAssignmentForm
-from mbk.lookups import id_or_404
 from mbk.paging import page_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _group_or_404(pk: int) -> Body:
-    return get_object_or_404(Body, pk=id_or_404(pk), kind__in=Body.WORKING_GROUPS)
+def _group_or_404(code: str) -> Body:
+    return get_object_or_404(Body, code=code, kind__in=Body.WORKING_GROUPS)
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -30,8 +29,8 @@ def _ids(values: list[str]) -> list[int]:
 
 @login_required
 @require_safe
-def review_dashboard_page(request, pk: int):
-    group = _group_or_404(pk)
+def review_dashboard_page(request, group: str):
+    group = _group_or_404(group)
     rules.require(rules.can_open_review_dashboard, request.user, group)
     key = request.GET.get("state", "")
     key = key if key in review_dashboard.FILTERS else ""
@@ -55,8 +54,8 @@ def review_dashboard_page(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def review_dashboard_assign(request, pk: int):
-    group = _group_or_404(pk)
+def review_dashboard_assign(request, group: str):
+    group = _group_or_404(group)
     rules.require(rules.can_assign_in_bulk, request.user, group)
     source = request.POST if request.method == "POST" else request.GET
     proposals = review_dashboard.assignable(request.user, group, _ids(source.getlist("proposal")))
@@ -75,7 +74,7 @@ def review_dashboard_assign(request, pk: int):
                 request,
                 _("Experts are assigned to %(n)d proposals and notified.") % {"n": len(done)},
             )
-            return redirect("documents:review-dashboard", pk=group.pk)
+            return redirect("documents:review-dashboard", group=group.code)
     context = {
         "group": group,
         "plan": review_dashboard.suggest_assignment(group, proposals),
@@ -86,8 +85,8 @@ def review_dashboard_assign(request, pk: int):
 
 @login_required
 @require_safe
-def reviews_export(request, pk: int):
-    group = _group_or_404(pk)
+def reviews_export(request, group: str):
+    group = _group_or_404(group)
     rules.require(rules.can_open_review_dashboard, request.user, group)
     response = HttpResponse(
         review_dashboard.reviews_workbook(request.user, group), content_type=XLSX

@@ -192,7 +192,7 @@ def test_dashboard_hides_the_scores_of_a_proposal_the_person_is_conflicted_on(
     ConflictDeclaration.objects.create(proposal=proposal, person=chair, reason="Родственник")
     client.force_login(chair)
 
-    response = client.get(reverse("documents:review-dashboard", args=[group.pk]))
+    response = client.get(reverse("documents:review-dashboard", args=[group.code]))
 
     (row,) = response.context["proposals"]
     assert row.conflicted is True
@@ -205,7 +205,7 @@ def test_dashboard_hides_the_scores_of_a_proposal_the_person_is_conflicted_on(
 def test_dashboard_page_marks_the_sorted_column_with_aria_sort(client, author, chair, call, group):
     submitted(author, call, "Поданная")
     client.force_login(chair)
-    url = reverse("documents:review-dashboard", args=[group.pk])
+    url = reverse("documents:review-dashboard", args=[group.code])
 
     by_score = client.get(url)
     by_title = client.get(url, {"sort": "title"})
@@ -305,7 +305,7 @@ def test_greedy_balance_fills_the_least_loaded_first():
 
 # --- Confirming ------------------------------------------------------------------------------
 def assign_url(group) -> str:
-    return reverse("documents:review-dashboard-assign", args=[group.pk])
+    return reverse("documents:review-dashboard-assign", args=[group.code])
 
 
 def confirm(client, group, pairs: dict, editions: dict | None = None):
@@ -347,7 +347,7 @@ def test_confirm_assigns_audits_and_notifies_in_one_go(client, author, chair, ex
     response = confirm(client, group, {first: [a, b], second: [c]})
 
     assert response.status_code == 302
-    assert response.url == reverse("documents:review-dashboard", args=[group.pk])
+    assert response.url == reverse("documents:review-dashboard", args=[group.code])
     assert set(Assignment.objects.values_list("proposal_id", "expert_id")) == {
         (first.pk, a.pk),
         (first.pk, b.pk),
@@ -450,9 +450,9 @@ def test_who_may_open_the_dashboard_assign_and_export(
 ):
     proposal = submitted(author, call, "Первая")
     urls = {
-        "dashboard": reverse("documents:review-dashboard", args=[group.pk]),
+        "dashboard": reverse("documents:review-dashboard", args=[group.code]),
         "assign": f"{assign_url(group)}?proposal={proposal.pk}",
-        "export": reverse("documents:reviews-export", args=[group.pk]),
+        "export": reverse("documents:reviews-export", args=[group.code]),
     }
 
     def statuses(user, *, post=True):
@@ -484,7 +484,7 @@ def test_who_may_open_the_dashboard_assign_and_export(
 def test_dashboard_of_a_body_that_is_not_a_working_group_is_404(client, office, cluster):
     client.force_login(office)
 
-    response = client.get(reverse("documents:review-dashboard", args=[cluster["council"].pk]))
+    response = client.get(reverse("documents:review-dashboard", args=[cluster["council"].code]))
 
     assert response.status_code == 404
 
@@ -492,7 +492,7 @@ def test_dashboard_of_a_body_that_is_not_a_working_group_is_404(client, office, 
 @pytest.mark.django_db
 def test_inbox_and_home_link_to_the_dashboard(client, chair, group):
     client.force_login(chair)
-    url = reverse("documents:review-dashboard", args=[group.pk])
+    url = reverse("documents:review-dashboard", args=[group.code])
 
     inbox = client.get(reverse("documents:group-inbox"))
     home = client.get(reverse("home"))
@@ -513,7 +513,7 @@ def test_export_has_a_row_per_review_and_a_summary_per_proposal(
     waiting = submitted(author, call, '=HYPERLINK("x")')
     client.force_login(chair)
 
-    response = client.get(reverse("documents:reviews-export", args=[group.pk]))
+    response = client.get(reverse("documents:reviews-export", args=[group.code]))
 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
@@ -615,7 +615,7 @@ def _copies(proposal: Proposal, n: int) -> None:
 
 def _page_queries(client, group, **params) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("documents:review-dashboard", args=[group.pk]), params)
+        response = client.get(reverse("documents:review-dashboard", args=[group.code]), params)
     assert response.status_code == 200
     return len(queries), len(response.context["proposals"])
 
@@ -628,7 +628,7 @@ def test_dashboard_costs_the_same_queries_for_10_and_1000_proposals(
     sync_proposal_permissions(model)
     _copies(model, 9)
     client.force_login(chair)
-    client.get(reverse("documents:review-dashboard", args=[group.pk]))  # warm caches
+    client.get(reverse("documents:review-dashboard", args=[group.code]))  # warm caches
     ten = _page_queries(client, group)
     ten_sorted = _page_queries(client, group, sort="-waiting")
     with CaptureQueriesContext(connection) as selector_ten:

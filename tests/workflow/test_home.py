@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directory.models import Membership
-from documents import transitions
+from documents import review_dashboard, transitions
 from documents.models import Proposal
 from tests.factories import MembershipFactory, draft_proposal
 from workflow.models import Notice
@@ -126,6 +126,7 @@ def test_home_of_the_programme_office(client, proposals, office, proposed_organi
 
     assert panels == {
         "My proposals": [],
+        "Review dashboards": [str(group) for group in review_dashboard.dashboard_groups(office)],
         "Awaiting the governance body's decision": [],
         "Organisations awaiting confirmation": [proposed_organisation.name_en],
         "People asking to join an organisation": [],
