@@ -7,6 +7,8 @@ What the floors leave out, so that they stay one query:
 - the navigation bar is computed once per person and then reused (the page computes it on
   every request: a few queries, see workflow/home.navigation);
 - on the group inbox, the counts of its state tabs take a second query;
+- on the review dashboard, the paginator's count, the working days waiting and the due dates
+  (one more query for the calendar) and the conflict-of-interest test of the rows;
 - the permission check of the lookup (the floors are for the people the benchmark logs in,
   who may see these rows);
 - on the proposal page the action buttons and the PDF offers (the person benchmarked is the
@@ -22,7 +24,7 @@ from types import SimpleNamespace
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.http import HttpResponse
 from django.template import Context, engines
@@ -230,7 +232,46 @@ def version(request, pk: int):
     return _render(request, "programme/version_detail.html", context)
 
 
+@login_required
+def dashboard(request, group: str):
+    """documents:review-dashboard: the group's proposals in review ranked by weighted score,
+    the first PER_PAGE rows in one query with the same scores and counts. Left out: the
+    paginator's count, the working days of the waiting time and the due date (shown empty),
+    the open deadline, the conflict-of-interest test and the permission check of the rows."""
+    from documents import review_dashboard as board
+
+    body = Body.objects.get(code=group)
+    rows = list(
+        Proposal.objects.filter(group__code=group, state__in=board.IN_REVIEW)
+        .select_related("organisation", "direction")
+        .annotate(
+            score_mean=board._per_review(v=Avg("weighted_score")),
+            score_min=board._per_review(v=Min("weighted_score")),
+            score_max=board._per_review(v=Max("weighted_score")),
+            reviews_in=board._per_review(n=Count("pk")),
+            assigned=Count("assignments", distinct=True),
+        )
+        .order_by(F("score_mean").desc(nulls_last=True), "submitted_at", "pk")[:PER_PAGE]
+    )
+    for row in rows:
+        row.conflicted, row.days_waiting, row.due_on, row.overdue = False, None, None, False
+        row.reviews_in = row.reviews_in or 0
+    context = {
+        "group": body,
+        "proposals": rows,
+        "page": SimpleNamespace(has_other_pages=False),
+        "state": "",
+        "sort": board.DEFAULT_SORT,
+        "tabs": board.filter_tabs(""),
+        "columns": board.columns(board.DEFAULT_SORT),
+        "may_assign": True,
+        "assignable_states": board.IN_REVIEW,
+    }
+    return _render(request, "documents/review_dashboard.html", context)
+
+
 urlpatterns = [
+    path("bench-floor/groups/<slug:group>/dashboard/", dashboard, name="floor-dashboard"),
     path("bench-floor/inbox/", inbox, name="floor-inbox"),
     path("bench-floor/mine/", mine, name="floor-mine"),
     path("bench-floor/proposals/<int:pk>/", detail, name="floor-detail"),

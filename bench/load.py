@@ -48,12 +48,21 @@ def targets() -> list[dict]:
     )
     version = ProgrammeVersion.objects.order_by("-pk").first()
     inbox_rows = Proposal.objects.filter(group__code="wg-pharma").exclude(state="draft").count()
+    in_review = Proposal.objects.filter(
+        group__code="wg-pharma", state__in=["submitted", "wg_review"]
+    ).count()
     return [
         {
             "page": f"group inbox (chair of wg-pharma, {inbox_rows} rows)",
             "who": "chair",
             "url": "/inbox/",
             "floor": "/bench-floor/inbox/",
+        },
+        {
+            "page": f"review dashboard (chair of wg-pharma, {in_review} in review)",
+            "who": "chair",
+            "url": "/groups/wg-pharma/dashboard/",
+            "floor": "/bench-floor/groups/wg-pharma/dashboard/",
         },
         {
             "page": f"my proposals (author, {my_proposals(author).count()} rows)",

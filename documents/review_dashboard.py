@@ -33,8 +33,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -158,7 +159,7 @@ def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> Que
         .select_related("organisation", "direction")
         .annotate(conflicted=ExpressionWrapper(_conflict_of(user), output_field=BooleanField()))
         .annotate(
-            score_mean=_unless_conflicted(_per_review(v=Avg("weighted_score")), SCORE),
+            score_mean=_unless_conflicted(Cast(_per_review(v=Avg("weighted_score")), SCORE), SCORE),
             score_min=_unless_conflicted(_per_review(v=Min("weighted_score")), SCORE),
             score_max=_unless_conflicted(_per_review(v=Max("weighted_score")), SCORE),
             reviews_in=Coalesce(_per_review(n=Count("pk")), Value(0), output_field=IntegerField()),
@@ -457,10 +458,10 @@ def reviews_workbook(user, group: Body) -> bytes:
     sheet.title = str(_("Reviews"))[:31]
     sheet.append(
         [
-            str(_("No.")),
+            str(_("Proposal no.")),
             str(_("Proposal")),
-            str(_("Expert")),
-            str(_("Round")),
+            str(capfirst(_("expert"))),
+            str(capfirst(_("review round"))),
             *(c.name for c in criteria),
             str(_("Weighted score")),
             str(_("Recommendation")),
@@ -483,13 +484,13 @@ def reviews_workbook(user, group: Body) -> bytes:
         )
         if review.round == proposal.round:
             current.append(review)
-    summary = workbook.create_sheet(str(_("Proposals"))[:31])
+    summary = workbook.create_sheet(str(_("Summary by proposal"))[:31])
     summary.append(
         [
-            str(_("No.")),
+            str(_("Proposal no.")),
             str(_("Proposal")),
             str(_("State")),
-            str(_("Round")),
+            str(capfirst(_("review round"))),
             str(_("Reviews in")),
             str(_("Reviews required")),
             str(_("Weighted score")),

@@ -517,9 +517,9 @@ def test_export_has_a_row_per_review_and_a_summary_per_proposal(
 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Reviews", "Proposals"]
+    assert book.sheetnames == ["Reviews", "Summary by proposal"]
     reviews = [list(r) for r in book["Reviews"].iter_rows(values_only=True)]
-    assert reviews[0][:4] == ["No.", "Proposal", "Expert", "Round"]
+    assert reviews[0][:4] == ["Proposal no.", "Proposal", "Expert", "Review round"]
     assert reviews[0][-3:] == ["Weighted score", "Recommendation", "Submitted"]
     assert len(reviews[0]) == 4 + 5 + 3  # five criteria
     body = sorted(reviews[1:], key=lambda r: r[2])
@@ -532,12 +532,12 @@ def test_export_has_a_row_per_review_and_a_summary_per_proposal(
     ]
     assert {r[2] for r in body} == {a.get_full_name(), b.get_full_name()}
     assert all(isinstance(r[11], datetime.datetime) for r in body)
-    summary = [list(r) for r in book["Proposals"].iter_rows(values_only=True)]
+    summary = [list(r) for r in book["Summary by proposal"].iter_rows(values_only=True)]
     assert summary[0][:9] == [
-        "No.",
+        "Proposal no.",
         "Proposal",
         "State",
-        "Round",
+        "Review round",
         "Reviews in",
         "Reviews required",
         "Weighted score",
@@ -547,7 +547,7 @@ def test_export_has_a_row_per_review_and_a_summary_per_proposal(
     assert summary[1][:9] == [first.pk, "Первая", "in working-group review", 1, 2, 2, 4.0, 3.0, 5.0]
     assert summary[1][9:] == [1, 1, 0]  # approve, revise, reject
     assert summary[2][:2] == [waiting.pk, '=HYPERLINK("x")']  # text, not a formula
-    assert book["Proposals"].cell(row=3, column=2).data_type == "s"
+    assert book["Summary by proposal"].cell(row=3, column=2).data_type == "s"
     assert hidden.pk not in [row[0] for row in summary[1:]]
     assert len(summary) == 3
 
