@@ -73,7 +73,11 @@ SORTS = {
     "score": F("score_mean"),
     "spread": F("score_spread"),
     "reviews": F("reviews_in"),
-    "waiting": F("entered_at"),  # reversed: the earlier the stay began, the longer it waits
+    # Reversed: the earlier the stay began, the longer it waits. By the audit entry's place in
+    # the trail, as entries of one second share their time.
+    "waiting": F("entered_position"),
+    # The open deadline's day; a stay the beat job has not yet given one (it runs every few
+    # minutes) sorts last, though its row shows the day the policy gives.
     "due": F("due_on_record"),
 }
 REVERSED = {"waiting"}
@@ -138,7 +142,6 @@ def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> Que
         )
         .exclude(from_state=OuterRef("state"))
         .order_by("-sequence")
-        .values("at")[:1]
     )
     deadline = Deadline.objects.filter(
         content_type=proposal_type,
@@ -164,7 +167,8 @@ def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> Que
             score_max=_unless_conflicted(_per_review(v=Max("weighted_score")), SCORE),
             reviews_in=Coalesce(_per_review(n=Count("pk")), Value(0), output_field=IntegerField()),
             assigned=Coalesce(Subquery(assigned), Value(0), output_field=IntegerField()),
-            entered_at=Subquery(stay),
+            entered_at=Subquery(stay.values("at")[:1]),
+            entered_position=Subquery(stay.values("position")[:1]),
             due_on_record=Subquery(deadline.values("due_on")[:1]),
         )
         .annotate(score_spread=F("score_max") - F("score_min"))
@@ -319,11 +323,13 @@ def open_loads(experts: list[User]) -> dict[int, int]:
 
 
 def assignable(user, group: Body, ids: Iterable[int]) -> list[Proposal]:
-    """The proposals among `ids` of the group that the person may see and that take experts
-    (submitted or in review), in the order of their numbers."""
+    """The proposals among `ids` of the group that the person may see, has no conflict of
+    interest on, and that take experts (submitted or in review), in the order of their
+    numbers."""
     return list(
         visible_proposals(user)
         .filter(group=group, pk__in=list(ids), state__in=IN_REVIEW)
+        .exclude(_conflict_of(user))
         .select_related("organisation", "group")
         .prefetch_related("coauthors")
         .order_by("pk")

@@ -257,10 +257,10 @@ def can_open_review_dashboard(user, group: Body) -> bool:
 
 
 def can_assign_in_bulk(user, group: Body) -> bool:
-    """The group's chair, deputy chairs and secretary ask for a suggested assignment of many
-    proposals at once; each proposal is then checked by can_assign_experts. The programme
-    office reads the dashboard but assigns one proposal at a time where it stands in for a
-    chair."""
+    """The group's chair and secretary ask for a suggested assignment of many proposals at once;
+    each proposal is then checked by can_assign_experts. A deputy chair stands in for a chair
+    with a conflict of interest proposal by proposal, and the programme office for a group
+    without a chair: both on the proposal's own page. Both read the dashboard."""
     if not is_signed_in(user) or group.kind not in Body.WORKING_GROUPS:
         return False
-    return role_in(user, group.pk) in GROUP_LEADERS
+    return role_in(user, group.pk) in (Role.CHAIR, Role.SECRETARY)
