@@ -131,9 +131,10 @@ def _unless_conflicted(expression, output_field):
 
 def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> QuerySet[Proposal]:
     """The group's proposals the person may see, in the states of the filter `key`, each with
-    `score_mean`, `score_min`, `score_max`, `score_spread` (None where the person has a conflict
-    of interest: `conflicted`), `reviews_in` (current round), `assigned`, `entered_at` (the start
-    of the present stay) and `due_on_record` (its open deadline, once the beat job opened it)."""
+    `score_mean`, `score_min`, `score_max` and `score_spread` (None where the person has a
+    conflict of interest: `conflicted`), `reviews_in` (current round), `assigned`,
+    `entered_at` (the start of the present stay; `entered_entry`, the audit entry that began
+    it) and `due_on_record` (the stay's deadline, once the beat job opened it)."""
     states = FILTERS.get(key, FILTERS[""])[1]
     proposal_type = ContentType.objects.get_for_model(Proposal)
     stay = (
@@ -143,12 +144,8 @@ def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> Que
         .exclude(from_state=OuterRef("state"))
         .order_by("-sequence")
     )
-    deadline = Deadline.objects.filter(
-        content_type=proposal_type,
-        object_id=OuterRef("pk"),
-        state=OuterRef("state"),
-        closed_at=None,
-    ).order_by("-pk")
+    # The deadline of the stay, found by the audit entry that began it (a unique key).
+    deadline = Deadline.objects.filter(entry=OuterRef("entered_entry"))
     assigned = (
         Assignment.objects.filter(proposal=OuterRef("pk"))
         .order_by()
@@ -167,11 +164,14 @@ def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> Que
             score_max=_unless_conflicted(_per_review(v=Max("weighted_score")), SCORE),
             reviews_in=Coalesce(_per_review(n=Count("pk")), Value(0), output_field=IntegerField()),
             assigned=Coalesce(Subquery(assigned), Value(0), output_field=IntegerField()),
+            entered_entry=Subquery(stay.values("pk")[:1]),
             entered_at=Subquery(stay.values("at")[:1]),
             entered_position=Subquery(stay.values("position")[:1]),
+        )
+        .annotate(
+            score_spread=F("score_max") - F("score_min"),
             due_on_record=Subquery(deadline.values("due_on")[:1]),
         )
-        .annotate(score_spread=F("score_max") - F("score_min"))
     )
     name = sort.removeprefix("-")
     order = SORTS.get(name, SORTS["score"])
