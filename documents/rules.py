@@ -241,3 +241,14 @@ def can_open_governance_queue(user) -> bool:
     return is_programme_office(user) or any(
         kind == Body.Kind.GOVERNANCE and role != Role.OBSERVER for kind, role in roles_of(user)
     )
+
+
+def can_open_register(user) -> bool:
+    """The register of all proposals of a call: the programme office, and the governance body's
+    members, secretary and chair, who read it (each sees only the proposals they may see)."""
+    return can_open_governance_queue(user)
+
+
+def can_act_in_register(user) -> bool:
+    """The register's actions (import, sending to the governance body) are the office's."""
+    return is_programme_office(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents.views import authoring, calls, imports, pdfs, reviewing, search
+from documents.views import authoring, calls, imports, pdfs, register, reviewing, search
 
 app_name = "documents"
 urlpatterns = [
@@ -50,6 +50,9 @@ urlpatterns = [
         name="proposal-governance-decide",
     ),
     path("proposals/<int:pk>/conflict/", reviewing.proposal_conflict, name="proposal-conflict"),
+    # The register of all proposals of a call (programme office; governance body, read-only)
+    path("register/", register.register, name="register"),
+    path("register/export.xlsx", register.register_export, name="register-export"),
     # PDF documents (rendered by Celery workers)
     path(
         "proposals/<int:pk>/documents/<str:kind>/",
