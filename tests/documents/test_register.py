@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from directory.models import Direction
 from documents import register, search, transitions
-from documents.models import Proposal
+from documents.models import Proposal, ProposalGroupObjectPermission, Review
 from tests.factories import CallFactory
 from tests.workflow.states import make_people, proposal_in
 from workflow import deadlines
@@ -514,3 +515,67 @@ def test_navigation_links_the_register_for_those_who_may_open_it(client, world, 
     response = as_user(client, world.people[persona]).get("/")
 
     assert (b'data-testid="nav-register"' in response.content) is shown
+
+
+# --- Cost ----------------------------------------------------------------------------------
+def copies_of(proposal: Proposal, n: int) -> None:
+    """`n` proposals like this one (same call, people, group and grants), written in bulk,
+    each with a review of its round and an overdue deadline."""
+    copies = Proposal.objects.bulk_create(
+        Proposal(
+            call_id=proposal.call_id,
+            author_id=proposal.author_id,
+            organisation_id=proposal.organisation_id,
+            direction_id=proposal.direction_id,
+            group_id=proposal.group_id,
+            title=f"Копия {i}: {proposal.title}",
+            summary=proposal.summary,
+            state=proposal.state,
+            round=proposal.round,
+            submitted_at=proposal.submitted_at,
+        )
+        for i in range(n)
+    )
+    grants = ProposalGroupObjectPermission.objects.filter(content_object=proposal)
+    ProposalGroupObjectPermission.objects.bulk_create(
+        ProposalGroupObjectPermission(
+            content_object=copy, group_id=grant.group_id, permission_id=grant.permission_id
+        )
+        for copy in copies
+        for grant in grants
+    )
+    review = proposal.reviews.first()
+    Review.objects.bulk_create(
+        Review(
+            proposal=copy,
+            expert_id=review.expert_id,
+            round=copy.round,
+            version_id=review.version_id,
+            scores=review.scores,
+            weighted_score=review.weighted_score,
+            recommendation=review.recommendation,
+            comments=review.comments,
+        )
+        for copy in copies
+    )
+
+
+def register_queries(client, path: str, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, params).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/register/", "/register/export.xlsx"])
+def test_register_costs_the_same_queries_for_10_and_1000_proposals(client, world, path):
+    client = as_user(client, world.people["office"])
+    params = {"call": world.call.pk, "sort": "-score", "q": "антител", "state": State.WG_REVIEW}
+    copies_of(world.proposals["low"], 10 - Proposal.objects.filter(call=world.call).count())
+    with_ten = register_queries(client, path, **params)
+
+    copies_of(world.proposals["low"], 990)
+    with_thousand = register_queries(client, path, **params)
+
+    assert Proposal.objects.filter(call=world.call).count() == 1000
+    assert with_thousand == with_ten
