@@ -488,6 +488,7 @@ class RegisterFilterForm(forms.Form):
         self.fields["group"].queryset = Body.objects.filter(kind__in=Body.WORKING_GROUPS)
         self.fields["organisation"].queryset = organisations
         for name in ("direction", "group", "organisation"):
+            self.fields[name].empty_label = _("All")
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         for name in ("score_min", "score_max", "q"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"

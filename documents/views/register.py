@@ -27,7 +27,7 @@ COLUMNS = [
     ("number", gettext_lazy("No.")),
     ("title", gettext_lazy("Proposal")),
     ("organisation", gettext_lazy("Organisation")),
-    ("", gettext_lazy("Priority direction")),
+    ("", gettext_lazy("Direction")),
     ("state", gettext_lazy("State")),
     ("submitted", gettext_lazy("Submitted")),
     ("", gettext_lazy("Reviews")),
