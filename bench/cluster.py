@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[1]
-BENCH_DATABASE = "mbk_bench"
+# Another name (BENCH_DATABASE=...) lets two worktrees benchmark side by side.
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "mbk_bench")
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 PASSWORD = "correct-horse-battery"  # every generated person's (tests/factories.UserFactory's)
 

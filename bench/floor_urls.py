@@ -6,9 +6,10 @@ page takes beyond it is ours (permission checks, extra queries, Python around th
 What the floors leave out, so that they stay one query:
 - the navigation bar is computed once per person and then reused (the page computes it on
   every request: a few queries, see workflow/home.navigation);
-- on the group inbox, the counts of its state tabs take a second query;
 - on the review dashboard, the paginator's count, the working days waiting and the due dates
   (one more query for the calendar) and the conflict-of-interest test of the rows;
+- on the group inbox, the counts of its state tabs take a second query; on the register, the
+  count of its rows a second and the calls of its selector a third;
 - the permission check of the lookup (the floors are for the people the benchmark logs in,
   who may see these rows);
 - on the proposal page the action buttons and the PDF offers (the person benchmarked is the
@@ -31,6 +32,7 @@ from django.template import Context, engines
 from django.template.context_processors import csrf, i18n
 from django.template.context_processors import request as request_processor
 from django.urls import include, path
+from django.utils import timezone
 
 from accounts.models import User
 from directory.models import Body, Membership
@@ -270,9 +272,48 @@ def dashboard(request, group: str):
     return _render(request, "documents/review_dashboard.html", context)
 
 
+def register_page(request):
+    """documents:register of the latest open call as the programme office sees it: the first
+    page of the call's proposals with their mean score, reviews and deadline (one query), their
+    count (a second, as any paged list), and the calls of the selector (a third). Left out:
+    the permission filter (the office sees every submitted proposal) and the choices of the
+    other filters (directions, groups, organisations)."""
+
+    from directory.models import Organisation
+    from documents import register
+    from documents.forms import RegisterFilterForm
+    from documents.views.register import _columns
+
+    call = register.default_call()
+    proposals = register._annotated(
+        request.user, Proposal.objects.filter(call=call).exclude(state=State.DRAFT)
+    )
+    rows = list(_listed(proposals).order_by("pk")[:PER_PAGE])
+    page = SimpleNamespace(
+        paginator=SimpleNamespace(count=proposals.count()),
+        object_list=rows,
+        has_other_pages=False,
+    )
+    form = RegisterFilterForm(None, call=call, organisations=Organisation.objects.none())
+    form.fields["direction"].queryset = form.fields["group"].queryset = Body.objects.none()
+    context = {
+        "form": form,
+        "call": call,
+        "page": page,
+        "rows": [(p, p.state == State.WG_APPROVED) for p in rows],
+        "columns": _columns(request, register.DEFAULT_SORT),
+        "query": "",
+        "export_limit": register.EXPORT_LIMIT,
+        "today": timezone.localdate(),
+        "can_act": True,
+    }
+    return _render(request, "documents/register.html", context)
+
+
 urlpatterns = [
     path("bench-floor/groups/<slug:group>/dashboard/", dashboard, name="floor-dashboard"),
     path("bench-floor/inbox/", inbox, name="floor-inbox"),
+    path("bench-floor/register/", register_page, name="floor-register"),
     path("bench-floor/mine/", mine, name="floor-mine"),
     path("bench-floor/proposals/<int:pk>/", detail, name="floor-detail"),
     path("bench-floor/versions/<int:pk>/", version, name="floor-version"),

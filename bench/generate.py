@@ -547,9 +547,13 @@ def generate(proposals: int, real: int, seed: int = 2014) -> dict:
     from django.db.models import Count
 
     from documents.models import Proposal
+    from signing import authority
 
     rng = random.Random(seed)
     started = time.perf_counter()
+    # People of bodies get a certificate when they join one (tests/factories.py): the
+    # authority must exist first, in this run's var folder.
+    authority.ensure_ready()
     cluster = make_cluster_people(rng)
     print(f"  people: {time.perf_counter() - started:.0f} s", flush=True)
     templates = real_proposals(cluster, real, rng)

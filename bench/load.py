@@ -35,6 +35,7 @@ def targets() -> list[dict]:
 
     from accounts.models import User
     from documents.models import Proposal
+    from documents.register import default_call
     from documents.selectors import my_proposals
     from programme.models import ProgrammeVersion
 
@@ -47,6 +48,8 @@ def targets() -> list[dict]:
         .first()
     )
     version = ProgrammeVersion.objects.order_by("-pk").first()
+    call = default_call()
+    register_rows = Proposal.objects.filter(call=call).exclude(state="draft").count()
     inbox_rows = Proposal.objects.filter(group__code="wg-pharma").exclude(state="draft").count()
     in_review = Proposal.objects.filter(
         group__code="wg-pharma", state__in=["submitted", "wg_review"]
@@ -75,6 +78,12 @@ def targets() -> list[dict]:
             "who": "author",
             "url": f"/proposals/{detail.pk}/",
             "floor": f"/bench-floor/proposals/{detail.pk}/",
+        },
+        {
+            "page": f"register of proposals (office, {register_rows} rows)",
+            "who": "office",
+            "url": "/register/",
+            "floor": "/bench-floor/register/",
         },
         {
             "page": f"programme version ({len(version.snapshot['projects'])} projects)",

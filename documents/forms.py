@@ -10,8 +10,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from directory.models import Affiliation, Direction, SupportInstrument
+from directory.models import Affiliation, Body, Direction, Organisation, SupportInstrument
 from documents.models import BudgetLine, Call, Proposal
+from documents.register import DEFAULT_SORT, SORTS, Filters
 from documents.review_forms import ActionForm
 from documents.services import ProposalContent
 from documents.uploads import ALLOWED_TEXT, check_upload
@@ -444,3 +445,81 @@ class VersionPairForm(forms.Form):
                 _("There is only one version so far: nothing to compare it with.")
             )
         return super().clean()
+
+
+# --- The register of proposals (documents/register.py) ---------------------------------------
+class RegisterFilterForm(forms.Form):
+    """The register's filters, read from the query string (the page is bookmarkable). The call
+    is chosen first: the directions and organisations offered are those of the call."""
+
+    call = forms.ModelChoiceField(label=_("Call"), queryset=Call.objects.all(), required=False)
+    direction = forms.ModelChoiceField(
+        label=_("Priority direction"), queryset=Direction.objects.none(), required=False
+    )
+    group = forms.ModelChoiceField(
+        label=_("Working group"), queryset=Body.objects.none(), required=False
+    )
+    state = forms.MultipleChoiceField(
+        label=_("State"),
+        choices=[c for c in Proposal.State.choices if c[0] != Proposal.State.DRAFT],
+        required=False,
+        widget=CHECKBOXES,
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    score_min = forms.DecimalField(
+        label=_("Mean score from"), min_value=0, max_value=5, decimal_places=2, required=False
+    )
+    score_max = forms.DecimalField(
+        label=_("Mean score up to"), min_value=0, max_value=5, decimal_places=2, required=False
+    )
+    q = CharField(label=_("Words of the text"), max_length=200, required=False)
+    sort = CharField(widget=forms.HiddenInput, max_length=20, required=False)
+
+    def __init__(self, data, *, call: Call | None, organisations):
+        super().__init__(data)
+        self.call = call
+        self.fields["call"].empty_label = None
+        self.fields["call"].queryset = Call.objects.order_by("-opens_on", "-pk")
+        if call is not None:
+            self.fields["direction"].queryset = call.directions.order_by("position", "pk")
+        self.fields["group"].queryset = Body.objects.filter(kind__in=Body.WORKING_GROUPS)
+        self.fields["organisation"].queryset = organisations
+        for name in ("direction", "group", "organisation"):
+            self.fields[name].empty_label = _("All")
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        for name in ("score_min", "score_max", "q"):
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["overdue"].widget.attrs["class"] = "form-check-input"
+        self.fields["score_min"].widget.attrs["step"] = "0.1"
+        self.fields["score_max"].widget.attrs["step"] = "0.1"
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("score_min"), data.get("score_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("score_max", _("The upper bound is below the lower one."))
+        return data
+
+    def filters(self) -> Filters:
+        """The register's Filters: the valid ones, or only the call if any is not."""
+        if not self.is_valid():
+            return Filters(call=self.call)
+        data = self.cleaned_data
+        sort = data.get("sort") or DEFAULT_SORT
+        if sort.removeprefix("-") not in SORTS:
+            sort = DEFAULT_SORT
+        return Filters(
+            call=self.call,
+            direction=data["direction"],
+            group=data["group"],
+            states=tuple(data["state"]),
+            organisation=data["organisation"],
+            overdue=data["overdue"],
+            score_min=data["score_min"],
+            score_max=data["score_max"],
+            text=data["q"],
+            sort=sort,
+        )

@@ -115,6 +115,7 @@ def register() -> None:
     register_link("inbox", rules.can_open_group_inbox)
     register_link("assigned", rules.can_open_assigned)
     register_link("governance", rules.can_open_governance_queue)
+    register_link("register", rules.can_open_register)
     # The order of the home page's panels: see workflow.home.register_panel.
     register_panel("my_proposals", 10, _my_proposals)
     register_panel("assigned", 20, _assigned)

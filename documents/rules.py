@@ -264,3 +264,14 @@ def can_assign_in_bulk(user, group: Body) -> bool:
     if not is_signed_in(user) or group.kind not in Body.WORKING_GROUPS:
         return False
     return role_in(user, group.pk) in (Role.CHAIR, Role.SECRETARY)
+
+
+def can_open_register(user) -> bool:
+    """The register of all proposals of a call: the programme office, and the governance body's
+    members, secretary and chair, who read it (each sees only the proposals they may see)."""
+    return can_open_governance_queue(user)
+
+
+def can_act_in_register(user) -> bool:
+    """The register's actions (import, sending to the governance body) are the office's."""
+    return is_programme_office(user)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -88,15 +89,46 @@ def _simple(user, text: str) -> list[Hit]:
 
 
 # --- Proposals ---------------------------------------------------------------------------------
-def _proposals_postgres(user, query, headline: dict) -> list[Hit]:
-    from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
+def _proposal_vector():
+    from django.contrib.postgres.search import SearchVector
 
-    proposal_vector = (
+    return (
         SearchVector("title", weight="A", config="russian")
         + SearchVector("organisation__name_ru", weight="B", config="russian")
         + SearchVector("summary", weight="B", config="russian")
         + SearchVector("description", weight="C", config="russian")
     )
+
+
+def _proposal_fields(title: str, organisation: str, summary: str, description: str) -> list:
+    """The fields the fallback looks the words up in, with their weights."""
+    return [(title, 1.0), (organisation, 0.4), (summary, 0.4), (description, 0.2)]
+
+
+def matching_proposals(proposals: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:
+    """The proposals among these whose text has the words, found as search() finds them
+    (PostgreSQL full text, else the fallback's prefixes), as a filter a list can sort and page.
+    Text without a word filters nothing."""
+    text = text.strip()[:200]
+    if not WORD.search(text):
+        return proposals
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        query = SearchQuery(text, config="russian", search_type="websearch")
+        return proposals.annotate(search_document=_proposal_vector()).filter(search_document=query)
+    stems = _stems(text)
+    rows = proposals.order_by().values_list(
+        "pk", "title", "organisation__name_ru", "summary", "description"
+    )
+    found = [pk for pk, *fields in rows if score(stems, _proposal_fields(*fields))]
+    return proposals.filter(pk__in=found)
+
+
+def _proposals_postgres(user, query, headline: dict) -> list[Hit]:
+    from django.contrib.postgres.search import SearchHeadline, SearchRank
+
+    proposal_vector = _proposal_vector()
     proposals = (
         visible_proposals(user)
         .annotate(document=proposal_vector)
@@ -155,12 +187,9 @@ def fragment_of(text: str, stems: list[str], width: int = 160) -> str:
 def _proposals_simple(user, stems: list[str]) -> list[Hit]:
     hits = []
     for proposal in visible_proposals(user).select_related("organisation"):
-        fields = [
-            (proposal.title, 1.0),
-            (proposal.organisation.name_ru, 0.4),
-            (proposal.summary, 0.4),
-            (proposal.description, 0.2),
-        ]
+        fields = _proposal_fields(
+            proposal.title, proposal.organisation.name_ru, proposal.summary, proposal.description
+        )
         rank = score(stems, fields)
         if rank:
             hits.append(_proposal_hit(proposal, rank, fragment_of(proposal.summary, stems)))

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from documents.views import authoring, calls, dashboard, imports, pdfs, reviewing, search
+from documents.views import (
+    authoring,
+    calls,
+    dashboard,
+    imports,
+    pdfs,
+    register,
+    reviewing,
+    search,
+)
 
 app_name = "documents"
 urlpatterns = [
@@ -60,6 +69,9 @@ urlpatterns = [
         name="review-dashboard-assign",
     ),
     path("groups/<slug:group>/reviews.xlsx", dashboard.reviews_export, name="reviews-export"),
+    # The register of all proposals of a call (programme office; governance body, read-only)
+    path("register/", register.register, name="register"),
+    path("register/export.xlsx", register.register_export, name="register-export"),
     # PDF documents (rendered by Celery workers)
     path(
         "proposals/<int:pk>/documents/<str:kind>/",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from directory.models import Body
 from documents.models import Proposal
+from mbk.paging import page_of
 from meetings import actions, ics, rules, selectors, services, voting
 from meetings.forms import (
     AttendanceForm,
@@ -47,8 +48,12 @@ def _plannable_bodies(user):
 def meeting_list(request):
     if not rules.can_open_meetings(request.user):
         raise PermissionDenied
-    meetings = selectors.meetings_of(request.user).order_by("-starts_at")[:200]
-    context = {"meetings": meetings, "can_plan": _plannable_bodies(request.user).exists()}
+    page = page_of(request, selectors.meetings_of(request.user).order_by("-starts_at", "-pk"))
+    context = {
+        "meetings": page.object_list,
+        "page": page,
+        "can_plan": _plannable_bodies(request.user).exists(),
+    }
     return render(request, "meetings/meeting_list.html", context)
 
 

@@ -68,6 +68,8 @@ ROUTES = {
     "documents:document-download": (LOGIN, 404, 404),
     "documents:document-retry": (LOGIN, 405, 405),
     "documents:search": (LOGIN, 200, 200),
+    "documents:register": (LOGIN, 403, 200),
+    "documents:register-export": (LOGIN, 403, 200),
     "programme:overview": (LOGIN, 403, 200),
     "programme:section-add": (LOGIN, 404, 404),  # no programme yet
     "programme:section-detail": (LOGIN, 404, 404),

@@ -24,7 +24,7 @@ _links: dict[str, Callable[[User], object]] = {}
 def register_link(name: str, value: Callable[[User], object]) -> None:
     """`navigation.<name>` in the templates (templates/base.html): value(user) says whether the
     person gets the link (or, for unread_notices, how many). Registered from AppConfig.ready():
-    documents (my_proposals, calls, inbox, assigned, governance), programme (programme),
+    documents (my_proposals, calls, inbox, assigned, governance, register), programme (programme),
     meetings (meetings), workflow itself (overdue, unread_notices)."""
     _links[name] = value
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from directory import rules
+from mbk.paging import page_of
 from workflow import deadlines, services
 from workflow import home as home_page
 from workflow.models import Notice
@@ -26,8 +27,8 @@ def home(request):
 
 @login_required
 def notice_list(request):
-    notices = request.user.notices.all()[:200]
-    return render(request, "workflow/notice_list.html", {"notices": notices})
+    page = page_of(request, request.user.notices.all())
+    return render(request, "workflow/notice_list.html", {"notices": page.object_list, "page": page})
 
 
 @login_required

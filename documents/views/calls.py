@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -21,6 +22,12 @@ class CountsRow:
     direction: str
     counts: list[int]
     total: int
+    direction_id: int | None = None
+
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        """(state, count) pairs, for the links into the register."""
+        return list(zip(COUNTED_STATES, self.counts, strict=True))
 
 
 def _counts_table(call: Call) -> tuple[list[CountsRow], list[int], int]:
@@ -29,7 +36,7 @@ def _counts_table(call: Call) -> tuple[list[CountsRow], list[int], int]:
     rows = []
     for direction in call.directions.all():
         counts = [found.get((direction.name_ru, state), 0) for state in COUNTED_STATES]
-        rows.append(CountsRow(direction.name, counts, sum(counts)))
+        rows.append(CountsRow(direction.name, counts, sum(counts), direction.pk))
     totals = [sum(row.counts[i] for row in rows) for i in range(len(COUNTED_STATES))]
     return rows, totals, sum(totals)
 
@@ -56,6 +63,13 @@ def call_detail(request, pk: int):
         "total": total,
         "can_create": rules.can_create_proposal(request.user, call),
         "can_import": rules.can_import_proposals(request.user) and call.is_open(),
+        # The counts lead into the register, filtered by the call (and direction and state).
+        "register_url": (
+            f"{reverse('documents:register')}?call={call.pk}"
+            if rules.can_open_register(request.user)
+            else ""
+        ),
+        "total_cells": list(zip(COUNTED_STATES, totals, strict=True)),
     }
     return render(request, "documents/call_detail.html", context)
 

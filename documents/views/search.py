@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from documents import rules
 from documents import search as engine
 from mbk.forms import CharField
 
@@ -20,4 +21,13 @@ def search(request):
     form = SearchForm(request.GET)
     text = form.cleaned_data["q"] if form.is_valid() else ""
     hits = engine.search(request.user, text) if text else []
-    return render(request, "documents/search.html", {"form": form, "text": text, "hits": hits})
+    context = {
+        "form": form,
+        "text": text,
+        "hits": hits,
+        # The best LIMIT hits are shown: the page says so rather than stopping silently.
+        "limit": engine.LIMIT,
+        "truncated": len(hits) >= engine.LIMIT,
+        "can_open_register": rules.can_open_register(request.user),
+    }
+    return render(request, "documents/search.html", context)

@@ -110,3 +110,34 @@ def test_search_without_words_finds_nothing(people):
     draft_proposal(people["author"], title="Биоаналоги антител")
 
     assert engine.search(people["author"], "  ;;; ") == []
+
+
+@pytest.mark.parametrize(("persona", "register_link"), [("office", True), ("author", False)])
+def test_search_page_without_words_says_what_to_type(client, people, persona, register_link):
+    client.force_login(people[persona])
+
+    page = client.get(reverse("documents:search"), {"q": ""}).content.decode()
+
+    assert 'data-testid="search-empty"' in page
+    assert ('data-testid="search-register-link"' in page) is register_link
+
+
+def test_search_page_says_when_only_the_best_hits_are_shown(client, people, monkeypatch):
+    monkeypatch.setattr(engine, "LIMIT", 2)
+    for n in range(3):
+        draft_proposal(people["author"], title=f"Биоаналоги антител {n}")
+    client.force_login(people["author"])
+
+    page = client.get(reverse("documents:search"), {"q": "биоаналоги"}).content.decode()
+
+    assert page.count('data-testid="hit"') == 2
+    assert 'data-testid="hits-truncated"' in page
+
+
+def test_search_page_with_every_hit_shown_says_nothing_of_a_limit(client, people):
+    draft_proposal(people["author"], title="Биоаналоги антител")
+    client.force_login(people["author"])
+
+    page = client.get(reverse("documents:search"), {"q": "биоаналоги"}).content.decode()
+
+    assert 'data-testid="hits-truncated"' not in page

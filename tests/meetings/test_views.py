@@ -117,7 +117,22 @@ def test_meeting_list_queries_do_not_grow(client, people, count):
         response = client.get(reverse("meetings:list"))
 
     assert response.content.decode().count('data-testid="meeting-row"') == count
-    assert len(queries) == 7  # the same for 1 and for 8 meetings
+    assert len(queries) == 8  # the same for 1 and for 8 meetings (the page's count included)
+
+
+def test_meeting_list_shows_a_page_at_a_time_and_links_the_rest(client, people, monkeypatch):
+    monkeypatch.setattr("mbk.paging.PER_PAGE", 2)
+    for _ in range(3):
+        plan(people)
+    as_user(client, people["secretary"])
+
+    first = client.get(reverse("meetings:list")).content.decode()
+    second = client.get(reverse("meetings:list"), {"page": 2}).content.decode()
+
+    assert first.count('data-testid="meeting-row"') == 2
+    assert 'data-testid="pager"' in first
+    assert "?page=2" in first
+    assert second.count('data-testid="meeting-row"') == 1
 
 
 def test_a_meeting_dated_tomorrow_is_not_offered_as_held(client, people):

@@ -555,6 +555,12 @@ TARGETS = {
     "inbox.state": Target(
         "chair", "get", lambda w: "/inbox/", nothing, "state", Anything(), "query", ok=200
     ),
+    **{
+        f"register.{name}": Target(
+            "office", "get", lambda w: "/register/", nothing, name, Anything(), "query", ok=200
+        )
+        for name in ("q", "state", "organisation", "score_min", "sort", "page")
+    },
     "diff-page.b": Target(
         "author",
         "get",

@@ -224,6 +224,7 @@ NAV_LINKS = {
     "/assigned/": "for review",
     "/inbox/": "inbox",
     "/governance/": "governance",
+    "/register/": "register",
     "/notices/": "notices",
 }
 # persona -> the links of the navigation bar they get
@@ -231,9 +232,9 @@ NAVIGATION = {
     "author": {"my proposals", "calls", "notices"},
     "expert": {"my proposals", "calls", "for review", "inbox", "notices"},
     "chair": {"my proposals", "calls", "inbox", "notices"},
-    "secretary": {"my proposals", "calls", "governance", "notices"},
-    "governance_member": {"my proposals", "calls", "governance", "notices"},
-    "office": {"my proposals", "calls", "governance", "notices"},
+    "secretary": {"my proposals", "calls", "governance", "register", "notices"},
+    "governance_member": {"my proposals", "calls", "governance", "register", "notices"},
+    "office": {"my proposals", "calls", "governance", "register", "notices"},
     "observer": {"notices"},
     "outsider": {"notices"},
 }

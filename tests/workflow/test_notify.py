@@ -130,6 +130,22 @@ def test_notice_list_shows_own_notices_only(client, author, other_author):
     assert "Чужое уведомление" not in html
 
 
+@pytest.mark.django_db
+def test_notice_list_shows_a_page_at_a_time_and_links_the_rest(client, author, monkeypatch):
+    monkeypatch.setattr("mbk.paging.PER_PAGE", 2)
+    Notice.objects.bulk_create(
+        Notice(recipient=author, text=f"Уведомление {n}", url="/") for n in range(3)
+    )
+    client.force_login(author)
+
+    first = client.get("/notices/").content.decode()
+    second = client.get("/notices/", {"page": 2}).content.decode()
+
+    assert first.count("Уведомление ") == 2
+    assert 'data-testid="pager"' in first
+    assert second.count("Уведомление ") == 1
+
+
 def notice_list_queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/notices/").status_code == 200

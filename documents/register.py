@@ -1,0 +1,232 @@
+"""The register of proposals (реестр заявок): every proposal of a call that the person may see,
+filtered, sorted and exported as a spreadsheet. One query builds the rows whatever their number
+(the score, the review count, the deadline and the conflict of interest are subqueries).
+
+What the register shows is what `visible_proposals(user)` gives, drafts left out (they are
+their authors' business). The mean score of the current round is shown, filtered and sorted on
+only where the person may read the reviews' outcome: not on a proposal where they have a
+conflict of interest (own organisation, authorship or a declaration, as rules.has_conflict)."""
+
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Avg,
+    Case,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
+from django.utils import timezone, translation
+
+from directory.models import Body, Direction, Organisation
+from documents import search
+from documents.models import Call, ConflictDeclaration, Proposal, Review
+from documents.selectors import _listed, _with_review_counts, visible_proposals
+from workflow.models import Deadline
+
+State = Proposal.State
+# More rows than this are not written into one spreadsheet: the person narrows the filters.
+EXPORT_LIMIT = 10_000
+
+# The columns a person sorts by (?sort=name, or -name for the reverse), in the order of the
+# table. The proposal's number (its pk) breaks ties.
+SORTS = {
+    "number": "pk",
+    "title": "title",
+    "organisation": "organisation__name_ru",
+    "state": "state_order",
+    "submitted": "submitted_at",
+    "score": "score",
+    "due": "due_on",
+}
+DEFAULT_SORT = "number"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the register is narrowed to; empty values narrow nothing."""
+
+    call: Call | None
+    direction: Direction | None = None
+    group: Body | None = None
+    states: tuple[str, ...] = ()
+    organisation: Organisation | None = None
+    overdue: bool = False
+    score_min: Decimal | None = None
+    score_max: Decimal | None = None
+    text: str = ""
+    sort: str = DEFAULT_SORT
+
+
+def default_call() -> Call | None:
+    """The latest call open today, else the latest call."""
+    today = timezone.localdate()
+    calls = Call.objects.order_by("-opens_on", "-pk")
+    return calls.filter(opens_on__lte=today, closes_on__gte=today).first() or calls.first()
+
+
+def _conflicted(user) -> Q:
+    coauthored = Proposal.coauthors.through.objects.filter(proposal=OuterRef("pk"), user=user)
+    declared = ConflictDeclaration.objects.filter(proposal=OuterRef("pk"), person=user)
+    conflict = Q(author=user) | Q(Exists(coauthored)) | Q(Exists(declared))
+    if user.organisation_id is not None:
+        conflict |= Q(organisation_id=user.organisation_id)
+    return conflict
+
+
+def _mean_score():
+    of_round = (
+        Review.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
+        .order_by()
+        .values("proposal")
+        .annotate(mean=Round(Avg("weighted_score"), 2))
+        .values("mean")
+    )
+    return Subquery(of_round, output_field=DecimalField(max_digits=4, decimal_places=2))
+
+
+def _due_on():
+    open_deadlines = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Proposal),
+        object_id=OuterRef("pk"),
+        closed_at=None,
+    ).order_by("due_on")
+    return Subquery(open_deadlines.values("due_on")[:1])
+
+
+def _annotated(user, proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Adds `score` (None where the person has a conflict of interest), `reviews_in`, `due_on`
+    (the earliest open deadline of the proposal's stay in its state) and `state_order`."""
+    decimal = DecimalField(max_digits=4, decimal_places=2)
+    return _with_review_counts(proposals).annotate(
+        score=Case(
+            When(_conflicted(user), then=Value(None, output_field=decimal)),
+            default=_mean_score(),
+            output_field=decimal,
+        ),
+        due_on=_due_on(),
+        state_order=Case(
+            *[When(state=value, then=Value(n)) for n, value in enumerate(State.values)],
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def _ordering(sort: str) -> list:
+    name = sort.removeprefix("-")
+    field = SORTS.get(name, SORTS[DEFAULT_SORT])
+    descending = sort.startswith("-")
+    expression = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    return [expression, "-pk" if descending else "pk"]
+
+
+def rows(user, filters: Filters, today: datetime.date | None = None) -> QuerySet[Proposal]:
+    """The register's proposals for these filters, in their order."""
+    if filters.call is None:
+        return Proposal.objects.none()
+    proposals = visible_proposals(user).filter(call=filters.call).exclude(state=State.DRAFT)
+    if filters.direction:
+        proposals = proposals.filter(direction=filters.direction)
+    if filters.group:
+        proposals = proposals.filter(group=filters.group)
+    if filters.states:
+        proposals = proposals.filter(state__in=filters.states)
+    if filters.organisation:
+        proposals = proposals.filter(organisation=filters.organisation)
+    proposals = _annotated(user, proposals)
+    if filters.overdue:
+        proposals = proposals.filter(due_on__lt=today or timezone.localdate())
+    if filters.score_min is not None:
+        proposals = proposals.filter(score__gte=filters.score_min)
+    if filters.score_max is not None:
+        proposals = proposals.filter(score__lte=filters.score_max)
+    if filters.text:
+        proposals = search.matching_proposals(proposals, filters.text)
+    return _listed(proposals).order_by(*_ordering(filters.sort))
+
+
+def organisations(user, call: Call | None) -> QuerySet[Organisation]:
+    """The organisations of the proposals of the call the person may see (the filter's list)."""
+    if call is None:
+        return Organisation.objects.none()
+    seen = visible_proposals(user).filter(call=call).exclude(state=State.DRAFT)
+    return Organisation.objects.filter(pk__in=seen.values("organisation")).order_by("name_ru")
+
+
+# --- The spreadsheet -----------------------------------------------------------------------
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER = [
+    "№",
+    "Заявка",
+    "Организация",
+    "Направление",
+    "Рабочая группа",
+    "Состояние",
+    "Подана",
+    "Отзывов",
+    "Средний балл",
+    "Срок",
+]
+
+
+def _text(value: str) -> str:
+    """Text a spreadsheet would run as a formula is written as text."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def table(proposals) -> list[list]:
+    """The header and one row per proposal, as the page shows them (Russian whatever the
+    reader's language, as the programme's exports)."""
+    lines = [HEADER]
+    with translation.override("ru"):
+        for p in proposals:
+            lines.append(
+                [
+                    p.pk,
+                    _text(p.title),
+                    _text(p.organisation.name_ru),
+                    p.direction.name_ru,
+                    p.group.name_ru,
+                    str(p.get_state_display()),
+                    timezone.localtime(p.submitted_at).date() if p.submitted_at else None,
+                    p.reviews_in,
+                    float(p.score) if p.score is not None else None,
+                    p.due_on,
+                ]
+            )
+    return lines
+
+
+def to_xlsx(lines: list[list]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Реестр заявок"
+    for line in lines:
+        sheet.append(line)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":  # belt and braces: _text already made it text
+                cell.data_type = "s"
+            elif isinstance(cell.value, datetime.date):
+                cell.number_format = "DD.MM.YYYY"
+    sheet.freeze_panes = "A2"
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
