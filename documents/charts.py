@@ -31,7 +31,7 @@ AGES = (
 
 
 def _states_in_order(present) -> list[tuple[str, str]]:
-    return [(value, label) for value, label in State.choices if value in present]
+    return [(value, str(label)) for value, label in State.choices if value in present]
 
 
 def call_pipeline(call: Call) -> Chart:
