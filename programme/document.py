@@ -117,7 +117,10 @@ def context(version: ProgrammeVersion, generated_at: datetime) -> dict:
         "period": f"{programme['first_year']}–{programme['last_year']}",
         "sections": _sections(snapshot, years),
         "figures": numbers,
-        "charts": [svg(chart) for chart in charts.financing(numbers)],
+        "charts": [
+            {"title": f"{chart.title}, {chart.unit}", "svg": svg(chart)}
+            for chart in charts.financing(numbers)
+        ],
         "generated_at": generated_at,
         "snapshot_file": SNAPSHOT_FILE_NAME,
         # the bottom left of every page: «Версия программы 2» or «… · проект»
