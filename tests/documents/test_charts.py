@@ -1,7 +1,13 @@
 """The charts of the home pages read from the proposals: the call's pipeline by direction and
 state, and the working group's queue by state and working days waiting."""
 
+import datetime
+import json
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from directory.models import Direction
@@ -9,9 +15,17 @@ from documents import charts
 from documents.models import Proposal
 from tests.factories import CallFactory
 from tests.workflow.states import make_people, proposal_in
+from workflow import deadlines
 from workflow.calendar import add_working_days
+from workflow.models import Deadline
 
 State = Proposal.State
+
+
+@pytest.fixture
+def client(client):
+    client.cookies["django_language"] = "en"
+    return client
 
 
 @pytest.fixture
@@ -121,3 +135,80 @@ def test_group_queue_of_another_groups_chair_holds_only_theirs(people, queue):
 )
 def test_age_band_edges(days, band):
     assert charts.age_band(days) == band
+
+
+# --- On the home pages ------------------------------------------------------------------------
+def home_html(client, person) -> str:
+    client.force_login(person)
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def chart_data(html: str, key: str) -> dict:
+    block = re.search(
+        rf'<script id="chart-{key}-data" type="application/json">(.*?)</script>', html
+    )
+    return json.loads(block.group(1))
+
+
+@pytest.mark.django_db
+def test_office_home_draws_the_latest_calls_pipeline_and_counts_what_is_overdue(client, people):
+    call = CallFactory()
+    for state in (State.WG_REVIEW, State.SUBMITTED):
+        proposal_in(state, people, call=call)
+    deadlines.open_deadlines()
+    Deadline.objects.update(due_on=timezone.localdate() - datetime.timedelta(days=3))
+
+    html = home_html(client, people["office"])
+
+    data = chart_data(html, "call-pipeline")
+    assert data["labels"] == [Direction.objects.get(code="pharma").name]
+    assert sorted(sum(s["values"]) for s in data["series"]) == [1, 1]
+    overdue = re.search(
+        r'href="/notices/overdue/" data-testid="overdue-count">\s*<span[^>]*>(\d+)<', html
+    )
+    assert int(overdue.group(1)) == Deadline.objects.count() == 2
+    assert 'aria-label="' in html
+    assert "/static/js/charts.js" in html
+
+
+@pytest.mark.django_db
+def test_chair_home_draws_the_groups_queue(client, people, queue):
+    html = home_html(client, people["chair"])
+
+    data = chart_data(html, "group-queue")
+    assert [sum(s["values"]) for s in data["series"]] == [1, 2, 1]
+    assert 'data-testid="chart-table"' in html
+
+
+@pytest.mark.django_db
+def test_expert_home_has_no_charts(client, people, queue):
+    html = home_html(client, people["expert"])
+
+    assert "data-chart=" not in html
+    assert "/static/js/charts.js" not in html
+
+
+def home_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("persona", ["office", "chair"])
+@pytest.mark.django_db
+def test_home_charts_cost_the_same_for_1_and_13_proposals(client, people, persona):
+    call = CallFactory()
+    ecology = Direction.objects.get(code="ecology")
+    client.force_login(people[persona])
+    proposal_in(State.WG_REVIEW, people, call=call)
+    with_one = home_queries(client)
+
+    for n in range(11):
+        state = (State.SUBMITTED, State.WG_REVIEW, State.REVISION_REQUESTED)[n % 3]
+        proposal_in(state, people, call=call)
+    proposal_in(State.SUBMITTED, people, call=call, direction=ecology)
+    with_thirteen = home_queries(client)
+
+    assert with_thirteen == with_one
