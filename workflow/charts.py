@@ -123,7 +123,7 @@ def _legend(chart: Chart, top: int) -> tuple[list[str], int]:
 
 
 def _vertical(chart: Chart) -> tuple[list[str], int]:
-    plot_height, left, bottom_gap = 200, 90, 34
+    plot_height, left, bottom_gap = 200, 20, 34
     biggest = max(chart.totals, default=0) or 1
     step = (WIDTH - left) / max(len(chart.labels), 1)
     bar = min(step * 0.6, 80)

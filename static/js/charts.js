@@ -19,7 +19,7 @@
     var valueAxis = {
       stacked: true,
       beginAtZero: true,
-      ticks: { callback: function (value) { return numbers.format(value); } }
+      ticks: { precision: 0, callback: function (value) { return numbers.format(value); } }
     };
     var labelAxis = { stacked: true };
     canvas.dataset.drawn = "1";
