@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from directory import rules as directory_rules
-from documents import review_dashboard, rules, selectors
+from documents import charts, review_dashboard, rules, selectors
 from documents.models import Proposal
+from workflow import deadlines
 from workflow.home import PANEL_SIZE, Panel, register_link, register_panel
 
 State = Proposal.State
@@ -84,6 +85,35 @@ def _review_dashboards(user) -> Panel | None:
     )
 
 
+def _call_pipeline(user) -> Panel | None:
+    """The programme office: the latest call's proposals by direction and state, and how much
+    is overdue."""
+    if not directory_rules.is_programme_office(user):
+        return None
+    call = selectors.latest_call()
+    pipeline = charts.call_pipeline(call) if call else None
+    return Panel(
+        _("The call at a glance"),
+        _("No proposal has been submitted to the call yet."),
+        charts=[pipeline] if pipeline and not pipeline.is_empty else [],
+        link_name="documents:call-list",
+        template="documents/_call_pipeline.html",
+        extra={"call": call, "overdue": deadlines.overdue_count()},
+    )
+
+
+def _group_queue(user) -> Panel | None:
+    if not rules.chairs_a_working_group(user):
+        return None
+    queue = charts.group_queue(user)
+    return Panel(
+        _("The working group's queue"),
+        _("No proposal waits in the working group."),
+        charts=[] if queue.is_empty else [queue],
+        link_name="documents:group-inbox",
+    )
+
+
 def _governance_queue(user) -> Panel | None:
     if not rules.can_open_governance_queue(user):
         return None
@@ -117,9 +147,11 @@ def register() -> None:
     register_link("governance", rules.can_open_governance_queue)
     register_link("register", rules.can_open_register)
     # The order of the home page's panels: see workflow.home.register_panel.
+    register_panel("call_pipeline", 6, _call_pipeline)
     register_panel("my_proposals", 10, _my_proposals)
     register_panel("assigned", 20, _assigned)
     register_panel("group_inbox", 30, _group_inbox)
-    register_panel("review_dashboards", 35, _review_dashboards)
+    register_panel("group_queue", 35, _group_queue)
+    register_panel("review_dashboards", 36, _review_dashboards)
     register_panel("governance_queue", 50, _governance_queue)
     register_panel("approved", 80, _approved)

@@ -231,6 +231,14 @@ def can_open_group_inbox(user) -> bool:
     )
 
 
+def chairs_a_working_group(user) -> bool:
+    """The chair or deputy chair of a working group: its queue is theirs to keep moving."""
+    return any(
+        kind in Body.WORKING_GROUPS and role in (Role.CHAIR, Role.DEPUTY_CHAIR)
+        for kind, role in roles_of(user)
+    )
+
+
 def can_open_assigned(user) -> bool:
     """An expert of a working group."""
     return any(kind in Body.WORKING_GROUPS and role == Role.EXPERT for kind, role in roles_of(user))

@@ -14,6 +14,7 @@ from accounts.models import User
 from directory.models import Body, Membership
 from documents import rules
 from documents.models import (
+    Call,
     Proposal,
     ProposalGroupObjectPermission,
     ProposalUserObjectPermission,
@@ -76,6 +77,11 @@ def group_inbox(user, state: str | None = None) -> tuple[QuerySet[Proposal], dic
     counts = dict(in_groups.order_by().values_list("state").annotate(n=Count("pk")))
     listed = in_groups.filter(state=state) if state else in_groups
     return _listed(listed).order_by("state", "submitted_at"), counts
+
+
+def latest_call() -> Call | None:
+    """The call the programme office works on: the one opened last."""
+    return Call.objects.order_by("-opens_on", "-pk").first()
 
 
 def call_counts(call) -> list[dict]:

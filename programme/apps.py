@@ -15,6 +15,7 @@ class ProgrammeConfig(AppConfig):
         from documents.models import RenderJob
         from documents.pdf import kinds
         from programme import actions, assembly, deadlines, document, rules
+        from programme import home as programme_home
         from programme import search as sections
         from programme.models import ProgrammeVersion, SectionRevision
         from workflow import home, runner, tables
@@ -35,6 +36,7 @@ class ProgrammeConfig(AppConfig):
         tables.register(actions.VERSION)
         deadlines.register()
         home.register_link("programme", rules.can_open_programme)
+        programme_home.register()
         kinds.register(
             RenderJob.Kind.PROGRAMME,
             may_read=rules.can_read_programme_document,

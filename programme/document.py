@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from documents.models import BudgetLine
 from documents.pdf.signatures import SigningPlan
 from documents.pdf.sources import DocumentSource, EmbeddedFile, printed_words
-from programme import assembly
+from programme import assembly, charts
 from programme.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 from programme.models import ProgrammeVersion
 from signing import services as signing_services
+from workflow.charts import svg
 
 # A passport of the appendix is one page: longer texts are cut, with the full text in the
 # proposal's own passport.
@@ -116,6 +117,10 @@ def context(version: ProgrammeVersion, generated_at: datetime) -> dict:
         "period": f"{programme['first_year']}–{programme['last_year']}",
         "sections": _sections(snapshot, years),
         "figures": numbers,
+        "charts": [
+            {"title": f"{chart.title}, {chart.unit}", "svg": svg(chart)}
+            for chart in charts.financing(numbers)
+        ],
         "generated_at": generated_at,
         "snapshot_file": SNAPSHOT_FILE_NAME,
         # the bottom left of every page: «Версия программы 2» or «… · проект»

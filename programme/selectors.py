@@ -7,7 +7,7 @@ from django.http import Http404
 
 from documents.models import RenderJob
 from mbk.lookups import id_or_404
-from programme import rules
+from programme import document, rules
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 
 
@@ -68,3 +68,30 @@ def programme_jobs(user, version: ProgrammeVersion, limit: int = 5) -> QuerySet[
         subject_type=ContentType.objects.get_for_model(ProgrammeVersion),
         subject_id=version.pk,
     )[:limit]
+
+
+def approved_version() -> ProgrammeVersion | None:
+    """The version in force: the last one the governance body approved (not superseded)."""
+    return (
+        ProgrammeVersion.objects.filter(state=ProgrammeVersion.State.APPROVED)
+        .select_related("programme")
+        .order_by("-approved_at", "-pk")
+        .first()
+    )
+
+
+def rendered_document(user, version: ProgrammeVersion, language: str) -> RenderJob | None:
+    """The version's compiled PDF as rendered already (at approval: programme/services.py),
+    in the person's language if there is one, else in another; None while it is being
+    rendered. Never queues anything: one query."""
+    if not rules.can_read_programme_document(user, version):
+        return None
+    jobs = RenderJob.objects.filter(
+        kind=RenderJob.Kind.PROGRAMME,
+        subject_type=ContentType.objects.get_for_model(ProgrammeVersion),
+        subject_id=version.pk,
+        source_key=document.source_key(version),
+        status=RenderJob.Status.DONE,
+    ).order_by("-finished_at", "-pk")
+    done = list(jobs)
+    return next((job for job in done if job.language == language), done[0] if done else None)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
-from programme import actions, assembly, document, exports, rules, selectors, services
+from programme import actions, assembly, charts, document, exports, rules, selectors, services
 from programme.forms import (
     PairForm,
     SectionAddForm,
@@ -283,10 +283,12 @@ def _version_context(request, version: ProgrammeVersion, decision_form=None) -> 
     else:
         problems = []
     years = assembly.years_of(snapshot)
+    figures = assembly.figures(snapshot)
     return {
         "version": version,
         "programme": version.programme,
-        "figures": assembly.figures(snapshot),
+        "figures": figures,
+        "charts": charts.financing(figures),
         "direction": direction,
         "directions": [(d["code"], assembly.name(d)) for d in snapshot["directions"]],
         "sections": [

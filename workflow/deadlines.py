@@ -331,6 +331,14 @@ def overdue(today: datetime.date | None = None) -> list[Deadline]:
     return rows
 
 
+def overdue_count(today: datetime.date | None = None) -> int:
+    """How many deadlines and meeting tasks are late (the overdue page lists them): two
+    queries."""
+    today = today or timezone.localdate()
+    late = Deadline.objects.filter(closed_at=None, due_on__lt=today).count()
+    return late + len(_registered_meetings("overdue_tasks")(today))
+
+
 def overdue_tasks(today: datetime.date | None = None) -> list:
     """Tasks of meetings not done by their deadline (meetings registers them), with `late_by`
     in working days."""

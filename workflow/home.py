@@ -55,6 +55,10 @@ class Panel:
     item_link_name: str = ""
     tabs: list = field(default_factory=list)  # documents.selectors.StateTab
     show_my_review: bool = False
+    charts: list = field(default_factory=list)  # workflow.charts.Chart, drawn above the items
+    # A partial of the panel's own (its context: `panel`), with what it needs in `extra`
+    template: str = ""
+    extra: dict = field(default_factory=dict)
 
 
 _panels: dict[str, tuple[int, Callable[[User], Panel | None]]] = {}
@@ -62,8 +66,10 @@ _panels: dict[str, tuple[int, Callable[[User], Panel | None]]] = {}
 
 def register_panel(name: str, order: int, build: Callable[[User], Panel | None]) -> None:
     """A panel of the home page: build(user) gives it, or None for a person who does not get
-    it. Panels are shown by `order`: documents' my_proposals (10), assigned (20) and
-    group_inbox (30), meetings' meetings_i_prepare (40), documents' governance_queue (50),
+    it. Panels are shown by `order`: programme's approved_programme (4),
+    documents' call_pipeline (6), my_proposals (10), assigned (20), group_inbox (30),
+    group_queue (35) and review_dashboards (36), meetings' meetings_i_prepare (40), documents'
+    governance_queue (50),
     directory's organisations_awaiting (60) and affiliations_awaiting (70) (registered by
     workflow itself, as directory sits below it), documents' approved (80)."""
     if order in {taken for other, (taken, _build) in _panels.items() if other != name}:

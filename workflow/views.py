@@ -14,11 +14,13 @@ from workflow.models import Notice
 
 @login_required
 def home(request):
+    panels = home_page.panels(request.user)
     return render(
         request,
         "workflow/home.html",
         {
-            "panels": home_page.panels(request.user),
+            "panels": panels,
+            "has_charts": any(panel.charts for panel in panels),
             "organisation_awaits_confirmation": rules.can_draft_proposals(request.user)
             and not rules.can_submit_proposals(request.user),
         },

@@ -125,6 +125,7 @@ def test_home_of_the_programme_office(client, proposals, office, proposed_organi
     panels = panels_of(client, office)
 
     assert panels == {
+        "The call at a glance": [],
         "My proposals": [],
         "Review dashboards": [str(group) for group in review_dashboard.dashboard_groups(office)],
         "Awaiting the governance body's decision": [],
@@ -178,7 +179,7 @@ def test_home_of_the_secretary_lists_the_meetings_being_prepared(client, secreta
 def test_home_of_the_observer_shows_approved_proposals_only(client, proposals, observer):
     panels = panels_of(client, observer)
 
-    assert panels == {"Approved documents": ["Утверждённый"]}
+    assert panels == {"The development programme": [], "Approved documents": ["Утверждённый"]}
 
 
 @pytest.mark.django_db
