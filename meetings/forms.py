@@ -245,6 +245,11 @@ class CancelForm(MeetingActionForm):
 
     reason = CharField(label=_("Reason"), max_length=2000)
 
+    def __init__(self, *args, **kwargs):
+        # Its ids differ from the reschedule form's on the same page (both have a reason).
+        kwargs.setdefault("auto_id", "cancel-%s")
+        super().__init__(*args, **kwargs)
+
     def params(self) -> dict:
         return {"comment": self.cleaned_data["reason"]}
 
