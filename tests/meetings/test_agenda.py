@@ -12,10 +12,11 @@ from django_fsm import TransitionNotAllowed
 from documents.models import Proposal
 from mbk.exceptions import ActionRefusedError, StaleObjectError
 from meetings import selectors, services
+from meetings.actions import MEETING
 from meetings.models import Meeting
 from tests.meetings.test_services import council, plan
 from tests.meetings.test_views import as_user
-from tests.workflow.states import proposal_in
+from tests.workflow.states import PERSONAS, proposal_in
 from workflow import audit
 
 
@@ -230,3 +231,23 @@ def test_the_page_offers_the_agenda_tools_only_to_who_runs_a_meeting_not_yet_hel
     assert 'hx-select="#meeting-body"' in secretary
     assert "Вопрос исключается из повестки" in secretary
     assert 'data-testid="agenda-tools"' not in member
+
+
+def test_who_may_edit_the_agenda_follows_the_table_and_the_service_agrees(people):
+    meeting = with_items(people, "Первый", "Второй")
+    item = item_of(meeting, "Второй").pk
+    runs = {"secretary", "governance_chair"}
+
+    offered = {
+        name: {p for p in PERSONAS if MEETING[name].allows(people[p], meeting)}
+        for name in ("move_item", "remove_item")
+    }
+    refused = set()
+    for persona in sorted(set(PERSONAS) - runs - {"anonymous"}):
+        with pytest.raises(PermissionDenied):
+            services.agenda_item_remove(meeting_id=meeting.pk, by=people[persona], item_id=item)
+        refused.add(persona)
+
+    assert offered == {"move_item": runs, "remove_item": runs}
+    assert refused == set(PERSONAS) - runs - {"anonymous"}
+    assert agenda(meeting) == [(1, "Первый"), (2, "Второй")]
