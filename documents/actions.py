@@ -49,6 +49,10 @@ PROPOSAL = Table(
             style="primary",
             forms={"submit": ("", forms.ActionForm)},
             done=_("The proposal is submitted to the working group."),
+            confirm=_(
+                "Its content is frozen as a version and goes to the working group; it cannot be "
+                "edited while the group reviews it."
+            ),
         ),
         Transition(
             "withdraw",
@@ -61,6 +65,10 @@ PROPOSAL = Table(
             style="outline-danger",
             forms={"withdraw": ("", WithdrawForm)},
             done=_("The proposal is withdrawn."),
+            confirm=_(
+                "A withdrawn proposal leaves the programme for good: it can no longer be edited, "
+                "reviewed or submitted again."
+            ),
         ),
         Transition(
             "assign_experts",
@@ -99,6 +107,7 @@ PROPOSAL = Table(
             offered=_wrote_no_review,
             forms={"review": ("", forms.ReviewForm)},
             done=_("Your review is submitted. Thank you."),
+            confirm=_("A submitted review can never be edited or taken back."),
         ),
         Transition(
             "request_revision",
@@ -111,6 +120,9 @@ PROPOSAL = Table(
             decisions=((GROUP, REVISE),),
             forms={"decide": ("revise", forms.RevisionRequestForm)},
             done=_("The proposal is returned to its authors for revision."),
+            confirm=_(
+                "This review round ends: the proposal goes back to its authors with your remarks."
+            ),
         ),
         Transition(
             "approve_in_group",
@@ -123,6 +135,10 @@ PROPOSAL = Table(
             decisions=((GROUP, APPROVE),),
             forms={"decide": ("approve", forms.NoteForm)},
             done=_("The proposal is approved by the working group."),
+            confirm=_(
+                "The group's approval is final: the proposal goes on to the governance body and "
+                "the group cannot take it back."
+            ),
         ),
         Transition(
             "reject",
@@ -138,6 +154,9 @@ PROPOSAL = Table(
                 "governance": ("reject", forms.GovernanceRejectionForm),
             },
             done=_("The proposal is rejected."),
+            confirm=_(
+                "Rejection is final: the proposal leaves the programme and cannot be reconsidered."
+            ),
         ),
         Transition(
             "send_to_governance",
@@ -150,6 +169,10 @@ PROPOSAL = Table(
             style="primary",
             forms={"send": ("", forms.NoteForm)},
             done=_("The proposal is put before the governance body."),
+            confirm=_(
+                "The proposal is put before the governance body; only the body's decision "
+                "returns it."
+            ),
         ),
         Transition(
             "governance_approve",
@@ -162,6 +185,10 @@ PROPOSAL = Table(
             decisions=((GOVERNANCE, APPROVE),),
             forms={"governance": ("approve", forms.GovernanceApprovalForm)},
             done=_("The governance body's approval is recorded."),
+            confirm=_(
+                "The governance body's approval is recorded for good: the anchor project enters "
+                "the programme."
+            ),
         ),
         Transition(
             "return_to_group",
@@ -174,6 +201,10 @@ PROPOSAL = Table(
             decisions=((GOVERNANCE, RETURN),),
             forms={"governance": ("return", forms.GovernanceReturnForm)},
             done=_("The proposal is returned to the working group."),
+            confirm=_(
+                "The governance body's decision is recorded for good: the working group reviews "
+                "the proposal again."
+            ),
         ),
         Transition(
             "declare_conflict",
@@ -187,6 +218,10 @@ PROPOSAL = Table(
             style="outline-secondary",
             forms={"conflict": ("", forms.ConflictForm)},
             done=_("Your conflict of interest is recorded."),
+            confirm=_(
+                "The declaration cannot be taken back: you take no further part in the review and "
+                "decisions of this proposal."
+            ),
         ),
     ),
 )

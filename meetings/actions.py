@@ -31,12 +31,47 @@ MEETING = Table(
             forms={PAGE: ("add-item", forms.agenda_item_form)},
         ),
         Transition(
+            "move_item",
+            _("Move the item"),
+            rules.can_run_meeting,
+            lambda m, by, seen, item, direction: S.agenda_item_move(
+                meeting_id=m.pk, by=by, item_id=item, direction=direction, seen_edition=seen
+            ),
+            params=(
+                Param("item", "item"),
+                Param("direction", "choice", choices=((S.UP, S.UP), (S.DOWN, S.DOWN))),
+            ),
+            style="outline-secondary",
+            forms={PAGE: ("move-item", forms.AgendaItemMoveForm)},
+            offered=lambda user, m: m.state in S.AGENDA_OPEN,
+        ),
+        Transition(
+            "remove_item",
+            _("Remove from the agenda"),
+            rules.can_run_meeting,
+            lambda m, by, seen, item: S.agenda_item_remove(
+                meeting_id=m.pk, by=by, item_id=item, seen_edition=seen
+            ),
+            params=(Param("item", "item"),),
+            style="outline-danger",
+            forms={PAGE: ("remove-item", forms.AgendaItemForm)},
+            offered=lambda user, m: m.state in S.AGENDA_OPEN,
+            confirm=_(
+                "The item leaves the agenda and the items after it move up; what it put to the "
+                "vote awaits this body's decision again."
+            ),
+        ),
+        Transition(
             "publish_agenda",
             _("Publish the agenda"),
             rules.can_run_meeting,
             lambda m, by, seen: S.agenda_publish(meeting_id=m.pk, by=by, seen_edition=seen),
             style="primary",
             forms={PAGE: ("publish", forms.MeetingActionForm)},
+            confirm=_(
+                "Every member gets a notice and an e-mail invitation at once; no item can be added"
+                " to a published agenda."
+            ),
         ),
         Transition(
             "hold",
@@ -49,6 +84,10 @@ MEETING = Table(
             forms={PAGE: ("hold", forms.AttendanceForm)},
             # Not offered before the meeting's day; the service refuses it too (409).
             offered=lambda user, m: m.may_be_held(timezone.now()),
+            confirm=_(
+                "The meeting is recorded as held with this attendance: it can no longer be moved "
+                "or cancelled."
+            ),
         ),
         Transition(
             "record_attendance",
@@ -80,6 +119,10 @@ MEETING = Table(
             lambda m, by, seen: S.minutes_approve(meeting_id=m.pk, by=by, seen_edition=seen),
             style="primary",
             forms={PAGE: ("approve-minutes", forms.MeetingActionForm)},
+            confirm=_(
+                "The approved minutes are frozen and signed with your key: no decision, vote or "
+                "task of this meeting can change afterwards."
+            ),
         ),
         Transition(
             "sign_minutes",
@@ -93,6 +136,10 @@ MEETING = Table(
                     rules.minutes_signatory_role(user, meeting), meeting
                 )
             ),
+            confirm=_(
+                "Your electronic signature is applied with your personal key and cannot be "
+                "withdrawn."
+            ),
         ),
         Transition(
             "cancel",
@@ -102,6 +149,7 @@ MEETING = Table(
             params=(Param("comment", "line", max_length=2000),),
             style="outline-danger",
             forms={PAGE: ("cancel", forms.CancelForm)},
+            confirm=_("A cancelled meeting cannot be reopened; the members are notified."),
         ),
         Transition(
             "reschedule",

@@ -109,6 +109,32 @@ def agenda_item_form(data=None, *, meeting: Meeting) -> MeetingActionForm:
     return chosen(data, meeting=meeting)
 
 
+class AgendaItemForm(MeetingActionForm):
+    """An item of this meeting's agenda, with the meeting's edition the page was drawn from; an
+    item that is not on this agenda is a 404."""
+
+    not_found_when_invalid = True
+
+    item = forms.IntegerField(min_value=1)
+    edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean_item(self) -> int:
+        item = self.cleaned_data["item"]
+        if not self.meeting.items.filter(pk=item).exists():
+            raise forms.ValidationError("not on this agenda", code="not_found")
+        return item
+
+    def params(self) -> dict:
+        return {"item": self.cleaned_data["item"]}
+
+
+class AgendaItemMoveForm(AgendaItemForm):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+    def params(self) -> dict:
+        return {**super().params(), "direction": self.cleaned_data["direction"]}
+
+
 class AttendanceForm(MeetingActionForm):
     context_name = "attendance"
 
@@ -218,6 +244,11 @@ class CancelForm(MeetingActionForm):
     context_name = "cancel"
 
     reason = CharField(label=_("Reason"), max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        # Its ids differ from the reschedule form's on the same page (both have a reason).
+        kwargs.setdefault("auto_id", "cancel-%s")
+        super().__init__(*args, **kwargs)
 
     def params(self) -> dict:
         return {"comment": self.cleaned_data["reason"]}

@@ -114,6 +114,75 @@ def agenda_add(
     return item
 
 
+# The agenda may change until the meeting is held.
+AGENDA_OPEN = (Meeting.State.PLANNED, Meeting.State.AGENDA_PUBLISHED)
+UP, DOWN = "up", "down"
+
+
+def _agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = meeting.items.filter(pk=item_id).first()
+    if item is None:
+        raise ActionRefusedError(_("This item is no longer on the agenda."))
+    return item
+
+
+@transaction.atomic
+def agenda_item_move(
+    *, meeting_id: int, by: User, item_id: int, direction: str, seen_edition: int | None = None
+) -> AgendaItem:
+    """Move an item one place up or down the agenda of a meeting not yet held: it swaps places
+    with its neighbour (the items' numbers follow their order). Audited with both places."""
+    change = _begin(meeting_id, by, seen_edition, states=AGENDA_OPEN)
+    meeting = change.obj
+    item = _agenda_item(meeting, item_id)
+    items = meeting.items.select_for_update()
+    if direction == UP:
+        other = items.filter(position__lt=item.position).order_by("-position").first()
+    elif direction == DOWN:
+        other = items.filter(position__gt=item.position).order_by("position").first()
+    else:
+        raise ActionRefusedError(_("Say whether the item moves up or down."))
+    if other is None:
+        raise ActionRefusedError(
+            _("The item is first already.") if direction == UP else _("The item is last already.")
+        )
+    before, after = item.position, other.position
+    # (meeting, position) is unique: one of them waits at 0 (positions start at 1).
+    AgendaItem.objects.filter(pk=item.pk).update(position=0)
+    AgendaItem.objects.filter(pk=other.pk).update(position=before)
+    AgendaItem.objects.filter(pk=item.pk).update(position=after)
+    item.position = after
+    change.finish(
+        "agenda_item_moved",
+        comment=str(
+            _("%(title)s: item %(before)s → %(after)s")
+            % {"title": item.title, "before": before, "after": after}
+        ),
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(
+    *, meeting_id: int, by: User, item_id: int, seen_edition: int | None = None
+) -> Meeting:
+    """Remove an item from the agenda of a meeting not yet held; the items after it move up
+    one place. Putting a proposal, section or version on the agenda changes nothing of it (it
+    only leaves the list of what awaits this body, selectors.awaiting): once its item is gone
+    it awaits the body's decision again, where it was. Audited with the item's title."""
+    change = _begin(meeting_id, by, seen_edition, states=AGENDA_OPEN)
+    meeting = change.obj
+    item = _agenda_item(meeting, item_id)
+    title, position = item.title, item.position
+    item.delete()
+    for later in (
+        meeting.items.select_for_update().filter(position__gt=position).order_by("position")
+    ):
+        AgendaItem.objects.filter(pk=later.pk).update(position=later.position - 1)
+    change.finish("agenda_item_removed", comment=title)
+    return meeting
+
+
 @transaction.atomic
 def agenda_publish(*, meeting_id: int, by: User, seen_edition: int | None = None) -> Meeting:
     """Publish the agenda: every member gets a notice and an e-mail with an .ics invitation."""

@@ -49,6 +49,10 @@ SECTION = Table(
             params=(OPTIONAL_COMMENT,),
             style="success",
             decisions=((GROUP, APPROVE),),
+            confirm=_(
+                "The section is approved by its owner and can no longer be edited; only a new "
+                "revision changes it."
+            ),
         ),
         Transition(
             "send_to_governance",
@@ -59,6 +63,10 @@ SECTION = Table(
             ),
             params=(OPTIONAL_COMMENT,),
             style="primary",
+            confirm=_(
+                "The section is put before the governance body and cannot be edited until the body"
+                " decides."
+            ),
         ),
         Transition(
             "governance_approve",
@@ -70,6 +78,7 @@ SECTION = Table(
             params=(REFERENCE, OPTIONAL_COMMENT),
             style="success",
             decisions=((GOVERNANCE, APPROVE),),
+            confirm=_("The approved section is frozen: changing it later opens a new revision."),
         ),
         Transition(
             "governance_return",
@@ -85,6 +94,10 @@ SECTION = Table(
             params=(COMMENT, OPTIONAL_REFERENCE),
             style="warning",
             decisions=((GOVERNANCE, RETURN),),
+            confirm=_(
+                "The governance body's decision is recorded for good: the section returns for "
+                "changes."
+            ),
         ),
         Transition(
             "amend",
@@ -107,6 +120,10 @@ VERSION = Table(
             ),
             params=(OPTIONAL_COMMENT,),
             style="primary",
+            confirm=_(
+                "The version is frozen as it is now and put before the governance body: its "
+                "content can no longer change."
+            ),
         ),
         Transition(
             "approve",
@@ -130,6 +147,10 @@ VERSION = Table(
             ),
             style="success",
             decisions=((GOVERNANCE, APPROVE),),
+            confirm=_(
+                "The version is signed off as the approved programme: an unchangeable snapshot "
+                "that supersedes the approved version before it."
+            ),
         ),
         Transition(
             "return",
@@ -148,6 +169,9 @@ VERSION = Table(
             ),
             style="warning",
             decisions=((GOVERNANCE, RETURN),),
+            confirm=_(
+                "The version goes back to drafting: the governance body's review of it ends."
+            ),
         ),
     ),
 )
@@ -159,6 +183,19 @@ def section_decisions(user, revision: SectionRevision | None) -> list[Transition
 
 def version_decisions(user, version: ProgrammeVersion) -> list[Transition]:
     return VERSION.available(user, version)
+
+
+def version_blocked(version: ProgrammeVersion, problems: list) -> dict[str, str]:
+    """The decisions on the version its service would refuse now, with why: a drafting version
+    whose consistency check fails (`problems`, assembly.draft_problems) cannot be frozen and
+    sent (programme.services.version_send_to_governance refuses it too)."""
+    if version.state == ProgrammeVersion.State.DRAFTING and problems:
+        return {
+            "send_to_governance": _(
+                "Not yet: the completeness and consistency check fails (see the list above)."
+            )
+        }
+    return {}
 
 
 # How the pages name the audit trail's actions on sections and versions.

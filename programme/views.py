@@ -302,6 +302,7 @@ def _version_context(request, version: ProgrammeVersion, decision_form=None) -> 
         ],
         "problems": problems,
         "decisions": actions.version_decisions(request.user, version),
+        "blocked": actions.version_blocked(version, problems),
         "decision_form": decision_form,
         "history": _labelled(audit.history(version)),
         "jobs": selectors.programme_jobs(request.user, version),

@@ -47,6 +47,9 @@ class Transition:
     forms: dict[str, tuple[str, type]] = field(default_factory=dict, hash=False, compare=False)
     offered: Callable[[Any, models.Model], bool] | None = None  # narrower, for buttons only
     done: str = ""  # what the page says once it ran
+    # What cannot be undone once it ran, said before (static/js/confirm.js asks the person to
+    # confirm it); "" for a transition whose effect can be undone.
+    confirm: str = ""
 
     def allows(self, user, obj) -> bool:
         return self.rule(user, obj) and (self.offered is None or self.offered(user, obj))

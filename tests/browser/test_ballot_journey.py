@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from documents.models import Proposal
 from meetings import services
+from tests.browser.dialogs import confirm
 from tests.browser.test_pdf_document import log_in
 from tests.meetings.test_services import council, plan
 from tests.workflow.states import make_people, proposal_in
@@ -77,6 +78,7 @@ def test_members_vote_from_their_phones_and_the_chair_sees_the_tally(page, phone
     assert member.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     expect(progress).to_have_text("Проголосовали: 3 из 3.", timeout=WAIT)
     page.get_by_test_id("decision-form").get_by_role("button").click()
+    confirm(page)
     expect(page.get_by_test_id("item-result")).to_have_attribute("data-result", "adopted")
     expect(member.get_by_test_id("ballot-result")).to_contain_text(
         "Голоса: за 2, против 1, воздержались 0.", timeout=WAIT

@@ -31,6 +31,7 @@ from documents.models import Proposal, RenderJob, ReviewCriterion
 from documents.pdf import pipeline
 from meetings.models import Meeting
 from programme.models import ProgrammeVersion
+from tests.browser.dialogs import confirm
 from tests.browser.test_programme_journey import decide
 from tests.browser.test_proposal_journey import expect_message, expect_state, go_to, row_of
 from tests.documents.test_uploads import PDF  # a small PDF the upload check accepts
@@ -235,6 +236,7 @@ def author_drafts_attaches_and_submits(page, screenshot, world, pdf_file) -> Non
 
     expect(page.get_by_test_id("complete")).to_have_text("Заявка заполнена полностью.")
     page.get_by_role("button", name="Подать в рабочую группу").click()
+    confirm(page)
 
     expect_message(page, "Заявка подана в рабочую группу.")
     expect_state(page, "подана")
@@ -271,6 +273,7 @@ def expert_reviews(page, screenshot, username: str, *, recommendation: str, roun
     page.get_by_label("Комментарии").fill(f"Раунд {round_}: штаммы и рынок описаны убедительно.")
     screenshot(f"07-review-{username}-round-{round_}")
     page.get_by_role("button", name="Представить отзыв").click()
+    confirm(page)
 
     expect_message(page, "Ваш отзыв представлен. Спасибо.")
     expect(page.get_by_test_id("reviews")).to_contain_text(EXPERTS[username])
@@ -289,6 +292,7 @@ def chair_returns_it_for_revision(page, screenshot) -> None:
     revision.get_by_label("Замечания").fill(f"1. {REMARK}")
     screenshot("08-revision-request")
     revision.get_by_role("button", name="Вернуть на доработку").click()
+    confirm(page)
 
     expect_message(page, "Заявка возвращена авторам на доработку.")
     expect_state(page, "возвращена на доработку")
@@ -318,6 +322,7 @@ def author_answers_the_remark_and_resubmits(page, screenshot, world) -> None:
     page.get_by_role("link", name="Подать", exact=True).click()
     expect(heading(page)).to_have_text("Подать доработанную заявку")
     page.get_by_role("button", name="Подать в рабочую группу").click()
+    confirm(page)
 
     expect_message(page, "Заявка подана в рабочую группу.")
     expect_state(page, "на экспертизе в рабочей группе")
@@ -333,6 +338,7 @@ def chair_approves_in_the_group(page, screenshot) -> None:
     expect(page.get_by_test_id("reviews-count")).to_have_text("2 из 2 необходимых отзывов")
     screenshot("10-approve-in-group")
     page.get_by_role("button", name="Одобрить в рабочей группе").click()
+    confirm(page)
 
     expect_message(page, "Заявка одобрена рабочей группой.")
     expect_state(page, "одобрена рабочей группой")
@@ -344,6 +350,7 @@ def office_sends_to_the_governance_body(page, screenshot) -> None:
     sending = page.locator("form").filter(has_text=TITLE)
     sending.get_by_label("Примечание").fill("К ближайшему заседанию Совета.")
     sending.get_by_role("button", name="Направить в Координационный совет").click()
+    confirm(page)
 
     expect_message(page, "Заявка направлена в Координационный совет.")
     expect_state(page, "на рассмотрении Координационного совета")
@@ -363,12 +370,14 @@ def secretary_runs_the_meeting(page, screenshot, held_on) -> None:
     suggestion.get_by_role("button", name="Включить в повестку").click()
     expect(page.get_by_test_id("agenda-item")).to_contain_text(TITLE)
     page.get_by_role("button", name="Опубликовать повестку").click()
+    confirm(page)
     expect(page.get_by_test_id("attendance-form")).to_be_visible()
     screenshot("11-agenda-published")
     attendance = page.get_by_test_id("attendance-form")
     for checkbox in attendance.get_by_role("checkbox").all():
         checkbox.check()
     attendance.get_by_role("button", name="Заседание проведено: отметить присутствующих").click()
+    confirm(page)
 
     expect(page.get_by_test_id("quorum")).to_contain_text("кворум есть")
     page.get_by_test_id("ballot-open-form").get_by_label("Вид голосования").select_option("named")
@@ -380,6 +389,7 @@ def secretary_runs_the_meeting(page, screenshot, held_on) -> None:
     decision = page.get_by_test_id("decision-form")
     decision.get_by_label("Формулировка решения").fill("Утвердить проект и включить в программу.")
     decision.get_by_role("button", name="Закрыть голосование и записать решение").click()
+    confirm(page)
 
     expect(page.get_by_test_id("item-result")).to_have_attribute("data-result", "adopted")
     screenshot("12-meeting-decision")
@@ -586,6 +596,7 @@ def test_author_signs_up_drafts_and_submits_in_english(english_world, patient, p
     page.get_by_role("link", name="Submit", exact=True).click()
     expect(page.get_by_test_id("complete")).to_have_text("The proposal is complete.")
     page.get_by_role("button", name="Submit to the working group").click()
+    confirm(page)
 
     expect_message(page, "The proposal is submitted to the working group.")
     expect_state(page, "submitted")

@@ -7,6 +7,7 @@ import pytest
 
 from documents.models import Proposal
 from meetings.models import Meeting
+from tests.browser.dialogs import confirm
 from tests.browser.test_pdf_document import log_in
 from tests.meetings.test_services import plan
 from tests.workflow.states import make_people, proposal_in
@@ -26,6 +27,7 @@ def test_secretary_runs_a_governance_meeting(page, screenshot, media):
     suggestions.get_by_role("combobox").select_option("approve")
     suggestions.get_by_role("button", name="Включить в повестку").click()
     page.get_by_test_id("publish").click()
+    confirm(page)
     page.wait_for_load_state("domcontentloaded")
     assert page.get_by_test_id("meeting-state").get_attribute("data-state") == "agenda_published"
     screenshot("agenda-published")
@@ -33,6 +35,7 @@ def test_secretary_runs_a_governance_meeting(page, screenshot, media):
     for checkbox in attendance.get_by_role("checkbox").all():
         checkbox.check()
     attendance.get_by_role("button").click()
+    confirm(page)
     page.wait_for_load_state("domcontentloaded")
     assert "кворум есть" in page.get_by_test_id("quorum").inner_text()
     page.get_by_test_id("ballot-open-form").get_by_role("button").click()
@@ -40,6 +43,7 @@ def test_secretary_runs_a_governance_meeting(page, screenshot, media):
     page.get_by_test_id("all-in-favour").click()
     page.wait_for_load_state("domcontentloaded")
     page.get_by_test_id("decision-form").get_by_role("button").click()
+    confirm(page)
     page.wait_for_load_state("domcontentloaded")
 
     assert page.get_by_test_id("item-result").get_attribute("data-result") == "adopted"

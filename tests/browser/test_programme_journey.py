@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from documents.models import RenderJob
 from documents.pdf import pipeline
+from tests.browser.dialogs import confirm
 from tests.browser.test_pdf_document import log_in
 from tests.programme.world import (
     approve_section,
@@ -39,7 +40,11 @@ def decide(page, testid: str, **fields) -> None:
     form = page.get_by_test_id(testid)
     for label, value in fields.items():
         form.get_by_label(label).fill(value)
-    form.get_by_role("button").click()
+    button = form.get_by_role("button")
+    asks = button.get_attribute("data-confirm")
+    button.click()
+    if asks:
+        confirm(page)
     page.wait_for_load_state("domcontentloaded")
 
 

@@ -16,6 +16,7 @@ from directory.models import Direction
 from documents.demo import DEMO_CALL
 from documents.models import Call, Proposal, ReviewCriterion
 from documents.services import proposal_create
+from tests.browser.dialogs import confirm
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Demo-pass-1"
@@ -141,6 +142,7 @@ def author_drafts_attaches_and_submits(page, screenshot, call: Call, pdf_file) -
     expect(page.get_by_test_id("complete")).to_have_text("Заявка заполнена полностью.")
     screenshot("2-submit")
     page.get_by_role("button", name="Подать в рабочую группу").click()
+    confirm(page)
 
     expect_message(page, "Заявка подана в рабочую группу.")
     expect_state(page, "подана")
@@ -178,6 +180,7 @@ def expert_reviews(page, screenshot, username: str, score: int) -> None:
     page.get_by_label("Комментарии").fill("Штаммы и рынок описаны убедительно; бюджет реалистичен.")
     screenshot(f"4-review-{username}")
     page.get_by_role("button", name="Представить отзыв").click()
+    confirm(page)
 
     expect_message(page, "Ваш отзыв представлен. Спасибо.")
     expect(page.get_by_test_id("reviews")).to_contain_text(EXPERTS[username])
@@ -194,6 +197,7 @@ def chair_approves_in_the_group(page, screenshot) -> None:
     expect(page.get_by_test_id("reviews-count")).to_have_text("2 из 2 необходимых отзывов")
     screenshot("5-decide")
     page.get_by_role("button", name="Одобрить в рабочей группе").click()
+    confirm(page)
 
     expect_message(page, "Заявка одобрена рабочей группой.")
     expect_state(page, "одобрена рабочей группой")
@@ -208,6 +212,7 @@ def office_sends_to_the_governance_body(page, screenshot) -> None:
     sending.get_by_label("Примечание").fill("К заседанию Совета в декабре.")
     screenshot("6-governance-queue")
     sending.get_by_role("button", name="Направить в Координационный совет").click()
+    confirm(page)
 
     expect_message(page, "Заявка направлена в Координационный совет.")
     expect_state(page, "на рассмотрении Координационного совета")
@@ -226,6 +231,7 @@ def secretary_records_the_approval(page, screenshot, decided_on) -> None:
     approval.get_by_label("Дата решения").fill(decided_on.isoformat())
     screenshot("7-governance-decision")
     approval.get_by_role("button", name="Внести решение об утверждении").click()
+    confirm(page)
 
     expect_message(page, "Решение Координационного совета об утверждении внесено.")
     expect_state(page, "утверждена")

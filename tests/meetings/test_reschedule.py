@@ -229,3 +229,26 @@ def test_reschedule_from_the_page_by_a_member_is_forbidden(client, people):
 
     assert response.status_code == 403
     assert Meeting.objects.get(pk=meeting.pk).sequence == 0
+
+
+def test_a_change_of_the_room_alone_sends_the_updated_invitation(
+    people, django_capture_on_commit_callbacks
+):
+    start = day_at(days=7, hour=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = published(people, starts_at=start)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reschedule(people, meeting, starts_at=start, reason="Зал занят")
+
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.place, meeting.sequence) == (start, NEW_PLACE, 1)
+    invitations = [m for m in mail.outbox if m.attachments]
+    assert sorted(to for m in invitations for to in m.to) == sorted(
+        p.email for p in council(people)
+    )
+    for message in invitations:
+        fields = ics_fields(message)
+        assert (fields["UID"], fields["SEQUENCE"]) == (f"meeting-{meeting.pk}@mbk", "1")
+        assert fields["LOCATION"] == "Технопарк «Мосгормаш»\\, зал 2"
