@@ -182,6 +182,7 @@ def _ask_to_confirm_membership(user: User) -> None:
         deciders.append(organisation.contact)
     trail.notify(
         deciders,
+        actor=user,
         message=gettext_lazy(
             "%(person)s asks to be confirmed as a member of %(organisation)s: confirm or refuse it."
         ),

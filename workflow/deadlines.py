@@ -257,6 +257,7 @@ def _claim(deadline: Deadline, field: str) -> bool:
 def _send(people, message, deadline: Deadline, **params) -> None:
     notify(
         people,
+        actor=None,
         message=message,
         params={
             "title": deadline.title,
