@@ -270,10 +270,7 @@ def due_on_page(user, proposal: Proposal) -> deadlines.Due | None:
     waiting_for = deadlines.waiting_for(Proposal, proposal.state)
     if waiting_for is None or not _NEXT_STEP[waiting_for](user, proposal):
         return None
-    [row] = deadlines.attach_due(
-        deadlines.with_stay(Proposal.objects.filter(pk=proposal.pk)), lambda *_: True
-    )
-    return row.due
+    return deadlines.due_of(proposal)
 
 
 # --- Pages of the review -------------------------------------------------------------------

@@ -334,6 +334,7 @@ def overdue(today: datetime.date | None = None) -> list[Deadline]:
     exceptions = overrides(rows[0].due_on, today) if rows else {}
     for row in rows:
         row.late_by = working_days_between(row.due_on, today, exceptions)
+        row.due = Due(row.due_on, -max(1, row.late_by))
     return rows
 
 
@@ -345,6 +346,7 @@ def overdue_tasks(today: datetime.date | None = None) -> list:
     exceptions = overrides(rows[0].due_on, today) if rows else {}
     for row in rows:
         row.late_by = working_days_between(row.due_on, today, exceptions)
+        row.due = Due(row.due_on, -max(1, row.late_by))
     return rows
 
 
@@ -447,4 +449,34 @@ def attach_due(rows, is_mine: Callable[[object, str], bool], today=None) -> list
         else:
             days = -max(1, working_days_between(due_on, today, exceptions))
         row.due = Due(due_on, days)
+    return rows
+
+
+def due_of(obj) -> Due | None:
+    """When the step `obj` waits for is due (its page, for a person whose step it is): the same
+    reading as a list's, for one object (two queries)."""
+    if (type(obj), obj.state) not in _policies:
+        return None
+    [row] = attach_due(with_stay(type(obj).objects.filter(pk=obj.pk)), lambda *_: True)
+    return row.due
+
+
+def attach_due_dates(rows, is_mine: Callable[[object], bool], today=None) -> list:
+    """Set `row.due` on rows that carry their own `due_on` date (the tasks of meetings), for
+    those `is_mine(row)` says are the person's; None on the others. One query in all."""
+    rows = list(rows)
+    today = today or timezone.localdate()
+    for row in rows:
+        row.due = None
+    mine = [row for row in rows if row.due_on is not None and is_mine(row)]
+    if not mine:
+        return rows
+    dates = [today] + [row.due_on for row in mine]
+    exceptions = overrides(min(dates), max(dates))
+    for row in mine:
+        if row.due_on >= today:
+            days = working_days_between(today, row.due_on, exceptions)
+        else:
+            days = -max(1, working_days_between(row.due_on, today, exceptions))
+        row.due = Due(row.due_on, days)
     return rows
