@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from directory import rules as directory_rules
@@ -263,7 +264,11 @@ def proposal_review(
     )
     _notify(
         rules.group_deciders(proposal)[1],
-        _("%(expert)s submitted a review of «%(title)s»."),
+        by.gendered(
+            male=pgettext_lazy("by a man", "%(expert)s submitted a review of «%(title)s»."),
+            female=pgettext_lazy("by a woman", "%(expert)s submitted a review of «%(title)s»."),
+            neutral=_("%(expert)s submitted a review of «%(title)s»."),
+        ),
         proposal,
         expert=by.get_full_name(),
         by=by,
@@ -432,7 +437,15 @@ def proposal_declare_conflict(*, proposal_id: int, by: User, reason: str) -> Con
     change.finish("conflict_declared", bump=False, comment=reason.strip())
     _notify(
         rules.group_contacts(proposal),
-        _("%(person)s declared a conflict of interest on «%(title)s»."),
+        by.gendered(
+            male=pgettext_lazy(
+                "by a man", "%(person)s declared a conflict of interest on «%(title)s»."
+            ),
+            female=pgettext_lazy(
+                "by a woman", "%(person)s declared a conflict of interest on «%(title)s»."
+            ),
+            neutral=_("%(person)s declared a conflict of interest on «%(title)s»."),
+        ),
         proposal,
         person=by.get_full_name(),
         by=by,
