@@ -229,7 +229,7 @@ def author_drafts_attaches_and_submits(page, screenshot, world, pdf_file) -> Non
     page.get_by_role("button", name="Сохранить и закрыть").click()
 
     expect(heading(page)).to_have_text(TITLE)
-    expect_state(page, "черновик")
+    expect_state(page, "Черновик")
     expect(page.get_by_test_id("attachments").get_by_role("link")).to_have_text("Бизнес-план.pdf")
     page.get_by_role("link", name="Подать", exact=True).click()
 
@@ -237,7 +237,7 @@ def author_drafts_attaches_and_submits(page, screenshot, world, pdf_file) -> Non
     page.get_by_role("button", name="Подать в рабочую группу").click()
 
     expect_message(page, "Заявка подана в рабочую группу.")
-    expect_state(page, "подана")
+    expect_state(page, "Подана")
     expect(page.get_by_test_id("versions")).to_contain_text("Версия 1")
     screenshot("05-submitted")
 
@@ -254,7 +254,7 @@ def chair_assigns_two_experts(page, screenshot) -> None:
     page.get_by_role("button", name="Назначить и уведомить").click()
 
     expect_message(page, "Эксперты назначены и уведомлены.")
-    expect_state(page, "на экспертизе в рабочей группе")
+    expect_state(page, "На экспертизе в рабочей группе")
 
 
 def expert_reviews(page, screenshot, username: str, *, recommendation: str, round_: int) -> None:
@@ -291,14 +291,14 @@ def chair_returns_it_for_revision(page, screenshot) -> None:
     revision.get_by_role("button", name="Вернуть на доработку").click()
 
     expect_message(page, "Заявка возвращена авторам на доработку.")
-    expect_state(page, "возвращена на доработку")
+    expect_state(page, "Возвращена на доработку")
 
 
 def author_answers_the_remark_and_resubmits(page, screenshot, world) -> None:
     log_in(page, AUTHOR["Электронная почта"], AUTHOR_PASSWORD)
     go_to(page, "Мои заявки")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
-    expect_state(page, "возвращена на доработку")
+    expect_state(page, "Возвращена на доработку")
     expect(page.get_by_test_id("remarks")).to_contain_text(REMARK)
     page.get_by_role("link", name="Редактировать").click()
     budget = page.get_by_role("group", name="Бюджет", exact=True)
@@ -320,7 +320,7 @@ def author_answers_the_remark_and_resubmits(page, screenshot, world) -> None:
     page.get_by_role("button", name="Подать в рабочую группу").click()
 
     expect_message(page, "Заявка подана в рабочую группу.")
-    expect_state(page, "на экспертизе в рабочей группе")
+    expect_state(page, "На экспертизе в рабочей группе")
     expect(page.get_by_test_id("versions")).to_contain_text("Версия 2")
 
 
@@ -335,7 +335,7 @@ def chair_approves_in_the_group(page, screenshot) -> None:
     page.get_by_role("button", name="Одобрить в рабочей группе").click()
 
     expect_message(page, "Заявка одобрена рабочей группой.")
-    expect_state(page, "одобрена рабочей группой")
+    expect_state(page, "Одобрена рабочей группой")
 
 
 def office_sends_to_the_governance_body(page, screenshot) -> None:
@@ -346,7 +346,7 @@ def office_sends_to_the_governance_body(page, screenshot) -> None:
     sending.get_by_role("button", name="Направить в Координационный совет").click()
 
     expect_message(page, "Заявка направлена в Координационный совет.")
-    expect_state(page, "на рассмотрении Координационного совета")
+    expect_state(page, "На рассмотрении Координационного совета")
 
 
 def secretary_runs_the_meeting(page, screenshot, held_on) -> None:
@@ -430,7 +430,7 @@ def author_reads_the_decision(page, screenshot, reference: str) -> None:
     expect(row_of(page, TITLE)).to_contain_text("утверждена")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
 
-    expect_state(page, "утверждена")
+    expect_state(page, "Утверждена")
     expect(page.get_by_test_id("decision")).to_contain_text(f"Решение: {reference}")
     expect(page.get_by_test_id("versions")).to_contain_text("Версия 2")
     screenshot("16-author-reads-the-decision")
@@ -567,7 +567,7 @@ def test_author_signs_up_drafts_and_submits_in_english(english_world, patient, p
     page.get_by_role("button", name="Save and close").click()
 
     expect_message(page, "The proposal is saved.")
-    expect_state(page, "draft")
+    expect_state(page, "Draft")
     screenshot("02-draft-en")
     draft_path = urlsplit(page.url).path
 
@@ -588,7 +588,7 @@ def test_author_signs_up_drafts_and_submits_in_english(english_world, patient, p
     page.get_by_role("button", name="Submit to the working group").click()
 
     expect_message(page, "The proposal is submitted to the working group.")
-    expect_state(page, "submitted")
+    expect_state(page, "Submitted")
     screenshot("03-submitted-en")
     proposal = Proposal.objects.get(title="Probiotic starter cultures")
     assert proposal.state == Proposal.State.SUBMITTED

@@ -85,7 +85,7 @@ def author_drafts_attaches_and_submits(page, screenshot, call: Call, pdf_file) -
     log_in(page, "author.agro")
     go_to(page, "Приём заявок")
     page.get_by_role("link", name=call.title_ru).click()
-    expect(page.get_by_test_id("call-status")).to_have_text("принимает заявки")
+    expect(page.get_by_test_id("call-status")).to_have_text("Принимает заявки")
     page.get_by_role("link", name="Новая заявка").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Новая заявка на якорный проект")
     page.get_by_label("Название проекта").fill(TITLE)
@@ -134,7 +134,7 @@ def author_drafts_attaches_and_submits(page, screenshot, call: Call, pdf_file) -
     page.get_by_role("button", name="Сохранить и закрыть").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect_state(page, "черновик")
+    expect_state(page, "Черновик")
     expect(page.get_by_role("link", name="Редактировать")).to_be_visible()
     page.get_by_role("link", name="Подать", exact=True).click()
 
@@ -143,7 +143,7 @@ def author_drafts_attaches_and_submits(page, screenshot, call: Call, pdf_file) -
     page.get_by_role("button", name="Подать в рабочую группу").click()
 
     expect_message(page, "Заявка подана в рабочую группу.")
-    expect_state(page, "подана")
+    expect_state(page, "Подана")
     expect(page.get_by_test_id("versions")).to_contain_text("Версия 1")
     expect(page.get_by_role("link", name="Редактировать")).to_have_count(0)
 
@@ -161,7 +161,7 @@ def chair_assigns_two_experts(page, screenshot) -> None:
     page.get_by_role("button", name="Назначить и уведомить").click()
 
     expect_message(page, "Эксперты назначены и уведомлены.")
-    expect_state(page, "на экспертизе в рабочей группе")
+    expect_state(page, "На экспертизе в рабочей группе")
 
 
 def expert_reviews(page, screenshot, username: str, score: int) -> None:
@@ -196,7 +196,7 @@ def chair_approves_in_the_group(page, screenshot) -> None:
     page.get_by_role("button", name="Одобрить в рабочей группе").click()
 
     expect_message(page, "Заявка одобрена рабочей группой.")
-    expect_state(page, "одобрена рабочей группой")
+    expect_state(page, "Одобрена рабочей группой")
 
 
 def office_sends_to_the_governance_body(page, screenshot) -> None:
@@ -210,7 +210,7 @@ def office_sends_to_the_governance_body(page, screenshot) -> None:
     sending.get_by_role("button", name="Направить в Координационный совет").click()
 
     expect_message(page, "Заявка направлена в Координационный совет.")
-    expect_state(page, "на рассмотрении Координационного совета")
+    expect_state(page, "На рассмотрении Координационного совета")
 
 
 def secretary_records_the_approval(page, screenshot, decided_on) -> None:
@@ -228,7 +228,7 @@ def secretary_records_the_approval(page, screenshot, decided_on) -> None:
     approval.get_by_role("button", name="Внести решение об утверждении").click()
 
     expect_message(page, "Решение Координационного совета об утверждении внесено.")
-    expect_state(page, "утверждена")
+    expect_state(page, "Утверждена")
 
 
 def author_reads_the_decision_and_downloads_the_passport(page, screenshot, reference) -> None:
@@ -237,7 +237,7 @@ def author_reads_the_decision_and_downloads_the_passport(page, screenshot, refer
     expect(row_of(page, TITLE)).to_contain_text("утверждена")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
 
-    expect_state(page, "утверждена")
+    expect_state(page, "Утверждена")
     expect(page.get_by_test_id("decision")).to_contain_text(f"Решение: {reference}")
     steps = [
         text.splitlines()[0]
