@@ -245,7 +245,7 @@ def author_drafts_attaches_and_submits(page, screenshot, world, pdf_file) -> Non
 def chair_assigns_two_experts(page, screenshot) -> None:
     log_in(page, "chair")
     go_to(page, "Входящие")
-    expect(row_of(page, TITLE)).to_contain_text("подана")
+    expect(row_of(page, TITLE)).to_contain_text("Подана")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="Назначить экспертов").click()
     for name in EXPERTS.values():
@@ -427,7 +427,7 @@ def programme_version_is_approved_and_its_pdf_names_the_project(
 def author_reads_the_decision(page, screenshot, reference: str) -> None:
     log_in(page, AUTHOR["Электронная почта"], AUTHOR_PASSWORD)
     go_to(page, "Мои заявки")
-    expect(row_of(page, TITLE)).to_contain_text("утверждена")
+    expect(row_of(page, TITLE)).to_contain_text("Утверждена")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
 
     expect_state(page, "Утверждена")

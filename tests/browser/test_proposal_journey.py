@@ -152,7 +152,7 @@ def chair_assigns_two_experts(page, screenshot) -> None:
     log_in(page, "chair.agrofood")
     go_to(page, "Входящие")
     expect(page.get_by_role("heading", level=1)).to_have_text("Входящие рабочей группы")
-    expect(row_of(page, TITLE)).to_contain_text("подана")
+    expect(row_of(page, TITLE)).to_contain_text("Подана")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="Назначить экспертов").click()
     for name in EXPERTS.values():
@@ -203,7 +203,7 @@ def office_sends_to_the_governance_body(page, screenshot) -> None:
     log_in(page, "office")
     go_to(page, "Координационный совет")
     expect(page.get_by_role("heading", level=1)).to_have_text("Очередь Координационного совета")
-    expect(row_of(page, TITLE)).to_contain_text("одобрена рабочей группой")
+    expect(row_of(page, TITLE)).to_contain_text("Одобрена рабочей группой")
     sending = page.locator("form").filter(has_text=TITLE)
     sending.get_by_label("Примечание").fill("К заседанию Совета в декабре.")
     screenshot("6-governance-queue")
@@ -234,7 +234,7 @@ def secretary_records_the_approval(page, screenshot, decided_on) -> None:
 def author_reads_the_decision_and_downloads_the_passport(page, screenshot, reference) -> None:
     log_in(page, "author.agro")
     go_to(page, "Мои заявки")
-    expect(row_of(page, TITLE)).to_contain_text("утверждена")
+    expect(row_of(page, TITLE)).to_contain_text("Утверждена")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
 
     expect_state(page, "Утверждена")
