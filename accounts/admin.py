@@ -36,7 +36,16 @@ class UserAdmin(AuditedMembershipsMixin, TextFieldsMixin, DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (
             _("Organisation and contacts"),
-            {"fields": ("middle_name", "organisation", "position", "phone", "language")},
+            {
+                "fields": (
+                    "middle_name",
+                    "gender",
+                    "organisation",
+                    "position",
+                    "phone",
+                    "language",
+                )
+            },
         ),
     )
 

@@ -190,3 +190,15 @@ class SetPasswordByResetForm(auth_forms.SetPasswordForm):
         return services.password_reset_complete(
             user=self.user, password=self.cleaned_data["new_password1"]
         )
+
+
+class GenderForm(forms.Form):
+    """The person's gender, in their profile: the Russian pages and notices write of them with
+    verbs that agree with it («представил» / «представила»), neutrally when it is not given."""
+
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=User.Gender.choices,
+        required=False,
+        help_text=_("Only for the wording of the Russian pages and notices about you."),
+    )

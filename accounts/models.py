@@ -8,11 +8,24 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mbk import gender as genders
+
 
 class User(AbstractUser):
     """A person. Authors belong to an organisation; roles in bodies are memberships."""
 
+    class Gender(models.TextChoices):
+        """Only for the Russian verbs about the person («представил» / «представила»); a
+        person of unknown gender is written of in a neutral form."""
+
+        UNKNOWN = genders.UNKNOWN, _("not given")
+        MALE = genders.MALE, _("male")
+        FEMALE = genders.FEMALE, _("female")
+
     middle_name = models.CharField(_("patronymic"), max_length=150, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=6, choices=Gender.choices, default=Gender.UNKNOWN, blank=True
+    )
     position = models.CharField(_("position"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(
@@ -101,6 +114,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name()
+
+    def gendered(self, *, male, female, neutral):
+        """The one of three wordings about this person that fits their gender (neutral when it
+        is not known): Russian verbs in the past agree with it."""
+        return {self.Gender.MALE: male, self.Gender.FEMALE: female}.get(self.gender, neutral)
 
 
 class ThrottleBucket(models.Model):

@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.signals import send_credentials_changed
 from directory.models import Affiliation, Body, Organisation
 from mbk import trail
+from mbk.gender import guess_gender
 
 _CONFIRMATION_SALT = "accounts.signup-confirmation"
 
@@ -112,6 +113,7 @@ def author_sign_up(
         last_name=last_name,
         first_name=first_name,
         middle_name=middle_name,
+        gender=guess_gender(middle_name),
         position=position,
         phone=phone,
         language=language,
@@ -182,6 +184,7 @@ def _ask_to_confirm_membership(user: User) -> None:
         deciders.append(organisation.contact)
     trail.notify(
         deciders,
+        actor=user,
         message=gettext_lazy(
             "%(person)s asks to be confirmed as a member of %(organisation)s: confirm or refuse it."
         ),
@@ -278,3 +281,12 @@ def _schedule_mail_to_existing_owner(user: User) -> None:
     transaction.on_commit(
         lambda: task_send_signup_existing_account.delay(user_id=user_id), robust=True
     )
+
+
+def person_set_gender(*, person: User, gender: str) -> User:
+    """The person says their gender (their profile): the verbs about them agree with it."""
+    if gender not in User.Gender.values:
+        raise ValueError(f"unknown gender {gender!r}")
+    person.gender = gender
+    person.save(update_fields=["gender"])
+    return person

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import services, throttle
-from accounts.forms import LoginForm, ResendConfirmationForm, SignUpForm
+from accounts.forms import GenderForm, LoginForm, ResendConfirmationForm, SignUpForm
 from accounts.models import User
 from directory import rules, selectors
 from mbk.middleware import client_address
@@ -98,6 +98,11 @@ def signup_resend(request):
 @login_required
 def profile(request):
     organisation = request.user.organisation
+    gender_form = GenderForm(request.POST or None, initial={"gender": request.user.gender})
+    if request.method == "POST" and gender_form.is_valid():
+        services.person_set_gender(person=request.user, gender=gender_form.cleaned_data["gender"])
+        messages.success(request, _("Saved."))
+        return redirect("accounts:profile")
     return render(
         request,
         "accounts/profile.html",
@@ -108,6 +113,7 @@ def profile(request):
             and rules.can_edit_organisation(request.user, organisation),
             "can_submit_proposals": rules.can_submit_proposals(request.user),
             "api_tokens": request.user.api_tokens.all(),
+            "gender_form": gender_form,
         },
     )
 

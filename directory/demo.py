@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from directory.models import Affiliation, Body, Membership, Organisation
+from mbk.gender import guess_gender
 
 User = get_user_model()
 
@@ -272,6 +273,7 @@ def load_demo(*, password: str) -> list[DemoPerson]:
                 "last_name": person.last_name,
                 "first_name": person.first_name,
                 "middle_name": person.middle_name,
+                "gender": guess_gender(person.middle_name),
                 "email": f"{person.username}@demo.mbk.localhost",
                 "organisation": organisations[person.organisation],
             },

@@ -107,6 +107,7 @@ def _decide_affiliation(person_id: int, organisation_id: int, by, status: str) -
     )
     trail.notify(
         [person],
+        actor=by,
         message=_DECIDED[status],
         params={"organisation": person.organisation},
         url_name="accounts:profile",

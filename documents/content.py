@@ -102,10 +102,20 @@ def _label(name: str) -> str:
     return str(Proposal._meta.get_field(name).verbose_name)
 
 
+def _shown(value) -> str:
+    """A value of a snapshot as a person reads it: an ISO date (a milestone's) as ДД.ММ.ГГГГ."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d.%m.%Y")
+        except ValueError:
+            pass
+    return str(value)
+
+
 def _as_text(value) -> str:
     if isinstance(value, list):
         return "\n".join(
-            "; ".join(f"{v}" for v in item.values()) if isinstance(item, dict) else str(item)
+            "; ".join(_shown(v) for v in item.values()) if isinstance(item, dict) else str(item)
             for item in value
         )
     return "" if value is None else str(value)

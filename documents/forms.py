@@ -312,7 +312,7 @@ class ProposalEditForms:
             Section(
                 self.indicators,
                 _("Target indicators"),
-                _("The baseline and the value to reach in each year of the call."),
+                _("The baseline and the value to reach in each year of the project."),
             ),
             Section(
                 self.instruments,

@@ -26,7 +26,7 @@ def _my_proposals(user) -> Panel | None:
     return Panel(
         _("My proposals"),
         _("You have no proposals yet."),
-        items=list(selectors.my_proposals(user)[:PANEL_SIZE]),
+        items=selectors.due_to_authors(selectors.my_proposals(user)[:PANEL_SIZE]),
         link_name="documents:my-proposals",
         item_link_name=DETAIL,
     )
@@ -38,7 +38,7 @@ def _assigned(user) -> Panel | None:
     return Panel(
         _("Proposals assigned to me"),
         _("Nothing is assigned to you."),
-        items=list(selectors.assigned(user)[:PANEL_SIZE]),
+        items=selectors.due_to_expert(selectors.assigned(user)[:PANEL_SIZE]),
         link_name="documents:assigned",
         item_link_name=DETAIL,
         show_my_review=True,
@@ -53,7 +53,7 @@ def _group_inbox(user) -> Panel | None:
     return Panel(
         _("Proposals in my working group"),
         _("No proposals are waiting for the group."),
-        items=list(waiting[:PANEL_SIZE]),
+        items=selectors.due_to_group(waiting[:PANEL_SIZE]),
         link_name="documents:group-inbox",
         item_link_name=DETAIL,
         tabs=tabs,
@@ -120,7 +120,9 @@ def _governance_queue(user) -> Panel | None:
     return Panel(
         _("Awaiting the governance body's decision"),
         _("Nothing awaits a decision."),
-        items=list(selectors.governance_queue(user)[:PANEL_SIZE]),
+        items=selectors.due_to_office_or_governance(
+            user, selectors.governance_queue(user)[:PANEL_SIZE]
+        ),
         link_name="documents:governance-queue",
         item_link_name=DETAIL,
     )

@@ -5,12 +5,13 @@ see and costs a fixed number of queries whatever the number of rows."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from directory import rules as directory_rules
 from directory.models import Body, Membership
 from documents import rules
 from documents.models import (
@@ -22,7 +23,7 @@ from documents.models import (
     ReviewCriterion,
 )
 from mbk.lookups import id_or_404
-from workflow import audit
+from workflow import audit, deadlines
 
 State = Proposal.State
 Role = Membership.Role
@@ -56,8 +57,9 @@ def get_visible_proposal_or_404(user, pk: int) -> Proposal:
 
 
 def my_proposals(user) -> QuerySet[Proposal]:
-    return _listed(
-        visible_proposals(user).filter(Q(author=user) | Q(coauthors=user)).distinct()
+    """The person's own proposals, annotated for due_to_authors()."""
+    return deadlines.with_stay(
+        _listed(visible_proposals(user).filter(Q(author=user) | Q(coauthors=user)).distinct())
     ).order_by("-created_at")
 
 
@@ -183,21 +185,33 @@ def inbox(user, state: str | None = None) -> tuple[QuerySet[Proposal], list[Stat
         for value, label in State.choices
         if counts.get(value) or value == state
     ]
-    return _with_review_counts(proposals), tabs
+    return deadlines.with_stay(_with_review_counts(proposals)), tabs
 
 
 def assigned(user) -> QuerySet[Proposal]:
     """Proposals under review assigned to the expert, with `my_review_in` for this round;
-    those where the expert declared a conflict of interest are no longer theirs."""
+    those where the expert declared a conflict of interest are no longer theirs. The soonest
+    due first, those with the expert's review in last: all wait under one policy (the group's
+    review), so the order of entering the review is the order of the due dates."""
     own = Review.objects.filter(proposal=OuterRef("pk"), expert=user, round=OuterRef("round"))
     proposals = assigned_to(user).exclude(conflicts__person=user)
-    return _with_review_counts(proposals).annotate(my_review_in=Exists(own))
+    proposals = deadlines.with_stay(
+        _with_review_counts(proposals).annotate(my_review_in=Exists(own))
+    )
+    return proposals.order_by(
+        "my_review_in",
+        F("deadline_due_on").asc(nulls_last=True),
+        F("state_entered_at").asc(nulls_last=True),
+        "pk",
+    )
 
 
 def governance_queue(user) -> QuerySet[Proposal]:
     """Proposals approved by their group or before the governance body, with review counts."""
     waiting = visible_proposals(user).filter(state__in=[State.WG_APPROVED, State.GOVERNANCE_REVIEW])
-    return _with_review_counts(_listed(waiting).order_by("state", "submitted_at"))
+    return deadlines.with_stay(
+        _with_review_counts(_listed(waiting).order_by("state", "submitted_at"))
+    )
 
 
 def approved(user) -> QuerySet[Proposal]:
@@ -207,6 +221,62 @@ def approved(user) -> QuerySet[Proposal]:
         .select_related("organisation", "direction", "group")
         .order_by("-decided_at", "-pk")
     )
+
+
+# --- What is due from the person ---------------------------------------------------------------
+# A page of a working list (annotated by deadlines.with_stay) gets each row's `due` for the step
+# it waits for from the person looking: workflow.deadlines.attach_due.
+def due_to_authors(rows) -> list[Proposal]:
+    """Their own proposals (my_proposals): the revision the group asked them for."""
+    return deadlines.attach_due(rows, lambda proposal, waiting_for: waiting_for == "authors")
+
+
+def due_to_group(rows) -> list[Proposal]:
+    """The groups' inbox: the group's review and decision."""
+    return deadlines.attach_due(rows, lambda proposal, waiting_for: waiting_for == "group")
+
+
+def due_to_expert(rows) -> list[Proposal]:
+    """The expert's assigned proposals (assigned()): their review, until it is in."""
+    return deadlines.attach_due(
+        rows, lambda proposal, waiting_for: waiting_for == "group" and not proposal.my_review_in
+    )
+
+
+def due_to_office_or_governance(user, rows) -> list[Proposal]:
+    """The governance queue: sending it on for the office, the decision for the body."""
+    office = directory_rules.is_programme_office(user)
+    body = directory_rules.governance_role(user) not in (None, Role.OBSERVER)
+    return deadlines.attach_due(
+        rows,
+        lambda proposal, waiting_for: (
+            (waiting_for == "office" and office) or (waiting_for == "governance" and body)
+        ),
+    )
+
+
+# Whether the step a proposal waits for is this person's: an action of theirs that moves it on.
+_NEXT_STEP = {
+    "authors": rules.can_submit_proposal,
+    "group": lambda user, proposal: (
+        rules.can_decide_in_group(user, proposal)
+        or rules.can_assign_experts(user, proposal)
+        or (
+            rules.can_review_proposal(user, proposal)
+            and not proposal.reviews.filter(expert=user, round=proposal.round).exists()
+        )
+    ),
+    "office": rules.can_send_to_governance,
+    "governance": rules.can_record_governance_decision,
+}
+
+
+def due_on_page(user, proposal: Proposal) -> deadlines.Due | None:
+    """When the proposal's next step is due, if that step is the person's (its page)."""
+    waiting_for = deadlines.waiting_for(Proposal, proposal.state)
+    if waiting_for is None or not _NEXT_STEP[waiting_for](user, proposal):
+        return None
+    return deadlines.due_of(proposal)
 
 
 # --- Pages of the review -------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from directory import rules as directory_rules
@@ -85,9 +86,10 @@ def _authors(proposal: Proposal) -> list[User]:
     return [proposal.author, *proposal.coauthors.all()]
 
 
-def _notify(people, message, proposal: Proposal, **params) -> None:
+def _notify(people, message, proposal: Proposal, *, by: User, **params) -> None:
     notify(
         people,
+        actor=by,
         message=message,
         params={"title": proposal.title, **params},
         url_name=DETAIL,
@@ -137,6 +139,7 @@ def proposal_submit(*, proposal_id: int, by: User, seen_edition: int | None = No
             chair_and_secretary,
             _("A new proposal «%(title)s» was submitted to your working group."),
             proposal,
+            by=by,
         )
     else:
         experts = [a.expert for a in proposal.assignments.select_related("expert")]
@@ -145,6 +148,7 @@ def proposal_submit(*, proposal_id: int, by: User, seen_edition: int | None = No
             _("The authors answered the remarks on «%(title)s» (version %(version)s)."),
             proposal,
             version=version.number,
+            by=by,
         )
     return proposal
 
@@ -163,6 +167,7 @@ def proposal_withdraw(
             rules.group_contacts(proposal),
             _("The authors withdrew «%(title)s»."),
             proposal,
+            by=by,
         )
     return proposal
 
@@ -208,7 +213,7 @@ def proposal_assign_experts(
         proposal.start_review()
     names = ", ".join(e.get_full_name() for e in new)
     change.finish("experts_assigned", comment=_in_place_of_chair(proposal, by, names))
-    _notify(new, _("You are asked to review the proposal «%(title)s»."), proposal)
+    _notify(new, _("You are asked to review the proposal «%(title)s»."), proposal, by=by)
     return proposal
 
 
@@ -304,9 +309,14 @@ def proposal_review(
     )
     _notify(
         rules.group_deciders(proposal)[1],
-        _("%(expert)s submitted a review of «%(title)s»."),
+        by.gendered(
+            male=pgettext_lazy("by a man", "%(expert)s submitted a review of «%(title)s»."),
+            female=pgettext_lazy("by a woman", "%(expert)s submitted a review of «%(title)s»."),
+            neutral=_("%(expert)s submitted a review of «%(title)s»."),
+        ),
         proposal,
         expert=by.get_full_name(),
+        by=by,
     )
     return review
 
@@ -330,7 +340,9 @@ def proposal_request_revision(
     )
     change.transition()
     change.finish("revision_requested", comment=comment)
-    _notify(_authors(proposal), _("The working group asks you to revise «%(title)s»."), proposal)
+    _notify(
+        _authors(proposal), _("The working group asks you to revise «%(title)s»."), proposal, by=by
+    )
     return proposal
 
 
@@ -355,8 +367,9 @@ def proposal_approve_in_group(
         directory_selectors.office_people(),
         _("The working group approved «%(title)s»; it can go to the governance body."),
         proposal,
+        by=by,
     )
-    _notify(_authors(proposal), _("The working group approved «%(title)s»."), proposal)
+    _notify(_authors(proposal), _("The working group approved «%(title)s»."), proposal, by=by)
     return proposal
 
 
@@ -381,7 +394,7 @@ def proposal_reject(
     comment = reason.strip() if at_governance else _in_place_of_chair(proposal, by, reason.strip())
     change.transition(reason=reason.strip(), reference=reference.strip())
     change.finish("rejected", comment=comment, reference=reference.strip())
-    _notify(_authors(proposal), _("«%(title)s» was rejected."), proposal)
+    _notify(_authors(proposal), _("«%(title)s» was rejected."), proposal, by=by)
     return proposal
 
 
@@ -400,6 +413,7 @@ def proposal_send_to_governance(
         directory_selectors.people(kind=Body.Kind.GOVERNANCE, roles=[Role.SECRETARY, Role.CHAIR]),
         _("«%(title)s» awaits the governance body's decision."),
         proposal,
+        by=by,
     )
     return proposal
 
@@ -416,7 +430,7 @@ def proposal_governance_approve(
         raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
     change.transition(reference=reference.strip())
     change.finish("approved", comment=note, reference=reference.strip())
-    _notify(_authors(proposal), _("The governance body approved «%(title)s»."), proposal)
+    _notify(_authors(proposal), _("The governance body approved «%(title)s»."), proposal, by=by)
     return proposal
 
 
@@ -442,6 +456,7 @@ def proposal_return_to_group(
         rules.group_contacts(proposal),
         _("The governance body returned «%(title)s» to your working group."),
         proposal,
+        by=by,
     )
     return proposal
 
@@ -467,8 +482,17 @@ def proposal_declare_conflict(*, proposal_id: int, by: User, reason: str) -> Con
     change.finish("conflict_declared", bump=False, comment=reason.strip())
     _notify(
         rules.group_contacts(proposal),
-        _("%(person)s declared a conflict of interest on «%(title)s»."),
+        by.gendered(
+            male=pgettext_lazy(
+                "by a man", "%(person)s declared a conflict of interest on «%(title)s»."
+            ),
+            female=pgettext_lazy(
+                "by a woman", "%(person)s declared a conflict of interest on «%(title)s»."
+            ),
+            neutral=_("%(person)s declared a conflict of interest on «%(title)s»."),
+        ),
         proposal,
         person=by.get_full_name(),
+        by=by,
     )
     return declaration

@@ -169,6 +169,8 @@ SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR = env_int("SIGNUP_REQUESTS_PER_CLIENT_PER_HO
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as ДД.ММ.ГГГГ in both languages (mbk/formats/).
+FORMAT_MODULE_PATH = ["mbk.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Moscow"
 USE_TZ = True

@@ -33,7 +33,8 @@ def record(obj, *, actor, action: str, **fields):
     return _implementation("record")(obj, actor=actor, action=action, **fields)
 
 
-def notify(recipients, **kwargs):
-    """In-app notices, e-mailed after commit (workflow.notify.notify): message, params,
-    url_name, url_kwargs and optionally category."""
-    return _implementation("notify")(recipients, **kwargs)
+def notify(recipients, *, actor, **kwargs):
+    """In-app notices, e-mailed after commit (workflow.notify.notify): to the recipients but
+    the actor, whose action they tell of; message, params, url_name, url_kwargs and optionally
+    category."""
+    return _implementation("notify")(recipients, actor=actor, **kwargs)

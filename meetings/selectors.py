@@ -23,11 +23,13 @@ from meetings.models import (
     BallotVote,
     Meeting,
     Proxy,
+    Task,
     declined,
     short_name,
 )
 from programme.models import ProgrammeVersion, SectionRevision
 from signing import services as signing_services
+from workflow import deadlines
 
 Outcome = AgendaItem.Outcome
 
@@ -66,6 +68,17 @@ def meetings_of(user) -> QuerySet[Meeting]:
         return meetings
     bodies = Membership.objects.filter(user=user).exclude(role=Membership.Role.OBSERVER)
     return meetings.filter(body__in=bodies.values("body"))
+
+
+def tasks_of(user, meeting: Meeting) -> list[Task]:
+    """The meeting's tasks, each open one the person may mark done with its `due` (workflow's
+    Due: in working days, overdue said in words); two queries."""
+    tasks = meeting.tasks.select_related(
+        "meeting__body", "responsible_person", "responsible_body"
+    ).order_by("due_on", "pk")
+    return deadlines.attach_due_dates(
+        tasks, lambda task: task.done_at is None and rules.can_complete_task(user, task)
+    )
 
 
 def members(meeting: Meeting) -> list[User]:

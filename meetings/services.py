@@ -195,6 +195,7 @@ def agenda_publish(*, meeting_id: int, by: User, seen_edition: int | None = None
     members = selectors.members(meeting)
     notify(
         members,
+        actor=by,
         message=_("The agenda of %(meeting)s is published."),
         params={"meeting": meeting.title},
         url_name="meetings:detail",
@@ -229,6 +230,7 @@ def meeting_cancel(*, meeting_id: int, by: User, reason: str) -> Meeting:
     if change.from_state == Meeting.State.AGENDA_PUBLISHED:
         notify(
             selectors.members(meeting),
+            actor=by,
             message=_("%(meeting)s is cancelled."),
             params={"meeting": meeting.title},
             url_name="meetings:detail",
@@ -313,6 +315,7 @@ def meeting_reschedule(
         members = selectors.members(meeting)
         notify(
             members,
+            actor=by,
             message=_("%(meeting)s is moved to %(moment)s: %(reason)s"),
             params={"meeting": title, "moment": _moment(meeting), "reason": reason},
             url_name="meetings:detail",
@@ -433,6 +436,7 @@ def task_add(
     change.finish("task_set", comment=task.text[:200])
     notify(
         [responsible_person] if responsible_person else selectors.chairs_of(responsible_body),
+        actor=by,
         message=_("%(meeting)s set you a task due %(date)s: %(task)s"),
         params={"meeting": meeting.title, "date": due_on.strftime("%d.%m.%Y"), "task": task.text},
         url_name="meetings:detail",

@@ -160,7 +160,7 @@ def _context(request, meeting: Meeting, **forms) -> dict:
         "reschedule_form": forms.get("reschedule") or _reschedule_form(meeting),
         "offered": {row.name for row in actions.MEETING.available(request.user, meeting)},
         "directions": (services.UP, services.DOWN),
-        "tasks": meeting.tasks.select_related("responsible_person", "responsible_body"),
+        "tasks": selectors.tasks_of(request.user, meeting),
         "jobs": minutes_jobs(request.user, meeting),
         "signoffs": signing_services.signoffs_of(meeting),
         "can_sign_minutes": actions.MEETING["sign_minutes"].allows(request.user, meeting),

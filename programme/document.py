@@ -6,7 +6,7 @@ alone, so that the signed version prints the same whatever changes later."""
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import nh3
@@ -72,8 +72,24 @@ def section_table(section: dict, years: list[int]) -> dict | None:
         return {"kind": "financing", "rows": table_rows, "sources": labels}
     return {
         "kind": "activities",
-        "rows": [{**row, "funding": Decimal(row.get("funding") or 0)} for row in rows],
+        "rows": [
+            {
+                **row,
+                "funding": Decimal(row.get("funding") or 0),
+                # Stored as ISO text; shown as ДД.ММ.ГГГГ on the pages and in the PDF.
+                "deadline": _date_or_text(row.get("deadline")),
+            }
+            for row in rows
+        ],
     }
+
+
+def _date_or_text(value):
+    """A date for an ISO date string, the value itself otherwise (hand-edited data)."""
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value or ""
 
 
 def _sections(snapshot: dict, years: list[int]) -> list[dict]:

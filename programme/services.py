@@ -174,9 +174,10 @@ def _begin_revision(
     )
 
 
-def _section_notice(people, message, revision: SectionRevision, **params) -> None:
+def _section_notice(people, message, revision: SectionRevision, *, by: User, **params) -> None:
     notify(
         people,
+        actor=by,
         message=message,
         params={"title": revision.section.title_ru, "number": revision.number, **params},
         url_name="programme:section-detail",
@@ -230,9 +231,10 @@ def section_submit(*, section_id: int, by: User, seen_edition: int | None = None
         else _people(body=owner, roles=[Role.CHAIR])
     )
     _section_notice(
-        [p for p in deciders if p.pk != by.pk] or deciders,
+        deciders,
         _("Revision %(number)s of the programme section «%(title)s» awaits your decision."),
         revision,
+        by=by,
     )
     return revision
 
@@ -259,7 +261,7 @@ def section_request_changes(
     change.transition()
     change.finish("changes_requested", comment=comment.strip())
     _section_notice(
-        _writers(revision), _("Changes are requested in the section «%(title)s»."), revision
+        _writers(revision), _("Changes are requested in the section «%(title)s»."), revision, by=by
     )
     return revision
 
@@ -282,6 +284,7 @@ def section_approve_in_group(
         _office(),
         _("The section «%(title)s» (revision %(number)s) can go to the governance body."),
         revision,
+        by=by,
     )
     return revision
 
@@ -304,6 +307,7 @@ def section_send_to_governance(
         _governance_recorders(),
         _("The section «%(title)s» awaits the governance body's decision."),
         revision,
+        by=by,
     )
     return revision
 
@@ -326,6 +330,7 @@ def section_governance_approve(
         _writers(revision) + _office(),
         _("The governance body approved the section «%(title)s» (revision %(number)s)."),
         revision,
+        by=by,
     )
     return revision
 
@@ -351,6 +356,7 @@ def section_governance_return(
         _writers(revision),
         _("The governance body asks for changes in the section «%(title)s»."),
         revision,
+        by=by,
     )
     return revision
 
@@ -381,9 +387,10 @@ def section_amend(*, section_id: int, by: User, seen_edition: int | None = None)
 
 
 # --- Programme versions -----------------------------------------------------------------------
-def _version_notice(people, message, version: ProgrammeVersion, **params) -> None:
+def _version_notice(people, message, version: ProgrammeVersion, *, by: User, **params) -> None:
     notify(
         people,
+        actor=by,
         message=message,
         params={"number": version.number, **params},
         url_name="programme:version-detail",
@@ -435,6 +442,7 @@ def version_send_to_governance(
         _people(kind=Body.Kind.GOVERNANCE, roles=[Role.CHAIR, Role.SECRETARY, Role.MEMBER]),
         _("Version %(number)s of the development programme awaits the governance body."),
         version,
+        by=by,
     )
     return version
 
@@ -458,7 +466,7 @@ def version_return_to_drafting(
     change.transition()
     change.finish("returned_to_drafting", comment=reason.strip())
     _version_notice(
-        _office(), _("Version %(number)s of the programme is back in drafting."), version
+        _office(), _("Version %(number)s of the programme is back in drafting."), version, by=by
     )
     return version
 
@@ -522,6 +530,7 @@ def version_approve(
         _office() + _governance_recorders(),
         _("The governance body approved version %(number)s of the development programme."),
         version,
+        by=by,
     )
     return version
 

@@ -28,7 +28,7 @@ from programme.forms import (
 from programme.markdown import to_html
 from programme.models import ProgrammeVersion, Section, SectionRevision
 from programme.structure import mandatory_codes
-from workflow import audit
+from workflow import audit, deadlines
 from workflow.models import AuditEntry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -138,6 +138,10 @@ def _section_context(request, section: Section, decision_form=None) -> dict:
     current = revisions[0] if revisions else None
     years = section.programme.years
     entry = {"table": section.table, "rows": current.rows if current else []}
+    decisions = actions.section_decisions(request.user, current)
+    can_write = (current is None and rules.is_section_writer(request.user, section)) or (
+        current is not None and rules.can_edit_section(request.user, current)
+    )
     return {
         "section": section,
         "revisions": revisions,
@@ -145,10 +149,11 @@ def _section_context(request, section: Section, decision_form=None) -> dict:
         "approved": assembly.approved_revision(section),
         "html": to_html(current.text) if current else "",
         "table": document.section_table(entry, years) if current else None,
-        "decisions": actions.section_decisions(request.user, current),
+        "decisions": decisions,
         "decision_form": decision_form,
-        "can_write": (current is None and rules.is_section_writer(request.user, section))
-        or (current is not None and rules.can_edit_section(request.user, current)),
+        "can_write": can_write,
+        # When the revision's next step is due, for whoever may take it.
+        "due": deadlines.due_of(current) if current and (decisions or can_write) else None,
         "history": _history(section),
         "diff_form": PairForm(numbers=[r.number for r in revisions])
         if len(revisions) > 1
@@ -284,6 +289,7 @@ def _version_context(request, version: ProgrammeVersion, decision_form=None) -> 
         problems = []
     years = assembly.years_of(snapshot)
     figures = assembly.figures(snapshot)
+    decisions = actions.version_decisions(request.user, version)
     return {
         "version": version,
         "programme": version.programme,
@@ -301,9 +307,10 @@ def _version_context(request, version: ProgrammeVersion, decision_form=None) -> 
             for s in snapshot["sections"]
         ],
         "problems": problems,
-        "decisions": actions.version_decisions(request.user, version),
+        "decisions": decisions,
         "blocked": actions.version_blocked(version, problems),
         "decision_form": decision_form,
+        "due": deadlines.due_of(version) if decisions else None,
         "history": _labelled(audit.history(version)),
         "jobs": selectors.programme_jobs(request.user, version),
         "can_request_document": rules.can_read_programme_document(request.user, version),

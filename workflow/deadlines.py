@@ -23,7 +23,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from directory import selectors as directory_selectors
 from directory.models import Body, Membership
-from workflow.calendar import add_working_days, overrides, working_days_between
+from workflow.calendar import (
+    add_working_days,
+    is_working_day,
+    overrides,
+    working_days_between,
+)
 from workflow.models import AuditEntry, Deadline, Notice
 from workflow.notify import notify
 
@@ -257,6 +262,7 @@ def _claim(deadline: Deadline, field: str) -> bool:
 def _send(people, message, deadline: Deadline, **params) -> None:
     notify(
         people,
+        actor=None,
         message=message,
         params={
             "title": deadline.title,
@@ -328,6 +334,7 @@ def overdue(today: datetime.date | None = None) -> list[Deadline]:
     exceptions = overrides(rows[0].due_on, today) if rows else {}
     for row in rows:
         row.late_by = working_days_between(row.due_on, today, exceptions)
+        row.due = Due(row.due_on, -max(1, row.late_by))
     return rows
 
 
@@ -347,4 +354,137 @@ def overdue_tasks(today: datetime.date | None = None) -> list:
     exceptions = overrides(rows[0].due_on, today) if rows else {}
     for row in rows:
         row.late_by = working_days_between(row.due_on, today, exceptions)
+        row.due = Due(row.due_on, -max(1, row.late_by))
+    return rows
+
+
+# --- What is due, on the pages ---------------------------------------------------------------
+# A list shows, for each object, when the step it waits for from the person looking is due.
+# The date is the open Deadline's, as the reminders and the overdue page know it. The beat job
+# opens a Deadline only at its next run (hourly), so an object that entered its state since has
+# none yet: its date is then worked out as the beat job will, from the time the object entered
+# the state (the audit entry that put it there) and the policy. Both come from subqueries of the
+# list's one query; the working-day arithmetic of a page then reads the calendar's overrides once
+# (and the governance body's next meeting once a day of entry, for the rare rows without a
+# Deadline waiting for it), so a page costs the same whatever its number of rows.
+@dataclass(frozen=True)
+class Due:
+    """When a step is due: `days` working days from today (0: today; negative: overdue)."""
+
+    on: datetime.date
+    days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days < 0
+
+    @property
+    def late_by(self) -> int:
+        return -self.days
+
+
+def with_stay(queryset):
+    """The queryset annotated with `deadline_due_on` (its open Deadline of the present stay)
+    and `state_entered_at` (when it entered its present state)."""
+    from django.db.models import OuterRef, Subquery
+
+    content_type = ContentType.objects.get_for_model(queryset.model)
+    of_object = {"content_type": content_type, "object_id": OuterRef("pk")}
+    deadline = Deadline.objects.filter(
+        **of_object, state=OuterRef("state"), closed_at=None
+    ).order_by("-pk")
+    entry = (
+        AuditEntry.objects.filter(**of_object, to_state=OuterRef("state"))
+        .exclude(from_state=OuterRef("state"))
+        .order_by("-sequence")
+    )
+    return queryset.annotate(
+        deadline_due_on=Subquery(deadline.values("due_on")[:1]),
+        state_entered_at=Subquery(entry.values("at")[:1]),
+    )
+
+
+def waiting_for(model: type, state: str) -> str | None:
+    """Whom an object of `model` in `state` waits for ("group", "authors"...), or None."""
+    policy = _policies.get((model, state))
+    return policy.waiting_for if policy else None
+
+
+def _add_working_days(start: datetime.date, days: int, exceptions: dict) -> datetime.date:
+    day, left = start, days
+    while left > 0:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day, exceptions):
+            left -= 1
+    return day
+
+
+def attach_due(rows, is_mine: Callable[[object, str], bool], today=None) -> list:
+    """Set `row.due` (a Due, or None) on each row of a list annotated by with_stay(): the due
+    date of the step the row waits for, when `is_mine(row, waiting_for)` says that step is the
+    person's. Returns the rows."""
+    rows = list(rows)
+    today = today or timezone.localdate()
+    wanted = []
+    for row in rows:
+        row.due = None
+        policy = _policies.get((type(row), row.state))
+        if policy is None or not is_mine(row, policy.waiting_for):
+            continue
+        entered = row.state_entered_at and timezone.localtime(row.state_entered_at).date()
+        if row.deadline_due_on is None and entered is None:
+            continue  # no record of entering the state (imported data): nothing to count from
+        wanted.append((row, policy, entered))
+    if not wanted:
+        return rows
+    starts = [today] + [row.deadline_due_on or entered for row, _p, entered in wanted]
+    longest = max((p.working_days or GOVERNANCE_FALLBACK_DAYS) for _r, p, _e in wanted)
+    end = max(starts) + datetime.timedelta(days=longest * 3 + 30)
+    exceptions = overrides(min(starts), end)
+    meetings: dict[datetime.date, datetime.date | None] = {}
+    for row, policy, entered in wanted:
+        due_on = row.deadline_due_on
+        if due_on is None and policy.working_days is None:
+            if entered not in meetings:
+                meetings[entered] = _registered_meetings("next_governance_meeting")(entered)
+            due_on = meetings[entered] or _add_working_days(
+                entered, GOVERNANCE_FALLBACK_DAYS, exceptions
+            )
+        elif due_on is None:
+            due_on = _add_working_days(entered, policy.working_days, exceptions)
+        if due_on >= today:
+            days = working_days_between(today, due_on, exceptions)
+        else:
+            days = -max(1, working_days_between(due_on, today, exceptions))
+        row.due = Due(due_on, days)
+    return rows
+
+
+def due_of(obj) -> Due | None:
+    """When the step `obj` waits for is due (its page, for a person whose step it is): the same
+    reading as a list's, for one object (two queries)."""
+    if (type(obj), obj.state) not in _policies:
+        return None
+    [row] = attach_due(with_stay(type(obj).objects.filter(pk=obj.pk)), lambda *_: True)
+    return row.due
+
+
+def attach_due_dates(rows, is_mine: Callable[[object], bool], today=None) -> list:
+    """Set `row.due` on rows that carry their own `due_on` date (the tasks of meetings), for
+    those `is_mine(row)` says are the person's; None on the others. One query in all."""
+    rows = list(rows)
+    today = today or timezone.localdate()
+    for row in rows:
+        row.due = None
+    mine = [row for row in rows if row.due_on is not None and is_mine(row)]
+    if not mine:
+        return rows
+    dates = [today] + [row.due_on for row in mine]
+    exceptions = overrides(min(dates), max(dates))
+    for row in mine:
+        if row.due_on >= today:
+            days = working_days_between(today, row.due_on, exceptions)
+        else:
+            days = -max(1, working_days_between(row.due_on, today, exceptions))
+        row.due = Due(row.due_on, days)
     return rows

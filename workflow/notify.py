@@ -14,17 +14,22 @@ from workflow.models import Notice
 def notify(
     recipients: Iterable,
     *,
+    actor,
     message,
     params: dict,
     url_name: str,
     url_kwargs: dict,
     category: str = Notice.Category.DECISIONS,
 ):
-    """Create a notice for each distinct active recipient. `message` is a lazy translatable
-    string with %(name)s placeholders, rendered in each recipient's own language."""
+    """Create a notice for each distinct active recipient other than `actor`, the person whose
+    action the notice tells of (None for the system's own notices: reminders, checks): nobody is
+    told of what they have just done themselves. `message` is a lazy translatable string with
+    %(name)s placeholders, rendered in each recipient's own language."""
     url = reverse(url_name, kwargs=url_kwargs)
     notices = []
-    for person in {p.pk: p for p in recipients if p is not None and p.is_active}.values():
+    actor_id = getattr(actor, "pk", None)
+    people = {p.pk: p for p in recipients if p is not None and p.is_active and p.pk != actor_id}
+    for person in people.values():
         with translation.override(person.language or "ru"):
             text = str(message) % {key: str(value) for key, value in params.items()}
         notices.append(

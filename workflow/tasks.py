@@ -123,6 +123,7 @@ def task_verify_audit() -> int:
 
         notify(
             office_people(),
+            actor=None,
             message=gettext_lazy(
                 "The daily check of the audit trail found problems (%(count)s), the first: "
                 "%(first)s. Ask the administrator to run manage.py verify_audit."

@@ -58,9 +58,8 @@ def _reviews(proposal: Proposal) -> list[dict]:
 @require_safe
 def my_proposals(request):
     page = page_of(request, selectors.my_proposals(request.user))
-    return render(
-        request, "documents/my_proposals.html", {"proposals": page.object_list, "page": page}
-    )
+    proposals = selectors.due_to_authors(page.object_list)
+    return render(request, "documents/my_proposals.html", {"proposals": proposals, "page": page})
 
 
 @login_required
@@ -89,6 +88,7 @@ def proposal_detail(request, pk: int):
     context = {
         "proposal": proposal,
         "actions": actions.available_actions(request.user, proposal),
+        "due": selectors.due_on_page(request.user, proposal),
         "authors": [proposal.author, *proposal.coauthors.all()],
         "shown_version": None if live else versions[-1],
         **readable(shown, proposal.call),

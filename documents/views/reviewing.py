@@ -46,7 +46,7 @@ def group_inbox(request):
     proposals, tabs = selectors.inbox(request.user, state)
     page = page_of(request, proposals)
     context = {
-        "proposals": page.object_list,
+        "proposals": selectors.due_to_group(page.object_list),
         "page": page,
         "state": state if any(t.active for t in tabs) else "",
         "tabs": tabs,
@@ -61,14 +61,17 @@ def group_inbox(request):
 def assigned(request):
     rules.require(rules.can_open_assigned, request.user)
     page = page_of(request, selectors.assigned(request.user))
-    return render(request, "documents/assigned.html", {"proposals": page.object_list, "page": page})
+    proposals = selectors.due_to_expert(page.object_list)
+    return render(request, "documents/assigned.html", {"proposals": proposals, "page": page})
 
 
 @login_required
 @require_safe
 def governance_queue(request):
     rules.require(rules.can_open_governance_queue, request.user)
-    proposals = list(selectors.governance_queue(request.user))
+    proposals = selectors.due_to_office_or_governance(
+        request.user, selectors.governance_queue(request.user)
+    )
     to_send = [
         (proposal, NoteForm(proposal=proposal, auto_id=f"send-{proposal.pk}-%s"))
         for proposal in proposals

@@ -230,7 +230,7 @@ def author_drafts_attaches_and_submits(page, screenshot, world, pdf_file) -> Non
     page.get_by_role("button", name="Сохранить и закрыть").click()
 
     expect(heading(page)).to_have_text(TITLE)
-    expect_state(page, "черновик")
+    expect_state(page, "Черновик")
     expect(page.get_by_test_id("attachments").get_by_role("link")).to_have_text("Бизнес-план.pdf")
     page.get_by_role("link", name="Подать", exact=True).click()
 
@@ -239,7 +239,7 @@ def author_drafts_attaches_and_submits(page, screenshot, world, pdf_file) -> Non
     confirm(page)
 
     expect_message(page, "Заявка подана в рабочую группу.")
-    expect_state(page, "подана")
+    expect_state(page, "Подана")
     expect(page.get_by_test_id("versions")).to_contain_text("Версия 1")
     screenshot("05-submitted")
 
@@ -247,7 +247,7 @@ def author_drafts_attaches_and_submits(page, screenshot, world, pdf_file) -> Non
 def chair_assigns_two_experts(page, screenshot) -> None:
     log_in(page, "chair")
     go_to(page, "Входящие")
-    expect(row_of(page, TITLE)).to_contain_text("подана")
+    expect(row_of(page, TITLE)).to_contain_text("Подана")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="Назначить экспертов").click()
     for name in EXPERTS.values():
@@ -256,7 +256,7 @@ def chair_assigns_two_experts(page, screenshot) -> None:
     page.get_by_role("button", name="Назначить и уведомить").click()
 
     expect_message(page, "Эксперты назначены и уведомлены.")
-    expect_state(page, "на экспертизе в рабочей группе")
+    expect_state(page, "На экспертизе в рабочей группе")
 
 
 def expert_reviews(page, screenshot, username: str, *, recommendation: str, round_: int) -> None:
@@ -295,14 +295,14 @@ def chair_returns_it_for_revision(page, screenshot) -> None:
     confirm(page)
 
     expect_message(page, "Заявка возвращена авторам на доработку.")
-    expect_state(page, "возвращена на доработку")
+    expect_state(page, "Возвращена на доработку")
 
 
 def author_answers_the_remark_and_resubmits(page, screenshot, world) -> None:
     log_in(page, AUTHOR["Электронная почта"], AUTHOR_PASSWORD)
     go_to(page, "Мои заявки")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
-    expect_state(page, "возвращена на доработку")
+    expect_state(page, "Возвращена на доработку")
     expect(page.get_by_test_id("remarks")).to_contain_text(REMARK)
     page.get_by_role("link", name="Редактировать").click()
     budget = page.get_by_role("group", name="Бюджет", exact=True)
@@ -325,7 +325,7 @@ def author_answers_the_remark_and_resubmits(page, screenshot, world) -> None:
     confirm(page)
 
     expect_message(page, "Заявка подана в рабочую группу.")
-    expect_state(page, "на экспертизе в рабочей группе")
+    expect_state(page, "На экспертизе в рабочей группе")
     expect(page.get_by_test_id("versions")).to_contain_text("Версия 2")
 
 
@@ -341,7 +341,7 @@ def chair_approves_in_the_group(page, screenshot) -> None:
     confirm(page)
 
     expect_message(page, "Заявка одобрена рабочей группой.")
-    expect_state(page, "одобрена рабочей группой")
+    expect_state(page, "Одобрена рабочей группой")
 
 
 def office_sends_to_the_governance_body(page, screenshot) -> None:
@@ -353,7 +353,7 @@ def office_sends_to_the_governance_body(page, screenshot) -> None:
     confirm(page)
 
     expect_message(page, "Заявка направлена в Координационный совет.")
-    expect_state(page, "на рассмотрении Координационного совета")
+    expect_state(page, "На рассмотрении Координационного совета")
 
 
 def secretary_runs_the_meeting(page, screenshot, held_on) -> None:
@@ -437,10 +437,10 @@ def programme_version_is_approved_and_its_pdf_names_the_project(
 def author_reads_the_decision(page, screenshot, reference: str) -> None:
     log_in(page, AUTHOR["Электронная почта"], AUTHOR_PASSWORD)
     go_to(page, "Мои заявки")
-    expect(row_of(page, TITLE)).to_contain_text("утверждена")
+    expect(row_of(page, TITLE)).to_contain_text("Утверждена")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
 
-    expect_state(page, "утверждена")
+    expect_state(page, "Утверждена")
     expect(page.get_by_test_id("decision")).to_contain_text(f"Решение: {reference}")
     expect(page.get_by_test_id("versions")).to_contain_text("Версия 2")
     screenshot("16-author-reads-the-decision")
@@ -577,7 +577,7 @@ def test_author_signs_up_drafts_and_submits_in_english(english_world, patient, p
     page.get_by_role("button", name="Save and close").click()
 
     expect_message(page, "The proposal is saved.")
-    expect_state(page, "draft")
+    expect_state(page, "Draft")
     screenshot("02-draft-en")
     draft_path = urlsplit(page.url).path
 
@@ -599,7 +599,7 @@ def test_author_signs_up_drafts_and_submits_in_english(english_world, patient, p
     confirm(page)
 
     expect_message(page, "The proposal is submitted to the working group.")
-    expect_state(page, "submitted")
+    expect_state(page, "Submitted")
     screenshot("03-submitted-en")
     proposal = Proposal.objects.get(title="Probiotic starter cultures")
     assert proposal.state == Proposal.State.SUBMITTED

@@ -86,7 +86,7 @@ def author_drafts_attaches_and_submits(page, screenshot, call: Call, pdf_file) -
     log_in(page, "author.agro")
     go_to(page, "Приём заявок")
     page.get_by_role("link", name=call.title_ru).click()
-    expect(page.get_by_test_id("call-status")).to_have_text("принимает заявки")
+    expect(page.get_by_test_id("call-status")).to_have_text("Принимает заявки")
     page.get_by_role("link", name="Новая заявка").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Новая заявка на якорный проект")
     page.get_by_label("Название проекта").fill(TITLE)
@@ -135,7 +135,7 @@ def author_drafts_attaches_and_submits(page, screenshot, call: Call, pdf_file) -
     page.get_by_role("button", name="Сохранить и закрыть").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect_state(page, "черновик")
+    expect_state(page, "Черновик")
     expect(page.get_by_role("link", name="Редактировать")).to_be_visible()
     page.get_by_role("link", name="Подать", exact=True).click()
 
@@ -145,7 +145,7 @@ def author_drafts_attaches_and_submits(page, screenshot, call: Call, pdf_file) -
     confirm(page)
 
     expect_message(page, "Заявка подана в рабочую группу.")
-    expect_state(page, "подана")
+    expect_state(page, "Подана")
     expect(page.get_by_test_id("versions")).to_contain_text("Версия 1")
     expect(page.get_by_role("link", name="Редактировать")).to_have_count(0)
 
@@ -154,7 +154,7 @@ def chair_assigns_two_experts(page, screenshot) -> None:
     log_in(page, "chair.agrofood")
     go_to(page, "Входящие")
     expect(page.get_by_role("heading", level=1)).to_have_text("Входящие рабочей группы")
-    expect(row_of(page, TITLE)).to_contain_text("подана")
+    expect(row_of(page, TITLE)).to_contain_text("Подана")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="Назначить экспертов").click()
     for name in EXPERTS.values():
@@ -163,7 +163,7 @@ def chair_assigns_two_experts(page, screenshot) -> None:
     page.get_by_role("button", name="Назначить и уведомить").click()
 
     expect_message(page, "Эксперты назначены и уведомлены.")
-    expect_state(page, "на экспертизе в рабочей группе")
+    expect_state(page, "На экспертизе в рабочей группе")
 
 
 def expert_reviews(page, screenshot, username: str, score: int) -> None:
@@ -200,14 +200,14 @@ def chair_approves_in_the_group(page, screenshot) -> None:
     confirm(page)
 
     expect_message(page, "Заявка одобрена рабочей группой.")
-    expect_state(page, "одобрена рабочей группой")
+    expect_state(page, "Одобрена рабочей группой")
 
 
 def office_sends_to_the_governance_body(page, screenshot) -> None:
     log_in(page, "office")
     go_to(page, "Координационный совет")
     expect(page.get_by_role("heading", level=1)).to_have_text("Очередь Координационного совета")
-    expect(row_of(page, TITLE)).to_contain_text("одобрена рабочей группой")
+    expect(row_of(page, TITLE)).to_contain_text("Одобрена рабочей группой")
     sending = page.locator("form").filter(has_text=TITLE)
     sending.get_by_label("Примечание").fill("К заседанию Совета в декабре.")
     screenshot("6-governance-queue")
@@ -215,7 +215,7 @@ def office_sends_to_the_governance_body(page, screenshot) -> None:
     confirm(page)
 
     expect_message(page, "Заявка направлена в Координационный совет.")
-    expect_state(page, "на рассмотрении Координационного совета")
+    expect_state(page, "На рассмотрении Координационного совета")
 
 
 def secretary_records_the_approval(page, screenshot, decided_on) -> None:
@@ -234,16 +234,16 @@ def secretary_records_the_approval(page, screenshot, decided_on) -> None:
     confirm(page)
 
     expect_message(page, "Решение Координационного совета об утверждении внесено.")
-    expect_state(page, "утверждена")
+    expect_state(page, "Утверждена")
 
 
 def author_reads_the_decision_and_downloads_the_passport(page, screenshot, reference) -> None:
     log_in(page, "author.agro")
     go_to(page, "Мои заявки")
-    expect(row_of(page, TITLE)).to_contain_text("утверждена")
+    expect(row_of(page, TITLE)).to_contain_text("Утверждена")
     row_of(page, TITLE).get_by_role("link", name=TITLE).click()
 
-    expect_state(page, "утверждена")
+    expect_state(page, "Утверждена")
     expect(page.get_by_test_id("decision")).to_contain_text(f"Решение: {reference}")
     steps = [
         text.splitlines()[0]

@@ -13,7 +13,8 @@ def test_the_engine_plugs_its_audit_and_notices_in():
 
 
 @pytest.mark.parametrize(
-    "call", [lambda: trail.record(None, actor=None, action="x"), lambda: trail.notify([])]
+    "call",
+    [lambda: trail.record(None, actor=None, action="x"), lambda: trail.notify([], actor=None)],
 )
 def test_an_unplugged_port_raises_a_clear_error(monkeypatch, call):
     monkeypatch.setattr(trail, "_implementations", {})

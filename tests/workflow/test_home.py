@@ -97,8 +97,8 @@ def test_home_of_the_expert_says_whether_the_review_is_in(client, proposals, exp
 
     html = client.get("/").content.decode()
 
-    assert "review submitted" in html
-    assert "awaits your review" not in html
+    assert "Review submitted" in html
+    assert "Awaits your review" not in html
 
 
 @pytest.mark.django_db

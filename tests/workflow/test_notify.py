@@ -20,6 +20,7 @@ def send(recipients, capture):
     with capture(execute=True):
         return notify(
             recipients,
+            actor=None,
             message=MESSAGE,
             params={"title": "Биоаналоги"},
             url_name="documents:proposal-detail",
