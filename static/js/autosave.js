@@ -75,8 +75,9 @@
       }
       if (element.type === "checkbox" || element.type === "radio") {
         element.checked = fields[name].indexOf(element.value) >= 0;
-      } else if (element.type !== "file") {
+      } else if (element.type !== "file" && element.value !== fields[name]) {
         element.value = fields[name];
+        element.dispatchEvent(new Event("input", { bubbles: true })); // previews, amounts
       }
     });
     form.dispatchEvent(new Event("change", { bubbles: true }));
