@@ -94,6 +94,8 @@ def _read_base(text: str) -> dict[str, str]:
 # --- The proposal as the page would post it -------------------------------------------------
 def _form_data(form: forms.BaseForm, data: QueryDict) -> None:
     for bound in form:
+        if bound.name == "base":
+            continue  # read by the page after this: its value is set once computed
         value = bound.value()
         widget = bound.field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -272,11 +274,9 @@ def reconcile(data: QueryDict, proposal: Proposal) -> Merge:
     return Merge(data=merged, units=result)
 
 
-def drawn_base(proposal: Proposal) -> str:
-    """The `base` of a page drawn from the proposal as saved now."""
-    current = ProposalEditForms(
-        posted(ProposalEditForms(None, proposal=proposal)), proposal=proposal
-    )
+def drawn_base(edit: ProposalEditForms, proposal: Proposal) -> str:
+    """The `base` of the unbound page `edit`, drawn from the proposal as saved now."""
+    current = ProposalEditForms(posted(edit), proposal=proposal)
     return digests(current) if current.is_valid() else ""
 
 

@@ -158,7 +158,7 @@ def proposal_edit(request, pk: int):
         return redirect(DETAIL if "close" in request.POST else EDIT, pk=proposal.pk)
     rules.require(rules.can_edit_proposal, request.user, proposal)
     if not edit.main.is_bound:
-        edit.main.initial["base"] = merging.drawn_base(proposal)
+        edit.main.initial["base"] = merging.drawn_base(edit, proposal)
     return _edit_page(request, proposal, edit)
 
 
