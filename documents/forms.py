@@ -16,7 +16,7 @@ from documents.register import DEFAULT_SORT, SORTS, Filters
 from documents.review_forms import ActionForm
 from documents.services import ProposalContent
 from documents.uploads import ALLOWED_TEXT, check_upload
-from mbk.forms import CharField, ModelForm
+from mbk.forms import AmountField, CharField, ModelForm
 
 CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -76,6 +76,9 @@ class ProposalForm(ModelForm):
     submission, and only to one the call covers."""
 
     edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Digests of what the page showed (documents/merging.py): after a lost race, they tell
+    # which side changed each field.
+    base = CharField(widget=forms.HiddenInput, required=False, max_length=4000)
 
     class Meta:
         model = Proposal
@@ -137,7 +140,7 @@ class ProposalForm(ModelForm):
         ]
 
     def content_fields(self) -> dict:
-        many = ("edition", "infrastructure_groups", "services")
+        many = ("edition", "base", "infrastructure_groups", "services")
         return {name: value for name, value in self.cleaned_data.items() if name not in many}
 
 
@@ -181,12 +184,7 @@ class BudgetLineForm(RowForm):
     source = forms.ChoiceField(
         label=_("Source"), choices=EMPTY_CHOICE + list(BudgetLine.Source.choices)
     )
-    amount = forms.DecimalField(
-        label=_("Amount, roubles"),
-        min_value=Decimal("0.01"),
-        max_digits=15,
-        decimal_places=2,
-    )
+    amount = AmountField(label=_("Amount, roubles"), min_value=Decimal("0.01"))
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
@@ -261,6 +259,7 @@ class Section:
     formset: RowFormSet
     title: str
     help_text: str
+    merge: object = None  # after a lost race: documents.merging.Unit
 
 
 class ProposalEditForms:

@@ -239,7 +239,8 @@ def attachment_add(
 
 
 @transaction.atomic
-def attachment_remove(*, attachment_id: int, by: User) -> None:
+def attachment_remove(*, attachment_id: int, by: User) -> int:
+    """Remove an attachment of an editable proposal; returns the proposal's new edition."""
     attachment = Attachment.objects.select_related("proposal").get(pk=attachment_id)
     proposal = _lock_editable(attachment.proposal_id, by, None)
     stored, storage = attachment.file.name, attachment.file.storage
@@ -250,6 +251,7 @@ def attachment_remove(*, attachment_id: int, by: User) -> None:
     # A file that a frozen version lists is kept on disk; a never-submitted draft's is not.
     if proposal.submitted_at is None:
         transaction.on_commit(lambda: storage.delete(stored))
+    return proposal.edition
 
 
 @transaction.atomic

@@ -6,9 +6,12 @@ libraries' forms behave as their authors wrote them.
 Every form of ours uses these fields (ruff's TID251 bans Django's, tests/mbk/test_fields.py
 walks the forms); a ModelForm derived from ours gets them for the model's text fields."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.db import models
 from django.forms.models import ModelFormMetaclass
+from django.utils.formats import get_format
 
 from mbk.text import strip_invisible, validate_single_line
 
@@ -78,3 +81,63 @@ class ModelForm(forms.BaseModelForm, metaclass=_ModelFormMetaclass):
 
     class Meta:
         formfield_callback = staticmethod(formfield)
+
+
+# --- Amounts of money --------------------------------------------------------------------
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
+
+
+def parse_amount(text: str) -> str:
+    """An amount as people type it, in the form Decimal reads: «5 000 000», «5 000 000,50»,
+    "5,000,000.50" and "1234.5" all work. A lone comma followed by one or two digits is the
+    decimal comma; other commas group thousands."""
+    text = str(text).translate(_SPACES)
+    if "," in text and "." not in text:
+        whole, _comma, tail = text.rpartition(",")
+        if text.count(",") == 1 and 1 <= len(tail) <= 2:
+            return f"{whole}.{tail}"
+    return text.replace(",", "")
+
+
+def format_amount(value, decimal_separator: str) -> str:
+    """An amount for editing: thousands grouped by spaces, kopecks only when there are any."""
+    number = Decimal(str(value))
+    text = f"{number:,.2f}" if number != number.to_integral_value() else f"{number:,.0f}"
+    return text.replace(",", " ").replace(".", decimal_separator)
+
+
+class AmountInput(forms.TextInput):
+    """A text input for amounts (static/js/forms.js groups the digits while one types)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "data-amount": "", "autocomplete": "off"})
+        if attrs:
+            self.attrs.update(attrs)
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return format_amount(value, get_format("DECIMAL_SEPARATOR"))
+        except (InvalidOperation, ValueError):
+            return str(value)  # what the person typed, shown back with its error
+
+
+class AmountField(forms.DecimalField):
+    """Roubles with kopecks, typed with spaces, a decimal comma or point."""
+
+    widget = AmountInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 15)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # DecimalField would add step and min for a number input; this is a text input.
+        return {}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = parse_amount(value)
+        return super().to_python(value)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from directory.models import Direction, SupportInstrument
 from documents.models import BudgetLine, Proposal, ProposalVersion
 from mbk.i18n import bilingual
+from mbk.money import money
 from programme.markdown import to_html
 from programme.models import Programme, ProgrammeVersion, Section, SectionRevision
 from programme.structure import mandatory_codes
@@ -249,10 +250,6 @@ def figures(snapshot: dict) -> dict:
 
 
 # --- The consistency check -----------------------------------------------------------------
-def _money(amount: Decimal) -> str:
-    return f"{amount:,.0f}".replace(",", "\u00a0")
-
-
 def _financing_problems(snapshot: dict) -> list[str]:
     section = next((s for s in snapshot["sections"] if s["table"] == "financing"), None)
     if section is None or section["revision"] is None:
@@ -280,8 +277,8 @@ def _financing_problems(snapshot: dict) -> list[str]:
                     "year": year,
                     "source": labels[source],
                     "section": name(section, "title"),
-                    "stated": _money(in_section),
-                    "projects": _money(in_projects),
+                    "stated": money(in_section),
+                    "projects": money(in_projects),
                 }
             )
     return problems

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Body
-from mbk.forms import CharField, ModelForm
+from mbk.forms import AmountField, CharField, ModelForm
 from programme.models import Programme, Section
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -104,7 +104,7 @@ class ActivityRowForm(RowForm):
     name = CharField(label=_("Activity"), max_length=500)
     responsible = CharField(label=_("Responsible"), max_length=300)
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
-    funding = forms.DecimalField(label=_("Funding, roubles"), required=False, **MONEY)
+    funding = AmountField(label=_("Funding, roubles"), required=False, **MONEY)
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,10 +128,10 @@ class ActivityRowForm(RowForm):
 
 class FinancingRowForm(RowForm):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-    own = forms.DecimalField(label=_("own funds"), required=False, **MONEY)
-    private = forms.DecimalField(label=_("private investors"), required=False, **MONEY)
-    city = forms.DecimalField(label=_("city of Moscow"), required=False, **MONEY)
-    federal = forms.DecimalField(label=_("federal budget"), required=False, **MONEY)
+    own = AmountField(label=_("own funds"), required=False, **MONEY)
+    private = AmountField(label=_("private investors"), required=False, **MONEY)
+    city = AmountField(label=_("city of Moscow"), required=False, **MONEY)
+    federal = AmountField(label=_("federal budget"), required=False, **MONEY)
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)

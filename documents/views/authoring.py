@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from documents import actions, rules, selectors, services
-from documents.content import completeness_problems, diff, readable, snapshot
+from documents import actions, merging, rules, selectors, services
+from documents.content import REQUIRED_FIELDS, completeness_problems, diff, readable, snapshot
 from documents.downloads import attachment_file
 from documents.forms import (
     AttachmentForm,
@@ -31,6 +31,7 @@ from documents.pdf import selectors as pdf_selectors
 from documents.selectors import get_visible_proposal_or_404
 from documents.uploads import SizeLimitedUploadHandler, too_large_message
 from documents.views.running import run_transition
+from mbk.exceptions import StaleObjectError
 from mbk.paging import page_of
 
 DETAIL = "documents:proposal-detail"
@@ -141,24 +142,48 @@ def version_diff(request, pk: int):
 @login_required
 def proposal_edit(request, pk: int):
     proposal = get_visible_proposal_or_404(request.user, pk)
-    edit = ProposalEditForms(request.POST or None, proposal=proposal)
+    data = merging.take_current_tables(request.POST, proposal) if request.method == "POST" else None
+    edit = ProposalEditForms(data, proposal=proposal)
     if request.method == "POST" and edit.is_valid():
-        services.proposal_update(
-            proposal_id=proposal.pk,
-            by=request.user,
-            content=edit.content(),
-            seen_edition=edit.seen_edition(),
-        )
+        try:
+            services.proposal_update(
+                proposal_id=proposal.pk,
+                by=request.user,
+                content=edit.content(),
+                seen_edition=edit.seen_edition(),
+            )
+        except StaleObjectError:
+            return _edit_after_a_lost_race(request, pk, data)
         messages.success(request, _("The proposal is saved."))
         return redirect(DETAIL if "close" in request.POST else EDIT, pk=proposal.pk)
     rules.require(rules.can_edit_proposal, request.user, proposal)
+    if not edit.main.is_bound:
+        edit.main.initial["base"] = merging.drawn_base(edit, proposal)
+    return _edit_page(request, proposal, edit)
+
+
+def _edit_page(request, proposal, edit, merge=None, status=200):
     context = {
         "proposal": proposal,
         "edit": edit,
-        "attachments": proposal.attachments.all(),
-        "upload_form": AttachmentForm(),
+        "merge": merge,
+        "required": set(REQUIRED_FIELDS),
+        **_attachments_context(proposal),
     }
-    return render(request, "documents/proposal_edit.html", context)
+    return render(request, "documents/proposal_edit.html", context, status=status)
+
+
+def _edit_after_a_lost_race(request, pk: int, data):
+    """Someone saved the draft after this form was drawn: the form is drawn again from the
+    current edition, the person's text beside the saved one where both changed (409)."""
+    proposal = get_visible_proposal_or_404(request.user, pk)  # as saved now
+    if not proposal.is_editable:
+        raise StaleObjectError  # submitted meanwhile: nothing to merge into
+    rules.require(rules.can_edit_proposal, request.user, proposal)
+    merge = merging.reconcile(data, proposal)
+    edit = ProposalEditForms(merge.data, proposal=proposal)
+    merging.annotate(edit, merge)
+    return _edit_page(request, proposal, edit, merge, status=409)
 
 
 @login_required
@@ -198,6 +223,42 @@ def remarks_answer(request, pk: int):
 
 
 # --- Attachments ---------------------------------------------------------------------------
+# On the edit page the forms post through htmx and get back the attachments block only
+# (templates/documents/_attachments.html), so nothing typed in the form above is lost; without
+# JavaScript they redirect to the edit page as before.
+def _attachments_context(proposal: Proposal, upload_form=None) -> dict:
+    return {
+        "proposal": proposal,
+        "attachments": proposal.attachments.all(),
+        "upload_form": upload_form or AttachmentForm(),
+    }
+
+
+def _attachments_answer(request, proposal, *, edition=None, upload_form=None, notice=""):
+    """The attachments block for htmx, or the edit page for a plain form."""
+    if not request.headers.get("HX-Request"):
+        if notice:
+            (messages.error if upload_form else messages.success)(request, notice)
+        return redirect(_edit_attachments(proposal))
+    context = {
+        **_attachments_context(proposal, upload_form),
+        "notice": notice,
+        "failed": upload_form is not None,
+        "edition": _edition_after(request, edition),
+    }
+    return render(request, "documents/_attachments.html", context)
+
+
+def _edition_after(request, edition: int | None) -> int | None:
+    """The edition the form on the page may now carry: advanced past this change only when
+    the page was drawn from the edition just before it — anyone else's save in between still
+    makes the form's next save a lost race."""
+    drawn = request.POST.get("edition", "")
+    if edition is not None and drawn.isdecimal() and int(drawn) == edition - 1:
+        return edition
+    return None
+
+
 @csrf_exempt  # checked by _attachment_upload, once the size limit is in place
 @login_required
 @require_POST
@@ -209,6 +270,12 @@ def attachment_upload(request, pk: int):
         return _attachment_upload(request, pk)
     except StopUpload:
         # A body announced as too large is refused before it is read.
+        if request.headers.get("HX-Request"):
+            proposal = get_visible_proposal_or_404(request.user, pk)
+            rules.require(rules.can_edit_proposal, request.user, proposal)
+            form = AttachmentForm()
+            form.errors["file"] = form.error_class([too_large_message()])
+            return _attachments_answer(request, proposal, upload_form=form)
         messages.error(request, too_large_message())
         return redirect(f"{reverse(EDIT, args=[pk])}#attachments")
 
@@ -222,11 +289,19 @@ def _attachment_upload(request, pk: int):
         attachment = services.attachment_add(
             proposal_id=proposal.pk, by=request.user, upload=form.cleaned_data["file"]
         )
-        messages.success(request, _("«%(name)s» is attached.") % {"name": attachment})
-        return redirect(_edit_attachments(proposal))
+        return _attachments_answer(
+            request,
+            proposal,
+            edition=attachment.proposal.edition,
+            notice=_("«%(name)s» is attached.") % {"name": attachment},
+        )
     rules.require(rules.can_edit_proposal, request.user, proposal)
-    messages.error(request, too_large_message() if too_large else " ".join(form.errors["file"]))
-    return redirect(_edit_attachments(proposal))
+    if too_large:
+        form = AttachmentForm()
+        form.errors["file"] = form.error_class([too_large_message()])
+    return _attachments_answer(
+        request, proposal, upload_form=form, notice=" ".join(form.errors["file"])
+    )
 
 
 @login_required
@@ -242,9 +317,13 @@ def attachment_download(request, pk: int):
 def attachment_delete(request, pk: int):
     attachment = get_object_or_404(Attachment, pk=pk)
     proposal = get_visible_proposal_or_404(request.user, attachment.proposal_id)
-    services.attachment_remove(attachment_id=attachment.pk, by=request.user)
-    messages.success(request, _("«%(name)s» is removed.") % {"name": attachment})
-    return redirect(_edit_attachments(proposal))
+    edition = services.attachment_remove(attachment_id=attachment.pk, by=request.user)
+    return _attachments_answer(
+        request,
+        proposal,
+        edition=edition,
+        notice=_("«%(name)s» is removed.") % {"name": attachment},
+    )
 
 
 # --- Workflow actions of the authors -------------------------------------------------------

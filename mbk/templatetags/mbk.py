@@ -1,5 +1,7 @@
 from django import template
 
+from mbk.money import money as _money
+
 register = template.Library()
 
 _CHECKBOXES = {"checkbox", "radio"}
@@ -21,3 +23,9 @@ def bootstrap(field):
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def money(amount):
+    """An amount of roubles: 5 000 000, or 1 234,50 when there are kopecks (mbk/money.py)."""
+    return _money(amount)

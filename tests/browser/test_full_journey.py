@@ -221,7 +221,7 @@ def author_drafts_attaches_and_submits(page, screenshot, world, pdf_file) -> Non
     page.get_by_role("button", name="Сохранить", exact=True).click()
 
     expect_message(page, "Заявка сохранена.")
-    expect(budget.get_by_label("Сумма, руб.").nth(1)).to_have_value("8000000.00")
+    expect(budget.get_by_label("Сумма, руб.").nth(1)).to_have_value("8 000 000")
     page.get_by_label("Файл", exact=True).set_input_files(pdf_file)
     page.get_by_role("button", name="Загрузить").click()
 

@@ -130,7 +130,7 @@ def test_detail_renders_for_the_author(client, draft, author):
     assert response.status_code == 200
     assert "Биоаналоги антител" in html
     assert "Производство биоаналогов моноклональных антител." in html
-    assert 'data-testid="budget-total">3,500,000.00<' in html
+    assert 'data-testid="budget-total">3,500,000<' in html
     assert [a.name for a in response.context["actions"]] == [
         "edit",
         "coauthors",
@@ -371,8 +371,11 @@ def test_edit_with_a_stale_revision_is_409_and_changes_nothing(client, draft, au
 
     response = client.post(f"/proposals/{draft.pk}/edit/", stale)
 
+    html = response.content.decode()
     assert response.status_code == 409
-    assert "Someone else changed this item" in response.content.decode()
+    assert "Someone else saved this proposal while you were editing it" in html
+    assert "Моя правка" in html
+    assert response.context["edit"].main["edition"].value() == str(fresh(draft).edition)
     assert unchanged(draft) == before
 
 
