@@ -20,6 +20,7 @@ def test_demo_chair_logs_in_and_sees_the_directory_in_russian(demo, page, screen
     page.wait_for_url("**/")
     screenshot("home")
 
+    page.get_by_test_id("nav-more").click()
     page.get_by_role("link", name="Справочник кластера").first.click()
     page.wait_for_url("**/directory/")
     screenshot("directory")
