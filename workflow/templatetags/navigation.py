@@ -4,6 +4,7 @@ link of the page the person is on (aria-current="page" and the .active style).""
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ def nav_link(context, url_name: str, label: str, css: str = "nav-link", testid: 
         css,
         " active" if current else "",
         url,
-        format_html(' aria-current="page"') if current else "",
+        mark_safe(' aria-current="page"') if current else "",
         format_html(' data-testid="{}"', testid) if testid else "",
         label,
     )
