@@ -153,7 +153,10 @@ def axe(axe_ledger):
     yield axe_ledger
     unchecked = list(axe_ledger.pending.values())
     assert unchecked == [], f"pages loaded but not checked by axe-core: {unchecked}"
-    assert len(axe_ledger.checked) == len(axe_ledger.loaded), (axe_ledger.loaded, axe_ledger.checked)
+    assert len(axe_ledger.checked) == len(axe_ledger.loaded), (
+        axe_ledger.loaded,
+        axe_ledger.checked,
+    )
     assert axe_ledger.violations == [], "axe-core found:\n" + axe_ledger.report()
 
 

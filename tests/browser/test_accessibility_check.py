@@ -21,7 +21,7 @@ def test_an_input_without_a_label_is_reported_with_its_rule_target_and_page(page
     assert [(v["id"], v["targets"], v["url"]) for v in axe.violations] == [
         ("label", ["input"], page.url)
     ]
-    assert f'critical label at {page.url}: input' in axe.report()
+    assert f"critical label at {page.url}: input" in axe.report()
     axe.reset()  # the violation was the point of this test
 
 

@@ -7,16 +7,20 @@ whole HTML page, its objects taken from the demo cluster (`load_demo`: calls, pr
 every state, the programme with its versions, meetings with ballots), which has one object of
 each kind and long real Russian texts."""
 
+from io import StringIO
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import User
 from directory.models import Membership, Organisation
 from documents.models import Call, Proposal, RenderJob
 from meetings.models import AgendaItem, Ballot, Meeting
 from programme.models import ProgrammeVersion, Section
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -24,12 +28,12 @@ DESKTOP = {"width": 1366, "height": 768}
 
 # Route -> the objects whose pages to try, as URL keyword arguments.
 OBJECTS = {
-    "documents:call-detail": lambda: [{"pk": pk} for pk in Call.objects.values_list("pk", flat=True)],
+    "documents:call-detail": lambda: [
+        {"pk": pk} for pk in Call.objects.values_list("pk", flat=True)
+    ],
     "documents:proposal-create": lambda: OBJECTS["documents:call-detail"](),
     "documents:proposals-import": lambda: OBJECTS["documents:call-detail"](),
-    "documents:version-detail": lambda: [
-        {"pk": pk, "number": 1} for pk in _proposals()
-    ],
+    "documents:version-detail": lambda: [{"pk": pk, "number": 1} for pk in _proposals()],
     "documents:document-job": lambda: [
         {"pk": pk} for pk in RenderJob.objects.values_list("pk", flat=True)[:5]
     ],
@@ -79,8 +83,10 @@ PROPOSAL_ROUTES = {
 
 
 def _proposals() -> list[int]:
-    """One proposal of each state and direction (the demo's are few)."""
-    return list(Proposal.objects.order_by("state", "pk").values_list("pk", flat=True))
+    """The demo's proposals, one of each state first."""
+    pks = list(Proposal.objects.order_by("state", "pk").values_list("state", "pk"))
+    first = dict(reversed(pks))
+    return list(first.values()) + [pk for _state, pk in pks if pk not in first.values()]
 
 
 for _name in PROPOSAL_ROUTES:
@@ -198,7 +204,7 @@ def _member(body: str, role: str) -> str:
 def demo():
     settings.DEBUG = True
     try:
-        call_command("load_demo", "--password", "Demo-pass-1", stdout=open("/dev/null", "w"))
+        call_command("load_demo", "--password", "Demo-pass-1", stdout=StringIO())
     finally:
         settings.DEBUG = False
 
@@ -207,10 +213,6 @@ def demo():
 def test_every_page_of_the_role_fits_a_phone_and_the_menu_is_one_row(
     demo, browser, live_server, role, request
 ):
-    from accounts.models import User
-
-    from tests.browser.conftest import SCREENSHOTS
-
     user = User.objects.get(username=ROLES[role]())
     urls = pages_of(user)
     client = Client()
@@ -256,6 +258,8 @@ def test_every_page_of_the_role_fits_a_phone_and_the_menu_is_one_row(
         if current.count() != 1 or current.get_attribute("href") != href:
             unmarked.append(href)
     page.screenshot(path=SCREENSHOTS / f"desktop-{role.replace(' ', '-')}-menu.png")
+    page.goto("/")
+    home_marked = page.get_by_test_id("nav-home").get_attribute("aria-current")
     context.close()
 
     assert len(urls) >= 5, urls
@@ -264,3 +268,4 @@ def test_every_page_of_the_role_fits_a_phone_and_the_menu_is_one_row(
     assert menu, "the menu has links"
     assert {href: gap for href, gap in rows.items() if gap > 12} == {}
     assert unmarked == []
+    assert home_marked == "page"
