@@ -1,4 +1,6 @@
 import os
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -9,10 +11,116 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(
     os.environ.get("MBK_SCREENSHOT_DIR", Path(__file__).parents[2] / "var" / "screenshots")
 )
+AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# Run by page.evaluate (the DevTools protocol, which the Content-Security-Policy does not
+# govern), so no script is added to the page and the policy stays as strict as in production.
+# Added to every document by the DevTools protocol (an init script, which the Content-Security-
+# Policy does not govern, so the policy stays as strict as in production): when the page has
+# loaded, axe-core checks it and hands its serious and critical findings to the test.
+AXE_RUN = """
+if (window.top === window && location.protocol.startsWith("http")) {
+  window.addEventListener("load", () => setTimeout(async () => {
+    const results = await window.axe.run(document, {resultTypes: ["violations"]});
+    window.__axeReport(location.href, results.violations
+      .filter(v => v.impact === "serious" || v.impact === "critical")
+      .map(v => ({id: v.id, impact: v.impact,
+                  targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))})));
+  }, 0));
+}"""
+WAIT = 10  # seconds a navigation waits for the check of the page it leaves
+
+
+@dataclass
+class AxeLedger:
+    """What axe-core found on every page the browser tests loaded. Each HTML document the
+    server sends is recorded when it arrives; the browser does not leave it (its next
+    navigation, or closing the tab, waits) until axe-core has reported on it, and a page that
+    was loaded but never reported on fails the test, so no page is skipped silently."""
+
+    loaded: list = field(default_factory=list)
+    checked: list = field(default_factory=list)
+    violations: list = field(default_factory=list)
+    pending: dict = field(default_factory=dict)  # page -> URL of its unchecked document
+
+    def watch(self, page) -> None:
+        page.on("response", lambda response: self._arrived(page, response))
+        page.route("**/*", lambda route: self._leaving(page, route))
+
+    def report_from(self, source, url: str, found: list) -> None:
+        self.pending.pop(source["page"], None)
+        self.checked.append(url)
+        self.violations += [dict(v, url=url) for v in found]
+
+    def wait_for(self, page) -> None:
+        deadline = time.monotonic() + WAIT
+        while page in self.pending and time.monotonic() < deadline and not page.is_closed():
+            page.wait_for_timeout(20)
+
+    def _arrived(self, page, response) -> None:
+        request = response.request
+        if (
+            request.is_navigation_request()
+            and request.frame == page.main_frame
+            and not 300 <= response.status < 400
+            and "html" in (response.headers.get("content-type") or "")
+        ):
+            self.loaded.append(response.url)
+            self.pending[page] = response.url
+
+    def _leaving(self, page, route) -> None:
+        request = route.request
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            self.wait_for(page)
+        route.fallback()
+
+    def report(self) -> str:
+        return "\n".join(
+            f"{v['impact']} {v['id']} at {v['url']}: {', '.join(v['targets'])}"
+            for v in self.violations
+        )
+
+    def reset(self) -> None:
+        self.loaded, self.checked, self.violations, self.pending = [], [], [], {}
+
+
+class CheckedContext:
+    """A browser context whose pages are checked by axe-core, the last ones when it closes."""
+
+    def __init__(self, context, ledger: AxeLedger):
+        self._context, self._ledger = context, ledger
+        context.expose_binding("__axeReport", ledger.report_from)
+        context.add_init_script(script=AXE.read_text() + AXE_RUN)
+        context.on("page", ledger.watch)
+
+    def close(self, **options):
+        for page in self._context.pages:
+            self._ledger.wait_for(page)
+        self._context.close(**options)
+
+    def __getattr__(self, name):
+        return getattr(self._context, name)
+
+
+class CheckedBrowser:
+    """The browser, whose every new context checks every page it loads with axe-core."""
+
+    def __init__(self, browser, ledger: AxeLedger):
+        self._browser, self._ledger = browser, ledger
+
+    def new_context(self, **options):
+        return CheckedContext(self._browser.new_context(**options), self._ledger)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture(scope="session")
-def browser():
+def axe_ledger():
+    return AxeLedger()
+
+
+@pytest.fixture(scope="session")
+def browser(axe_ledger):
     if not Path(CHROMIUM).exists():
         unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -32,9 +140,20 @@ def browser():
                 "--no-first-run",
             ],
         )
-        yield browser
+        yield CheckedBrowser(browser, axe_ledger)
         browser.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture(autouse=True)
+def axe(axe_ledger):
+    """Every browser test fails on a serious or critical accessibility violation (axe-core) on
+    any page it loaded, naming the rule, the element and the page."""
+    axe_ledger.reset()
+    yield axe_ledger
+    unchecked = sorted(set(axe_ledger.loaded) - set(axe_ledger.checked))
+    assert unchecked == [], f"pages loaded but not checked by axe-core: {unchecked}"
+    assert axe_ledger.violations == [], "axe-core found:\n" + axe_ledger.report()
 
 
 @pytest.fixture
