@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
-from directory.models import Membership, Organisation
+from directory.models import Body, Membership, Organisation
 from documents.models import Call, Proposal, RenderJob
 from meetings.models import AgendaItem, Ballot, Meeting
 from programme.models import ProgrammeVersion, Section
@@ -50,10 +50,15 @@ OBJECTS = {
     "meetings:ballot-paper": lambda: [
         {"pk": pk} for pk in Ballot.objects.values_list("pk", flat=True)
     ],
+    "documents:review-dashboard": lambda: [
+        {"group": code}
+        for code in Body.objects.filter(kind__in=Body.WORKING_GROUPS).values_list("code", flat=True)
+    ],
     "directory:organisation-edit": lambda: [
         {"pk": pk} for pk in Organisation.objects.values_list("pk", flat=True)[:20]
     ],
 }
+OBJECTS["documents:review-dashboard-assign"] = OBJECTS["documents:review-dashboard"]
 for _name in ("section-edit", "section-diff"):
     OBJECTS[f"programme:{_name}"] = OBJECTS["programme:section-detail"]
 for _name in ("minutes",):
@@ -157,6 +162,7 @@ POST_OR_FILES = {
     "documents:attachment-delete",
     "documents:proposal-send-to-governance",
     "documents:document-request",
+    "documents:reviews-export",
     "documents:document-job-status",
     "documents:document-download",
     "documents:document-retry",
