@@ -101,6 +101,6 @@ def test_chair_ranks_ticks_gets_a_suggestion_and_assigns(page, demo, screenshot)
     expect(row_of(dashboard, NEW[1]).get_by_test_id("assigned-count")).to_have_text(
         "назначен 1 эксперт"
     )
-    expect(row_of(dashboard, NEW[0])).to_contain_text("на экспертизе")
+    expect(row_of(dashboard, NEW[0])).to_contain_text("На экспертизе")
     screenshot("4-assigned")
     assert Assignment.objects.filter(proposal__title__in=NEW).count() == 3
