@@ -8,7 +8,6 @@ only where the person may read the reviews' outcome: not on a proposal where the
 conflict of interest (own organisation, authorship or a declaration, as rules.has_conflict)."""
 
 import datetime
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -166,7 +165,6 @@ def organisations(user, call: Call | None) -> QuerySet[Organisation]:
 
 
 # --- The spreadsheet -----------------------------------------------------------------------
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = [
     "№",
     "Заявка",
@@ -181,11 +179,6 @@ HEADER = [
 ]
 
 
-def _text(value: str) -> str:
-    """Text a spreadsheet would run as a formula is written as text."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def table(proposals) -> list[list]:
     """The header and one row per proposal, as the page shows them (Russian whatever the
     reader's language, as the programme's exports)."""
@@ -195,8 +188,8 @@ def table(proposals) -> list[list]:
             lines.append(
                 [
                     p.pk,
-                    _text(p.title),
-                    _text(p.organisation.name_ru),
+                    p.title,
+                    p.organisation.name_ru,
                     p.direction.name_ru,
                     p.group.name_ru,
                     str(p.get_state_display()),
@@ -207,26 +200,3 @@ def table(proposals) -> list[list]:
                 ]
             )
     return lines
-
-
-def to_xlsx(lines: list[list]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Реестр заявок"
-    for line in lines:
-        sheet.append(line)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if cell.data_type == "f":  # belt and braces: _text already made it text
-                cell.data_type = "s"
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = "DD.MM.YYYY"
-    sheet.freeze_panes = "A2"
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()

@@ -50,7 +50,8 @@ from documents.models import (
     ReviewCriterion,
 )
 from documents.selectors import visible_proposals
-from workflow.calendar import ONE_DAY, is_working_day, overrides, working_days_between
+from mbk import spreadsheets
+from workflow.calendar import add_working_days, overrides, working_days_between
 from workflow.deadlines import policy_of
 from workflow.models import AuditEntry, Deadline
 
@@ -227,15 +228,6 @@ def columns(sort: str) -> list[Column]:
     return result
 
 
-def _add_working_days(start: datetime.date, days: int, exceptions: dict) -> datetime.date:
-    day, left = start, days
-    while left > 0:
-        day += ONE_DAY
-        if is_working_day(day, exceptions):
-            left -= 1
-    return day
-
-
 def add_waiting(proposals: Iterable[Proposal], today: datetime.date | None = None) -> list:
     """Sets `days_waiting` (working days since the stay began) and `due_on` (its open deadline,
     or the day the state's policy gives when the beat job has not opened it yet) on each row,
@@ -258,7 +250,7 @@ def add_waiting(proposals: Iterable[Proposal], today: datetime.date | None = Non
         proposal.due_on = proposal.due_on_record
         if proposal.due_on is None and proposal.state in IN_REVIEW:
             policy = policy_of(Proposal, proposal.state)
-            proposal.due_on = _add_working_days(entered, policy.working_days, exceptions)
+            proposal.due_on = add_working_days(entered, policy.working_days, exceptions)
     for proposal in rows:
         proposal.overdue = bool(
             proposal.due_on and proposal.state in IN_REVIEW and proposal.due_on < today
@@ -451,17 +443,10 @@ def reviews_workbook(user, group: Body) -> bytes:
     criterion's score, the weighted total, the recommendation, the day it was submitted) and a
     sheet with a row per proposal (its current round's reviews against the number required,
     the mean, lowest and highest weighted score and the recommendations)."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     criteria, proposals, reviews = review_rows(user, group)
     by_proposal = {proposal.pk: (proposal, []) for proposal in proposals}
     recommendations = Review.Recommendation
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Reviews"))[:31]
+    sheet, summary = [], []
     sheet.append(
         [
             str(_("Proposal no.")),
@@ -490,7 +475,6 @@ def reviews_workbook(user, group: Body) -> bytes:
         )
         if review.round == proposal.round:
             current.append(review)
-    summary = workbook.create_sheet(str(_("Summary by proposal"))[:31])
     summary.append(
         [
             str(_("Proposal no.")),
@@ -521,16 +505,4 @@ def reviews_workbook(user, group: Body) -> bytes:
                 *(sum(r.recommendation == value for r in current) for value in recommendations),
             ]
         )
-    for each in (sheet, summary):
-        for cell in each[1]:
-            cell.font = Font(bold=True)
-        for row in each.iter_rows(min_row=2):
-            for cell in row:
-                if cell.data_type == "f":  # a title that looks like a formula stays text
-                    cell.data_type = "s"
-                elif isinstance(cell.value, datetime.date):
-                    cell.number_format = "DD.MM.YYYY"
-        each.freeze_panes = "A2"
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return spreadsheets.xlsx({_("Reviews"): sheet, _("Summary by proposal"): summary})

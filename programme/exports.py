@@ -86,27 +86,3 @@ def to_csv(rows: list[list]) -> bytes:
             [f"{v:.2f}".replace(".", ",") if isinstance(v, Decimal) else _safe_text(v) for v in row]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(sheets: dict[str, list[list]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title[:31])
-        for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if cell.data_type == "f":  # text that looked like a formula stays text
-                    cell.data_type = "s"
-                elif isinstance(cell.value, float):
-                    cell.number_format = "#,##0.00"
-        sheet.freeze_panes = "A2"
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()

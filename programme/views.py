@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
+from mbk import spreadsheets
 from programme import actions, assembly, charts, document, exports, rules, selectors, services
 from programme.forms import (
     PairForm,
@@ -388,7 +389,7 @@ def version_registry_export(request, pk: int, fmt: str):
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(
-            exports.to_xlsx({"Реестр якорных проектов": rows}), content_type=XLSX
+            spreadsheets.xlsx({"Реестр якорных проектов": rows}), content_type=XLSX
         )
     else:
         raise Http404
@@ -402,7 +403,7 @@ def version_registry_export(request, pk: int, fmt: str):
 def version_summary_export(request, pk: int):
     """The office's summary tables: financing by direction and year, instruments by direction."""
     version = selectors.get_visible_version_or_404(request.user, pk)
-    content = exports.to_xlsx(exports.summary_tables(assembly.snapshot_of(version)))
+    content = spreadsheets.xlsx(exports.summary_tables(assembly.snapshot_of(version)))
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="summary-v{version.number}.xlsx"'
     response["X-Content-Type-Options"] = "nosniff"

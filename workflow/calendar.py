@@ -67,9 +67,13 @@ def is_working_day(day: datetime.date, exceptions: dict | None = None) -> bool:
     return (day.weekday() < 5) != (day in package_exceptions(day.year))
 
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The working day `days` working days after `start` (which itself does not count)."""
-    exceptions = overrides(start, start + datetime.timedelta(days=days * 3 + 30))
+def add_working_days(
+    start: datetime.date, days: int, exceptions: dict | None = None
+) -> datetime.date:
+    """The working day `days` working days after `start` (which itself does not count). A list
+    computing many dates passes the calendar's `exceptions` (overrides()) it read once."""
+    if exceptions is None:
+        exceptions = overrides(start, start + datetime.timedelta(days=days * 3 + 30))
     day, left = start, days
     while left > 0:
         day += ONE_DAY

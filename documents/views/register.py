@@ -18,6 +18,7 @@ from documents import register as registry
 from documents import rules
 from documents.forms import RegisterFilterForm
 from documents.models import Call
+from mbk import spreadsheets
 from mbk.lookups import id_or_404
 from mbk.paging import page_of
 
@@ -117,7 +118,7 @@ def register_export(request):
             % {"count": count, "limit": registry.EXPORT_LIMIT},
         )
         return redirect(f"{reverse('documents:register')}?{request.GET.urlencode()}")
-    content = registry.to_xlsx(registry.table(proposals))
+    content = spreadsheets.xlsx({"Реестр заявок": registry.table(proposals)})
     response = HttpResponse(content, content_type=XLSX)
     name = f"register-call-{filters.call.pk}" if filters.call else "register"
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
