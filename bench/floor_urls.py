@@ -41,6 +41,7 @@ from documents.content import readable
 from documents.models import Proposal, ProposalVersion, Remark
 from documents.selectors import HISTORY_ACTIONS, StateTab, _with_review_counts
 from mbk.paging import PER_PAGE
+from mbk.sorting import sort_headers
 from programme import assembly, document
 from programme.models import ProgrammeVersion
 from programme.views import _direction_filter
@@ -265,7 +266,12 @@ def dashboard(request, group: str):
         "state": "",
         "sort": board.DEFAULT_SORT,
         "tabs": board.filter_tabs(""),
-        "columns": board.columns(board.DEFAULT_SORT),
+        "columns": sort_headers(
+            request.GET,
+            board.COLUMNS,
+            board.DEFAULT_SORT,
+            first_descending=board.FIRST_DESCENDING,
+        ),
         "may_assign": True,
         "assignable_states": board.IN_REVIEW,
     }
@@ -282,7 +288,7 @@ def register_page(request):
     from directory.models import Organisation
     from documents import register
     from documents.forms import RegisterFilterForm
-    from documents.views.register import _columns
+    from documents.views.register import COLUMNS
 
     call = register.default_call()
     proposals = register._annotated(
@@ -301,7 +307,7 @@ def register_page(request):
         "call": call,
         "page": page,
         "rows": [(p, p.state == State.WG_APPROVED) for p in rows],
-        "columns": _columns(request, register.DEFAULT_SORT),
+        "columns": sort_headers(request.GET, COLUMNS, register.DEFAULT_SORT),
         "query": "",
         "export_limit": register.EXPORT_LIMIT,
         "today": timezone.localdate(),

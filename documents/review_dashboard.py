@@ -92,15 +92,6 @@ class FilterTab:
     active: bool
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    # the ?sort= value of the header's link, and the header's aria-sort ("" when unsorted)
-    link: str
-    aria_sort: str
-
-
 def _per_review(**aggregate) -> Subquery:
     """One aggregate over the current round's reviews of the proposal."""
     ((name, expression),) = aggregate.items()
@@ -208,24 +199,6 @@ COLUMNS = (
 )
 # The first click on a column sorts it the way a chair reads it first.
 FIRST_DESCENDING = {"score", "spread", "reviews", "waiting"}
-
-
-def columns(sort: str) -> list[Column]:
-    """The sortable headers: a link that sorts by the column (or reverses it) and aria-sort."""
-    name = sort.removeprefix("-")
-    if name not in SORTS:
-        sort, name = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
-    result = []
-    for key, label in COLUMNS:
-        if key == name:
-            descending = sort.startswith("-")
-            link = key if descending else f"-{key}"
-            aria = "descending" if descending else "ascending"
-        else:
-            link = f"-{key}" if key in FIRST_DESCENDING else key
-            aria = ""
-        result.append(Column(key, label, link, aria))
-    return result
 
 
 def add_waiting(proposals: Iterable[Proposal], today: datetime.date | None = None) -> list:

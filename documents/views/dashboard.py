@@ -15,6 +15,7 @@ from directory.models import Body
 from documents import review_dashboard, rules, transitions
 from documents.review_forms import BulkAssignmentForm
 from mbk.paging import page_of
+from mbk.sorting import sort_headers
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,7 +46,12 @@ def review_dashboard_page(request, group: str):
         "state": key,
         "sort": sort,
         "tabs": review_dashboard.filter_tabs(key),
-        "columns": review_dashboard.columns(sort),
+        "columns": sort_headers(
+            request.GET,
+            review_dashboard.COLUMNS,
+            sort,
+            first_descending=review_dashboard.FIRST_DESCENDING,
+        ),
         "may_assign": rules.can_assign_in_bulk(request.user, group),
         "assignable_states": review_dashboard.IN_REVIEW,
     }

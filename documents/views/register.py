@@ -2,8 +2,6 @@
 body's list of every proposal of a call, with filters in the query string (the page is
 bookmarkable), sortable columns, pages, and the same rows as a spreadsheet."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -21,6 +19,7 @@ from documents.models import Call
 from mbk import spreadsheets
 from mbk.lookups import id_or_404
 from mbk.paging import page_of
+from mbk.sorting import sort_headers
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The table's columns: (sort key or "", label).
@@ -37,14 +36,6 @@ COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class Column:
-    label: str
-    key: str = ""
-    url: str = ""
-    aria_sort: str = ""  # "ascending", "descending" or "" (not sorted by it)
-
-
 def _form(request) -> RegisterFilterForm:
     """The filters of the query string; the call asked for (404 if there is none such), else
     the latest open call."""
@@ -53,26 +44,6 @@ def _form(request) -> RegisterFilterForm:
     return RegisterFilterForm(
         request.GET or None, call=call, organisations=registry.organisations(request.user, call)
     )
-
-
-def _columns(request, sort: str) -> list[Column]:
-    """Each sortable header links to the same filters sorted by it (reversed if it already
-    is), back to the first page."""
-    columns = []
-    for key, label in COLUMNS:
-        if not key:
-            columns.append(Column(str(label)))
-            continue
-        query = request.GET.copy()
-        query.pop("page", None)
-        if sort == key:
-            query["sort"], aria_sort = f"-{key}", "ascending"
-        elif sort == f"-{key}":
-            query["sort"], aria_sort = key, "descending"
-        else:
-            query["sort"], aria_sort = key, ""
-        columns.append(Column(str(label), key, f"?{query.urlencode()}", aria_sort))
-    return columns
 
 
 @login_required
@@ -90,7 +61,7 @@ def register(request):
         "page": page,
         # The office sends a proposal approved by its group on to the governance body.
         "rows": [(p, rules.can_send_to_governance(request.user, p)) for p in page.object_list],
-        "columns": _columns(request, filters.sort),
+        "columns": sort_headers(request.GET, COLUMNS, filters.sort),
         "query": query.urlencode(),
         "export_limit": registry.EXPORT_LIMIT,
         "today": timezone.localdate(),

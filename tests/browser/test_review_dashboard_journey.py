@@ -68,13 +68,11 @@ def test_chair_ranks_ticks_gets_a_suggestion_and_assigns(page, demo, screenshot)
     first = dashboard.locator("tbody tr").first
     expect(first).to_contain_text(reviewed.title)
     expect(first.get_by_test_id("reviews-count")).to_have_text("1 / 2")
-    expect(dashboard.locator('th[data-column="score"]')).to_have_attribute(
-        "aria-sort", "descending"
-    )
+    expect(dashboard.locator('th[data-sort="score"]')).to_have_attribute("aria-sort", "descending")
     screenshot("1-ranked")
 
-    dashboard.locator('th[data-column="title"] a').click()
-    expect(dashboard.locator('th[data-column="title"]')).to_have_attribute("aria-sort", "ascending")
+    dashboard.locator('th[data-sort="title"] a').click()
+    expect(dashboard.locator('th[data-sort="title"]')).to_have_attribute("aria-sort", "ascending")
     titles = dashboard.locator("tbody tr td:nth-child(2) a").all_inner_texts()
     assert titles == sorted(titles)
     for title in NEW:

@@ -211,8 +211,8 @@ def test_dashboard_page_marks_the_sorted_column_with_aria_sort(client, author, c
     by_score = client.get(url)
     by_title = client.get(url, {"sort": "title"})
 
-    assert '<th scope="col" aria-sort="descending" data-column="score">' in by_score.text
-    assert 'aria-sort="ascending" data-column="title"' in by_title.text
+    assert '<th scope="col" aria-sort="descending" data-sort="score">' in by_score.text
+    assert 'aria-sort="ascending" data-sort="title"' in by_title.text
     assert by_title.text.count("aria-sort=") == 1
     # A second click on the sorted column reverses it.
     assert 'href="?sort=-title"' in by_title.text
