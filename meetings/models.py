@@ -237,7 +237,7 @@ def declined(person, case: str) -> str:
 
 
 def how_cast(vote) -> str:
-    """«голосовал(а) Петров П. П. по доверенности», «внесено секретарём по бюллетеню», or ""
+    """«по доверенности — Петров П. П.», «внесено секретарём по бюллетеню», or ""
     (a vote cast in person, or in a show of hands, which the ballot states as a whole)."""
     if vote.method == "proxy" and vote.cast_by_id:
         return _("cast by %(holder)s by proxy") % {"holder": short_name(vote.cast_by)}

@@ -2,8 +2,10 @@
 rendered text and would fail on the old wording."""
 
 import datetime
+import re
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -213,3 +215,13 @@ def test_the_version_page_says_who_submitted_it_by_their_gender(
 
     assert text in html
     assert "подал(а)" not in html
+
+
+def test_no_russian_message_hedges_a_verb_with_a_bracketed_ending():
+    """«проголосовал(а)», «сам(а)»: a person is named by gender where it is known, else the
+    sentence is built so that no ending depends on it."""
+    catalogue = (settings.BASE_DIR / "locale/ru/LC_MESSAGES/django.po").read_text()
+
+    hedged = re.findall(r"^msgstr.*\w\((?:а|ла|на)\).*$", catalogue, re.M)
+
+    assert hedged == []

@@ -178,9 +178,9 @@ def test_members_vote_themselves_and_the_chair_closes(people, kind):
     assert "Голоса: за 1, против 2, воздержались 1." in html
     if kind == "secret":
         assert "Тайное голосование." in html
-        assert "Иванова Анна Сергеевна (голосовал(а) Петров П. П. по доверенности)" in html
+        assert "Иванова Анна Сергеевна (по доверенности — Петров П. П.)" in html
     else:
-        assert "Иванова Анна Сергеевна — против (голосовал(а) Петров П. П. по доверенности)" in html
+        assert "Иванова Анна Сергеевна — против (по доверенности — Петров П. П.)" in html
 
 
 Rule = Body.DecisionRule
@@ -241,7 +241,7 @@ def test_the_proxy_holder_does_not_vote_for_a_present_grantor(people):
     refused = vote(people["governance_member"], ballot, "for", voter=people["ivanova"])
 
     assert refused.status_code == 409
-    assert "Иванова А. С. присутствует и голосует сам(а)." in refused.content.decode()
+    assert "Иванова А. С. присутствует на заседании и голосует лично." in refused.content.decode()
     assert vote(people["ivanova"], ballot, "against").status_code == 302
     assert tally(ballot) == (0, 1, 0)
 
@@ -659,10 +659,10 @@ def test_a_secret_ballot_links_no_choice_to_a_voter(people, caplog):
     assert BallotParticipation.objects.filter(ballot=ballot).count() == 4
     comments = [e.comment for e in audit.history(meeting) if e.action == "ballot_voted"]
     assert comments == [
-        "1: Кузнецов К. П. проголосовал(а) (внесено секретарём по бюллетеню)",
-        "1: Смирнова С. О. проголосовал(а)",
-        "1: Петров П. П. проголосовал(а)",
-        "1: Иванова А. С. проголосовал(а) (по доверенности)",
+        "1: Кузнецов К. П. — голос подан (внесено секретарём по бюллетеню)",
+        "1: Смирнова С. О. — голос подан",
+        "1: Петров П. П. — голос подан",
+        "1: Иванова А. С. — голос подан (по доверенности)",
     ]
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert not re.search(r"\b(против|воздерж\w*|against|abstained)\b", logged)
