@@ -86,9 +86,9 @@ def test_diff_of_child_rows_shows_each_row_as_a_line(english):
     assert change.label == "milestones"
     assert change.lines == [
         "@@ -1 +1,2 @@",
-        "-Пилот; 2027-06-30",
-        "+Пилот; 2027-09-30",
-        "+Серия; 2028-12-01",
+        "-Пилот; 30.06.2027",
+        "+Пилот; 30.09.2027",
+        "+Серия; 01.12.2028",
     ]
 
 
