@@ -77,8 +77,7 @@ def test_members_vote_from_their_phones_and_the_chair_sees_the_tally(page, phone
 
     assert member.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     expect(progress).to_have_text("Проголосовали: 3 из 3.", timeout=WAIT)
-    page.get_by_test_id("decision-form").get_by_role("button").click()
-    confirm(page)
+    confirm(page, page.get_by_test_id("decision-form").get_by_role("button"))
     expect(page.get_by_test_id("item-result")).to_have_attribute("data-result", "adopted")
     expect(member.get_by_test_id("ballot-result")).to_contain_text(
         "Голоса: за 2, против 1, воздержались 0.", timeout=WAIT

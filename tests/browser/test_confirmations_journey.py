@@ -41,8 +41,7 @@ def test_a_review_is_submitted_only_once_confirmed(page, screenshot):
     expect(submit).to_be_focused()
     assert not Review.objects.filter(proposal=proposal, expert=expert).exists()
 
-    submit.click()
-    confirm(page)
+    confirm(page, submit)
 
     expect(page.get_by_role("main")).to_contain_text("Ваш отзыв представлен")
     assert Review.objects.filter(proposal=proposal, expert=expert).count() == 1

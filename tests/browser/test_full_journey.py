@@ -235,8 +235,7 @@ def author_drafts_attaches_and_submits(page, screenshot, world, pdf_file) -> Non
     page.get_by_role("link", name="Подать", exact=True).click()
 
     expect(page.get_by_test_id("complete")).to_have_text("Заявка заполнена полностью.")
-    page.get_by_role("button", name="Подать в рабочую группу").click()
-    confirm(page)
+    confirm(page, page.get_by_role("button", name="Подать в рабочую группу"))
 
     expect_message(page, "Заявка подана в рабочую группу.")
     expect_state(page, "Подана")
@@ -272,8 +271,7 @@ def expert_reviews(page, screenshot, username: str, *, recommendation: str, roun
     page.get_by_role("group", name="Рекомендация").get_by_label(recommendation).check()
     page.get_by_label("Комментарии").fill(f"Раунд {round_}: штаммы и рынок описаны убедительно.")
     screenshot(f"07-review-{username}-round-{round_}")
-    page.get_by_role("button", name="Представить отзыв").click()
-    confirm(page)
+    confirm(page, page.get_by_role("button", name="Представить отзыв"))
 
     expect_message(page, "Ваш отзыв представлен. Спасибо.")
     expect(page.get_by_test_id("reviews")).to_contain_text(EXPERTS[username])
@@ -291,8 +289,7 @@ def chair_returns_it_for_revision(page, screenshot) -> None:
     )
     revision.get_by_label("Замечания").fill(f"1. {REMARK}")
     screenshot("08-revision-request")
-    revision.get_by_role("button", name="Вернуть на доработку").click()
-    confirm(page)
+    confirm(page, revision.get_by_role("button", name="Вернуть на доработку"))
 
     expect_message(page, "Заявка возвращена авторам на доработку.")
     expect_state(page, "Возвращена на доработку")
@@ -321,8 +318,7 @@ def author_answers_the_remark_and_resubmits(page, screenshot, world) -> None:
     expect(page.get_by_test_id("remarks")).to_contain_text(ANSWER)
     page.get_by_role("link", name="Подать", exact=True).click()
     expect(heading(page)).to_have_text("Подать доработанную заявку")
-    page.get_by_role("button", name="Подать в рабочую группу").click()
-    confirm(page)
+    confirm(page, page.get_by_role("button", name="Подать в рабочую группу"))
 
     expect_message(page, "Заявка подана в рабочую группу.")
     expect_state(page, "На экспертизе в рабочей группе")
@@ -337,8 +333,7 @@ def chair_approves_in_the_group(page, screenshot) -> None:
     page.get_by_role("link", name="Принять решение").click()
     expect(page.get_by_test_id("reviews-count")).to_have_text("2 из 2 необходимых отзывов")
     screenshot("10-approve-in-group")
-    page.get_by_role("button", name="Одобрить в рабочей группе").click()
-    confirm(page)
+    confirm(page, page.get_by_role("button", name="Одобрить в рабочей группе"))
 
     expect_message(page, "Заявка одобрена рабочей группой.")
     expect_state(page, "Одобрена рабочей группой")
@@ -349,8 +344,7 @@ def office_sends_to_the_governance_body(page, screenshot) -> None:
     go_to(page, "Координационный совет")
     sending = page.locator("form").filter(has_text=TITLE)
     sending.get_by_label("Примечание").fill("К ближайшему заседанию Совета.")
-    sending.get_by_role("button", name="Направить в Координационный совет").click()
-    confirm(page)
+    confirm(page, sending.get_by_role("button", name="Направить в Координационный совет"))
 
     expect_message(page, "Заявка направлена в Координационный совет.")
     expect_state(page, "На рассмотрении Координационного совета")
@@ -369,15 +363,15 @@ def secretary_runs_the_meeting(page, screenshot, held_on) -> None:
     suggestion.get_by_role("combobox").select_option("approve")
     suggestion.get_by_role("button", name="Включить в повестку").click()
     expect(page.get_by_test_id("agenda-item")).to_contain_text(TITLE)
-    page.get_by_role("button", name="Опубликовать повестку").click()
-    confirm(page)
+    confirm(page, page.get_by_role("button", name="Опубликовать повестку"))
     expect(page.get_by_test_id("attendance-form")).to_be_visible()
     screenshot("11-agenda-published")
     attendance = page.get_by_test_id("attendance-form")
     for checkbox in attendance.get_by_role("checkbox").all():
         checkbox.check()
-    attendance.get_by_role("button", name="Заседание проведено: отметить присутствующих").click()
-    confirm(page)
+    confirm(
+        page, attendance.get_by_role("button", name="Заседание проведено: отметить присутствующих")
+    )
 
     expect(page.get_by_test_id("quorum")).to_contain_text("кворум есть")
     page.get_by_test_id("ballot-open-form").get_by_label("Вид голосования").select_option("named")
@@ -388,8 +382,7 @@ def secretary_runs_the_meeting(page, screenshot, held_on) -> None:
     )
     decision = page.get_by_test_id("decision-form")
     decision.get_by_label("Формулировка решения").fill("Утвердить проект и включить в программу.")
-    decision.get_by_role("button", name="Закрыть голосование и записать решение").click()
-    confirm(page)
+    confirm(page, decision.get_by_role("button", name="Закрыть голосование и записать решение"))
 
     expect(page.get_by_test_id("item-result")).to_have_attribute("data-result", "adopted")
     screenshot("12-meeting-decision")
@@ -595,8 +588,7 @@ def test_author_signs_up_drafts_and_submits_in_english(english_world, patient, p
     page.goto(draft_path)
     page.get_by_role("link", name="Submit", exact=True).click()
     expect(page.get_by_test_id("complete")).to_have_text("The proposal is complete.")
-    page.get_by_role("button", name="Submit to the working group").click()
-    confirm(page)
+    confirm(page, page.get_by_role("button", name="Submit to the working group"))
 
     expect_message(page, "The proposal is submitted to the working group.")
     expect_state(page, "Submitted")

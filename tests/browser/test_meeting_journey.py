@@ -26,24 +26,21 @@ def test_secretary_runs_a_governance_meeting(page, screenshot, media):
     suggestions = page.get_by_test_id("suggestions")
     suggestions.get_by_role("combobox").select_option("approve")
     suggestions.get_by_role("button", name="Включить в повестку").click()
-    page.get_by_test_id("publish").click()
-    confirm(page)
+    confirm(page, page.get_by_test_id("publish"))
     page.wait_for_load_state("domcontentloaded")
     assert page.get_by_test_id("meeting-state").get_attribute("data-state") == "agenda_published"
     screenshot("agenda-published")
     attendance = page.get_by_test_id("attendance-form")
     for checkbox in attendance.get_by_role("checkbox").all():
         checkbox.check()
-    attendance.get_by_role("button").click()
-    confirm(page)
+    confirm(page, attendance.get_by_role("button"))
     page.wait_for_load_state("domcontentloaded")
     assert "кворум есть" in page.get_by_test_id("quorum").inner_text()
     page.get_by_test_id("ballot-open-form").get_by_role("button").click()
     page.wait_for_load_state("domcontentloaded")
     page.get_by_test_id("all-in-favour").click()
     page.wait_for_load_state("domcontentloaded")
-    page.get_by_test_id("decision-form").get_by_role("button").click()
-    confirm(page)
+    confirm(page, page.get_by_test_id("decision-form").get_by_role("button"))
     page.wait_for_load_state("domcontentloaded")
 
     assert page.get_by_test_id("item-result").get_attribute("data-result") == "adopted"

@@ -41,10 +41,10 @@ def decide(page, testid: str, **fields) -> None:
     for label, value in fields.items():
         form.get_by_label(label).fill(value)
     button = form.get_by_role("button")
-    asks = button.get_attribute("data-confirm")
-    button.click()
-    if asks:
-        confirm(page)
+    if button.get_attribute("data-confirm"):
+        confirm(page, button)
+    else:
+        button.click()
     page.wait_for_load_state("domcontentloaded")
 
 

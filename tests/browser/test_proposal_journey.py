@@ -141,8 +141,7 @@ def author_drafts_attaches_and_submits(page, screenshot, call: Call, pdf_file) -
 
     expect(page.get_by_test_id("complete")).to_have_text("Заявка заполнена полностью.")
     screenshot("2-submit")
-    page.get_by_role("button", name="Подать в рабочую группу").click()
-    confirm(page)
+    confirm(page, page.get_by_role("button", name="Подать в рабочую группу"))
 
     expect_message(page, "Заявка подана в рабочую группу.")
     expect_state(page, "Подана")
@@ -179,8 +178,7 @@ def expert_reviews(page, screenshot, username: str, score: int) -> None:
     page.get_by_role("group", name="Рекомендация").get_by_label("Одобрить").check()
     page.get_by_label("Комментарии").fill("Штаммы и рынок описаны убедительно; бюджет реалистичен.")
     screenshot(f"4-review-{username}")
-    page.get_by_role("button", name="Представить отзыв").click()
-    confirm(page)
+    confirm(page, page.get_by_role("button", name="Представить отзыв"))
 
     expect_message(page, "Ваш отзыв представлен. Спасибо.")
     expect(page.get_by_test_id("reviews")).to_contain_text(EXPERTS[username])
@@ -196,8 +194,7 @@ def chair_approves_in_the_group(page, screenshot) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Решение рабочей группы")
     expect(page.get_by_test_id("reviews-count")).to_have_text("2 из 2 необходимых отзывов")
     screenshot("5-decide")
-    page.get_by_role("button", name="Одобрить в рабочей группе").click()
-    confirm(page)
+    confirm(page, page.get_by_role("button", name="Одобрить в рабочей группе"))
 
     expect_message(page, "Заявка одобрена рабочей группой.")
     expect_state(page, "Одобрена рабочей группой")
@@ -211,8 +208,7 @@ def office_sends_to_the_governance_body(page, screenshot) -> None:
     sending = page.locator("form").filter(has_text=TITLE)
     sending.get_by_label("Примечание").fill("К заседанию Совета в декабре.")
     screenshot("6-governance-queue")
-    sending.get_by_role("button", name="Направить в Координационный совет").click()
-    confirm(page)
+    confirm(page, sending.get_by_role("button", name="Направить в Координационный совет"))
 
     expect_message(page, "Заявка направлена в Координационный совет.")
     expect_state(page, "На рассмотрении Координационного совета")
@@ -230,8 +226,7 @@ def secretary_records_the_approval(page, screenshot, decided_on) -> None:
     approval.get_by_label("Номер решения").fill("№ 4")
     approval.get_by_label("Дата решения").fill(decided_on.isoformat())
     screenshot("7-governance-decision")
-    approval.get_by_role("button", name="Внести решение об утверждении").click()
-    confirm(page)
+    confirm(page, approval.get_by_role("button", name="Внести решение об утверждении"))
 
     expect_message(page, "Решение Координационного совета об утверждении внесено.")
     expect_state(page, "Утверждена")
