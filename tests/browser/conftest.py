@@ -27,7 +27,7 @@ if (window.top === window && location.protocol.startsWith("http")) {
                   targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))})));
   }, 0));
 }"""
-WAIT = 20  # seconds a navigation waits for the check of the page it leaves (below the 30 s of a click)
+WAIT = 20  # seconds a navigation waits for the check of the page it leaves (< a click's 30 s)
 
 
 @dataclass
