@@ -44,7 +44,10 @@ class AxeLedger:
 
     def watch(self, page) -> None:
         page.on("response", lambda response: self._arrived(page, response))
-        page.route("**/*", lambda route: self._leaving(page, route))
+        # Only the site's pages are held, never its static files: a navigation held while the
+        # page it leaves still fetches its scripts would keep that page from loading (and
+        # from being checked) until the wait runs out.
+        page.route(lambda url: "/static/" not in url, lambda route: self._leaving(page, route))
 
     def report_from(self, source, url: str, found: list) -> None:
         self.pending.pop(source["page"], None)
