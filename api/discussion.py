@@ -15,7 +15,7 @@ from directory.rules import require
 from documents import discussion, rules
 from documents.models import DiscussionEntry
 from documents.selectors import get_visible_proposal_or_404
-from mbk.serializers import CharField
+from mbk.serializers import CharField, ModelSerializer
 from mbk.text import MULTILINE
 
 
@@ -24,7 +24,7 @@ class EarlierTextSerializer(serializers.Serializer):
     replaced_at = serializers.DateTimeField()
 
 
-class DiscussionEntrySerializer(serializers.ModelSerializer):
+class DiscussionEntrySerializer(ModelSerializer):
     author = PersonSerializer()
     earlier = EarlierTextSerializer(source="edits", many=True)
 

@@ -15,11 +15,11 @@ from documents import rules
 from documents.models import Review, ReviewChange
 from documents.review_changes import proposal_review_change
 from documents.selectors import get_visible_proposal_or_404
-from mbk.serializers import CharField
+from mbk.serializers import CharField, ModelSerializer
 from mbk.text import MULTILINE
 
 
-class ReviewChangeSerializer(serializers.ModelSerializer):
+class ReviewChangeSerializer(ModelSerializer):
     review = serializers.IntegerField(source="review_id")
     recommendation_label = CharField(source="get_recommendation_display")
 

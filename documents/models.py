@@ -634,9 +634,7 @@ class DiscussionEntry(models.Model):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="discussion_entries"
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     edited_at = models.DateTimeField(_("changed at"), null=True, blank=True)

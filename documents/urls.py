@@ -53,9 +53,7 @@ urlpatterns = [
     path("assigned/", reviewing.assigned, name="assigned"),
     path("proposals/<int:pk>/assign/", reviewing.proposal_assign, name="proposal-assign"),
     path("proposals/<int:pk>/review/", reviewing.proposal_review, name="proposal-review"),
-    path(
-        "proposals/<int:pk>/review/change/", review_changes.review_change, name="review-change"
-    ),
+    path("proposals/<int:pk>/review/change/", review_changes.review_change, name="review-change"),
     path("proposals/<int:pk>/decide/", reviewing.proposal_decide, name="proposal-decide"),
     path(
         "proposals/<int:pk>/send-to-governance/",

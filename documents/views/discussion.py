@@ -66,7 +66,9 @@ def discussion_post(request, pk: int):
     posted = discussion.discussion_post(
         proposal_id=proposal.pk, by=request.user, text=form.cleaned_data["text"]
     )
-    return _answer(request, proposal, notice=_("Your entry is added."), warning=_not_notified(posted))
+    return _answer(
+        request, proposal, notice=_("Your entry is added."), warning=_not_notified(posted)
+    )
 
 
 @login_required

@@ -88,7 +88,8 @@ def test_version_still_downloads_a_removed_attachment(client, revision_requested
     assert "удалён из заявки" in page.content.decode()
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
-        "attachment; filename*=utf-8''%D0%91%D0%B8%D0%B7%D0%BD%D0%B5%D1%81-%D0%BF%D0%BB%D0%B0%D0%BD.pdf"
+        "attachment; filename*=utf-8''"
+        "%D0%91%D0%B8%D0%B7%D0%BD%D0%B5%D1%81-%D0%BF%D0%BB%D0%B0%D0%BD.pdf"
     )
     assert b"".join(response.streaming_content) == PDF
 
