@@ -4,7 +4,7 @@ writer's 15 minutes (`PATCH …/{id}/` with the entry's `edition`). Who cannot s
 gets 404, who sees it but may not discuss it 403."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -49,6 +49,8 @@ class EntryChangeSerializer(EntryInputSerializer):
 
 
 class DiscussionViewSet(AtomicWrites, viewsets.ViewSet):
+    lookup_value_regex = "[0-9]+"
+
     def _proposal(self):
         proposal = get_visible_proposal_or_404(self.request.user, self.kwargs["proposal"])
         require(rules.can_discuss, self.request.user, proposal)
@@ -73,6 +75,7 @@ class DiscussionViewSet(AtomicWrites, viewsets.ViewSet):
         return Response(PostedSerializer(posted).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
         request=EntryChangeSerializer,
         responses={200: PostedSerializer, **refusals(400, 401, 403, 404, 409)},
     )

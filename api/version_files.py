@@ -5,7 +5,7 @@ Who may see the proposal may read them; anybody else gets 404."""
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -41,6 +41,8 @@ class VersionAttachmentViewSet(viewsets.ViewSet):
     """`GET /api/v1/proposals/{proposal}/versions/{number}/attachments/` and
     `…/attachments/{pk}/file/`."""
 
+    lookup_value_regex = "[0-9]+"
+
     def _version(self):
         proposal = get_visible_proposal_or_404(self.request.user, self.kwargs["proposal"])
         return get_object_or_404(proposal.versions, number=self.kwargs["number"])
@@ -55,13 +57,14 @@ class VersionAttachmentViewSet(viewsets.ViewSet):
         return Response(data)
 
     @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
         responses={
             **{
                 (200, content_type): OpenApiResponse(OpenApiTypes.BINARY)
                 for content_type in sorted(set(ALLOWED.values()))
             },
             **refusals(401, 404),
-        }
+        },
     )
     @action(detail=True, methods=["get"])
     def file(self, request, proposal=None, number=None, pk=None):
