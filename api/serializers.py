@@ -307,6 +307,8 @@ class ReviewSerializer(ModelSerializer):
             "recommendation_label",
             "comments",
             "submitted_at",
+            "edition",
+            "changed_at",
         ]
 
 

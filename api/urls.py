@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import verification, views
+from api import discussion, review_changes, verification, version_files, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -11,6 +11,21 @@ router.register("instruments", views.InstrumentViewSet, basename="instrument")
 router.register("services", views.ServiceTypeViewSet, basename="service")
 router.register("calls", views.CallViewSet, basename="call")
 router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register(
+    r"proposals/(?P<proposal>[0-9]+)/versions/(?P<number>[0-9]+)/attachments",
+    version_files.VersionAttachmentViewSet,
+    basename="version-attachment",
+)
+router.register(
+    r"proposals/(?P<proposal>[0-9]+)/review-changes",
+    review_changes.ReviewChangeViewSet,
+    basename="review-change",
+)
+router.register(
+    r"proposals/(?P<proposal>[0-9]+)/discussion",
+    discussion.DiscussionViewSet,
+    basename="proposal-discussion",
+)
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("sections", views.SectionViewSet, basename="section")
 router.register("programme-versions", views.ProgrammeVersionViewSet, basename="programme-version")

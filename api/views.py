@@ -444,7 +444,7 @@ class ProposalViewSet(
     def attachments(self, request, pk=None):
         proposal = self.get_object()
         if request.method == "GET":
-            rows = proposal.attachments.select_related("uploaded_by")
+            rows = proposal.attachments.current().select_related("uploaded_by")
             return Response(s.AttachmentSerializer(rows, many=True).data)
         if not proposal.is_editable:
             raise TransitionNotAllowed("not editable", object=proposal)
@@ -481,7 +481,7 @@ class ProposalViewSet(
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment>[0-9]+)/file")
     def attachment_file(self, request, pk=None, attachment=None):
         proposal = self.get_object()
-        found = get_object_or_404(Attachment, pk=attachment, proposal=proposal)
+        found = get_object_or_404(Attachment.objects.current(), pk=attachment, proposal=proposal)
         return attachment_file(found)
 
     @extend_schema(
@@ -490,7 +490,7 @@ class ProposalViewSet(
     @attachment_file.mapping.delete
     def attachment_delete(self, request, pk=None, attachment=None):
         proposal = self.get_object()
-        found = get_object_or_404(Attachment, pk=attachment, proposal=proposal)
+        found = get_object_or_404(Attachment.objects.current(), pk=attachment, proposal=proposal)
         documents_services.attachment_remove(attachment_id=found.pk, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -107,7 +107,10 @@ PROPOSAL = Table(
             offered=_wrote_no_review,
             forms={"review": ("", forms.ReviewForm)},
             done=_("Your review is submitted. Thank you."),
-            confirm=_("A submitted review can never be edited or taken back."),
+            confirm=_(
+                "A submitted review cannot be taken back; you may change it until the chair "
+                "decides on this round, and every change is kept."
+            ),
         ),
         Transition(
             "request_revision",
@@ -257,6 +260,10 @@ _ACTIONS = [
     (
         Action("review", _("Write a review"), "documents:proposal-review", "primary"),
         _offers("review"),
+    ),
+    (
+        Action("change_review", _("Change my review"), "documents:review-change"),
+        rules.can_change_review,
     ),
     (
         Action("decide", _("Decide"), "documents:proposal-decide", "primary"),

@@ -76,7 +76,7 @@ def snapshot(proposal: Proposal) -> dict:
         {"name": m.name, "due_on": m.due_on.isoformat()} for m in proposal.milestones.all()
     ]
     data["attachments"] = [
-        {"name": a.original_name, "sha256": a.sha256} for a in proposal.attachments.all()
+        {"name": a.original_name, "sha256": a.sha256} for a in proposal.attachments.current()
     ]
     return data
 

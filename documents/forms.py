@@ -522,3 +522,17 @@ class RegisterFilterForm(forms.Form):
             text=data["q"],
             sort=sort,
         )
+
+
+class DiscussionEntryForm(forms.Form):
+    """An entry of the proposal's discussion (documents/discussion.py); a change of one carries
+    the entry's edition, so that a change from an older form is refused (409)."""
+
+    text = CharField(
+        label=_("Entry"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Plain text. Mention a participant with @login to notify them."),
+        error_messages={"required": _("Write the text of the entry.")},
+    )
+    edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)

@@ -338,6 +338,13 @@ def attachment_path(attachment: "Attachment", filename: str) -> str:
     return f"proposals/{attachment.proposal_id}/{attachment.sha256}{attachment.extension}"
 
 
+class AttachmentQuerySet(models.QuerySet):
+    def current(self) -> "AttachmentQuerySet":
+        """The attachments the proposal has now: not those removed after a version froze them
+        (kept for that version, documents/keeping.py)."""
+        return self.filter(removed_at=None)
+
+
 class Attachment(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=300)
@@ -350,6 +357,18 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Set when an attachment a frozen version lists is removed from the proposal: the row and
+    # its file stay for that version, the proposal no longer shows it.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")
@@ -446,6 +465,10 @@ class Review(models.Model):
     )
     comments = models.TextField(_("comments"))
     submitted_at = models.DateTimeField(auto_now_add=True)
+    # Raised by every change of the review (documents/review_changes.py): a change from a form
+    # drawn before another one is refused (409).
+    edition = models.PositiveIntegerField(default=0, editable=False)
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
 
     class Meta:
         ordering = ("round", "submitted_at")
@@ -579,3 +602,65 @@ class RenderJob(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+class ReviewChange(models.Model):
+    """What a review said before its expert changed it (while the chair had not yet decided on
+    its round): the previous scores, recommendation and comments, and when they were replaced."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="changes")
+    scores = models.JSONField(_("scores"))
+    weighted_score = models.DecimalField(max_digits=4, decimal_places=2)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=10, choices=Review.Recommendation.choices
+    )
+    comments = models.TextField(_("comments"))
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("earlier text of a review")
+        verbose_name_plural = _("earlier texts of reviews")
+        ordering = ("review", "changed_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.review} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class DiscussionEntry(models.Model):
+    """An entry of the discussion of a proposal among its group, the programme office and,
+    from the governance stage on, the governance body (documents/discussion.py). Never
+    deleted: its writer may change it for a short while, the earlier texts kept."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="discussion_entries"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    edition = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("discussion entry")
+        verbose_name_plural = _("discussion entries")
+        ordering = ("created_at", "pk")
+        indexes = [models.Index(fields=["proposal", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.author} → {self.proposal}: {self.text[:50]}"
+
+
+class DiscussionEntryEdit(models.Model):
+    """The text an entry had before its writer changed it."""
+
+    entry = models.ForeignKey(DiscussionEntry, on_delete=models.CASCADE, related_name="edits")
+    text = models.TextField(_("text"))
+    replaced_at = models.DateTimeField(_("replaced at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("earlier text of a discussion entry")
+        verbose_name_plural = _("earlier texts of discussion entries")
+        ordering = ("entry", "replaced_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} @ {self.replaced_at:%Y-%m-%d %H:%M}"

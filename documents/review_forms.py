@@ -270,3 +270,22 @@ class BulkAssignmentForm(forms.Form):
         self.cleaned_data["experts"] = pairs
         self.cleaned_data["editions"] = editions
         return self.cleaned_data
+
+
+class ReviewChangeForm(ReviewForm):
+    """The expert's review of the current round, drawn with what it says now; it carries the
+    review's edition instead of the version, so that a change from a form drawn before
+    another change of the same review is refused (409)."""
+
+    version = None
+    review_edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, review: Review, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.update(
+            review_edition=review.edition,
+            recommendation=review.recommendation,
+            comments=review.comments,
+            **{f"score_{code}": score for code, score in review.scores.items()},
+        )
+        super().__init__(*args, **kwargs)

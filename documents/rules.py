@@ -283,3 +283,32 @@ def can_open_register(user) -> bool:
 def can_act_in_register(user) -> bool:
     """The register's actions (import, sending to the governance body) are the office's."""
     return is_programme_office(user)
+
+
+# --- The discussion of a proposal (documents/discussion.py) ----------------------------------
+DISCUSSING_IN_GROUP = (Role.EXPERT, Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARY)
+DISCUSSING_IN_GOVERNANCE = (Role.MEMBER, Role.CHAIR, Role.SECRETARY)
+
+
+def can_discuss(user, proposal: Proposal) -> bool:
+    """Read and write the proposal's discussion: the group's experts, chair, deputy chairs and
+    secretary, the programme office and, once the proposal has gone before the governance body,
+    the body's members, chair and secretary; never its authors nor anyone with a conflict of
+    interest (own organisation, a declaration), who may see the proposal but not this."""
+    if not can_view_proposal(user, proposal) or has_conflict(user, proposal):
+        return False
+    if role_in(user, proposal.group_id) in DISCUSSING_IN_GROUP or is_programme_office(user):
+        return True
+    return (
+        proposal.sent_to_governance_at is not None
+        and governance_role(user) in DISCUSSING_IN_GOVERNANCE
+    )
+
+
+def can_change_review(user, proposal: Proposal) -> bool:
+    """An assigned expert changes their review of the current round until the chair decides on
+    that round (a revision request, an approval or a rejection ends `wg_review`)."""
+    return (
+        can_review_proposal(user, proposal)
+        and proposal.reviews.filter(expert=user, round=proposal.round).exists()
+    )

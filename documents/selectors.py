@@ -107,6 +107,7 @@ HISTORY_ACTIONS = {
     "withdrawn": _("Withdrawn by the authors"),
     "experts_assigned": _("Experts assigned"),
     "reviewed": _("Expert review submitted"),
+    "review_changed": _("Expert review changed"),
     "revision_requested": _("Revision requested"),
     "approved_in_group": _("Approved by the working group"),
     "rejected": _("Rejected"),
@@ -116,7 +117,7 @@ HISTORY_ACTIONS = {
     "conflict_declared": _("Conflict of interest declared"),
 }
 # Entries that name experts, their opinions or their conflicts: part of the reviews.
-REVIEW_ACTIONS = {"experts_assigned", "reviewed", "conflict_declared"}
+REVIEW_ACTIONS = {"experts_assigned", "reviewed", "review_changed", "conflict_declared"}
 # Changes of the content (documents/services.py): in the audit trail, not in the timeline of
 # decisions that the pages and the passport show.
 EDIT_ACTIONS = {

@@ -4,14 +4,16 @@ remarks. Transitions of the workflow are in workflow/services.py."""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
 from directory.models import Affiliation, Direction
-from documents import grants, rules
+from documents import grants, keeping, rules
 from documents.content import content_hash, snapshot
 from documents.models import (
     Attachment,
@@ -214,7 +216,7 @@ def attachment_add(
 ) -> Attachment:
     """Store an upload already checked by content and size, under a generated name."""
     proposal = _lock_editable(proposal_id, by, seen_edition)
-    if proposal.attachments.filter(sha256=upload.sha256).exists():
+    if proposal.attachments.current().filter(sha256=upload.sha256).exists():
         raise ActionRefusedError(_("This file is already attached."))
     attachment = Attachment(
         proposal=proposal,
@@ -240,17 +242,25 @@ def attachment_add(
 
 @transaction.atomic
 def attachment_remove(*, attachment_id: int, by: User) -> int:
-    """Remove an attachment of an editable proposal; returns the proposal's new edition."""
-    attachment = Attachment.objects.select_related("proposal").get(pk=attachment_id)
+    """Remove an attachment of an editable proposal; returns the proposal's new edition. One
+    that a frozen version lists stays (row and file), marked removed by whom and when, for that
+    version (documents/keeping.py); one no version froze is deleted with its file."""
+    attachment = Attachment.objects.current().select_related("proposal").get(pk=attachment_id)
     proposal = _lock_editable(attachment.proposal_id, by, None)
-    stored, storage = attachment.file.name, attachment.file.storage
     name, sha256 = attachment.original_name, attachment.sha256
-    attachment.delete()
-    _touch(proposal)
-    _record_edit(proposal, by, "attachment_removed", comment=name, content_sha256=sha256)
-    # A file that a frozen version lists is kept on disk; a never-submitted draft's is not.
-    if proposal.submitted_at is None:
+    if keeping.is_frozen(attachment):
+        attachment.removed_at = timezone.now()
+        attachment.removed_by = by
+        attachment.save(update_fields=["removed_at", "removed_by"])
+        with translation.override(settings.LANGUAGE_CODE):  # the trail is a record, not a page
+            comment = str(_("%(name)s (kept for the versions that list it)") % {"name": name})
+    else:
+        stored, storage = attachment.file.name, attachment.file.storage
+        attachment.delete()
         transaction.on_commit(lambda: storage.delete(stored))
+        comment = name
+    _touch(proposal)
+    _record_edit(proposal, by, "attachment_removed", comment=comment, content_sha256=sha256)
     return proposal.edition
 
 

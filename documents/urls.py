@@ -4,9 +4,11 @@ from documents.views import (
     authoring,
     calls,
     dashboard,
+    discussion,
     imports,
     pdfs,
     register,
+    review_changes,
     reviewing,
     search,
 )
@@ -40,12 +42,18 @@ urlpatterns = [
         authoring.version_detail,
         name="version-detail",
     ),
+    path(
+        "proposals/<int:pk>/versions/<int:number>/attachments/<int:attachment>/",
+        authoring.version_attachment_download,
+        name="version-attachment-download",
+    ),
     path("proposals/<int:pk>/diff/", authoring.version_diff, name="version-diff"),
     # Working groups, programme office, governance body
     path("inbox/", reviewing.group_inbox, name="group-inbox"),
     path("assigned/", reviewing.assigned, name="assigned"),
     path("proposals/<int:pk>/assign/", reviewing.proposal_assign, name="proposal-assign"),
     path("proposals/<int:pk>/review/", reviewing.proposal_review, name="proposal-review"),
+    path("proposals/<int:pk>/review/change/", review_changes.review_change, name="review-change"),
     path("proposals/<int:pk>/decide/", reviewing.proposal_decide, name="proposal-decide"),
     path(
         "proposals/<int:pk>/send-to-governance/",
@@ -57,6 +65,12 @@ urlpatterns = [
         "proposals/<int:pk>/governance-decision/",
         reviewing.proposal_governance_decide,
         name="proposal-governance-decide",
+    ),
+    path("proposals/<int:pk>/discussion/", discussion.discussion_post, name="discussion-post"),
+    path(
+        "proposals/<int:pk>/discussion/<int:entry>/edit/",
+        discussion.discussion_entry_edit,
+        name="discussion-entry-edit",
     ),
     path("proposals/<int:pk>/conflict/", reviewing.proposal_conflict, name="proposal-conflict"),
     # The review dashboard of a working group (its chair, deputy chairs, secretary; the office)

@@ -49,6 +49,10 @@ ROUTES = {
     "documents:proposal-withdraw": (LOGIN, 404, 404),
     "documents:version-detail": (LOGIN, 404, 404),
     "documents:version-diff": (LOGIN, 404, 404),
+    "documents:version-attachment-download": (LOGIN, 404, 404),
+    "documents:review-change": (LOGIN, 404, 404),
+    "documents:discussion-post": (LOGIN, 405, 405),
+    "documents:discussion-entry-edit": (LOGIN, 404, 404),
     "documents:group-inbox": (LOGIN, 403, 403),
     "documents:assigned": (LOGIN, 403, 403),
     "documents:proposal-assign": (LOGIN, 404, 404),
@@ -119,6 +123,8 @@ SAMPLE_ARGS = {
     "action": "publish",
     "fmt": "csv",
     "group": "wg-pharma",
+    "attachment": 1,
+    "entry": 1,
 }
 # Django's own admin, guarded by is_staff; the REST API, whose every path in its schema is
 # requested in tests/api/test_schema.py.

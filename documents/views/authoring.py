@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from documents import actions, merging, rules, selectors, services
+from documents import actions, keeping, merging, rules, selectors, services
 from documents.content import REQUIRED_FIELDS, completeness_problems, diff, readable, snapshot
 from documents.downloads import attachment_file
 from documents.forms import (
@@ -30,6 +30,7 @@ from documents.models import Attachment, Call, Proposal, ReviewCriterion
 from documents.pdf import selectors as pdf_selectors
 from documents.selectors import get_visible_proposal_or_404
 from documents.uploads import SizeLimitedUploadHandler, too_large_message
+from documents.views.discussion import discussion_context
 from documents.views.running import run_transition
 from mbk.exceptions import StaleObjectError
 from mbk.paging import page_of
@@ -47,10 +48,17 @@ def _edit_attachments(proposal: Proposal) -> str:
 def _reviews(proposal: Proposal) -> list[dict]:
     criteria = list(ReviewCriterion.objects.all())
     return [
-        {"review": review, "scores": [(c, review.scores.get(c.code)) for c in criteria]}
-        for review in proposal.reviews.select_related("expert", "version").order_by(
-            "round", "submitted_at"
-        )
+        {
+            "review": review,
+            "scores": [(c, review.scores.get(c.code)) for c in criteria],
+            "changes": [
+                {"change": change, "scores": [(c, change.scores.get(c.code)) for c in criteria]}
+                for change in review.changes.all()
+            ],
+        }
+        for review in proposal.reviews.select_related("expert", "version")
+        .prefetch_related("changes")
+        .order_by("round", "submitted_at")
     ]
 
 
@@ -93,7 +101,7 @@ def proposal_detail(request, pk: int):
         "authors": [proposal.author, *proposal.coauthors.all()],
         "shown_version": None if live else versions[-1],
         **readable(shown, proposal.call),
-        "attachments": proposal.attachments.all(),
+        "attachments": proposal.attachments.current(),
         "can_edit": can_edit,
         "versions": versions,
         "remarks": proposal.remarks.all(),
@@ -103,6 +111,7 @@ def proposal_detail(request, pk: int):
             request.user, proposal, versions[-1] if versions else None
         ),
         "document_jobs": pdf_selectors.jobs_of(request.user, proposal),
+        **discussion_context(request.user, proposal),
     }
     return render(request, "documents/proposal_detail.html", context)
 
@@ -116,6 +125,7 @@ def version_detail(request, pk: int, number: int):
         "proposal": proposal,
         "version": version,
         "versions": proposal.versions.order_by("number"),
+        "version_attachments": keeping.version_attachments(version),
         **readable(version.content, proposal.call),
     }
     return render(request, "documents/version_detail.html", context)
@@ -229,7 +239,7 @@ def remarks_answer(request, pk: int):
 def _attachments_context(proposal: Proposal, upload_form=None) -> dict:
     return {
         "proposal": proposal,
-        "attachments": proposal.attachments.all(),
+        "attachments": proposal.attachments.current(),
         "upload_form": upload_form or AttachmentForm(),
     }
 
@@ -307,15 +317,24 @@ def _attachment_upload(request, pk: int):
 @login_required
 @require_safe
 def attachment_download(request, pk: int):
-    attachment = get_object_or_404(Attachment, pk=pk)
+    attachment = get_object_or_404(Attachment.objects.current(), pk=pk)
     get_visible_proposal_or_404(request.user, attachment.proposal_id)
     return attachment_file(attachment)
 
 
 @login_required
+@require_safe
+def version_attachment_download(request, pk: int, number: int, attachment: int):
+    """An attachment as the version froze it, even if removed from the proposal since."""
+    proposal = get_visible_proposal_or_404(request.user, pk)
+    version = get_object_or_404(proposal.versions, number=number)
+    return attachment_file(keeping.version_attachment_or_404(version, attachment))
+
+
+@login_required
 @require_POST
 def attachment_delete(request, pk: int):
-    attachment = get_object_or_404(Attachment, pk=pk)
+    attachment = get_object_or_404(Attachment.objects.current(), pk=pk)
     proposal = get_visible_proposal_or_404(request.user, attachment.proposal_id)
     edition = services.attachment_remove(attachment_id=attachment.pk, by=request.user)
     return _attachments_answer(

@@ -109,6 +109,7 @@ def proposal_review(request, pk: int):
         "form": form,
         "version": proposal.versions.order_by("-number").first(),
         "own_review": proposal.reviews.filter(expert=request.user, round=proposal.round).first(),
+        "can_change": rules.can_change_review(request.user, proposal),
     }
     return render(request, "documents/proposal_review.html", context)
 
