@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import verification, views
+from api import opinions, verification, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -15,6 +15,7 @@ router.register("documents", views.DocumentViewSet, basename="document")
 router.register("sections", views.SectionViewSet, basename="section")
 router.register("programme-versions", views.ProgrammeVersionViewSet, basename="programme-version")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("opinions", opinions.OpinionViewSet, basename="opinion")
 
 app_name = "api"
 urlpatterns = [

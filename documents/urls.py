@@ -5,6 +5,7 @@ from documents.views import (
     calls,
     dashboard,
     imports,
+    opinions,
     pdfs,
     register,
     reviewing,
@@ -59,6 +60,11 @@ urlpatterns = [
         name="proposal-governance-decide",
     ),
     path("proposals/<int:pk>/conflict/", reviewing.proposal_conflict, name="proposal-conflict"),
+    # Opinions of infrastructure groups (issue 18)
+    path("opinions/", opinions.opinion_list, name="opinion-list"),
+    path("opinions/<int:pk>/give/", opinions.opinion_give, name="opinion-give"),
+    path("opinions/<int:pk>/assign/", opinions.opinion_assign, name="opinion-assign"),
+    path("opinions/<int:pk>/waive/", opinions.opinion_waive, name="opinion-waive"),
     # The review dashboard of a working group (its chair, deputy chairs, secretary; the office)
     path(
         "groups/<slug:group>/dashboard/", dashboard.review_dashboard_page, name="review-dashboard"
