@@ -651,8 +651,24 @@ class Opinion(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.body} → {self.proposal}"
 
+    # The proposal states in which a group gives its opinion or is excused from it: the sectoral
+    # group's review and the authors' revision in between.
+    PROPOSAL_OPEN = (Proposal.State.WG_REVIEW, Proposal.State.REVISION_REQUESTED)
+
+    def proposal_is_open(self) -> bool:
+        return self.proposal.state in self.PROPOSAL_OPEN
+
+    def is_due_anew(self) -> bool:
+        """Requested, or given in an earlier round than the proposal's (it was resubmitted)."""
+        return self.state == self.State.REQUESTED or self.proposal.round > self.round
+
     # --- Transitions: they set the opinion's own fields only (STYLE.md) --------------------
-    @transition(field=state, source=[State.REQUESTED, State.GIVEN], target=State.GIVEN)
+    @transition(
+        field=state,
+        source=[State.REQUESTED, State.GIVEN],
+        target=State.GIVEN,
+        conditions=[proposal_is_open, is_due_anew],
+    )
     def give(self, *, by, verdict: str, text: str, round_number: int) -> None:
         self.verdict = verdict
         self.text = text
@@ -660,8 +676,16 @@ class Opinion(ConcurrentTransitionMixin, models.Model):
         self.given_at = timezone.now()
         self.round = round_number
 
-    @transition(field=state, source=State.REQUESTED, target=State.WAIVED)
+    @transition(
+        field=state, source=State.REQUESTED, target=State.WAIVED, conditions=[proposal_is_open]
+    )
     def waive(self, *, by, reason: str) -> None:
         self.waived_by = by
+        self.waived_at = timezone.now()
+        self.waiver_reason = reason
+
+    @transition(field=state, source=State.REQUESTED, target=State.WAIVED)
+    def lapse(self, *, reason: str) -> None:
+        """The system closes an opinion its rejected or withdrawn proposal no longer needs."""
         self.waived_at = timezone.now()
         self.waiver_reason = reason

@@ -94,10 +94,7 @@ def request_opinions(proposal: Proposal, *, by: User | None) -> list[Opinion]:
         )
         _notify(
             leaders(opinion),
-            _(
-                "The working group asks «%(group)s» for its opinion on the proposal «%(title)s» "
-                "by %(date)s."
-            ),
+            _("%(group)s is asked for its opinion on the proposal «%(title)s» by %(date)s."),
             opinion,
             by=by,
             date=due_on.strftime("%d.%m.%Y"),
@@ -115,9 +112,11 @@ def opinion_assign(
     *, opinion_id: int, by: User, assignee: User, seen_edition: int | None = None
 ) -> Opinion:
     """The group's chair names the member who writes the opinion; the member is notified."""
-    change = _begin(
-        opinion_id, by, seen_edition, rules.can_assign_opinion, states=[Opinion.State.REQUESTED]
-    )
+    # Assigning is no transition of the opinion: while the proposal is not in the group's review
+    # (a state, 409, as for the transitions' conditions), no state of the opinion allows it.
+    peek = Opinion.objects.select_related("proposal").get(pk=opinion_id)
+    open_states = [Opinion.State.REQUESTED] if peek.proposal_is_open() else []
+    change = _begin(opinion_id, by, seen_edition, rules.can_assign_opinion, states=open_states)
     opinion = change.obj
     if directory_rules.role_in(assignee, opinion.body_id) in (None, Role.OBSERVER):
         raise ActionRefusedError(
@@ -133,7 +132,7 @@ def opinion_assign(
     change.finish("opinion_assigned", comment=assignee.get_full_name())
     _notify(
         [assignee],
-        _("You are asked to write the opinion of «%(group)s» on the proposal «%(title)s»."),
+        _("You are asked to write the opinion of %(group)s on the proposal «%(title)s»."),
         opinion,
         by=by,
     )
@@ -158,7 +157,7 @@ def opinion_give(
     change.finish("opinion_given", comment=f"{opinion.get_verdict_display()}: {opinion.text}")
     _notify(
         rules.group_contacts(opinion.proposal),
-        _("«%(group)s» gave its opinion on «%(title)s»: %(verdict)s."),
+        _("%(group)s gave its opinion on «%(title)s»: %(verdict)s."),
         opinion,
         by=by,
         verdict=opinion.get_verdict_display(),
@@ -180,7 +179,7 @@ def opinion_waive(
     change.finish("opinion_waived", comment=reason.strip())
     _notify(
         writers(opinion) + rules.group_contacts(opinion.proposal),
-        _("The opinion of «%(group)s» on «%(title)s» is not required: %(reason)s"),
+        _("The opinion of %(group)s on «%(title)s» is not required: %(reason)s"),
         opinion,
         by=by,
         reason=reason.strip(),
@@ -204,8 +203,8 @@ def close_when_final(proposal: Proposal) -> None:
         "pk", flat=True
     ):
         opinion = runner.lock(Opinion, opinion_id)
-        change = runner.Change(opinion, None, "waive")
-        change.transition(by=None, reason=reason)
+        change = runner.Change(opinion, None, "lapse")
+        change.transition(reason=reason)
         change.finish("opinion_waived", comment=reason)
 
 
@@ -219,7 +218,7 @@ def require_opinions(proposal: Proposal) -> None:
                 "Approval needs the opinions of the infrastructure groups; still awaited: "
                 "%(groups)s. The programme office may waive an opinion with a reason."
             )
-            % {"groups": ", ".join(f"«{o.body.name}»" for o in missing)}
+            % {"groups": "; ".join(str(o.body.name) for o in missing)}
         )
 
 
@@ -321,7 +320,7 @@ def _describe(opinion: Opinion) -> tuple[str, str]:
 
 
 def register() -> None:
-    runner.register(Opinion, select_related=("proposal", "body", "assignee"))
+    runner.register(Opinion, select_related=("proposal", "body"))
     deadlines.register(
         Opinion,
         {Opinion.State.REQUESTED: Policy(OPINION_WORKING_DAYS, "group")},

@@ -286,9 +286,7 @@ def can_act_in_register(user) -> bool:
 
 
 # --- Opinions of infrastructure groups (documents/opinions.py) -------------------------------
-# The proposal states in which an infrastructure group still gives or is excused its opinion:
-# the sectoral group's review, and the authors' revision in between.
-OPINION_OPEN_STATES = (State.WG_REVIEW, State.REVISION_REQUESTED)
+OPINION_OPEN_STATES = (State.WG_REVIEW, State.REVISION_REQUESTED)  # Opinion.PROPOSAL_OPEN
 OPINION_LEADERS = (Role.CHAIR, Role.DEPUTY_CHAIR)
 
 
