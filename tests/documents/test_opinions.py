@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_fsm import TransitionNotAllowed
 
 from directory.models import Body, Membership
 from documents import opinions, transitions
@@ -222,7 +223,7 @@ def test_giving_notifies_the_sectoral_chair(people):
 def test_given_opinion_cannot_be_given_again_in_the_same_round(people):
     opinion = give(opinion_of(proposal_naming(people, ENGINEERING)), people["eng_chair"])
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(TransitionNotAllowed):
         give(opinion, people["eng_chair"], "unfavourable", "Передумали.")
 
     assert Opinion.objects.get(pk=opinion.pk).verdict == "favourable"
