@@ -45,6 +45,12 @@ def _field(param: Param) -> serializers.Field:
             many=True,
             **common,
         )
+    if param.kind == "person":
+        return serializers.SlugRelatedField(
+            slug_field="username",
+            queryset=get_user_model().objects.filter(is_active=True),
+            **common,
+        )
     if param.kind == "scores":
         return serializers.DictField(
             child=serializers.IntegerField(min_value=1, max_value=5), **common

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import discussion, review_changes, verification, version_files, views
+from api import discussion, opinions, review_changes, verification, version_files, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -30,6 +30,7 @@ router.register("documents", views.DocumentViewSet, basename="document")
 router.register("sections", views.SectionViewSet, basename="section")
 router.register("programme-versions", views.ProgrammeVersionViewSet, basename="programme-version")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("opinions", opinions.OpinionViewSet, basename="opinion")
 
 app_name = "api"
 urlpatterns = [

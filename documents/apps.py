@@ -11,17 +11,18 @@ class DocumentsConfig(AppConfig):
         the runner's hooks and the transition table, deadlines, the home page's panels and
         links, the directory loader's review criteria, the PDF kinds of a proposal."""
         from directory import loading
-        from documents import actions, deadlines, grants, home, rules
+        from documents import actions, deadlines, home, opinion_actions, opinions, rules
         from documents.loading import load_review_criteria
         from documents.models import Proposal, RenderJob
         from documents.pdf import kinds, sources
         from workflow import runner, tables
 
-        runner.register(
-            Proposal, audit_fields=_content_hash, after_change=grants.sync_proposal_permissions
-        )
+        runner.register(Proposal, audit_fields=_content_hash, after_change=_after_proposal_change)
         tables.register(actions.PROPOSAL)
         deadlines.register()
+        # Opinions of infrastructure groups (issue 18): runner, deadlines, transition table.
+        opinions.register()
+        tables.register(opinion_actions.OPINION)
         home.register()
         loading.register("review_criteria", load_review_criteria)
         for kind in RenderJob.PROPOSAL_KINDS:
@@ -40,6 +41,15 @@ class DocumentsConfig(AppConfig):
 
         for kind in RenderJob.PROPOSAL_KINDS:
             issued_documents.register(kind, verification.describe)
+
+
+def _after_proposal_change(proposal) -> None:
+    """Object permissions in step with the proposal; opinions still requested of a rejected or
+    withdrawn proposal closed (documents/opinions.py)."""
+    from documents import grants, opinions
+
+    grants.sync_proposal_permissions(proposal)
+    opinions.close_when_final(proposal)
 
 
 def _content_hash(proposal) -> dict:

@@ -6,7 +6,9 @@ services after every change (one function, so grants and revocations cannot drif
 - once submitted: view for the proposal's working group and the programme office;
 - once sent to the governance body: view for its members, also after it returns the proposal
   to the group or decides;
-- approved: view for observers.
+- approved: view for observers;
+- from the request of its opinion on: view for each infrastructure group asked for one
+  (documents/opinions.py).
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -60,6 +62,7 @@ def wanted_group_grants(proposal: Proposal) -> set[tuple[int, str]]:
         groups += _bodies_groups(Body.Kind.GOVERNANCE)
     if proposal.state == State.APPROVED:
         groups.append(observers_group())
+    groups += [members_group(opinion.body) for opinion in proposal.opinions.select_related("body")]
     return {(group.pk, "view_proposal") for group in groups}
 
 

@@ -664,3 +664,113 @@ class DiscussionEntryEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} @ {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class Opinion(ConcurrentTransitionMixin, models.Model):
+    """The opinion of an infrastructure working group a proposal names (issue 18): asked for
+    when the sectoral group's review starts, given by the group's chair or the member the chair
+    assigns, or waived by the programme office with a reason (documents/opinions.py).
+
+    One per proposal and group: an opinion stands across review rounds; `round` is the round it
+    was asked for or last given in. After a resubmission the group may give it anew (the earlier
+    text stays in the audit trail)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        GIVEN = "given", _("given")
+        WAIVED = "waived", _("not required")
+
+    class Verdict(models.TextChoices):
+        FAVOURABLE = "favourable", _("favourable")
+        WITH_CONDITIONS = "with_conditions", _("favourable with conditions")
+        UNFAVOURABLE = "unfavourable", _("unfavourable")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="opinions")
+    body = models.ForeignKey(
+        Body,
+        verbose_name=_("infrastructure group"),
+        on_delete=models.PROTECT,
+        related_name="opinions",
+        limit_choices_to={"kind": Body.Kind.INFRASTRUCTURE_GROUP},
+    )
+    round = models.PositiveSmallIntegerField(_("review round"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = FSMField(
+        _("state"),
+        max_length=20,
+        choices=State.choices,
+        default=State.REQUESTED,
+        protected=True,
+    )
+    edition = models.PositiveIntegerField(default=0, editable=False)
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
+    text = models.TextField(_("opinion"), blank=True)
+    due_on = models.DateField(_("due on"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    given_at = models.DateTimeField(_("given at"), null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    waived_at = models.DateTimeField(_("waived at"), null=True, blank=True)
+    waiver_reason = models.TextField(_("reason it is not required"), blank=True)
+
+    class Meta:
+        verbose_name = _("opinion of an infrastructure group")
+        verbose_name_plural = _("opinions of infrastructure groups")
+        ordering = ("proposal", "body__position", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "body"], name="opinion_once_per_group")
+        ]
+        indexes = [models.Index(fields=["body", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.body} → {self.proposal}"
+
+    # The proposal states in which a group gives its opinion or is excused from it: the sectoral
+    # group's review and the authors' revision in between.
+    PROPOSAL_OPEN = (Proposal.State.WG_REVIEW, Proposal.State.REVISION_REQUESTED)
+
+    def proposal_is_open(self) -> bool:
+        return self.proposal.state in self.PROPOSAL_OPEN
+
+    def is_due_anew(self) -> bool:
+        """Requested, or given in an earlier round than the proposal's (it was resubmitted)."""
+        return self.state == self.State.REQUESTED or self.proposal.round > self.round
+
+    # --- Transitions: they set the opinion's own fields only (STYLE.md) --------------------
+    @transition(
+        field=state,
+        source=[State.REQUESTED, State.GIVEN],
+        target=State.GIVEN,
+        conditions=[proposal_is_open, is_due_anew],
+    )
+    def give(self, *, by, verdict: str, text: str, round_number: int) -> None:
+        self.verdict = verdict
+        self.text = text
+        self.given_by = by
+        self.given_at = timezone.now()
+        self.round = round_number
+
+    @transition(
+        field=state, source=State.REQUESTED, target=State.WAIVED, conditions=[proposal_is_open]
+    )
+    def waive(self, *, by, reason: str) -> None:
+        self.waived_by = by
+        self.waived_at = timezone.now()
+        self.waiver_reason = reason
+
+    @transition(field=state, source=State.REQUESTED, target=State.WAIVED)
+    def lapse(self, *, reason: str) -> None:
+        """The system closes an opinion its rejected or withdrawn proposal no longer needs."""
+        self.waived_at = timezone.now()
+        self.waiver_reason = reason

@@ -312,3 +312,75 @@ def can_change_review(user, proposal: Proposal) -> bool:
         can_review_proposal(user, proposal)
         and proposal.reviews.filter(expert=user, round=proposal.round).exists()
     )
+
+
+# --- Opinions of infrastructure groups (documents/opinions.py) -------------------------------
+OPINION_OPEN_STATES = (State.WG_REVIEW, State.REVISION_REQUESTED)  # Opinion.PROPOSAL_OPEN
+OPINION_LEADERS = (Role.CHAIR, Role.DEPUTY_CHAIR)
+
+
+def leads_opinion_group(user, opinion) -> bool:
+    """The chair (or a deputy chair) of the opinion's infrastructure group, free of a conflict
+    of interest with the proposal."""
+    return role_in(user, opinion.body_id) in OPINION_LEADERS and not has_conflict(
+        user, opinion.proposal
+    )
+
+
+def can_give_opinion(user, opinion) -> bool:
+    """The group's chair or deputy chair, or the member the chair assigned, none with a conflict
+    of interest, while the sectoral group reviews the proposal. A given opinion may be given
+    anew only once the proposal was resubmitted since (a new round): it stands otherwise."""
+    proposal = opinion.proposal
+    if proposal.state not in OPINION_OPEN_STATES:
+        return False
+    if opinion.state == opinion.State.GIVEN and proposal.round <= opinion.round:
+        return False
+    if opinion.state == opinion.State.WAIVED:
+        return False
+    assigned = (
+        is_signed_in(user)
+        and opinion.assignee_id == user.pk
+        and role_in(user, opinion.body_id) not in (None, Role.OBSERVER)
+        and not has_conflict(user, proposal)
+    )
+    return assigned or leads_opinion_group(user, opinion)
+
+
+def can_assign_opinion(user, opinion) -> bool:
+    """The group's chair or deputy chair names the member who writes a requested opinion."""
+    return (
+        opinion.state == opinion.State.REQUESTED
+        and opinion.proposal.state in OPINION_OPEN_STATES
+        and leads_opinion_group(user, opinion)
+    )
+
+
+def can_waive_opinion(user, opinion) -> bool:
+    """The programme office excuses a requested opinion, with its reason."""
+    return (
+        opinion.state == opinion.State.REQUESTED
+        and opinion.proposal.state in OPINION_OPEN_STATES
+        and is_programme_office(user)
+        and not has_conflict(user, opinion.proposal)
+    )
+
+
+def can_see_opinion(user, opinion) -> bool:
+    """Whoever reads the group's expert conclusion (which prints the opinions), and the members
+    of the opinion's own infrastructure group (not its observers) who see the proposal."""
+    proposal = opinion.proposal
+    if can_read_conclusion(user, proposal):
+        return True
+    return role_in(user, opinion.body_id) not in (None, Role.OBSERVER) and can_view_proposal(
+        user, proposal
+    )
+
+
+def can_open_opinions(user) -> bool:
+    """The list «Заключения инфраструктурных групп»: members of an infrastructure group (not
+    observers) and the programme office."""
+    return is_programme_office(user) or any(
+        kind == Body.Kind.INFRASTRUCTURE_GROUP and role != Role.OBSERVER
+        for kind, role in roles_of(user)
+    )

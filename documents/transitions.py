@@ -14,7 +14,7 @@ from accounts.models import User
 from directory import rules as directory_rules
 from directory import selectors as directory_selectors
 from directory.models import Body, Membership
-from documents import rules
+from documents import opinions, rules
 from documents.content import completeness_problems, content_hash, snapshot
 from documents.models import (
     Assignment,
@@ -132,6 +132,8 @@ def proposal_submit(*, proposal_id: int, by: User, seen_edition: int | None = No
         raise ActionRefusedError(_("The proposal is not complete yet."), problems)
     change.transition()
     version = _freeze(proposal, by)
+    if not first:
+        opinions.request_opinions(proposal, by=by)  # groups named in the revision
     change.finish("submitted" if first else "resubmitted")
     chair_and_secretary = rules.group_contacts(proposal)
     if first:
@@ -211,6 +213,7 @@ def proposal_assign_experts(
     )
     if proposal.state == State.SUBMITTED:
         proposal.start_review()
+        opinions.request_opinions(proposal, by=by)  # the infrastructure groups it names
     names = ", ".join(e.get_full_name() for e in new)
     change.finish("experts_assigned", comment=_in_place_of_chair(proposal, by, names))
     _notify(new, _("You are asked to review the proposal «%(title)s»."), proposal, by=by)
@@ -360,6 +363,7 @@ def proposal_approve_in_group(
             _("Approval needs %(need)d submitted reviews of this round; there are %(have)d.")
             % {"need": need, "have": have}
         )
+    opinions.require_opinions(proposal)  # of the infrastructure groups, given or waived
     comment = _in_place_of_chair(proposal, by, note)
     change.transition()
     change.finish("approved_in_group", comment=comment)

@@ -6,6 +6,7 @@ from documents.views import (
     dashboard,
     discussion,
     imports,
+    opinions,
     pdfs,
     register,
     review_changes,
@@ -73,6 +74,11 @@ urlpatterns = [
         name="discussion-entry-edit",
     ),
     path("proposals/<int:pk>/conflict/", reviewing.proposal_conflict, name="proposal-conflict"),
+    # Opinions of infrastructure groups (issue 18)
+    path("opinions/", opinions.opinion_list, name="opinion-list"),
+    path("opinions/<int:pk>/give/", opinions.opinion_give, name="opinion-give"),
+    path("opinions/<int:pk>/assign/", opinions.opinion_assign, name="opinion-assign"),
+    path("opinions/<int:pk>/waive/", opinions.opinion_waive, name="opinion-waive"),
     # The review dashboard of a working group (its chair, deputy chairs, secretary; the office)
     path(
         "groups/<slug:group>/dashboard/", dashboard.review_dashboard_page, name="review-dashboard"

@@ -64,6 +64,10 @@ ROUTES = {
     "documents:proposal-conflict": (LOGIN, 404, 404),
     # of wg-pharma (SAMPLE_ARGS): its leaders; the office reads, does not assign in bulk
     "documents:review-dashboard": (LOGIN, 403, 200),
+    "documents:opinion-list": (LOGIN, 403, 200),
+    "documents:opinion-give": (LOGIN, 404, 404),
+    "documents:opinion-assign": (LOGIN, 404, 404),
+    "documents:opinion-waive": (LOGIN, 404, 404),
     "documents:review-dashboard-assign": (LOGIN, 403, 403),
     "documents:reviews-export": (LOGIN, 403, 200),
     "documents:document-request": (LOGIN, 405, 405),

@@ -35,6 +35,7 @@ GENESIS = "0" * 64
 # its last entry that has one, or, with no such entry, its state field's default.
 STATEFUL_MODELS = (
     "documents.Proposal",
+    "documents.Opinion",
     "programme.SectionRevision",
     "programme.ProgrammeVersion",
     "meetings.Meeting",

@@ -20,8 +20,8 @@ APPROVE, REJECT, RETURN, REVISE = "approve", "reject", "return", "request_revisi
 class Param:
     """A parameter a transition takes, in the words every caller uses. `kind` says how it is
     read: "text" (several lines), "line" (one line), "texts" (a list of texts), "people"
-    (user names), "scores" (criterion code → 1..5), "choice" (one of `choices`), "date",
-    "datetime"."""
+    (user names), "person" (one user name), "scores" (criterion code → 1..5), "choice" (one
+    of `choices`), "date", "datetime"."""
 
     name: str
     kind: str = "text"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from documents import opinions
 from documents.content import readable
 from documents.models import Proposal, ProposalVersion, RenderJob
 from documents.pdf.signatures import SigningPlan
@@ -107,6 +108,7 @@ def _conclusion_facts(proposal: Proposal, version: ProposalVersion) -> dict:
         ],
         "remarks": [[r.number, r.text, r.answer] for r in remarks],
         "decisions": [entry.entry_hash for entry in decisions],
+        "opinions": opinions.pdf_facts(proposal),  # of the infrastructure groups, as they stand
     }
 
 
@@ -211,6 +213,7 @@ def _conclusion(
         "decision": decision,
         "decision_label": HISTORY_ACTIONS.get(decision.action, "") if decision else "",
         "remarks": list(proposal.remarks.filter(round=review_round).order_by("number")),
+        "opinions": opinions.for_pdf(proposal),
         # Signed by the chair who took the decision, who may no longer chair the group.
         "signatory": decision.actor if decision else None,
     }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from documents import actions, keeping, merging, rules, selectors, services
+from documents import actions, keeping, merging, opinions, rules, selectors, services
 from documents.content import REQUIRED_FIELDS, completeness_problems, diff, readable, snapshot
 from documents.downloads import attachment_file
 from documents.forms import (
@@ -106,6 +106,7 @@ def proposal_detail(request, pk: int):
         "versions": versions,
         "remarks": proposal.remarks.all(),
         "reviews": _reviews(proposal) if sees_reviews else None,
+        "opinions": opinions.opinions_of(request.user, proposal),
         "history": selectors.timeline(proposal, with_reviews=sees_reviews),
         "document_offers": pdf_selectors.offers(
             request.user, proposal, versions[-1] if versions else None

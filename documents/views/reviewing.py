@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from documents import actions, review_dashboard, rules, selectors
+from documents import actions, opinions, review_dashboard, rules, selectors
 from documents.models import ReviewCriterion
 from documents.review_forms import (
     NoteForm,
@@ -121,7 +121,13 @@ def proposal_decide(request, pk: int):
     if form is not None and form.is_valid():
         return run_transition(request, row, proposal, form)
     rules.require(rules.can_decide_in_group, request.user, proposal)
-    context = {"proposal": proposal, "forms": forms, "summary": selectors.review_summary(proposal)}
+    context = {
+        "proposal": proposal,
+        "forms": forms,
+        "summary": selectors.review_summary(proposal),
+        "opinions": opinions.opinions_of(request.user, proposal),
+        "awaited_opinions": opinions.missing_opinions(proposal),
+    }
     return render(request, "documents/proposal_decide.html", context)
 
 

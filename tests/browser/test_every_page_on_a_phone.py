@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
 from directory.models import Body, Membership, Organisation
-from documents.models import Call, Proposal, RenderJob
+from documents.models import Call, Opinion, Proposal, RenderJob
 from meetings.models import AgendaItem, Ballot, Meeting
 from programme.models import ProgrammeVersion, Section
 from tests.browser.conftest import SCREENSHOTS
@@ -59,6 +59,10 @@ OBJECTS = {
     ],
 }
 OBJECTS["documents:review-dashboard-assign"] = OBJECTS["documents:review-dashboard"]
+for _name in ("opinion-give", "opinion-assign", "opinion-waive"):
+    OBJECTS[f"documents:{_name}"] = lambda: [
+        {"pk": pk} for pk in Opinion.objects.values_list("pk", flat=True)[:5]
+    ]
 for _name in ("section-edit", "section-diff"):
     OBJECTS[f"programme:{_name}"] = OBJECTS["programme:section-detail"]
 for _name in ("minutes",):
