@@ -11,7 +11,7 @@ from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
 from directory.models import Affiliation, Direction
-from documents import grants, rules
+from documents import grants, questions, rules
 from documents.content import content_hash, snapshot
 from documents.models import (
     Attachment,
@@ -120,6 +120,9 @@ class ProposalContent:
     indicators: list[dict]  # name, unit, baseline, targets {year: value}
     requested_instruments: list[dict]  # instrument, justification
     milestones: list[dict]  # name, due_on
+    # Answers to the call's questions by question id (documents/questions.py); None leaves
+    # the answers as they are (a caller that does not edit them).
+    answers: dict[int, object] | None = None
 
 
 @transaction.atomic
@@ -157,6 +160,8 @@ def proposal_update(
     Milestone.objects.bulk_create(
         Milestone(proposal=proposal, position=n, **row) for n, row in enumerate(content.milestones)
     )
+    if content.answers is not None:
+        questions.save_answers(proposal, content.answers)
     # The hash of the content as saved, the same form as a frozen version's (documents/content).
     _record_edit(
         proposal,

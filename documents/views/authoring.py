@@ -28,6 +28,7 @@ from documents.forms import (
 )
 from documents.models import Attachment, Call, Proposal, ReviewCriterion
 from documents.pdf import selectors as pdf_selectors
+from documents.questions import visible_content
 from documents.selectors import get_visible_proposal_or_404
 from documents.uploads import SizeLimitedUploadHandler, too_large_message
 from documents.views.running import run_transition
@@ -84,7 +85,9 @@ def proposal_detail(request, pk: int):
     can_edit = rules.can_edit_proposal(request.user, proposal)
     # Authors read their draft as it stands; everyone else reads what was last submitted.
     live = can_edit or not versions
-    shown = snapshot(proposal) if live else versions[-1].content
+    shown = visible_content(
+        request.user, proposal, snapshot(proposal) if live else versions[-1].content
+    )
     sees_reviews = rules.can_see_reviews(request.user, proposal)
     context = {
         "proposal": proposal,
@@ -116,7 +119,7 @@ def version_detail(request, pk: int, number: int):
         "proposal": proposal,
         "version": version,
         "versions": proposal.versions.order_by("number"),
-        **readable(version.content, proposal.call),
+        **readable(visible_content(request.user, proposal, version.content), proposal.call),
     }
     return render(request, "documents/version_detail.html", context)
 
@@ -133,7 +136,10 @@ def version_diff(request, pk: int):
         context |= {
             "before": before,
             "after": after,
-            "changes": diff(before.content, after.content),
+            "changes": diff(
+                visible_content(request.user, proposal, before.content),
+                visible_content(request.user, proposal, after.content),
+            ),
         }
     return render(request, "documents/version_diff.html", context)
 
@@ -167,7 +173,7 @@ def _edit_page(request, proposal, edit, merge=None, status=200):
         "proposal": proposal,
         "edit": edit,
         "merge": merge,
-        "required": set(REQUIRED_FIELDS),
+        "required": set(REQUIRED_FIELDS) | edit.main.required_answers,
         **_attachments_context(proposal),
     }
     return render(request, "documents/proposal_edit.html", context, status=status)
