@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import verification, views
+from api import questions, verification, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -15,6 +15,10 @@ router.register("documents", views.DocumentViewSet, basename="document")
 router.register("sections", views.SectionViewSet, basename="section")
 router.register("programme-versions", views.ProgrammeVersionViewSet, basename="programme-version")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register(r"calls/(?P<call_pk>[0-9]+)/questions", questions.CallQuestionViewSet, "question")
+router.register(
+    r"proposals/(?P<proposal_pk>[0-9]+)/answers", questions.ProposalAnswersViewSet, "answer"
+)
 
 app_name = "api"
 urlpatterns = [

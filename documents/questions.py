@@ -31,6 +31,7 @@ from workflow import audit
 
 Kind = CallQuestion.Kind
 
+NOT_APPLYING_MESSAGE = gettext_lazy("The question does not apply to the proposal.")
 LOCKED_MESSAGE = gettext_lazy(
     "The call is already open: its questions can no longer be changed or deleted, and only "
     "optional questions can be added."
@@ -301,28 +302,28 @@ def snapshot_answers(proposal: Proposal) -> list[dict]:
     """The answers to the questions that apply to the proposal, as plain data: the question's
     texts travel with the answer, so a frozen version reads as it was."""
     answers = answers_of(proposal)
-    rows = []
-    for question in questions_of(proposal):
-        answer = answers.get(question.pk)
-        value = None
-        if answer is not None and answer.attachment is not None:
-            value = {"name": answer.attachment.original_name, "sha256": answer.attachment.sha256}
-        elif answer is not None:
-            value = answer.value
-        row = {
-            "question": question.pk,
-            "kind": question.kind,
-            "text_ru": question.text_ru,
-            "text_en": question.text_en,
-            "office_only": question.office_only,
-            "value": value,
+    return [snapshot_answers_row(q, answers.get(q.pk)) for q in questions_of(proposal)]
+
+
+def snapshot_answers_row(question: CallQuestion, answer: Answer | None) -> dict:
+    value = None
+    if answer is not None and answer.attachment is not None:
+        value = {"name": answer.attachment.original_name, "sha256": answer.attachment.sha256}
+    elif answer is not None:
+        value = answer.value
+    row = {
+        "question": question.pk,
+        "kind": question.kind,
+        "text_ru": question.text_ru,
+        "text_en": question.text_en,
+        "office_only": question.office_only,
+        "value": value,
+    }
+    if question.kind in CallQuestion.CHOICE_KINDS:
+        row["labels"] = {
+            c["code"]: [c["label_ru"], c.get("label_en", "")] for c in question.choices
         }
-        if question.kind in CallQuestion.CHOICE_KINDS:
-            row["labels"] = {
-                c["code"]: [c["label_ru"], c.get("label_en", "")] for c in question.choices
-            }
-        rows.append(row)
-    return rows
+    return row
 
 
 def label_of(row: dict) -> str:

@@ -274,3 +274,22 @@ def remarks_answer(
     _touch(proposal)
     _record_edit(proposal, by, "remarks_answered", comment=", ".join(answered))
     return proposal
+
+
+@transaction.atomic
+def answers_update(
+    *, proposal_id: int, by: User, answers: dict[int, object], seen_edition: int | None
+) -> Proposal:
+    """Save answers to the call's questions alone (the API's; the edit page saves them with
+    the rest of the draft through proposal_update). Same rule as any edit of the content."""
+    proposal = _lock_editable(proposal_id, by, seen_edition)
+    questions.save_answers(proposal, answers)
+    _touch(proposal)
+    _record_edit(
+        proposal,
+        by,
+        "answers_edited",
+        comment=", ".join(map(str, sorted(answers))),
+        content_sha256=content_hash(snapshot(proposal)),
+    )
+    return proposal
