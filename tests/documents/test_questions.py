@@ -8,6 +8,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -120,17 +121,19 @@ def test_question_change_after_opening_is_refused_and_changes_nothing(office, cl
     opened(call)
     entries = audit.history(call).count()
 
+    changes = {
+        "add_required": lambda: ask(call, office, "Новый", required=True),
+        "edit": lambda: questions.question_edit(
+            question_id=question.pk, by=office, data=QuestionData(text_ru="Новый", kind="text")
+        ),
+        "delete": lambda: questions.question_delete(question_id=question.pk, by=office),
+        "reorder": lambda: questions.questions_reorder(
+            call_id=call.pk, by=office, order=[question.pk]
+        ),
+    }
+
     with pytest.raises(ActionRefusedError) as refusal:
-        if change == "add_required":
-            ask(call, office, "Новый", required=True)
-        elif change == "edit":
-            questions.question_edit(
-                question_id=question.pk, by=office, data=QuestionData(text_ru="Новый", kind="text")
-            )
-        elif change == "delete":
-            questions.question_delete(question_id=question.pk, by=office)
-        else:
-            questions.questions_reorder(call_id=call.pk, by=office, order=[question.pk])
+        changes[change]()
 
     assert str(refusal.value) == str(questions.LOCKED_MESSAGE)
     assert question_state(call) == [("Старый", False, 0)]
@@ -141,10 +144,9 @@ def test_question_change_after_opening_is_refused_and_changes_nothing(office, cl
 def test_question_add_by_an_author_is_forbidden(author, cluster):
     call = future_call()
 
-    with pytest.raises(Exception) as refusal:
+    with pytest.raises(PermissionDenied):
         ask(call, author)
 
-    assert type(refusal.value).__name__ == "PermissionDenied"
     assert call.questions.count() == 0
 
 
