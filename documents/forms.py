@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -198,7 +199,11 @@ def answer_field(question: CallQuestion, proposal: Proposal) -> forms.Field:
         return forms.MultipleChoiceField(choices=choices, widget=CHECKBOXES, **common)
     if kind == CallQuestion.Kind.YES_NO:
         widget = forms.NullBooleanSelect()
-        widget.choices = [("unknown", "—"), ("true", _("Yes")), ("false", _("No"))]
+        widget.choices = [
+            ("unknown", "—"),
+            ("true", capfirst(_("yes"))),
+            ("false", capfirst(_("no"))),
+        ]
         return forms.NullBooleanField(widget=widget, **common)
     if kind == CallQuestion.Kind.FILE:
         field = forms.ModelChoiceField(queryset=proposal.attachments.all(), **common)
