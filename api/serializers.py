@@ -20,6 +20,7 @@ from documents.models import (
     RenderJob,
     Review,
 )
+from documents.questions import visible_content
 from mbk.serializers import CharField, ModelSerializer
 from mbk.text import MULTILINE
 from meetings.models import AgendaItem, Meeting, Task
@@ -215,7 +216,8 @@ class ProposalSerializer(ProposalListSerializer):
     @extend_schema_field(serializers.DictField())
     def get_content(self, proposal) -> dict:
         shown = self._shown(proposal)
-        return shown.content if shown else snapshot(proposal)
+        content = shown.content if shown else snapshot(proposal)
+        return visible_content(self.context["request"].user, proposal, content)
 
     @extend_schema_field(DraftSerializer(allow_null=True))
     def get_draft(self, proposal) -> dict | None:

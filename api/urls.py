@@ -1,7 +1,15 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import discussion, opinions, review_changes, verification, version_files, views
+from api import (
+    discussion,
+    opinions,
+    questions,
+    review_changes,
+    verification,
+    version_files,
+    views,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -31,6 +39,10 @@ router.register("sections", views.SectionViewSet, basename="section")
 router.register("programme-versions", views.ProgrammeVersionViewSet, basename="programme-version")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("opinions", opinions.OpinionViewSet, basename="opinion")
+router.register(r"calls/(?P<call_pk>[0-9]+)/questions", questions.CallQuestionViewSet, "question")
+router.register(
+    r"proposals/(?P<proposal_pk>[0-9]+)/answers", questions.ProposalAnswersViewSet, "answer"
+)
 
 app_name = "api"
 urlpatterns = [

@@ -41,6 +41,7 @@ from documents.downloads import attachment_file, rendered_document
 from documents.models import Attachment, Call, Proposal, RenderJob
 from documents.pdf import selectors as pdf_selectors
 from documents.pdf import services as pdf_services
+from documents.questions import visible_content
 from documents.selectors import get_visible_proposal_or_404, visible_proposals
 from documents.uploads import ALLOWED, SizeLimitedUploadHandler, check_upload, too_large_message
 from mbk.exceptions import ActionRefusedError
@@ -335,6 +336,7 @@ class ProposalViewSet(
     def version(self, request, pk=None, number=None):
         proposal = self.get_object()
         version = get_object_or_404(proposal.versions.select_related("created_by"), number=number)
+        version.content = visible_content(request.user, proposal, version.content)
         return Response(s.VersionSerializer(version).data)
 
     @extend_schema(
@@ -360,7 +362,10 @@ class ProposalViewSet(
                 raise ValidationError({name: [message]})
             numbers[name] = int(value)
         before, after = versions[numbers["before"]], versions[numbers["after"]]
-        changes = diff(before.content, after.content)
+        changes = diff(
+            visible_content(request.user, proposal, before.content),
+            visible_content(request.user, proposal, after.content),
+        )
         data = {"before": before.number, "after": after.number, "changes": changes}
         return Response(s.DiffSerializer(data).data)
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from documents import questions
 from documents.models import BudgetLine, Proposal
 
 # The scalar fields of the content, in the order of the form, with their labels.
@@ -78,6 +79,11 @@ def snapshot(proposal: Proposal) -> dict:
     data["attachments"] = [
         {"name": a.original_name, "sha256": a.sha256} for a in proposal.attachments.current()
     ]
+    # Only where the call asks questions: the content of every other proposal, and its hash,
+    # stay as they were before calls had questions.
+    answers = questions.snapshot_answers(proposal)
+    if answers:
+        data["answers"] = answers
     return data
 
 
@@ -131,6 +137,24 @@ def diff(before: dict, after: dict) -> list[Change]:
             continue
         lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=1))[2:]
         changes.append(Change(_label(name), old, new, lines))
+    changes.extend(_answer_changes(before.get("answers", []), after.get("answers", [])))
+    return changes
+
+
+def _answer_changes(before: list[dict], after: list[dict]) -> list[Change]:
+    """Answers to the call's questions, labelled with the question's text (that of the later
+    version where the question is in both)."""
+    old = {row["question"]: row for row in before}
+    new = {row["question"]: row for row in after}
+    changes = []
+    for pk in [*new, *(pk for pk in old if pk not in new)]:
+        row = new.get(pk) or old[pk]
+        was = questions.answer_text(old[pk]) if pk in old else ""
+        now = questions.answer_text(new[pk]) if pk in new else ""
+        if was == now:
+            continue
+        lines = list(difflib.unified_diff(was.splitlines(), now.splitlines(), lineterm="", n=1))
+        changes.append(Change(questions.label_of(row), was, now, lines[2:]))
     return changes
 
 
@@ -175,6 +199,10 @@ def completeness_problems(proposal: Proposal) -> list[str]:
             )
     if not proposal.indicators.exists():
         problems.append(_("Add at least one target indicator."))
+    answers = questions.answers_of(proposal)
+    for question in questions.questions_of(proposal):
+        if question.required and not questions.is_answered(answers.get(question.pk)):
+            problems.append(_("Answer the question “%(question)s”.") % {"question": question.text})
     return problems
 
 
@@ -218,5 +246,10 @@ def readable(content: dict, call) -> dict:
         "milestones": [
             {"name": row["name"], "due_on": datetime.date.fromisoformat(row["due_on"])}
             for row in content.get("milestones", [])
+        ],
+        # Filter the content first (questions.visible_content): readable() shows what it gets.
+        "answers": [
+            {"question": questions.label_of(row), "answer": questions.answer_text(row)}
+            for row in content.get("answers", [])
         ],
     }

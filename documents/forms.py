@@ -7,16 +7,19 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from directory.models import Affiliation, Body, Direction, Organisation, SupportInstrument
-from documents.models import BudgetLine, Call, Proposal
+from documents import questions
+from documents.models import BudgetLine, Call, CallQuestion, Proposal
 from documents.register import DEFAULT_SORT, SORTS, Filters
 from documents.review_forms import ActionForm
 from documents.services import ProposalContent
 from documents.uploads import ALLOWED_TEXT, check_upload
 from mbk.forms import AmountField, CharField, ModelForm
+from mbk.i18n import bilingual
 
 CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -122,6 +125,28 @@ class ProposalForm(ModelForm):
             self.fields["direction"].queryset = proposal.call.directions.all()
         else:
             del self.fields["direction"]
+        self.questions = questions.questions_of(proposal)
+        answers = questions.answers_of(proposal)
+        for question in self.questions:
+            name = answer_field_name(question)
+            self.fields[name] = answer_field(question, proposal)
+            self.initial[name] = answer_initial(question, answers.get(question.pk))
+
+    @property
+    def required_answers(self) -> set[str]:
+        """The answer fields required for submission (the page marks them)."""
+        return {answer_field_name(q) for q in self.questions if q.required}
+
+    def answers(self) -> dict[int, object]:
+        """Each question's answer as the service stores it (an Attachment for a file)."""
+        result = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(answer_field_name(question))
+            if question.kind == CallQuestion.Kind.FILE:
+                result[question.pk] = value
+            else:
+                result[question.pk] = questions.stored_value(question, value)
+        return result
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The fields under the headings of the edit page."""
@@ -133,15 +158,70 @@ class ProposalForm(ModelForm):
                 ["infrastructure_groups", "services", "investors_and_partners"],
             ),
             (_("Contacts"), ["contact_name", "contact_email", "contact_phone"]),
+            (_("Questions of the call"), [answer_field_name(q) for q in self.questions]),
         ]
         return [
             (title, [self[name] for name in names if name in self.fields])
             for title, names in groups
+            if any(name in self.fields for name in names)
         ]
 
     def content_fields(self) -> dict:
         many = ("edition", "base", "infrastructure_groups", "services")
-        return {name: value for name, value in self.cleaned_data.items() if name not in many}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in many and not name.startswith(ANSWER_PREFIX)
+        }
+
+
+# --- Answers to the call's questions (documents/questions.py) --------------------------------
+ANSWER_PREFIX = "question_"
+
+
+def answer_field_name(question: CallQuestion) -> str:
+    return f"{ANSWER_PREFIX}{question.pk}"
+
+
+def answer_field(question: CallQuestion, proposal: Proposal) -> forms.Field:
+    """The widget that fits the question, in the reader's language. Never required here: a
+    draft is saved incomplete, and submission asks for the required answers."""
+    kind = question.kind
+    common = {"label": question.text, "help_text": question.help, "required": False}
+    choices = [
+        (c["code"], bilingual(c["label_ru"], c.get("label_en", ""))) for c in question.choices
+    ]
+    if kind == CallQuestion.Kind.NUMBER:
+        return AmountField(max_digits=20, decimal_places=4, **common)
+    if kind == CallQuestion.Kind.CHOICE:
+        return forms.ChoiceField(choices=EMPTY_CHOICE + choices, **common)
+    if kind == CallQuestion.Kind.MULTIPLE:
+        return forms.MultipleChoiceField(choices=choices, widget=CHECKBOXES, **common)
+    if kind == CallQuestion.Kind.YES_NO:
+        widget = forms.NullBooleanSelect()
+        widget.choices = [
+            ("unknown", "—"),
+            ("true", capfirst(_("yes"))),
+            ("false", capfirst(_("no"))),
+        ]
+        return forms.NullBooleanField(widget=widget, **common)
+    if kind == CallQuestion.Kind.FILE:
+        field = forms.ModelChoiceField(queryset=proposal.attachments.all(), **common)
+        field.empty_label = "—"
+        hint = _("Attach the file under “Attachments” below, save, then choose it here.")
+        field.help_text = f"{question.help} {hint}".strip()
+        return field
+    return CharField(max_length=5000, widget=_textarea(3), **common)
+
+
+def answer_initial(question: CallQuestion, answer) -> object:
+    if answer is None:
+        return None
+    if question.kind == CallQuestion.Kind.FILE:
+        return answer.attachment_id
+    if question.kind == CallQuestion.Kind.NUMBER and answer.value is not None:
+        return Decimal(answer.value)
+    return answer.value
 
 
 class RowForm(forms.Form):
@@ -341,6 +421,7 @@ class ProposalEditForms:
             indicators=self.indicators.rows(),
             requested_instruments=self.instruments.rows(),
             milestones=self.milestones.rows(),
+            answers=self.main.answers(),
         )
 
 

@@ -25,7 +25,7 @@ from accounts.models import User
 from directory import rules as directory_rules
 from directory.models import Affiliation, Direction, Organisation
 from documents import rules, services
-from documents.models import BudgetLine, Call
+from documents.models import BudgetLine, Call, CallQuestion
 from documents.services import ProposalContent
 from documents.uploads import UnsafeArchiveError, inflate_all, open_archive
 from mbk.exceptions import ActionRefusedError
@@ -59,6 +59,55 @@ def _budget_columns(call: Call) -> list[tuple[tuple[int, str], str]]:
         ]
 
 
+def _question_columns(call: Call) -> list[tuple[CallQuestion, str]]:
+    """One column per question of the call, save file questions (a file is attached on the
+    draft's page); after the budget's columns."""
+    questions = call.questions.exclude(kind=CallQuestion.Kind.FILE).order_by("position", "pk")
+    return [(question, f"Вопрос: {question.text_ru}") for question in questions]
+
+
+YES = {"да", "yes", "true", "1", "истина"}
+NO = {"нет", "no", "false", "0", "ложь"}
+
+
+def _answer(question: CallQuestion, raw) -> object:
+    """A cell's answer to a question as the service stores it; ValueError with the reason."""
+    text = _text(raw)
+    kind = question.kind
+    if kind == CallQuestion.Kind.NUMBER:
+        try:
+            number = Decimal(text.replace(" ", "").replace("\u00a0", "").replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(_("not a number.")) from None
+        if not number.is_finite():
+            raise ValueError(_("not a number."))
+        return format(number.normalize(), "f")
+    if kind == CallQuestion.Kind.YES_NO:
+        if text.lower() in YES:
+            return True
+        if text.lower() in NO:
+            return False
+        raise ValueError(_("write «да» or «нет»."))
+    if kind in CallQuestion.CHOICE_KINDS:
+        by_word = {}
+        for choice in question.choices:
+            by_word[choice["code"].lower()] = choice["code"]
+            by_word[choice["label_ru"].lower()] = choice["code"]
+        words = [w.strip().lower() for w in text.split(";") if w.strip()]
+        if kind == CallQuestion.Kind.CHOICE and len(words) != 1:
+            raise ValueError(_("one of the choices (see the sheet «Вопросы»)."))
+        unknown = [w for w in words if w not in by_word]
+        if unknown:
+            raise ValueError(_("not a choice of the question (see the sheet «Вопросы»)."))
+        codes = {by_word[w] for w in words}
+        if kind == CallQuestion.Kind.CHOICE:
+            return by_word[words[0]]
+        return [c["code"] for c in question.choices if c["code"] in codes]
+    if len(text) > 5000:
+        raise ValueError(_("at most 5000 characters."))
+    return text
+
+
 def template(call: Call) -> bytes:
     """The XLSX to fill in: a sheet of proposals with Russian column names, and the codes of
     the call's directions."""
@@ -69,7 +118,9 @@ def template(call: Call) -> bytes:
     sheet = book.active
     sheet.title = "Заявки"
     sheet.append(
-        [label for _key, label in TEXT_COLUMNS] + [label for _key, label in _budget_columns(call)]
+        [label for _key, label in TEXT_COLUMNS]
+        + [label for _key, label in _budget_columns(call)]
+        + [label for _question, label in _question_columns(call)]
     )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -78,6 +129,22 @@ def template(call: Call) -> bytes:
     codes.append(["Код", "Направление"])
     for direction in call.directions.all():
         codes.append([direction.code, direction.name_ru])
+    asked = _question_columns(call)
+    if asked:
+        sheet_of_questions = book.create_sheet("Вопросы")
+        sheet_of_questions.append(
+            ["Столбец", "Вид ответа", "Обязательный", "Варианты (код — текст)"]
+        )
+        with translation.override("ru"):
+            for question, label in asked:
+                sheet_of_questions.append(
+                    [
+                        label,
+                        str(question.get_kind_display()),
+                        "да" if question.required else "нет",
+                        "; ".join(f"{c['code']} — {c['label_ru']}" for c in question.choices),
+                    ]
+                )
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -201,9 +268,11 @@ def _filled_rows(call: Call, upload) -> list[tuple[int, list]]:
     caps; the checks against the database come after, on these few rows."""
     deadline = time.monotonic() + settings.IMPORT_TIME_BUDGET_SECONDS
     sheet = _open(upload, deadline)
-    expected = [label for _k, label in TEXT_COLUMNS] + [
-        label for _key, label in _budget_columns(call)
-    ]
+    expected = (
+        [label for _k, label in TEXT_COLUMNS]
+        + [label for _key, label in _budget_columns(call)]
+        + [label for _question, label in _question_columns(call)]
+    )
     # Stop at the cap, and never wider than the template (a cell in column XFD would make
     # every row 16,384 values wide).
     rows = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 2, max_col=len(expected), values_only=True)
@@ -234,10 +303,14 @@ def read(call: Call, upload) -> list[RowResult]:
     MAX_SHEET_ROWS rows below the header or settings.IMPORT_TIME_BUDGET_SECONDS of reading."""
     filled = _filled_rows(call, upload)
     directions = {d.code: d for d in call.directions.all()}
-    return [_check_row(call, number, values, directions) for number, values in filled]
+    asked = [
+        (question, label, {d.pk for d in question.directions.all()})
+        for question, label in _question_columns(call)
+    ]
+    return [_check_row(call, number, values, directions, asked) for number, values in filled]
 
 
-def _check_row(call: Call, number: int, values: list, directions: dict) -> RowResult:
+def _check_row(call: Call, number: int, values: list, directions: dict, asked: list) -> RowResult:
     result = RowResult(number=number)
     labels = dict(TEXT_COLUMNS)
     data = {
@@ -315,6 +388,19 @@ def _check_row(call: Call, number: int, values: list, directions: dict) -> RowRe
         if amount:
             budget.append({"year": year, "source": source, "amount": amount})
             result.budget_total += amount
+    answers = {}
+    first = len(TEXT_COLUMNS) + len(_budget_columns(call))
+    for offset, (question, label, only) in enumerate(asked):
+        raw = values[first + offset] if first + offset < len(values) else None
+        if _text(raw) == "":
+            continue
+        if only and result.direction is not None and result.direction.pk not in only:
+            result.errors.append(f"{label}: " + _("the question does not apply to the direction."))
+            continue
+        try:
+            answers[question.pk] = _answer(question, raw)
+        except ValueError as reason:
+            result.errors.append(f"{label}: {reason}")
     fields = {
         k: data[k]
         for k in (
@@ -336,6 +422,7 @@ def _check_row(call: Call, number: int, values: list, directions: dict) -> RowRe
         indicators=[],
         requested_instruments=[],
         milestones=[],
+        answers=answers,
     )
     return result
 

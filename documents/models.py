@@ -774,3 +774,98 @@ class Opinion(ConcurrentTransitionMixin, models.Model):
         """The system closes an opinion its rejected or withdrawn proposal no longer needs."""
         self.waived_at = timezone.now()
         self.waiver_reason = reason
+
+
+class CallQuestion(models.Model):
+    """A question the programme office adds to a call beyond the fixed proposal form
+    (documents/questions.py changes them; authors answer them in the draft's form)."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("text")
+        NUMBER = "number", _("number")
+        CHOICE = "choice", _("one of the choices")
+        MULTIPLE = "multiple", _("several of the choices")
+        YES_NO = "yes_no", _("yes or no")
+        FILE = "file", _("file")
+
+    CHOICE_KINDS = (Kind.CHOICE, Kind.MULTIPLE)
+
+    class Visibility(models.TextChoices):
+        REVIEWERS = "reviewers", _("reviewers and the programme office")
+        OFFICE = "office", _("programme office only")
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="questions"
+    )
+    text_ru = models.CharField(_("question (Russian)"), max_length=500)
+    text_en = models.CharField(_("question (English)"), max_length=500, blank=True)
+    help_ru = models.TextField(_("explanation (Russian)"), blank=True)
+    help_en = models.TextField(_("explanation (English)"), blank=True)
+    kind = models.CharField(_("kind of answer"), max_length=10, choices=Kind.choices)
+    # For the two choice kinds: [{"code": "...", "label_ru": "...", "label_en": "..."}]; the
+    # code is what answers store, so a label can be corrected without touching them.
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    directions = models.ManyToManyField(
+        Direction,
+        verbose_name=_("directions"),
+        blank=True,
+        related_name="+",
+        help_text=_("None chosen: the question applies to every direction of the call."),
+    )
+    visibility = models.CharField(
+        _("who reads the answers"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.REVIEWERS,
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("question of the call")
+        verbose_name_plural = _("questions of the call")
+        ordering = ("position", "pk")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return bilingual(self.text_ru, self.text_en)
+
+    @property
+    def help(self) -> str:
+        return bilingual(self.help_ru, self.help_en)
+
+    @property
+    def office_only(self) -> bool:
+        return self.visibility == self.Visibility.OFFICE
+
+    def choice_label(self, code: str, *, russian: bool = False) -> str:
+        for choice in self.choices:
+            if choice["code"] == code:
+                if russian:
+                    return choice["label_ru"]
+                return bilingual(choice["label_ru"], choice.get("label_en", ""))
+        return code
+
+
+class Answer(models.Model):
+    """An author's answer to a question of the call: one per proposal and question. A file
+    answer points at one of the proposal's attachments (checked like every attachment)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(CallQuestion, on_delete=models.CASCADE, related_name="answers")
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("answer to a question of the call")
+        verbose_name_plural = _("answers to questions of the call")
+        constraints = [models.UniqueConstraint(fields=["proposal", "question"], name="answer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} / {self.question_id}"

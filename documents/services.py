@@ -13,7 +13,7 @@ from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
 from directory.models import Affiliation, Direction
-from documents import grants, keeping, rules
+from documents import grants, keeping, questions, rules
 from documents.content import content_hash, snapshot
 from documents.models import (
     Attachment,
@@ -122,6 +122,9 @@ class ProposalContent:
     indicators: list[dict]  # name, unit, baseline, targets {year: value}
     requested_instruments: list[dict]  # instrument, justification
     milestones: list[dict]  # name, due_on
+    # Answers to the call's questions by question id (documents/questions.py); None leaves
+    # the answers as they are (a caller that does not edit them).
+    answers: dict[int, object] | None = None
 
 
 @transaction.atomic
@@ -159,6 +162,8 @@ def proposal_update(
     Milestone.objects.bulk_create(
         Milestone(proposal=proposal, position=n, **row) for n, row in enumerate(content.milestones)
     )
+    if content.answers is not None:
+        questions.save_answers(proposal, content.answers)
     # The hash of the content as saved, the same form as a frozen version's (documents/content).
     _record_edit(
         proposal,
@@ -278,4 +283,23 @@ def remarks_answer(
             answered.append(str(remark.number))
     _touch(proposal)
     _record_edit(proposal, by, "remarks_answered", comment=", ".join(answered))
+    return proposal
+
+
+@transaction.atomic
+def answers_update(
+    *, proposal_id: int, by: User, answers: dict[int, object], seen_edition: int | None
+) -> Proposal:
+    """Save answers to the call's questions alone (the API's; the edit page saves them with
+    the rest of the draft through proposal_update). Same rule as any edit of the content."""
+    proposal = _lock_editable(proposal_id, by, seen_edition)
+    questions.save_answers(proposal, answers)
+    _touch(proposal)
+    _record_edit(
+        proposal,
+        by,
+        "answers_edited",
+        comment=", ".join(map(str, sorted(answers))),
+        content_sha256=content_hash(snapshot(proposal)),
+    )
     return proposal

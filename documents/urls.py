@@ -8,6 +8,7 @@ from documents.views import (
     imports,
     opinions,
     pdfs,
+    questions,
     register,
     review_changes,
     reviewing,
@@ -26,6 +27,11 @@ urlpatterns = [
         imports.import_template,
         name="proposals-import-template",
     ),
+    # Questions of a call beyond the proposal form (programme office)
+    path("calls/<int:pk>/questions/new/", questions.question_add, name="question-add"),
+    path("questions/<int:pk>/edit/", questions.question_edit, name="question-edit"),
+    path("questions/<int:pk>/delete/", questions.question_delete, name="question-delete"),
+    path("questions/<int:pk>/move/", questions.question_move, name="question-move"),
     # Authors
     path("proposals/mine/", authoring.my_proposals, name="my-proposals"),
     path("calls/<int:pk>/proposals/new/", authoring.proposal_create, name="proposal-create"),

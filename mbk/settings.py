@@ -441,6 +441,7 @@ SPECTACULAR_SETTINGS = {
         "SectionRevisionStateEnum": "programme.models.SectionRevision.State",
         "ProgrammeVersionStateEnum": "programme.models.ProgrammeVersion.State",
         "MeetingStateEnum": "meetings.models.Meeting.State",
+        "CallQuestionKindEnum": "documents.models.CallQuestion.Kind",
     },
 }
 

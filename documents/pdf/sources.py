@@ -17,6 +17,7 @@ from documents import opinions
 from documents.content import readable
 from documents.models import Proposal, ProposalVersion, RenderJob
 from documents.pdf.signatures import SigningPlan
+from documents.questions import reviewers_content
 from documents.selectors import HISTORY_ACTIONS, review_summary, timeline
 from workflow import audit
 from workflow.models import AuditEntry
@@ -162,7 +163,8 @@ def _passport(
 ) -> tuple[str, str]:
     title = _("Project passport: %(title)s") % {"title": version.content.get("title", "")}
     # The content comes from the version's frozen JSON, never from the proposal's live rows.
-    shown = readable(version.content, proposal.call)
+    # One passport for every reader: answers to office-only questions are not printed.
+    shown = readable(reviewers_content(version.content), proposal.call)
     budget = shown["budget"]
     context = {
         **_common(version, title, generated_at),

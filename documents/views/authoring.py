@@ -28,6 +28,7 @@ from documents.forms import (
 )
 from documents.models import Attachment, Call, Proposal, ReviewCriterion
 from documents.pdf import selectors as pdf_selectors
+from documents.questions import visible_content
 from documents.selectors import get_visible_proposal_or_404
 from documents.uploads import SizeLimitedUploadHandler, too_large_message
 from documents.views.discussion import discussion_context
@@ -92,7 +93,9 @@ def proposal_detail(request, pk: int):
     can_edit = rules.can_edit_proposal(request.user, proposal)
     # Authors read their draft as it stands; everyone else reads what was last submitted.
     live = can_edit or not versions
-    shown = snapshot(proposal) if live else versions[-1].content
+    shown = visible_content(
+        request.user, proposal, snapshot(proposal) if live else versions[-1].content
+    )
     sees_reviews = rules.can_see_reviews(request.user, proposal)
     context = {
         "proposal": proposal,
@@ -127,7 +130,7 @@ def version_detail(request, pk: int, number: int):
         "version": version,
         "versions": proposal.versions.order_by("number"),
         "version_attachments": keeping.version_attachments(version),
-        **readable(version.content, proposal.call),
+        **readable(visible_content(request.user, proposal, version.content), proposal.call),
     }
     return render(request, "documents/version_detail.html", context)
 
@@ -144,7 +147,10 @@ def version_diff(request, pk: int):
         context |= {
             "before": before,
             "after": after,
-            "changes": diff(before.content, after.content),
+            "changes": diff(
+                visible_content(request.user, proposal, before.content),
+                visible_content(request.user, proposal, after.content),
+            ),
         }
     return render(request, "documents/version_diff.html", context)
 
@@ -178,7 +184,7 @@ def _edit_page(request, proposal, edit, merge=None, status=200):
         "proposal": proposal,
         "edit": edit,
         "merge": merge,
-        "required": set(REQUIRED_FIELDS),
+        "required": set(REQUIRED_FIELDS) | edit.main.required_answers,
         **_attachments_context(proposal),
     }
     return render(request, "documents/proposal_edit.html", context, status=status)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from documents import rules, selectors, services
+from documents import questions, rules, selectors, services
 from documents.forms import CallForm
 from documents.models import Call, Proposal
 
@@ -70,6 +70,9 @@ def call_detail(request, pk: int):
             else ""
         ),
         "total_cells": list(zip(COUNTED_STATES, totals, strict=True)),
+        "questions": questions.visible_questions(request.user, call),
+        "can_manage_questions": rules.can_manage_calls(request.user),
+        "questions_locked": questions.is_locked(call),
     }
     return render(request, "documents/call_detail.html", context)
 

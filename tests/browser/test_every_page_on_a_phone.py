@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
 from directory.models import Body, Membership, Organisation
-from documents.models import Call, Opinion, Proposal, RenderJob
+from documents.models import Call, CallQuestion, Opinion, Proposal, RenderJob
 from meetings.models import AgendaItem, Ballot, Meeting
 from programme.models import ProgrammeVersion, Section
 from tests.browser.conftest import SCREENSHOTS
@@ -33,6 +33,10 @@ OBJECTS = {
     ],
     "documents:proposal-create": lambda: OBJECTS["documents:call-detail"](),
     "documents:proposals-import": lambda: OBJECTS["documents:call-detail"](),
+    "documents:question-add": lambda: OBJECTS["documents:call-detail"](),
+    "documents:question-edit": lambda: [
+        {"pk": pk} for pk in CallQuestion.objects.values_list("pk", flat=True)[:5]
+    ],
     "documents:version-detail": lambda: [{"pk": pk, "number": 1} for pk in _proposals()],
     "documents:document-job": lambda: [
         {"pk": pk} for pk in RenderJob.objects.values_list("pk", flat=True)[:5]
@@ -169,6 +173,8 @@ POST_OR_FILES = {
     "documents:attachment-delete",
     "documents:version-attachment-download",
     "documents:discussion-post",
+    "documents:question-delete",
+    "documents:question-move",
     "documents:proposal-send-to-governance",
     "documents:document-request",
     "documents:reviews-export",
