@@ -219,8 +219,7 @@ def test_api_keeps_its_contract(world, secrets, wsgi_app):
 
     if any(findings):
         pytest.fail("\n\n".join(f for f in findings if f), pytrace=False)
-    assert (
-        len(operations) == 71
-    )  # 7 of the discussion, review changes and versions' files; 8 of a call's questions and a proposal's answers
+    # 7 of the discussion, review changes and versions' files; 8 of a call's questions and answers
+    assert len(operations) == 71
     succeeded = [label for label, codes in answers.items() if any(c < 300 for c in codes)]
     assert len(succeeded) >= 30, sorted(set(answers) - set(succeeded))
