@@ -283,3 +283,10 @@ def can_open_register(user) -> bool:
 def can_act_in_register(user) -> bool:
     """The register's actions (import, sending to the governance body) are the office's."""
     return is_programme_office(user)
+
+
+# --- Notices: their texts, the office's messages, the record of e-mails ----------------------
+def can_manage_notices(user) -> bool:
+    """Edit the texts of notices, write to people through the outbox, read and retry the
+    e-mails sent: the programme office."""
+    return is_programme_office(user)
