@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import verification, views
+from api import notices, verification, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -15,6 +15,9 @@ router.register("documents", views.DocumentViewSet, basename="document")
 router.register("sections", views.SectionViewSet, basename="section")
 router.register("programme-versions", views.ProgrammeVersionViewSet, basename="programme-version")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("notice-texts", notices.NoticeTextViewSet, basename="notice-text")
+router.register("outbox", notices.OutboxViewSet, basename="outbox")
+router.register("sent-mail", notices.MailRecordViewSet, basename="sent-mail")
 
 app_name = "api"
 urlpatterns = [
