@@ -166,7 +166,7 @@ def outbox_send(request, pk: int):
     message = outbox.message_send(message_id=pk, by=request.user)
     messages.success(
         request,
-        _("The message is sent to %(count)s people.") % {"count": message.recipients.count()},
+        _("The message is sent (recipients: %(count)s).") % {"count": message.recipients.count()},
     )
     return redirect("documents:outbox-detail", pk=pk)
 
