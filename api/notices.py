@@ -6,7 +6,7 @@ e-mails sent (list, send a failed one again). The same services and rules as the
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,12 +18,17 @@ from documents.models import Call, OutboxMessage
 from documents.outbox import STATES
 from documents.views.notices import preview_params
 from mbk import notice_kinds
+from mbk.lookups import id_or_404
 from mbk.serializers import CharField, ModelSerializer
 from mbk.text import MULTILINE
 from workflow import notice_texts
 from workflow.models import MailRecord, NoticeTemplate
 
-LANGUAGE = r"(?P<language>ru|en)"
+LANGUAGE = r"(?P<language>[^/.]+)"
+PATH = [
+    OpenApiParameter("kind", str, OpenApiParameter.PATH, description="documents.approved, ..."),
+    OpenApiParameter("language", str, OpenApiParameter.PATH, enum=["ru", "en"]),
+]
 
 
 def _office(request) -> None:
@@ -31,7 +36,9 @@ def _office(request) -> None:
         raise PermissionDenied
 
 
-def _kind_or_404(key: str) -> notice_kinds.NoticeKind:
+def _kind_or_404(key: str, language: str = "ru") -> notice_kinds.NoticeKind:
+    if language not in notice_texts.LANGUAGES:
+        raise Http404
     try:
         return notice_kinds.get(key)
     except LookupError:
@@ -93,7 +100,7 @@ def _kind_data(kind: notice_kinds.NoticeKind, templates: dict) -> dict:
 
 class NoticeTextViewSet(AtomicWrites, viewsets.ViewSet):
     lookup_field = "kind"
-    lookup_value_regex = r"[a-z_]+\.[a-z_]+"
+    lookup_value_regex = r"[^/]+"
 
     @extend_schema(responses={200: NoticeKindSerializer(many=True), **refusals(401, 403)})
     def list(self, request):
@@ -112,11 +119,13 @@ class NoticeTextViewSet(AtomicWrites, viewsets.ViewSet):
         return Response(NoticeKindSerializer(_kind_data(notice_kind, templates)).data)
 
     @extend_schema(
-        request=TextSerializer, responses={200: TextSerializer, **refusals(400, 401, 403, 404, 409)}
+        request=TextSerializer,
+        parameters=PATH,
+        responses={200: TextSerializer, **refusals(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["put"], url_path=LANGUAGE)
     def update_text(self, request, kind=None, language=None):
-        _kind_or_404(kind)
+        _kind_or_404(kind, language)
         _office(request)
         given = TextSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -130,10 +139,12 @@ class NoticeTextViewSet(AtomicWrites, viewsets.ViewSet):
         )
         return Response(_text(template))
 
-    @extend_schema(request=None, responses={200: TextSerializer, **refusals(401, 403, 404)})
+    @extend_schema(
+        request=None, parameters=PATH, responses={200: TextSerializer, **refusals(401, 403, 404)}
+    )
     @action(detail=True, methods=["post"], url_path=rf"{LANGUAGE}/reset")
     def reset(self, request, kind=None, language=None):
-        _kind_or_404(kind)
+        _kind_or_404(kind, language)
         _office(request)
         template = notice_texts.template_reset(kind=kind, language=language, by=request.user)
         return Response(_text(template))
@@ -216,7 +227,7 @@ class OutboxViewSet(AtomicWrites, viewsets.ReadOnlyModelViewSet):
         return OutboxMessage.objects.prefetch_related("recipients")
 
     def _message_or_404(self, pk) -> OutboxMessage:
-        message = get_object_or_404(OutboxMessage, pk=pk)
+        message = get_object_or_404(OutboxMessage, pk=id_or_404(pk))
         _office(self.request)
         return message
 
@@ -251,14 +262,14 @@ class OutboxViewSet(AtomicWrites, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
         self._message_or_404(pk)
-        message = outbox.message_send(message_id=int(pk), by=request.user)
+        message = outbox.message_send(message_id=id_or_404(pk), by=request.user)
         return Response(MessageSerializer(message).data)
 
     @extend_schema(request=None, responses={200: MessageSerializer, **refusals(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def discard(self, request, pk=None):
         self._message_or_404(pk)
-        message = outbox.message_discard(message_id=int(pk), by=request.user)
+        message = outbox.message_discard(message_id=id_or_404(pk), by=request.user)
         return Response(MessageSerializer(message).data)
 
 
@@ -299,14 +310,14 @@ class MailRecordViewSet(AtomicWrites, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={200: MailRecordSerializer, **refusals(401, 403, 404)})
     def retrieve(self, request, pk=None):
-        record = get_object_or_404(MailRecord, pk=pk)
+        record = get_object_or_404(MailRecord, pk=id_or_404(pk))
         _office(request)
         return Response(MailRecordSerializer(record).data)
 
     @extend_schema(request=None, responses={202: None, **refusals(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
-        get_object_or_404(MailRecord, pk=pk)
+        get_object_or_404(MailRecord, pk=id_or_404(pk))
         _office(request)
-        outbox.mail_retry(record_id=int(pk), by=request.user)
+        outbox.mail_retry(record_id=id_or_404(pk), by=request.user)
         return Response(status=status.HTTP_202_ACCEPTED)
