@@ -10,7 +10,6 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm
 
 from accounts import throttle
@@ -185,9 +184,7 @@ def _ask_to_confirm_membership(user: User) -> None:
     trail.notify(
         deciders,
         actor=user,
-        message=gettext_lazy(
-            "%(person)s asks to be confirmed as a member of %(organisation)s: confirm or refuse it."
-        ),
+        kind="accounts.affiliation_requested",
         params={"person": user.get_full_name(), "organisation": organisation.name_ru},
         url_name="directory:affiliation-review",
         url_kwargs={},

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from api import (
     discussion,
+    notices,
     opinions,
     questions,
     review_changes,
@@ -43,6 +44,9 @@ router.register(r"calls/(?P<call_pk>[0-9]+)/questions", questions.CallQuestionVi
 router.register(
     r"proposals/(?P<proposal_pk>[0-9]+)/answers", questions.ProposalAnswersViewSet, "answer"
 )
+router.register("notice-texts", notices.NoticeTextViewSet, basename="notice-text")
+router.register("outbox", notices.OutboxViewSet, basename="outbox")
+router.register("sent-mail", notices.MailRecordViewSet, basename="sent-mail")
 
 app_name = "api"
 urlpatterns = [

@@ -7,4 +7,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Cluster directory")
 
     def ready(self) -> None:
-        from directory import signals  # noqa: F401 - connects the membership receivers
+        from directory import (
+            notice_kinds,  # noqa: F401 - registers its notices' kinds
+            signals,  # noqa: F401 - connects the membership receivers
+        )

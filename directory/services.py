@@ -4,7 +4,6 @@ organisation (by the programme office or the organisation's contact person)."""
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from directory import rules
 from directory.models import Affiliation, Organisation, OrganisationUserObjectPermission
@@ -74,17 +73,6 @@ def organisation_update(*, organisation_id: int, by, changes: dict) -> Organisat
     return organisation
 
 
-_DECIDED = {
-    Affiliation.Status.CONFIRMED: gettext_lazy(
-        "Your membership of %(organisation)s is confirmed: you can submit proposals on its behalf."
-    ),
-    Affiliation.Status.REFUSED: gettext_lazy(
-        "Your membership of %(organisation)s was not confirmed: you cannot submit proposals on "
-        "its behalf."
-    ),
-}
-
-
 def _decide_affiliation(person_id: int, organisation_id: int, by, status: str) -> Affiliation:
     person = get_user_model().objects.select_for_update().get(pk=person_id)
     if person.organisation_id != organisation_id:
@@ -108,7 +96,11 @@ def _decide_affiliation(person_id: int, organisation_id: int, by, status: str) -
     trail.notify(
         [person],
         actor=by,
-        message=_DECIDED[status],
+        kind=(
+            "directory.membership_confirmed"
+            if status == Affiliation.Status.CONFIRMED
+            else "directory.membership_refused"
+        ),
         params={"organisation": person.organisation},
         url_name="accounts:profile",
         url_kwargs={},

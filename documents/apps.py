@@ -11,7 +11,16 @@ class DocumentsConfig(AppConfig):
         the runner's hooks and the transition table, deadlines, the home page's panels and
         links, the directory loader's review criteria, the PDF kinds of a proposal."""
         from directory import loading
-        from documents import actions, deadlines, home, opinion_actions, opinions, rules
+        from documents import (  # noqa: F401
+            actions,
+            deadlines,
+            grants,
+            home,
+            notice_kinds,
+            opinion_actions,
+            opinions,
+            rules,
+        )
         from documents.loading import load_review_criteria
         from documents.models import Proposal, RenderJob
         from documents.pdf import kinds, sources

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from documents import rules
@@ -84,15 +83,8 @@ def _notify_mentioned(
     notify(
         readers,
         actor=by,
-        message=by.gendered(
-            male=pgettext_lazy(
-                "by a man", "%(person)s mentioned you in the discussion of «%(title)s»."
-            ),
-            female=pgettext_lazy(
-                "by a woman", "%(person)s mentioned you in the discussion of «%(title)s»."
-            ),
-            neutral=_("%(person)s mentioned you in the discussion of «%(title)s»."),
-        ),
+        kind="documents.discussion_mention",
+        variant=by.gender,
         params={"person": by.get_full_name(), "title": proposal.title},
         url_name="documents:proposal-detail",
         url_kwargs={"pk": proposal.pk},

@@ -149,6 +149,7 @@ def register() -> None:
     register_link("governance", rules.can_open_governance_queue)
     register_link("register", rules.can_open_register)
     register_link("opinions", rules.can_open_opinions)  # of infrastructure groups (issue 18)
+    register_link("notices_office", rules.can_manage_notices)
     # The order of the home page's panels: see workflow.home.register_panel.
     register_panel("call_pipeline", 6, _call_pipeline)
     register_panel("my_proposals", 10, _my_proposals)

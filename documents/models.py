@@ -869,3 +869,58 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} / {self.question_id}"
+
+
+class OutboxMessage(models.Model):
+    """A message the programme office writes to a set of people (documents.outbox): a draft
+    with its recipients fixed when it was composed, then sent once (in-app notices and e-mails
+    in each recipient's language) or discarded."""
+
+    class Audience(models.TextChoices):
+        CALL_AUTHORS = "call_authors", _("authors and co-authors of a call's proposals")
+        GROUP_EXPERTS = "group_experts", _("experts of a working group")
+        GROUP_CHAIRS = "group_chairs", _("chairs of all working groups")
+        GOVERNANCE = "governance", _("the governance body")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENT = "sent", _("sent")
+        DISCARDED = "discarded", _("discarded")
+
+    subject_ru = models.CharField(_("subject (Russian)"), max_length=200, blank=True)
+    body_ru = models.TextField(_("text (Russian)"), max_length=5000, blank=True)
+    subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
+    body_en = models.TextField(_("text (English)"), max_length=5000, blank=True)
+    audience = models.CharField(_("recipients"), max_length=20, choices=Audience.choices)
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    states = models.JSONField(_("states of the proposals"), default=list, blank=True)
+    group = models.ForeignKey(
+        Body,
+        verbose_name=_("working group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message of the programme office")
+        verbose_name_plural = _("outbox")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return self.subject_ru or self.subject_en

@@ -60,11 +60,11 @@ def writers(opinion: Opinion) -> list[User]:
     return assignee + [p for p in leaders(opinion) if p.pk != opinion.assignee_id]
 
 
-def _notify(people, message, opinion: Opinion, *, by: User | None, **params) -> None:
+def _notify(people, kind: str, opinion: Opinion, *, by: User | None, **params) -> None:
     notify(
         people,
         actor=by,
-        message=message,
+        kind=kind,
         params={"title": opinion.proposal.title, "group": opinion.body.name, **params},
         url_name=DETAIL,
         url_kwargs={"pk": opinion.proposal_id},
@@ -94,7 +94,7 @@ def request_opinions(proposal: Proposal, *, by: User | None) -> list[Opinion]:
         )
         _notify(
             leaders(opinion),
-            _("%(group)s is asked for its opinion on the proposal «%(title)s» by %(date)s."),
+            "documents.opinion_requested",
             opinion,
             by=by,
             date=due_on.strftime("%d.%m.%Y"),
@@ -132,7 +132,7 @@ def opinion_assign(
     change.finish("opinion_assigned", comment=assignee.get_full_name())
     _notify(
         [assignee],
-        _("You are asked to write the opinion of %(group)s on the proposal «%(title)s»."),
+        "documents.opinion_assigned",
         opinion,
         by=by,
     )
@@ -157,7 +157,7 @@ def opinion_give(
     change.finish("opinion_given", comment=f"{opinion.get_verdict_display()}: {opinion.text}")
     _notify(
         rules.group_contacts(opinion.proposal),
-        _("%(group)s gave its opinion on «%(title)s»: %(verdict)s."),
+        "documents.opinion_given",
         opinion,
         by=by,
         verdict=opinion.get_verdict_display(),
@@ -179,7 +179,7 @@ def opinion_waive(
     change.finish("opinion_waived", comment=reason.strip())
     _notify(
         writers(opinion) + rules.group_contacts(opinion.proposal),
-        _("The opinion of %(group)s on «%(title)s» is not required: %(reason)s"),
+        "documents.opinion_waived",
         opinion,
         by=by,
         reason=reason.strip(),

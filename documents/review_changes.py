@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from documents import rules
@@ -93,11 +92,8 @@ def proposal_review_change(
     notify(
         rules.group_contacts(proposal),
         actor=by,
-        message=by.gendered(
-            male=pgettext_lazy("by a man", "%(expert)s changed their review of «%(title)s»."),
-            female=pgettext_lazy("by a woman", "%(expert)s changed their review of «%(title)s»."),
-            neutral=_("%(expert)s changed their review of «%(title)s»."),
-        ),
+        kind="documents.review_changed",
+        variant=by.gender,
         params={"title": proposal.title, "expert": by.get_full_name()},
         url_name="documents:proposal-detail",
         url_kwargs={"pk": proposal.pk},

@@ -384,3 +384,10 @@ def can_open_opinions(user) -> bool:
         kind == Body.Kind.INFRASTRUCTURE_GROUP and role != Role.OBSERVER
         for kind, role in roles_of(user)
     )
+
+
+# --- Notices: their texts, the office's messages, the record of e-mails ----------------------
+def can_manage_notices(user) -> bool:
+    """Edit the texts of notices, write to people through the outbox, read and retry the
+    e-mails sent: the programme office."""
+    return is_programme_office(user)

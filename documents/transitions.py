@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from directory import rules as directory_rules
@@ -86,11 +85,14 @@ def _authors(proposal: Proposal) -> list[User]:
     return [proposal.author, *proposal.coauthors.all()]
 
 
-def _notify(people, message, proposal: Proposal, *, by: User, **params) -> None:
+def _notify(
+    people, proposal: Proposal, *, kind: str, by: User, variant: str = "", **params
+) -> None:
     notify(
         people,
         actor=by,
-        message=message,
+        kind=kind,
+        variant=variant,
         params={"title": proposal.title, **params},
         url_name=DETAIL,
         url_kwargs={"pk": proposal.pk},
@@ -137,18 +139,13 @@ def proposal_submit(*, proposal_id: int, by: User, seen_edition: int | None = No
     change.finish("submitted" if first else "resubmitted")
     chair_and_secretary = rules.group_contacts(proposal)
     if first:
-        _notify(
-            chair_and_secretary,
-            _("A new proposal «%(title)s» was submitted to your working group."),
-            proposal,
-            by=by,
-        )
+        _notify(chair_and_secretary, proposal, kind="documents.proposal_submitted", by=by)
     else:
         experts = [a.expert for a in proposal.assignments.select_related("expert")]
         _notify(
             chair_and_secretary + experts,
-            _("The authors answered the remarks on «%(title)s» (version %(version)s)."),
             proposal,
+            kind="documents.proposal_resubmitted",
             version=version.number,
             by=by,
         )
@@ -166,10 +163,7 @@ def proposal_withdraw(
     change.finish("withdrawn", comment=reason)
     if change.from_state != State.DRAFT:
         _notify(
-            rules.group_contacts(proposal),
-            _("The authors withdrew «%(title)s»."),
-            proposal,
-            by=by,
+            rules.group_contacts(proposal), proposal, kind="documents.proposal_withdrawn", by=by
         )
     return proposal
 
@@ -216,7 +210,7 @@ def proposal_assign_experts(
         opinions.request_opinions(proposal, by=by)  # the infrastructure groups it names
     names = ", ".join(e.get_full_name() for e in new)
     change.finish("experts_assigned", comment=_in_place_of_chair(proposal, by, names))
-    _notify(new, _("You are asked to review the proposal «%(title)s»."), proposal, by=by)
+    _notify(new, proposal, kind="documents.review_requested", by=by)
     return proposal
 
 
@@ -312,12 +306,9 @@ def proposal_review(
     )
     _notify(
         rules.group_deciders(proposal)[1],
-        by.gendered(
-            male=pgettext_lazy("by a man", "%(expert)s submitted a review of «%(title)s»."),
-            female=pgettext_lazy("by a woman", "%(expert)s submitted a review of «%(title)s»."),
-            neutral=_("%(expert)s submitted a review of «%(title)s»."),
-        ),
         proposal,
+        kind="documents.review_submitted",
+        variant=by.gender,
         expert=by.get_full_name(),
         by=by,
     )
@@ -343,9 +334,7 @@ def proposal_request_revision(
     )
     change.transition()
     change.finish("revision_requested", comment=comment)
-    _notify(
-        _authors(proposal), _("The working group asks you to revise «%(title)s»."), proposal, by=by
-    )
+    _notify(_authors(proposal), proposal, kind="documents.revision_requested", by=by)
     return proposal
 
 
@@ -369,11 +358,11 @@ def proposal_approve_in_group(
     change.finish("approved_in_group", comment=comment)
     _notify(
         directory_selectors.office_people(),
-        _("The working group approved «%(title)s»; it can go to the governance body."),
         proposal,
+        kind="documents.approved_in_group_office",
         by=by,
     )
-    _notify(_authors(proposal), _("The working group approved «%(title)s»."), proposal, by=by)
+    _notify(_authors(proposal), proposal, kind="documents.approved_in_group", by=by)
     return proposal
 
 
@@ -398,7 +387,7 @@ def proposal_reject(
     comment = reason.strip() if at_governance else _in_place_of_chair(proposal, by, reason.strip())
     change.transition(reason=reason.strip(), reference=reference.strip())
     change.finish("rejected", comment=comment, reference=reference.strip())
-    _notify(_authors(proposal), _("«%(title)s» was rejected."), proposal, by=by)
+    _notify(_authors(proposal), proposal, kind="documents.rejected", by=by)
     return proposal
 
 
@@ -415,8 +404,8 @@ def proposal_send_to_governance(
     change.finish("sent_to_governance", comment=note)
     _notify(
         directory_selectors.people(kind=Body.Kind.GOVERNANCE, roles=[Role.SECRETARY, Role.CHAIR]),
-        _("«%(title)s» awaits the governance body's decision."),
         proposal,
+        kind="documents.sent_to_governance",
         by=by,
     )
     return proposal
@@ -434,7 +423,7 @@ def proposal_governance_approve(
         raise ActionRefusedError(_("Give the number and date of the governance body's decision."))
     change.transition(reference=reference.strip())
     change.finish("approved", comment=note, reference=reference.strip())
-    _notify(_authors(proposal), _("The governance body approved «%(title)s»."), proposal, by=by)
+    _notify(_authors(proposal), proposal, kind="documents.approved", by=by)
     return proposal
 
 
@@ -458,8 +447,8 @@ def proposal_return_to_group(
     change.finish("returned_to_group", comment=reason.strip(), reference=reference.strip())
     _notify(
         rules.group_contacts(proposal),
-        _("The governance body returned «%(title)s» to your working group."),
         proposal,
+        kind="documents.returned_to_group",
         by=by,
     )
     return proposal
@@ -486,16 +475,9 @@ def proposal_declare_conflict(*, proposal_id: int, by: User, reason: str) -> Con
     change.finish("conflict_declared", bump=False, comment=reason.strip())
     _notify(
         rules.group_contacts(proposal),
-        by.gendered(
-            male=pgettext_lazy(
-                "by a man", "%(person)s declared a conflict of interest on «%(title)s»."
-            ),
-            female=pgettext_lazy(
-                "by a woman", "%(person)s declared a conflict of interest on «%(title)s»."
-            ),
-            neutral=_("%(person)s declared a conflict of interest on «%(title)s»."),
-        ),
         proposal,
+        kind="documents.conflict_declared",
+        variant=by.gender,
         person=by.get_full_name(),
         by=by,
     )

@@ -6,6 +6,7 @@ from documents.views import (
     dashboard,
     discussion,
     imports,
+    notices,
     opinions,
     pdfs,
     questions,
@@ -98,6 +99,25 @@ urlpatterns = [
     # The register of all proposals of a call (programme office; governance body, read-only)
     path("register/", register.register, name="register"),
     path("register/export.xlsx", register.register_export, name="register-export"),
+    # Notices: their texts, the office's messages (outbox), the e-mails sent (programme office)
+    path("notice-texts/", notices.notice_text_list, name="notice-texts"),
+    path(
+        "notice-texts/<str:kind>/<str:language>/",
+        notices.notice_text_edit,
+        name="notice-text-edit",
+    ),
+    path(
+        "notice-texts/<str:kind>/<str:language>/reset/",
+        notices.notice_text_reset,
+        name="notice-text-reset",
+    ),
+    path("outbox/", notices.outbox_list, name="outbox"),
+    path("outbox/new/", notices.outbox_compose, name="outbox-compose"),
+    path("outbox/<int:pk>/", notices.outbox_detail, name="outbox-detail"),
+    path("outbox/<int:pk>/send/", notices.outbox_send, name="outbox-send"),
+    path("outbox/<int:pk>/discard/", notices.outbox_discard, name="outbox-discard"),
+    path("sent-mail/", notices.mail_list, name="mail-list"),
+    path("sent-mail/<int:pk>/retry/", notices.mail_retry, name="mail-retry"),
     # PDF documents (rendered by Celery workers)
     path(
         "proposals/<int:pk>/documents/<str:kind>/",

@@ -12,7 +12,7 @@ class MeetingsConfig(AppConfig):
         minutes' PDF kind."""
         from documents.models import RenderJob
         from documents.pdf import kinds
-        from meetings import actions, deadlines, document, home, rules
+        from meetings import actions, deadlines, document, home, notice_kinds, rules  # noqa: F401
         from meetings.models import Meeting
         from workflow import runner, tables
 

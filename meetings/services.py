@@ -196,7 +196,7 @@ def agenda_publish(*, meeting_id: int, by: User, seen_edition: int | None = None
     notify(
         members,
         actor=by,
-        message=_("The agenda of %(meeting)s is published."),
+        kind="meetings.agenda_published",
         params={"meeting": meeting.title},
         url_name="meetings:detail",
         url_kwargs={"pk": meeting.pk},
@@ -231,7 +231,7 @@ def meeting_cancel(*, meeting_id: int, by: User, reason: str) -> Meeting:
         notify(
             selectors.members(meeting),
             actor=by,
-            message=_("%(meeting)s is cancelled."),
+            kind="meetings.cancelled",
             params={"meeting": meeting.title},
             url_name="meetings:detail",
             url_kwargs={"pk": meeting.pk},
@@ -316,7 +316,7 @@ def meeting_reschedule(
         notify(
             members,
             actor=by,
-            message=_("%(meeting)s is moved to %(moment)s: %(reason)s"),
+            kind="meetings.moved",
             params={"meeting": title, "moment": _moment(meeting), "reason": reason},
             url_name="meetings:detail",
             url_kwargs={"pk": meeting.pk},
@@ -437,7 +437,7 @@ def task_add(
     notify(
         [responsible_person] if responsible_person else selectors.chairs_of(responsible_body),
         actor=by,
-        message=_("%(meeting)s set you a task due %(date)s: %(task)s"),
+        kind="meetings.task_set",
         params={"meeting": meeting.title, "date": due_on.strftime("%d.%m.%Y"), "task": task.text},
         url_name="meetings:detail",
         url_kwargs={"pk": meeting.pk},

@@ -14,7 +14,7 @@ class ProgrammeConfig(AppConfig):
         from documents import search
         from documents.models import RenderJob
         from documents.pdf import kinds
-        from programme import actions, assembly, deadlines, document, rules
+        from programme import actions, assembly, deadlines, document, notice_kinds, rules  # noqa: F401
         from programme import home as programme_home
         from programme import search as sections
         from programme.models import ProgrammeVersion, SectionRevision

@@ -174,12 +174,12 @@ def _begin_revision(
     )
 
 
-def _section_notice(people, message, revision: SectionRevision, *, by: User, **params) -> None:
+def _section_notice(people, revision: SectionRevision, *, kind: str, by: User) -> None:
     notify(
         people,
         actor=by,
-        message=message,
-        params={"title": revision.section.title_ru, "number": revision.number, **params},
+        kind=kind,
+        params={"title": revision.section.title_ru, "number": revision.number},
         url_name="programme:section-detail",
         url_kwargs={"pk": revision.section_id},
     )
@@ -232,8 +232,8 @@ def section_submit(*, section_id: int, by: User, seen_edition: int | None = None
     )
     _section_notice(
         deciders,
-        _("Revision %(number)s of the programme section «%(title)s» awaits your decision."),
         revision,
+        kind="programme.section_submitted",
         by=by,
     )
     return revision
@@ -260,9 +260,7 @@ def section_request_changes(
         raise ActionRefusedError(_("Say what should change in the section."))
     change.transition()
     change.finish("changes_requested", comment=comment.strip())
-    _section_notice(
-        _writers(revision), _("Changes are requested in the section «%(title)s»."), revision, by=by
-    )
+    _section_notice(_writers(revision), revision, kind="programme.section_changes_requested", by=by)
     return revision
 
 
@@ -282,8 +280,8 @@ def section_approve_in_group(
     change.finish("approved_in_group", comment=comment.strip())
     _section_notice(
         _office(),
-        _("The section «%(title)s» (revision %(number)s) can go to the governance body."),
         revision,
+        kind="programme.section_approved_in_group",
         by=by,
     )
     return revision
@@ -305,8 +303,8 @@ def section_send_to_governance(
     change.finish("sent_to_governance", comment=comment.strip())
     _section_notice(
         _governance_recorders(),
-        _("The section «%(title)s» awaits the governance body's decision."),
         revision,
+        kind="programme.section_sent_to_governance",
         by=by,
     )
     return revision
@@ -328,8 +326,8 @@ def section_governance_approve(
     change.finish("approved", reference=reference.strip())
     _section_notice(
         _writers(revision) + _office(),
-        _("The governance body approved the section «%(title)s» (revision %(number)s)."),
         revision,
+        kind="programme.section_approved",
         by=by,
     )
     return revision
@@ -354,8 +352,8 @@ def section_governance_return(
     change.finish("returned", comment=comment.strip(), reference=reference.strip())
     _section_notice(
         _writers(revision),
-        _("The governance body asks for changes in the section «%(title)s»."),
         revision,
+        kind="programme.section_returned",
         by=by,
     )
     return revision
@@ -387,12 +385,12 @@ def section_amend(*, section_id: int, by: User, seen_edition: int | None = None)
 
 
 # --- Programme versions -----------------------------------------------------------------------
-def _version_notice(people, message, version: ProgrammeVersion, *, by: User, **params) -> None:
+def _version_notice(people, version: ProgrammeVersion, *, kind: str, by: User) -> None:
     notify(
         people,
         actor=by,
-        message=message,
-        params={"number": version.number, **params},
+        kind=kind,
+        params={"number": version.number},
         url_name="programme:version-detail",
         url_kwargs={"pk": version.pk},
     )
@@ -440,8 +438,8 @@ def version_send_to_governance(
     change.finish("sent_to_governance", comment=comment.strip())
     _version_notice(
         _people(kind=Body.Kind.GOVERNANCE, roles=[Role.CHAIR, Role.SECRETARY, Role.MEMBER]),
-        _("Version %(number)s of the development programme awaits the governance body."),
         version,
+        kind="programme.version_sent_to_governance",
         by=by,
     )
     return version
@@ -465,9 +463,7 @@ def version_return_to_drafting(
         raise ActionRefusedError(_("Say why the version goes back to drafting."))
     change.transition()
     change.finish("returned_to_drafting", comment=reason.strip())
-    _version_notice(
-        _office(), _("Version %(number)s of the programme is back in drafting."), version, by=by
-    )
+    _version_notice(_office(), version, kind="programme.version_returned", by=by)
     return version
 
 
@@ -528,8 +524,8 @@ def version_approve(
     programme_document_request(version_id=version.pk, by=by, language="ru")
     _version_notice(
         _office() + _governance_recorders(),
-        _("The governance body approved version %(number)s of the development programme."),
         version,
+        kind="programme.version_approved",
         by=by,
     )
     return version

@@ -8,7 +8,7 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from mbk import trail
-        from workflow import audit, home, notify
+        from workflow import audit, home, notice_kinds, notify  # noqa: F401 (notice_kinds)
 
         # The layers below the engine (accounts, directory) audit and notify through the port.
         trail.plug(record=audit.record, notify=notify.notify)

@@ -259,11 +259,11 @@ def _claim(deadline: Deadline, field: str) -> bool:
     )
 
 
-def _send(people, message, deadline: Deadline, **params) -> None:
+def _send(people, deadline: Deadline, *, kind: str, **params) -> None:
     notify(
         people,
         actor=None,
-        message=message,
+        kind=kind,
         params={
             "title": deadline.title,
             "date": deadline.due_on.strftime("%d.%m.%Y"),
@@ -293,15 +293,15 @@ def send_reminders(today: datetime.date | None = None) -> dict[str, int]:
             and working_days_between(today, deadline.due_on) <= REMIND_BEFORE
             and _claim(deadline, "reminded_at")
         ):
-            _send(people, _("Reminder: «%(title)s» is due on %(date)s."), deadline)
+            _send(people, deadline, kind="workflow.deadline_reminder")
             sent["reminded"] += 1
         if late_by >= 1 and deadline.escalated_to_chair_at is None:
             chair = _chair_of(obj, policy, body) or _office()
             if _claim(deadline, "escalated_to_chair_at"):
                 _send(
                     chair,
-                    _("Overdue: «%(title)s» was due on %(date)s (%(who)s)."),
                     deadline,
+                    kind="workflow.deadline_overdue",
                     who=deadline.waiting_for_label,
                 )
                 sent["to_chair"] += 1
@@ -312,8 +312,8 @@ def send_reminders(today: datetime.date | None = None) -> dict[str, int]:
         ):
             _send(
                 _office(),
-                _("Overdue by %(days)s working days: «%(title)s» was due on %(date)s (%(who)s)."),
                 deadline,
+                kind="workflow.deadline_overdue_office",
                 days=late_by,
                 who=deadline.waiting_for_label,
             )

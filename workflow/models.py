@@ -108,6 +108,11 @@ class Notice(models.Model):
     # stamped once sent; the sweeper sends again what stayed due (the broker was down).
     email_due = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The kind of notice (mbk.notice_kinds; "outbox" for the office's messages), and the
+    # e-mail's subject and full text where they are not the default ones (an office's text).
+    kind = models.CharField(max_length=60, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
 
     class Meta:
         ordering = ("-created_at", "-pk")
@@ -180,3 +185,71 @@ class Deadline(models.Model):
         from workflow.deadlines import WAITING_FOR
 
         return str(WAITING_FOR.get(self.waiting_for, self.waiting_for))
+
+
+class NoticeTemplate(models.Model):
+    """The programme office's text of a kind of notice (mbk.notice_kinds) in one language: the
+    e-mail's subject and the notice's text, with {name} placeholders. Empty: the default text
+    of the catalogue, as before any edit (a reset empties it). Written by workflow.notice_texts
+    only, audited."""
+
+    class Language(models.TextChoices):
+        RU = "ru", _("Russian")
+        EN = "en", _("English")
+
+    kind = models.CharField(_("kind of notice"), max_length=60)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    subject = models.CharField(_("e-mail subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"), max_length=500, blank=True)
+    edition = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice text")
+        verbose_name_plural = _("notice texts")
+        ordering = ("kind", "language")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language"], name="notice_template_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.language})"
+
+    @property
+    def is_custom(self) -> bool:
+        return bool(self.body)
+
+
+class MailRecord(models.Model):
+    """One e-mail copy of a notice and how its sending went: written by the sending task on
+    every attempt; the office lists them and sends a failed one again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    notice = models.OneToOneField(Notice, on_delete=models.CASCADE, related_name="mail")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    address = models.EmailField(_("address"))
+    subject = models.CharField(_("subject"), max_length=300)
+    kind = models.CharField(_("kind of notice"), max_length=60, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sent e-mail")
+        verbose_name_plural = _("sent e-mails")
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.address}: {self.subject}"

@@ -3,10 +3,11 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from mbk.mail import send_templated_mail
-from workflow.models import Notice
+from workflow.models import MailRecord, Notice
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +26,42 @@ def task_send_notice_email(*, notice_id: int) -> None:
     if not notice.recipient.email or notice.category in (notice.recipient.email_muted or []):
         Notice.objects.filter(pk=notice.pk).update(email_due=False)  # read in the app only
         return
-    send_templated_mail(
-        template="workflow/email/notice",
-        to=[notice.recipient.email],
-        language=notice.recipient.language or "ru",
-        context={"notice": notice},
+    record, _created = MailRecord.objects.get_or_create(
+        notice=notice,
+        defaults={
+            "recipient": notice.recipient,
+            "address": notice.recipient.email,
+            "subject": notice.subject or notice.text[:300],
+            "kind": notice.kind,
+            "status": MailRecord.Status.PENDING,
+        },
     )
-    Notice.objects.filter(pk=notice.pk, emailed_at=None).update(emailed_at=timezone.now())
+    try:
+        subject = send_templated_mail(
+            template="workflow/email/notice",
+            to=[notice.recipient.email],
+            language=notice.recipient.language or "ru",
+            context={"notice": notice},
+        )
+    except Exception as error:  # the notice stays due: the sweeper or the office sends it again
+        log.warning("The e-mail of notice %s failed", notice.pk, exc_info=True)
+        MailRecord.objects.filter(pk=record.pk).update(
+            status=MailRecord.Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            attempts=F("attempts") + 1,
+            address=notice.recipient.email,
+        )
+        return
+    now = timezone.now()
+    Notice.objects.filter(pk=notice.pk, emailed_at=None).update(emailed_at=now)
+    MailRecord.objects.filter(pk=record.pk).update(
+        status=MailRecord.Status.SENT,
+        subject=subject[:300],
+        address=notice.recipient.email,
+        error="",
+        attempts=F("attempts") + 1,
+        sent_at=now,
+    )
 
 
 @shared_task
@@ -107,8 +137,6 @@ def task_write_audit_checkpoint() -> int:
 def task_verify_audit() -> int:
     """Verify the audit trail (what manage.py verify_audit does); on any problem tell the
     programme office, in the app and by e-mail. Returns the number of problems."""
-    from django.utils.translation import gettext_lazy
-
     from workflow import audit
     from workflow.notify import notify
 
@@ -124,10 +152,7 @@ def task_verify_audit() -> int:
         notify(
             office_people(),
             actor=None,
-            message=gettext_lazy(
-                "The daily check of the audit trail found problems (%(count)s), the first: "
-                "%(first)s. Ask the administrator to run manage.py verify_audit."
-            ),
+            kind="workflow.audit_problems",
             params={"count": len(report.problems), "first": str(report.problems[0])[:250]},
             url_name="workflow:notices",
             url_kwargs={},

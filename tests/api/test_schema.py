@@ -65,6 +65,8 @@ PUBLIC = {
     # The verification of a document: a reader outside the system checks a PDF they were sent.
     ("/api/v1/verify/", "post"),
 }
+# The programme office's own lists: anyone else is refused (403), not shown an empty list.
+OFFICE_ONLY = {"/api/v1/notice-texts/", "/api/v1/outbox/", "/api/v1/sent-mail/"}
 
 
 def test_every_operation_documents_its_answers(schema):
@@ -136,6 +138,8 @@ def test_every_path_is_a_404_or_an_empty_list_for_an_outsider_where_nothing_exis
             assert response.status_code == 415, f"{method.upper()} {path}"
         elif "{" in path:
             assert response.status_code == 404, f"{method.upper()} {path}"
+        elif path in OFFICE_ONLY:
+            assert response.status_code == 403, f"{method.upper()} {path}"
         elif method == "get":
             assert response.status_code == 200, f"{method.upper()} {path}"
         else:
@@ -190,7 +194,7 @@ def test_paginated_lists_document_the_404_of_a_page_past_the_end(schema):
         if any(p["name"] == "page" for p in operation.get("parameters", []))
     ]
 
-    assert len(paginated) == 10  # with /api/v1/opinions/
+    assert len(paginated) == 12  # with opinions, outbox and sent mail
     for path, operation in paginated:
         assert "404" in operation["responses"], path
 

@@ -71,6 +71,10 @@ for _name in ("section-edit", "section-diff"):
     OBJECTS[f"programme:{_name}"] = OBJECTS["programme:section-detail"]
 for _name in ("minutes",):
     OBJECTS[f"meetings:{_name}"] = OBJECTS["meetings:detail"]
+OBJECTS["documents:notice-text-edit"] = lambda: [
+    {"kind": "documents.proposal_submitted", "language": "ru"}
+]
+OBJECTS["documents:outbox-detail"] = list
 # Routes not visited, and why.
 SKIPPED = {
     "accounts:signup-confirm": "needs an e-mailed token",
@@ -163,6 +167,10 @@ def test_every_route_with_arguments_has_its_objects_or_a_reason():
 
 
 POST_OR_FILES = {
+    "documents:notice-text-reset",
+    "documents:outbox-send",
+    "documents:outbox-discard",
+    "documents:mail-retry",
     "directory:organisation-confirm",
     "directory:organisation-reject",
     "directory:affiliation-confirm",

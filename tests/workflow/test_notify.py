@@ -7,13 +7,10 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from workflow.models import Notice
 from workflow.notify import notify
 from workflow.tasks import task_resend_notice_emails, task_send_notice_email
-
-MESSAGE = _("The governance body approved «%(title)s».")
 
 
 def send(recipients, capture):
@@ -21,7 +18,7 @@ def send(recipients, capture):
         return notify(
             recipients,
             actor=None,
-            message=MESSAGE,
+            kind="documents.approved",
             params={"title": "Биоаналоги"},
             url_name="documents:proposal-detail",
             url_kwargs={"pk": 7},

@@ -35,13 +35,13 @@ def test_notify_leaves_the_actor_out_and_tells_the_others(people):
     notify(
         [author, coauthor],
         actor=author,
-        message="«%(title)s»",
+        kind="documents.rejected",
         params={"title": "Биоаналоги"},
         url_name="documents:proposal-detail",
         url_kwargs={"pk": 1},
     )
 
-    assert (told(author), told(coauthor)) == ([], ["«Биоаналоги»"])
+    assert (told(author), told(coauthor)) == ([], ["Заявка «Биоаналоги» отклонена."])
 
 
 def test_an_author_who_is_the_groups_secretary_is_not_told_of_their_own_submission(people):
