@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import verification, views
+from api import meetings, verification, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -14,7 +14,8 @@ router.register("proposals", views.ProposalViewSet, basename="proposal")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("sections", views.SectionViewSet, basename="section")
 router.register("programme-versions", views.ProgrammeVersionViewSet, basename="programme-version")
-router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("meetings", meetings.MeetingViewSet, basename="meeting")
+router.register("tasks", meetings.TaskViewSet, basename="task")
 
 app_name = "api"
 urlpatterns = [
