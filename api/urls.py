@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import meetings, verification, views
+from api import meetings, programme, verification, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -12,8 +12,10 @@ router.register("services", views.ServiceTypeViewSet, basename="service")
 router.register("calls", views.CallViewSet, basename="call")
 router.register("proposals", views.ProposalViewSet, basename="proposal")
 router.register("documents", views.DocumentViewSet, basename="document")
-router.register("sections", views.SectionViewSet, basename="section")
-router.register("programme-versions", views.ProgrammeVersionViewSet, basename="programme-version")
+router.register("sections", programme.SectionViewSet, basename="section")
+router.register(
+    "programme-versions", programme.ProgrammeVersionViewSet, basename="programme-version"
+)
 router.register("meetings", meetings.MeetingViewSet, basename="meeting")
 router.register("tasks", meetings.TaskViewSet, basename="task")
 
