@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import meetings, programme, verification, views
+from api import documents, meetings, notices, programme, verification, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -9,8 +9,8 @@ router.register("directions", views.DirectionViewSet, basename="direction")
 router.register("bodies", views.BodyViewSet, basename="body")
 router.register("instruments", views.InstrumentViewSet, basename="instrument")
 router.register("services", views.ServiceTypeViewSet, basename="service")
-router.register("calls", views.CallViewSet, basename="call")
-router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register("calls", documents.CallViewSet, basename="call")
+router.register("proposals", documents.ProposalViewSet, basename="proposal")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("sections", programme.SectionViewSet, basename="section")
 router.register(
@@ -18,6 +18,9 @@ router.register(
 )
 router.register("meetings", meetings.MeetingViewSet, basename="meeting")
 router.register("tasks", meetings.TaskViewSet, basename="task")
+router.register("notices", notices.NoticeViewSet, basename="notice")
+router.register("exports", documents.ExportViewSet, basename="export")
+router.register("search", documents.SearchViewSet, basename="search")
 
 app_name = "api"
 urlpatterns = [
