@@ -101,9 +101,9 @@ class CallViewSet(views.AtomicWrites, views.CallViewSet):
     )
     @action(detail=True, methods=["post"], url_path="import", filter_backends=[])
     def import_proposals(self, request, pk=None):
+        call = self.get_object()
         if not rules.can_import_proposals(request.user):
             raise PermissionDenied
-        call = self.get_object()
         incoming = ImportSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         dry_run = incoming.validated_data["mode"] != "import"
@@ -129,9 +129,9 @@ class CallViewSet(views.AtomicWrites, views.CallViewSet):
     )
     @action(detail=True, methods=["get"], url_path="import-template", filter_backends=[])
     def import_template(self, request, pk=None):
+        call = self.get_object()
         if not rules.can_import_proposals(request.user):
             raise PermissionDenied
-        call = self.get_object()
         return _xlsx(imports.template(call), f"proposals-call-{call.pk}.xlsx")
 
 

@@ -47,7 +47,8 @@ class NoticeViewSet(AtomicWrites, mixins.ListModelMixin, viewsets.GenericViewSet
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses={200: NoticeSerializer, **refusals(401, 404)})
+    # 403: a write refused to the caller (the API's rule for every write); none is expected here.
+    @extend_schema(request=None, responses={200: NoticeSerializer, **refusals(401, 403, 404)})
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notice = get_object_or_404(
@@ -57,7 +58,7 @@ class NoticeViewSet(AtomicWrites, mixins.ListModelMixin, viewsets.GenericViewSet
         notice.refresh_from_db()
         return Response(NoticeSerializer(notice).data)
 
-    @extend_schema(request=None, responses={200: MarkedSerializer, **refusals(401)})
+    @extend_schema(request=None, responses={200: MarkedSerializer, **refusals(401, 403)})
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         marked = services.notice_mark_read(notice_ids=None, by=request.user)
@@ -67,7 +68,7 @@ class NoticeViewSet(AtomicWrites, mixins.ListModelMixin, viewsets.GenericViewSet
     @extend_schema(
         methods=["POST"],
         request=EmailChoiceSerializer,
-        responses={200: EmailChoiceSerializer, **refusals(400, 401)},
+        responses={200: EmailChoiceSerializer, **refusals(400, 401, 403)},
         description="Which notices the caller also gets by e-mail (they always appear here).",
     )
     @action(detail=False, methods=["get", "post"], url_path="e-mail", pagination_class=None)
