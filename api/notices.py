@@ -74,6 +74,7 @@ class NoticeViewSet(AtomicWrites, mixins.ListModelMixin, viewsets.GenericViewSet
     @action(detail=False, methods=["get", "post"], url_path="e-mail", pagination_class=None)
     def email(self, request):
         if request.method == "POST":
+            EmailChoiceSerializer(data=request.data).is_valid(raise_exception=True)
             form = page_forms.checked(EmailNoticesForm, request.data)
             services.email_notices_choose(by=request.user, wanted=form.cleaned_data["categories"])
         muted = request.user.email_muted or []

@@ -110,10 +110,10 @@ class SectionViewSet(views.SectionViewSet):
         description="The programme office adds a section to the current programme.",
     )
     def create(self, request, *args, **kwargs):
+        rules.require(rules.can_manage_sections, request.user)
         programme = selectors.current_programme()
         if programme is None:
             raise Http404
-        rules.require(rules.can_manage_sections, request.user)
         form = page_forms.checked(SectionAddForm, request.data, programme=programme)
         section = services.section_add(
             programme_id=programme.pk, by=request.user, **form.cleaned_data
