@@ -481,6 +481,7 @@ class AgendaItemSerializer(ModelSerializer):
     class Meta:
         model = AgendaItem
         fields = [
+            "id",
             "position",
             "title",
             "proposal",
@@ -528,7 +529,7 @@ class MeetingSerializer(MeetingListSerializer):
     tasks = TaskSerializer(many=True)
 
     class Meta(MeetingListSerializer.Meta):
-        fields = [*MeetingListSerializer.Meta.fields, "items", "tasks"]
+        fields = [*MeetingListSerializer.Meta.fields, "edition", "online_url", "items", "tasks"]
 
 
 # --- Ballots and proxies ------------------------------------------------------------------

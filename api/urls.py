@@ -3,8 +3,12 @@ from rest_framework.routers import DefaultRouter
 
 from api import (
     discussion,
+    documents,
+    meetings,
+    my_notices,
     notices,
     opinions,
+    programme,
     questions,
     review_changes,
     verification,
@@ -18,8 +22,8 @@ router.register("directions", views.DirectionViewSet, basename="direction")
 router.register("bodies", views.BodyViewSet, basename="body")
 router.register("instruments", views.InstrumentViewSet, basename="instrument")
 router.register("services", views.ServiceTypeViewSet, basename="service")
-router.register("calls", views.CallViewSet, basename="call")
-router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register("calls", documents.CallViewSet, basename="call")
+router.register("proposals", documents.ProposalViewSet, basename="proposal")
 router.register(
     r"proposals/(?P<proposal>[0-9]+)/versions/(?P<number>[0-9]+)/attachments",
     version_files.VersionAttachmentViewSet,
@@ -36,9 +40,15 @@ router.register(
     basename="proposal-discussion",
 )
 router.register("documents", views.DocumentViewSet, basename="document")
-router.register("sections", views.SectionViewSet, basename="section")
-router.register("programme-versions", views.ProgrammeVersionViewSet, basename="programme-version")
-router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("sections", programme.SectionViewSet, basename="section")
+router.register(
+    "programme-versions", programme.ProgrammeVersionViewSet, basename="programme-version"
+)
+router.register("meetings", meetings.MeetingViewSet, basename="meeting")
+router.register("tasks", meetings.TaskViewSet, basename="task")
+router.register("notices", my_notices.NoticeViewSet, basename="notice")
+router.register("exports", documents.ExportViewSet, basename="export")
+router.register("search", documents.SearchViewSet, basename="search")
 router.register("opinions", opinions.OpinionViewSet, basename="opinion")
 router.register(r"calls/(?P<call_pk>[0-9]+)/questions", questions.CallQuestionViewSet, "question")
 router.register(

@@ -180,6 +180,13 @@ class Transitions:
         """The object as it is after the transition."""
         return Response(self.get_serializer(self.get_object()).data)
 
+    def fields_of(self, transition) -> list[str]:
+        """What the body of the transition's POST takes."""
+        return transition.field_names()
+
+    def run(self, request, subject, name: str) -> None:
+        _run(request, subject, self.table, name)
+
     @action(detail=True, methods=["get"], url_path="transitions")
     def transitions(self, request, pk=None):
         obj = self.get_object()
@@ -192,7 +199,7 @@ class Transitions:
                 {
                     "name": t.name,
                     "label": str(t.label),
-                    "fields": t.field_names(),
+                    "fields": self.fields_of(t),
                     "url": f"{request.path}{t.name}/",
                 }
                 for t in offered
@@ -208,7 +215,7 @@ class Transitions:
             if self.table.get(name) is None:
                 raise Http404
             raise ActionRefusedError(_("The section has no text yet."))
-        _run(request, subject, self.table, name)
+        self.run(request, subject, name)
         return self.answer()
 
 

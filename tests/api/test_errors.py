@@ -122,7 +122,7 @@ def test_a_path_outside_the_api_keeps_the_html_404_page(client, db):
     [
         ("put", "/api/v1/proposals/1/"),
         ("delete", "/api/v1/directions/"),
-        ("post", "/api/v1/meetings/"),
+        ("post", "/api/v1/bodies/"),
         ("post", "/api/schema/"),
         ("delete", "/api/docs/"),
     ],
