@@ -106,6 +106,38 @@ COVERAGE: dict[str, list[str]] = {
     "workflow:notice-open": [f"POST {V1}/notices/{{id}}/read/"],
     "workflow:notices-read-all": [f"POST {V1}/notices/read-all/"],
     "workflow:email-notices": [f"POST {V1}/notices/e-mail/"],
+    # Questions of a call and their answers
+    "documents:question-add": [f"POST {V1}/calls/{{call_pk}}/questions/"],
+    "documents:question-edit": [f"PUT {V1}/calls/{{call_pk}}/questions/{{id}}/"],
+    "documents:question-delete": [f"DELETE {V1}/calls/{{call_pk}}/questions/{{id}}/"],
+    "documents:question-move": [f"POST {V1}/calls/{{call_pk}}/questions/reorder/"],
+    # Reviews changed, the discussion, the files of frozen versions
+    "documents:review-change": [f"POST {V1}/proposals/{{proposal}}/review-changes/"],
+    "documents:discussion-post": [f"POST {V1}/proposals/{{proposal}}/discussion/"],
+    "documents:discussion-entry-edit": [f"PATCH {V1}/proposals/{{proposal}}/discussion/{{id}}/"],
+    "documents:version-attachment-download": [
+        f"GET {V1}/proposals/{{proposal}}/versions/{{number}}/attachments/{{id}}/file/"
+    ],
+    # Opinions of infrastructure groups
+    "documents:opinion-list": [f"GET {V1}/opinions/"],
+    "documents:opinion-give": [f"POST {V1}/opinions/{{id}}/transitions/{{name}}/"],
+    "documents:opinion-assign": [f"POST {V1}/opinions/{{id}}/transitions/{{name}}/"],
+    "documents:opinion-waive": [f"POST {V1}/opinions/{{id}}/transitions/{{name}}/"],
+    # Notice texts, the outbox, the e-mails sent (the programme office)
+    "documents:notice-texts": [f"GET {V1}/notice-texts/"],
+    "documents:notice-text-edit": [
+        f"GET {V1}/notice-texts/{{kind}}/",
+        f"PUT {V1}/notice-texts/{{kind}}/{{language}}/",
+        f"POST {V1}/notice-texts/{{kind}}/preview/",
+    ],
+    "documents:notice-text-reset": [f"POST {V1}/notice-texts/{{kind}}/{{language}}/reset/"],
+    "documents:outbox": [f"GET {V1}/outbox/"],
+    "documents:outbox-compose": [f"POST {V1}/outbox/"],
+    "documents:outbox-detail": [f"GET {V1}/outbox/{{id}}/"],
+    "documents:outbox-send": [f"POST {V1}/outbox/{{id}}/send/"],
+    "documents:outbox-discard": [f"POST {V1}/outbox/{{id}}/discard/"],
+    "documents:mail-list": [f"GET {V1}/sent-mail/"],
+    "documents:mail-retry": [f"POST {V1}/sent-mail/{{id}}/retry/"],
     # Documents' signatures
     "signing:verify": [f"POST {V1}/verify/"],
 }
