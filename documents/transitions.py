@@ -142,7 +142,9 @@ def proposal_submit(*, proposal_id: int, by: User, seen_edition: int | None = No
             by=by,
         )
     else:
-        experts = [a.expert for a in proposal.assignments.select_related("expert")]
+        experts = [
+            a.expert for a in proposal.assignments.filter(ended_at=None).select_related("expert")
+        ]
         _notify(
             chair_and_secretary + experts,
             _("The authors answered the remarks on «%(title)s» (version %(version)s)."),
@@ -192,7 +194,8 @@ def proposal_assign_experts(
             "user_id", flat=True
         )
     )
-    new = [e for e in experts if not proposal.assignments.filter(expert=e).exists()]
+    current = proposal.assignments.filter(ended_at=None)
+    new = [e for e in experts if not current.filter(expert=e).exists()]
     for expert in new:
         if expert.pk not in group_experts:
             raise ActionRefusedError(

@@ -5,6 +5,7 @@ from documents.views import (
     calls,
     dashboard,
     imports,
+    moves,
     pdfs,
     register,
     reviewing,
@@ -59,6 +60,8 @@ urlpatterns = [
         name="proposal-governance-decide",
     ),
     path("proposals/<int:pk>/conflict/", reviewing.proposal_conflict, name="proposal-conflict"),
+    path("proposals/<int:pk>/move/", moves.proposal_move, name="proposal-move"),
+    path("proposals/<int:pk>/duplicate/", moves.proposal_duplicate, name="proposal-duplicate"),
     # The review dashboard of a working group (its chair, deputy chairs, secretary; the office)
     path(
         "groups/<slug:group>/dashboard/", dashboard.review_dashboard_page, name="review-dashboard"

@@ -103,6 +103,7 @@ def proposal_detail(request, pk: int):
             request.user, proposal, versions[-1] if versions else None
         ),
         "document_jobs": pdf_selectors.jobs_of(request.user, proposal),
+        "duplicate_links": selectors.duplicate_links(request.user, proposal),
     }
     return render(request, "documents/proposal_detail.html", context)
 
