@@ -84,6 +84,8 @@ PROPOSAL_ROUTES = {
     "proposal-decide",
     "proposal-governance-decide",
     "proposal-conflict",
+    "proposal-move",
+    "proposal-duplicate",
 }
 
 
