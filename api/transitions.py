@@ -11,6 +11,7 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from directory.models import Body
 from documents.actions import PROPOSAL
 from documents.models import Proposal
 from mbk.serializers import CharField
@@ -59,6 +60,14 @@ def _field(param: Param) -> serializers.Field:
         return serializers.ChoiceField(choices=list(param.choices), **common)
     if param.kind == "date":
         return serializers.DateField(**common)
+    if param.kind == "group":
+        return serializers.SlugRelatedField(
+            slug_field="code",
+            queryset=Body.objects.filter(kind=Body.Kind.SECTORAL_GROUP),
+            **common,
+        )
+    if param.kind == "number":
+        return serializers.IntegerField(min_value=1, **common)
     raise LookupError(f"no API field for a parameter of kind {param.kind!r}")
 
 

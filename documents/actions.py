@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from documents import moves, rules, transitions
 from documents import review_forms as forms
-from documents import rules, transitions
 from documents.forms import WithdrawForm
 from documents.models import Proposal, Review
+from documents.move_forms import DuplicateForm, MoveForm
 from workflow.tables import (
     APPROVE,
     GOVERNANCE,
@@ -210,6 +211,44 @@ PROPOSAL = Table(
             ),
         ),
         Transition(
+            "move_to_group",
+            _("Move to another working group"),
+            rules.can_move_proposal,
+            lambda p, by, seen, group, comment: moves.proposal_move(
+                proposal_id=p.pk, by=by, group=group, reason=comment, seen_edition=seen
+            ),
+            params=(
+                Param("group", "group", help_text=_("the code of a sectoral working group")),
+                COMMENT,
+            ),
+            style="outline-secondary",
+            forms={"move": ("", MoveForm)},
+            done=_("The proposal is moved; the new working group assigns its experts."),
+            confirm=_(
+                "The old group's assignments end and its reviews no longer count: the new group "
+                "reviews the proposal from the start."
+            ),
+        ),
+        Transition(
+            "mark_duplicate",
+            _("Close as a duplicate"),
+            rules.can_mark_duplicate,
+            lambda p, by, seen, original, comment: moves.proposal_mark_duplicate(
+                proposal_id=p.pk, by=by, original_id=original, reason=comment, seen_edition=seen
+            ),
+            params=(
+                Param("original", "number", help_text=_("the number of the original proposal")),
+                COMMENT,
+            ),
+            style="outline-danger",
+            forms={"duplicate": ("", DuplicateForm)},
+            done=_("The proposal is closed as a duplicate."),
+            confirm=_(
+                "Closing is final: the proposal leaves the review for good and links to the "
+                "original."
+            ),
+        ),
+        Transition(
             "declare_conflict",
             _("Declare a conflict of interest"),
             rules.can_declare_conflict,
@@ -299,6 +338,24 @@ _ACTIONS = [
     (
         Action("withdraw", _("Withdraw"), "documents:proposal-withdraw", "outline-danger"),
         _offers("withdraw"),
+    ),
+    (
+        Action(
+            "move",
+            _("Move to another working group"),
+            "documents:proposal-move",
+            "outline-secondary",
+        ),
+        _offers("move_to_group"),
+    ),
+    (
+        Action(
+            "duplicate",
+            _("Close as a duplicate"),
+            "documents:proposal-duplicate",
+            "outline-danger",
+        ),
+        _offers("mark_duplicate"),
     ),
 ]
 

@@ -47,7 +47,9 @@ def wanted_user_grants(proposal: Proposal) -> set[tuple[int, str]]:
         wanted |= {(person, "change_proposal") for person in authors}
     if proposal.state not in Proposal.FINAL:
         conflicted = set(proposal.conflicts.values_list("person_id", flat=True))
-        for expert in proposal.assignments.values_list("expert_id", flat=True):
+        for expert in proposal.assignments.filter(ended_at=None).values_list(
+            "expert_id", flat=True
+        ):
             if expert not in conflicted:
                 wanted.add((expert, "review_proposal"))
     return wanted

@@ -86,10 +86,16 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
         WITHDRAWN = "withdrawn", _("withdrawn")
+        DUPLICATE = "duplicate", _("closed as a duplicate")
 
     EDITABLE = (State.DRAFT, State.REVISION_REQUESTED)
     IN_REVIEW = (State.SUBMITTED, State.WG_REVIEW, State.WG_APPROVED, State.GOVERNANCE_REVIEW)
-    FINAL = (State.APPROVED, State.REJECTED, State.WITHDRAWN)
+    FINAL = (State.APPROVED, State.REJECTED, State.WITHDRAWN, State.DUPLICATE)
+    # Before the group's decision the programme office may move a proposal to another sectoral
+    # group (the new group starts over from submitted).
+    MOVABLE = (State.SUBMITTED, State.WG_REVIEW, State.REVISION_REQUESTED)
+    # Once submitted and before a final decision the office may close it as a duplicate.
+    MAY_BE_DUPLICATE = (State.REVISION_REQUESTED, *IN_REVIEW)
 
     call = models.ForeignKey(
         Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="proposals"
@@ -163,6 +169,14 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason of the decision"), blank=True)
     decision_reference = models.CharField(_("decision reference"), max_length=200, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
 
     class Meta:
         verbose_name = _("proposal")
@@ -231,6 +245,21 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     )
     def withdraw(self) -> None:
         self.decided_at = timezone.now()
+
+    @transition(field=state, source=list(MOVABLE), target=State.SUBMITTED)
+    def move_to_group(self, *, group: Body) -> None:
+        """To another sectoral group (and its direction): a new round, so that the reviews of
+        the old group no longer count."""
+        self.group = group
+        if group.direction_id is not None:
+            self.direction_id = group.direction_id
+        self.round += 1
+
+    @transition(field=state, source=list(MAY_BE_DUPLICATE), target=State.DUPLICATE)
+    def mark_duplicate(self, *, original: "Proposal", reason: str) -> None:
+        self.duplicate_of = original
+        self.decided_at = timezone.now()
+        self.decision_reason = reason
 
 
 class ProposalUserObjectPermission(UserObjectPermissionBase):
@@ -434,10 +463,17 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
+    # Set when the proposal moved to another group: the assignment stays as history and no
+    # longer counts (documents/transitions.py, proposal_move).
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "expert"], name="assignment_once")
+            models.UniqueConstraint(
+                fields=["proposal", "expert"],
+                condition=Q(ended_at=None),
+                name="assignment_once",
+            )
         ]
 
     def __str__(self) -> str:

@@ -170,3 +170,38 @@ _opinion(
     _("The opinion of %(group)s on «%(title)s» is not required: %(reason)s"),
     reason=_("why the opinion is not required"),
 )
+
+# Moves and duplicates (documents/moves.py).
+MOVE = {"from": _("the working group it left"), "to": _("the working group it went to")}
+MOVE_EXAMPLE = {"from": "Фармацевтика и медицина", "to": "Агропищевые биотехнологии"}
+for _key, _label, _text in (
+    (
+        "moved_here",
+        _("The office moved a proposal to a group (to its chair and secretary)"),
+        _("The programme office moved «%(title)s» from «%(from)s» to your working group."),
+    ),
+    (
+        "moved_away",
+        _("The office moved a proposal away from a group (to the group and its experts)"),
+        _("The programme office moved «%(title)s» from your working group to «%(to)s»."),
+    ),
+    (
+        "moved",
+        _("The office moved a proposal to another group (to the authors)"),
+        _("The programme office moved «%(title)s» to the working group «%(to)s»."),
+    ),
+):
+    register(
+        f"documents.{_key}",
+        label=_label,
+        text=_text,
+        placeholders={**TITLE, **MOVE},
+        required=("title",),
+        example={**EXAMPLE, **MOVE_EXAMPLE},
+    )
+_proposal(
+    "marked_duplicate",
+    _("A proposal is closed as a duplicate (to the authors and the group)"),
+    _("«%(title)s» was closed as a duplicate of proposal № %(number)s."),
+    number=_("the number of the original proposal"),
+)

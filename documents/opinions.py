@@ -188,17 +188,18 @@ def opinion_waive(
 
 
 def close_when_final(proposal: Proposal) -> None:
-    """A rejected or withdrawn proposal needs no more opinions: those still requested are
-    closed as not required, by the system (no notices: the groups hear of the proposal's end
-    on its page; the reminders stop)."""
-    if proposal.state not in (Proposal.State.REJECTED, Proposal.State.WITHDRAWN):
+    """A rejected, withdrawn or duplicate proposal needs no more opinions: those still
+    requested are closed as not required, by the system (no notices: the groups hear of the
+    proposal's end on its page; the reminders stop)."""
+    reasons = {
+        Proposal.State.REJECTED: _("The proposal was rejected."),
+        Proposal.State.WITHDRAWN: _("The proposal was withdrawn."),
+        Proposal.State.DUPLICATE: _("The proposal was closed as a duplicate."),
+    }
+    if proposal.state not in reasons:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        reason = str(
-            _("The proposal was rejected.")
-            if proposal.state == Proposal.State.REJECTED
-            else _("The proposal was withdrawn.")
-        )
+        reason = str(reasons[proposal.state])
     for opinion_id in proposal.opinions.filter(state=Opinion.State.REQUESTED).values_list(
         "pk", flat=True
     ):

@@ -139,7 +139,7 @@ def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> Que
     # The deadline of the stay, found by the audit entry that began it (a unique key).
     deadline = Deadline.objects.filter(entry=OuterRef("entered_entry"))
     assigned = (
-        Assignment.objects.filter(proposal=OuterRef("pk"))
+        Assignment.objects.filter(proposal=OuterRef("pk"), ended_at=None)
         .order_by()
         .values("proposal")
         .annotate(n=Count("pk"))
@@ -275,7 +275,9 @@ def open_loads(experts: list[User]) -> dict[int, int]:
         proposal=OuterRef("proposal"), person=OuterRef("expert")
     )
     rows = (
-        Assignment.objects.filter(expert__in=[e.pk for e in experts], proposal__state__in=IN_REVIEW)
+        Assignment.objects.filter(
+            expert__in=[e.pk for e in experts], proposal__state__in=IN_REVIEW, ended_at=None
+        )
         .exclude(Exists(reviewed))
         .exclude(Exists(declared))
         .order_by()
@@ -356,9 +358,9 @@ def suggest_assignment(group: Body, proposals: list[Proposal]) -> Plan:
     before = dict(load)
     conflicts = _conflicts(proposals, experts)
     existing: dict[int, set[int]] = {}
-    for proposal_id, expert_id in Assignment.objects.filter(proposal__in=proposals).values_list(
-        "proposal_id", "expert_id"
-    ):
+    for proposal_id, expert_id in Assignment.objects.filter(
+        proposal__in=proposals, ended_at=None
+    ).values_list("proposal_id", "expert_id"):
         existing.setdefault(proposal_id, set()).add(expert_id)
     by_pk = {e.pk: e for e in experts}
     plans = []

@@ -179,6 +179,26 @@ def can_send_to_governance(user, proposal: Proposal) -> bool:
     return proposal.state == State.WG_APPROVED and is_programme_office(user)
 
 
+def can_move_proposal(user, proposal: Proposal) -> bool:
+    """The programme office moves a proposal to another sectoral working group before the
+    group has decided on it (submitted, in review, or returned for revision)."""
+    return (
+        proposal.state in Proposal.MOVABLE
+        and is_programme_office(user)
+        and not has_conflict(user, proposal)
+    )
+
+
+def can_mark_duplicate(user, proposal: Proposal) -> bool:
+    """The programme office closes a submitted proposal as a duplicate of another of its call
+    before a final decision."""
+    return (
+        proposal.state in Proposal.MAY_BE_DUPLICATE
+        and is_programme_office(user)
+        and not has_conflict(user, proposal)
+    )
+
+
 def can_record_governance_decision(user, proposal: Proposal) -> bool:
     """The governance body's decision is recorded by its secretary (or its chair)."""
     return (

@@ -65,7 +65,9 @@ def my_proposals(user) -> QuerySet[Proposal]:
 
 def assigned_to(user) -> QuerySet[Proposal]:
     return _listed(
-        visible_proposals(user).filter(assignments__expert=user, state=State.WG_REVIEW)
+        visible_proposals(user).filter(
+            assignments__expert=user, assignments__ended_at=None, state=State.WG_REVIEW
+        )
     ).order_by("submitted_at")
 
 
@@ -115,6 +117,8 @@ HISTORY_ACTIONS = {
     "approved": _("Approved by the governance body"),
     "returned_to_group": _("Returned to the working group"),
     "conflict_declared": _("Conflict of interest declared"),
+    "moved": _("Moved to another working group"),
+    "marked_duplicate": _("Closed as a duplicate"),
 }
 # Entries that name experts, their opinions or their conflicts: part of the reviews.
 REVIEW_ACTIONS = {"experts_assigned", "reviewed", "review_changed", "conflict_declared"}
@@ -290,7 +294,9 @@ class Candidate:
 
 
 def assignment_candidates(proposal: Proposal) -> list[Candidate]:
-    assigned_ids = set(proposal.assignments.values_list("expert_id", flat=True))
+    assigned_ids = set(
+        proposal.assignments.filter(ended_at=None).values_list("expert_id", flat=True)
+    )
     experts = (
         User.objects.filter(memberships__body=proposal.group, memberships__role=Role.EXPERT)
         .select_related("organisation")
@@ -357,3 +363,22 @@ def review_summary(proposal: Proposal, round_number: int | None = None) -> Revie
         weighted_average=_mean([r.weighted_score for r in reviews]),
         recommendations=recommendations,
     )
+
+
+def duplicate_links(user, proposal: Proposal) -> dict:
+    """The proposal's page links a duplicate and its original to each other: the original's
+    number (a link when the person may see it) and the duplicates the person may see. Two
+    queries."""
+    original = None
+    if proposal.duplicate_of_id is not None:
+        original = {
+            "number": proposal.duplicate_of_id,
+            "visible": visible_proposals(user).filter(pk=proposal.duplicate_of_id).exists(),
+        }
+    duplicates = list(
+        visible_proposals(user)
+        .filter(duplicate_of=proposal)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return {"original": original, "duplicates": duplicates}

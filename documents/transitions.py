@@ -141,7 +141,9 @@ def proposal_submit(*, proposal_id: int, by: User, seen_edition: int | None = No
     if first:
         _notify(chair_and_secretary, proposal, kind="documents.proposal_submitted", by=by)
     else:
-        experts = [a.expert for a in proposal.assignments.select_related("expert")]
+        experts = [
+            a.expert for a in proposal.assignments.filter(ended_at=None).select_related("expert")
+        ]
         _notify(
             chair_and_secretary + experts,
             proposal,
@@ -188,7 +190,8 @@ def proposal_assign_experts(
             "user_id", flat=True
         )
     )
-    new = [e for e in experts if not proposal.assignments.filter(expert=e).exists()]
+    current = proposal.assignments.filter(ended_at=None)
+    new = [e for e in experts if not current.filter(expert=e).exists()]
     for expert in new:
         if expert.pk not in group_experts:
             raise ActionRefusedError(

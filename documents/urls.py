@@ -6,6 +6,7 @@ from documents.views import (
     dashboard,
     discussion,
     imports,
+    moves,
     notices,
     opinions,
     pdfs,
@@ -86,6 +87,8 @@ urlpatterns = [
     path("opinions/<int:pk>/give/", opinions.opinion_give, name="opinion-give"),
     path("opinions/<int:pk>/assign/", opinions.opinion_assign, name="opinion-assign"),
     path("opinions/<int:pk>/waive/", opinions.opinion_waive, name="opinion-waive"),
+    path("proposals/<int:pk>/move/", moves.proposal_move, name="proposal-move"),
+    path("proposals/<int:pk>/duplicate/", moves.proposal_duplicate, name="proposal-duplicate"),
     # The review dashboard of a working group (its chair, deputy chairs, secretary; the office)
     path(
         "groups/<slug:group>/dashboard/", dashboard.review_dashboard_page, name="review-dashboard"

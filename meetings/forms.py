@@ -230,6 +230,12 @@ class TaskForm(MeetingActionForm):
         )
         self.fields["responsible_person"].label_from_instance = lambda user: user.get_full_name()
 
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError(_("The deadline cannot be in the past."))
+        return due_on
+
     def clean(self):
         data = super().clean()
         if not data.get("responsible_person") and not data.get("responsible_body"):

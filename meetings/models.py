@@ -452,6 +452,12 @@ class Task(models.Model):
     )
     due_on = models.DateField(_("deadline"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # The deadline engine's notices (workflow/deadlines.py, send_task_reminders), each sent once:
+    # the reminder before the deadline, the overdue notice to whoever is responsible, then the
+    # escalation to the programme office and the secretary of the meeting's body.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_notice_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("due_on", "pk")

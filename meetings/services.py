@@ -426,6 +426,8 @@ def task_add(
         raise ActionRefusedError(_("Write the task."))
     if responsible_person is None and responsible_body is None:
         raise ActionRefusedError(_("Name the responsible person or group."))
+    if due_on < timezone.localdate():
+        raise ActionRefusedError(_("The deadline cannot be in the past."))
     task = Task.objects.create(
         meeting=meeting,
         text=text.strip(),

@@ -66,6 +66,8 @@ ROUTES = {
     "documents:governance-queue": (LOGIN, 403, 200),
     "documents:proposal-governance-decide": (LOGIN, 404, 404),
     "documents:proposal-conflict": (LOGIN, 404, 404),
+    "documents:proposal-move": (LOGIN, 404, 404),
+    "documents:proposal-duplicate": (LOGIN, 404, 404),
     # of wg-pharma (SAMPLE_ARGS): its leaders; the office reads, does not assign in bulk
     "documents:review-dashboard": (LOGIN, 403, 200),
     "documents:opinion-list": (LOGIN, 403, 200),

@@ -321,10 +321,105 @@ def send_reminders(today: datetime.date | None = None) -> dict[str, int]:
     return sent
 
 
+# --- Objects that carry their own due date (the tasks of meetings) ----------------------------
+@dataclass(frozen=True)
+class DatedPolicy:
+    """What the engine needs of a model whose objects carry their own `due_on` (no state to wait
+    in): which are still pending, who answers for one (reminded before its date, told first
+    when it is late) and who hears when it stays late (ESCALATE_TO_OFFICE_AFTER working days).
+    The model has the nullable datetimes `reminded_at`, `overdue_notice_at` and `escalated_at`:
+    each notice is sent by the one run whose conditional update set its field."""
+
+    pending: Callable[[], Iterable]  # a queryset of the objects not done yet
+    responsible: Callable[[object], list[User]]
+    escalate_to: Callable[[object], list[User]]
+    title: Callable[[object], str]
+
+
+_dated: dict[type, DatedPolicy] = {}
+
+
+def register_dated(model: type, policy: DatedPolicy) -> None:
+    """Called from AppConfig.ready(): meetings registers its tasks (поручения)."""
+    _dated[model] = policy
+
+
+def _claim_dated(obj, field: str) -> bool:
+    return bool(
+        type(obj).objects.filter(pk=obj.pk, **{field: None}).update(**{field: timezone.now()})
+    )
+
+
+def _send_dated(people, kind: str, obj, policy: DatedPolicy, **params) -> None:
+    notify(
+        people,
+        actor=None,
+        kind=kind,
+        params={"title": policy.title(obj), "date": obj.due_on.strftime("%d.%m.%Y"), **params},
+        url_name="workflow:overdue",
+        url_kwargs={},
+        category=Notice.Category.DEADLINES,
+    )
+
+
+def send_dated_reminders(today: datetime.date | None = None) -> dict[str, int]:
+    """For each pending object with its own due date, as send_reminders() does for a stay: the
+    reminder REMIND_BEFORE working days before its date (to whoever answers for it), the overdue
+    notice the first working day after it (to them again), the escalation to whom the policy
+    names ESCALATE_TO_OFFICE_AFTER working days later; each once."""
+    today = today or timezone.localdate()
+    sent = {"tasks_reminded": 0, "tasks_overdue": 0, "tasks_escalated": 0}
+    for policy in _dated.values():
+        waiting = policy.pending().filter(
+            Q(reminded_at=None) | Q(overdue_notice_at=None) | Q(escalated_at=None)
+        )
+        for obj in waiting:
+            late_by = working_days_between(obj.due_on, today)
+            if (
+                obj.reminded_at is None
+                and late_by == 0
+                and working_days_between(today, obj.due_on) <= REMIND_BEFORE
+                and _claim_dated(obj, "reminded_at")
+            ):
+                _send_dated(
+                    policy.responsible(obj),
+                    "workflow.task_reminder",
+                    obj,
+                    policy,
+                )
+                sent["tasks_reminded"] += 1
+            if (
+                late_by >= 1
+                and obj.overdue_notice_at is None
+                and _claim_dated(obj, "overdue_notice_at")
+            ):
+                _send_dated(
+                    policy.responsible(obj),
+                    "workflow.task_overdue",
+                    obj,
+                    policy,
+                )
+                sent["tasks_overdue"] += 1
+            if (
+                late_by > ESCALATE_TO_OFFICE_AFTER
+                and obj.escalated_at is None
+                and _claim_dated(obj, "escalated_at")
+            ):
+                _send_dated(
+                    policy.escalate_to(obj),
+                    "workflow.task_overdue_office",
+                    obj,
+                    policy,
+                    days=late_by,
+                )
+                sent["tasks_escalated"] += 1
+    return sent
+
+
 @transaction.atomic
 def check(today: datetime.date | None = None) -> dict[str, int]:
     opened = open_deadlines()
-    return {"opened": opened, **send_reminders(today)}
+    return {"opened": opened, **send_reminders(today), **send_dated_reminders(today)}
 
 
 def overdue(today: datetime.date | None = None) -> list[Deadline]:

@@ -32,6 +32,32 @@ register(
     required=("title", "date"),
     example={**DEADLINE_EXAMPLE, "who": "рабочая группа", "days": "4"},
 )
+TASK = {"title": _("the task"), "date": _("the due date")}
+TASK_EXAMPLE = {"title": "Подготовить справку о финансировании", "date": "15.12.2026"}
+register(
+    "workflow.task_reminder",
+    label=_("A task (поручение) is due soon (to whoever answers for it)"),
+    text=_("Reminder: the task «%(title)s» is due on %(date)s."),
+    placeholders=TASK,
+    required=("title", "date"),
+    example=TASK_EXAMPLE,
+)
+register(
+    "workflow.task_overdue",
+    label=_("A task is overdue (to whoever answers for it)"),
+    text=_("Overdue: the task «%(title)s» was due on %(date)s."),
+    placeholders=TASK,
+    required=("title", "date"),
+    example=TASK_EXAMPLE,
+)
+register(
+    "workflow.task_overdue_office",
+    label=_("A task is overdue by days (to the programme office and the body's secretary)"),
+    text=_("Overdue by %(days)s working days: the task «%(title)s» was due on %(date)s."),
+    placeholders={**TASK, "days": _("working days late")},
+    required=("title", "date"),
+    example={**TASK_EXAMPLE, "days": "4"},
+)
 register(
     "workflow.audit_problems",
     label=_("The daily check of the audit trail found problems (to the office)"),

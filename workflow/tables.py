@@ -21,7 +21,8 @@ class Param:
     """A parameter a transition takes, in the words every caller uses. `kind` says how it is
     read: "text" (several lines), "line" (one line), "texts" (a list of texts), "people"
     (user names), "person" (one user name), "scores" (criterion code → 1..5), "choice" (one
-    of `choices`), "date", "datetime"."""
+    of `choices`), "date", "datetime", "group" (a sectoral working group, by its code),
+    "number" (an object's number, such as another proposal's)."""
 
     name: str
     kind: str = "text"

@@ -116,6 +116,7 @@ def proposal_detail(request, pk: int):
         ),
         "document_jobs": pdf_selectors.jobs_of(request.user, proposal),
         **discussion_context(request.user, proposal),
+        "duplicate_links": selectors.duplicate_links(request.user, proposal),
     }
     return render(request, "documents/proposal_detail.html", context)
 

@@ -54,6 +54,8 @@ COVERAGE: dict[str, list[str]] = {
     "documents:proposal-send-to-governance": [f"POST {V1}/proposals/{{id}}/transitions/{{name}}/"],
     "documents:proposal-governance-decide": [f"POST {V1}/proposals/{{id}}/transitions/{{name}}/"],
     "documents:proposal-conflict": [f"POST {V1}/proposals/{{id}}/transitions/{{name}}/"],
+    "documents:proposal-move": [f"POST {V1}/proposals/{{id}}/transitions/{{name}}/"],
+    "documents:proposal-duplicate": [f"POST {V1}/proposals/{{id}}/transitions/{{name}}/"],
     "documents:review-dashboard": [f"GET {V1}/proposals/", f"GET {V1}/proposals/{{id}}/reviews/"],
     "documents:reviews-export": [f"GET {V1}/exports/reviews/{{group}}/"],
     "documents:register": [f"GET {V1}/proposals/"],

@@ -32,7 +32,7 @@ from programme.actions import SECTION, VERSION
 from programme.models import ProgrammeVersion, SectionRevision
 from tests.api.conftest import api_as
 from tests.programme import test_matrix as programme_matrix
-from tests.workflow.states import PERSONAS, make_people, proposal_in
+from tests.workflow.states import PERSONAS, every_state, make_people
 from tests.workflow.test_grants import VIEW
 from tests.workflow.test_matrix import ALLOWED, LEADS_TO, PARAMS, footprint
 from workflow.tables import Table
@@ -55,8 +55,7 @@ def world(django_db_setup, django_db_blocker):
     rolled back at the end of the module."""
     with django_db_blocker.unblock(), transaction.atomic():
         people = make_people()
-        proposals = {state: proposal_in(state, people, title=f"Заявка: {state}") for state in State}
-        yield World(people, proposals, programme_matrix.build(people))
+        yield World(people, every_state(people), programme_matrix.build(people))
         transaction.set_rollback(True)
 
 
@@ -178,6 +177,8 @@ def _json(value):
         return [_json(item) for item in value]
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if hasattr(value, "code"):  # a body, by its code
+        return value.code
     return getattr(value, "username", value)
 
 

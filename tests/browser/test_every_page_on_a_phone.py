@@ -99,6 +99,8 @@ PROPOSAL_ROUTES = {
     "proposal-governance-decide",
     "proposal-conflict",
     "review-change",
+    "proposal-move",
+    "proposal-duplicate",
 }
 
 

@@ -21,10 +21,16 @@ from django.db import transaction
 from accounts.models import User
 from directory.loading import load_cluster_directory
 from directory.models import Body, Membership
-from documents import transitions
+from documents import moves, transitions
 from documents.models import Proposal
 from documents.services import proposal_set_coauthors, remarks_answer
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, draft_proposal
+from tests.factories import (
+    CallFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    draft_proposal,
+)
 
 State = Proposal.State
 Role = Membership.Role
@@ -92,6 +98,17 @@ def _withdraw(proposal: Proposal, people: dict) -> None:
     transitions.proposal_withdraw(proposal_id=proposal.pk, by=people["author"], reason="Передумали")
 
 
+ORIGINAL = "Заявка: оригинал"
+
+
+def _mark_duplicate(proposal: Proposal, people: dict) -> None:
+    """Closed as a duplicate of a proposal of the same call submitted before it."""
+    original = proposal_in(State.SUBMITTED, people, title=ORIGINAL, call=proposal.call)
+    moves.proposal_mark_duplicate(
+        proposal_id=proposal.pk, by=people["office"], original_id=original.pk, reason="Повтор"
+    )
+
+
 Step = Callable[[Proposal, dict], None]
 
 # state -> (the state it is reached from, the step that reaches it)
@@ -105,6 +122,7 @@ PATH: dict[str, tuple[str | None, Step]] = {
     State.APPROVED: (State.GOVERNANCE_REVIEW, _governance_approve),
     State.REJECTED: (State.WG_REVIEW, _reject_in_group),
     State.WITHDRAWN: (State.WG_REVIEW, _withdraw),
+    State.DUPLICATE: (State.WG_REVIEW, _mark_duplicate),
 }
 
 
@@ -187,6 +205,20 @@ def make_people() -> dict[str, User | AnonymousUser]:
     }
 
 
+def every_state(people: dict) -> dict[str, Proposal]:
+    """One proposal in each state, all of one call (so that one may be named the original of
+    another: the duplicate's original is titled ORIGINAL)."""
+    call = CallFactory()
+    return {
+        state: proposal_in(state, people, title=f"Заявка: {state}", call=call) for state in State
+    }
+
+
+def original_number() -> int | None:
+    """The number of the world's original of its duplicate (every_state())."""
+    return Proposal.objects.filter(title=ORIGINAL).values_list("pk", flat=True).first()
+
+
 @dataclass
 class World:
     people: dict
@@ -199,6 +231,5 @@ def built_once(django_db_blocker) -> Iterator[World]:
     docstring); everything is rolled back when the fixture ends."""
     with django_db_blocker.unblock(), transaction.atomic():
         people = make_people()
-        proposals = {state: proposal_in(state, people, title=f"Заявка: {state}") for state in State}
-        yield World(people, proposals)
+        yield World(people, every_state(people))
         transaction.set_rollback(True)

@@ -71,6 +71,8 @@ PROPOSAL_PAGES = {
         "documents:proposal-governance-decide",
     ),
     "declare_conflict": (State.WG_REVIEW, "expert", "documents:proposal-conflict"),
+    "move_to_group": (State.WG_REVIEW, "office", "documents:proposal-move"),
+    "mark_duplicate": (State.WG_REVIEW, "office", "documents:proposal-duplicate"),
 }
 
 

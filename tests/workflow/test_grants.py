@@ -29,6 +29,7 @@ VIEW = {
     State.APPROVED: SUBMITTED | GOVERNANCE | {"observer"},
     State.REJECTED: SUBMITTED,
     State.WITHDRAWN: SUBMITTED,
+    State.DUPLICATE: SUBMITTED,
 }
 CHANGE = {State.DRAFT: AUTHORS, State.REVISION_REQUESTED: AUTHORS}
 # the assigned expert, while the proposal is not final (it is assigned from wg_review on)

@@ -21,13 +21,13 @@ from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
 from directory.models import Body, Membership
+from documents import moves, transitions
 from documents import services as documents_services
-from documents import transitions
 from documents.actions import PROPOSAL
 from documents.models import Proposal
 from mbk.exceptions import ActionRefusedError
 from tests.factories import MembershipFactory, UserFactory, complete_content
-from tests.workflow.states import PERSONAS, REFERENCE, SCORES, built_once
+from tests.workflow.states import PERSONAS, REFERENCE, SCORES, built_once, original_number
 from workflow import audit
 from workflow.models import Notice
 
@@ -61,6 +61,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     "return_to_group": {State.GOVERNANCE_REVIEW: GOVERNANCE_RECORDERS},
     # Whoever sees the proposal and did not write it: nobody in draft; from submission on the
     # group and the programme office; before the governance body also the governance body.
+    "move_to_group": dict.fromkeys(Proposal.MOVABLE, OFFICE),
+    "mark_duplicate": dict.fromkeys(Proposal.MAY_BE_DUPLICATE, OFFICE),
     "declare_conflict": {
         State.DRAFT: NOBODY,
         State.SUBMITTED: GROUP | OFFICE,
@@ -82,6 +84,8 @@ LEADS_TO: dict[str, dict[str, str]] = {
     "send_to_governance": {State.WG_APPROVED: State.GOVERNANCE_REVIEW},
     "governance_approve": {State.GOVERNANCE_REVIEW: State.APPROVED},
     "return_to_group": {State.GOVERNANCE_REVIEW: State.WG_REVIEW},
+    "move_to_group": dict.fromkeys(Proposal.MOVABLE, State.SUBMITTED),
+    "mark_duplicate": dict.fromkeys(Proposal.MAY_BE_DUPLICATE, State.DUPLICATE),
 }
 
 
@@ -104,6 +108,11 @@ PARAMS: dict[str, Callable[[dict], dict]] = {
     "governance_approve": lambda people: {"reference": REFERENCE},
     "return_to_group": lambda people: {"comment": "Нужна оценка рынка", "reference": REFERENCE},
     "declare_conflict": lambda people: {"comment": "Консультирую заявителя"},
+    "move_to_group": lambda people: {
+        "group": Body.objects.get(code="wg-ecology"),
+        "comment": "Проект об утилизации отходов",
+    },
+    "mark_duplicate": lambda people: {"original": original_number(), "comment": "Повтор"},
 }
 
 
@@ -167,6 +176,9 @@ def footprint(proposal: Proposal) -> dict:
         "conflicts": fresh.conflicts.count(),
         "user grants": fresh.proposaluserobjectpermission_set.count(),
         "group grants": fresh.proposalgroupobjectpermission_set.count(),
+        "group": fresh.group_id,
+        "duplicate of": fresh.duplicate_of_id,
+        "open assignments": fresh.assignments.filter(ended_at=None).count(),
         "notices": Notice.objects.count(),
     }
 
@@ -202,7 +214,8 @@ def test_matrix(world, action, state, persona):
         assert after == before
 
 
-def test_matrix_actions_are_the_tables_rows_and_edit():
+@pytest.mark.django_db
+def test_matrix_actions_are_the_tables_rows_and_edit(world):
     assert set(ALLOWED) == {*PROPOSAL.names(), "edit"}
     assert set(PARAMS) == set(PROPOSAL.names())
     for row in PROPOSAL:
@@ -211,12 +224,13 @@ def test_matrix_actions_are_the_tables_rows_and_edit():
 
 
 def test_every_workflow_service_is_run_by_a_row():
-    """Each `proposal_*` service of documents/transitions.py is called by some row's `run`:
-    the names a row's lambda calls are in its code object (`co_names`)."""
+    """Each `proposal_*` service of documents/transitions.py and documents/moves.py is called
+    by some row's `run`: the names a row's lambda calls are in its code object (`co_names`)."""
     services = {
         name
-        for name, function in inspect.getmembers(transitions, inspect.isfunction)
-        if name.startswith("proposal_") and function.__module__ == transitions.__name__
+        for module in (transitions, moves)
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if name.startswith("proposal_") and function.__module__ == module.__name__
     }
     called = {name for row in PROPOSAL for name in row.run.__code__.co_names}
 
