@@ -43,6 +43,7 @@ class CallForm(ModelForm):
             "first_year",
             "last_year",
             "guide",
+            "blind_review",
         ]
         widgets = {
             "directions": CHECKBOXES,
@@ -522,3 +523,14 @@ class RegisterFilterForm(forms.Form):
             text=data["q"],
             sort=sort,
         )
+
+
+# --- Blind review of a call ----------------------------------------------------------------
+class CallBlindReviewForm(forms.Form):
+    """Turn a call's blind review on or off (until the call opens)."""
+
+    blind_review = forms.BooleanField(
+        label=_("Blind review"),
+        required=False,
+        help_text=Call._meta.get_field("blind_review").help_text,
+    )

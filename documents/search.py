@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from documents import blind as blind_review
 from documents.models import Proposal
-from documents.selectors import visible_proposals
+from documents.selectors import blind_annotation, visible_proposals
 
 LIMIT = 50
 # Sentinels PostgreSQL puts around the matched words in a fragment; the fragment is escaped
@@ -89,12 +90,17 @@ def _simple(user, text: str) -> list[Hit]:
 
 
 # --- Proposals ---------------------------------------------------------------------------------
-def _proposal_vector():
+def _proposal_vector(blind=None):
+    """The words a proposal is found by; where `blind` (an expression: the person reads it
+    blind, selectors.blind_annotation) holds, not by its organisation's name."""
     from django.contrib.postgres.search import SearchVector
 
+    organisation = F("organisation__name_ru")
+    if blind is not None:
+        organisation = Case(When(blind, then=Value("")), default=organisation)
     return (
         SearchVector("title", weight="A", config="russian")
-        + SearchVector("organisation__name_ru", weight="B", config="russian")
+        + SearchVector(organisation, weight="B", config="russian")
         + SearchVector("summary", weight="B", config="russian")
         + SearchVector("description", weight="C", config="russian")
     )
@@ -128,23 +134,30 @@ def matching_proposals(proposals: QuerySet[Proposal], text: str) -> QuerySet[Pro
 def _proposals_postgres(user, query, headline: dict) -> list[Hit]:
     from django.contrib.postgres.search import SearchHeadline, SearchRank
 
-    proposal_vector = _proposal_vector()
+    proposal_vector = _proposal_vector(blind_annotation(user))
     proposals = (
         visible_proposals(user)
-        .annotate(document=proposal_vector)
+        .annotate(blind=blind_annotation(user), document=proposal_vector)
         .filter(document=query)
         .annotate(
             rank=SearchRank(proposal_vector, query),
             fragment=SearchHeadline("summary", query, **headline),
             title_fragment=SearchHeadline("title", query, **headline),
         )
-        .select_related("organisation")
+        .select_related("organisation", "author")
+        .prefetch_related("coauthors")
         .order_by("-rank")[:LIMIT]
     )
-    return [_proposal_hit(p, p.rank, p.fragment or p.organisation.name_ru) for p in proposals]
+    return [
+        _proposal_hit(p, p.rank, p.fragment or ("" if p.blind else p.organisation.name_ru))
+        for p in proposals
+    ]
 
 
 def _proposal_hit(proposal: Proposal, rank: float, fragment: str) -> Hit:
+    if getattr(proposal, "blind", False):
+        # Read blind: no name of the authors or of the organisation in the fragment.
+        fragment = blind_review.mask_text(fragment, blind_review.identifying_strings(proposal))
     return Hit(
         kind="proposal",
         title=proposal.title,
@@ -186,9 +199,16 @@ def fragment_of(text: str, stems: list[str], width: int = 160) -> str:
 
 def _proposals_simple(user, stems: list[str]) -> list[Hit]:
     hits = []
-    for proposal in visible_proposals(user).select_related("organisation"):
+    listed = (
+        visible_proposals(user)
+        .annotate(blind=blind_annotation(user))
+        .select_related("organisation", "author")
+        .prefetch_related("coauthors")
+    )
+    for proposal in listed:
+        organisation = "" if proposal.blind else proposal.organisation.name_ru
         fields = _proposal_fields(
-            proposal.title, proposal.organisation.name_ru, proposal.summary, proposal.description
+            proposal.title, organisation, proposal.summary, proposal.description
         )
         rank = score(stems, fields)
         if rank:

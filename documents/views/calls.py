@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from documents import rules, selectors, services
 from documents.forms import CallForm
 from documents.models import Call, Proposal
+from documents.views import blind
 
 # Drafts are nobody's business but their authors': the counts start at submission.
 COUNTED_STATES = [state for state in Proposal.State if state != Proposal.State.DRAFT]
@@ -70,6 +71,7 @@ def call_detail(request, pk: int):
             else ""
         ),
         "total_cells": list(zip(COUNTED_STATES, totals, strict=True)),
+        **blind.blind_review_block(request.user, call),
     }
     return render(request, "documents/call_detail.html", context)
 
