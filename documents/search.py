@@ -37,6 +37,10 @@ class Hit:
     fragment: SafeString
     rank: float
     state_label: str
+    # Read blind (documents.rules.sees_blind): the hit's texts with the names of its authors
+    # and organisation taken out. It stays a hit only if the words are found in them, so an
+    # expert never finds a proposal by its authors' names.
+    blind_fields: list[tuple[str, float]] | None = None
 
 
 def marked(fragment: str) -> SafeString:
@@ -73,6 +77,8 @@ def search(user, text: str) -> list[Hit]:
     if not WORD.search(text):
         return []
     hits = _postgres(user, text) if connection.vendor == "postgresql" else _simple(user, text)
+    stems = _stems(text)
+    hits = [hit for hit in hits if hit.blind_fields is None or score(stems, hit.blind_fields)]
     return sorted(hits, key=lambda hit: -hit.rank)[:LIMIT]
 
 
@@ -155,9 +161,15 @@ def _proposals_postgres(user, query, headline: dict) -> list[Hit]:
 
 
 def _proposal_hit(proposal: Proposal, rank: float, fragment: str) -> Hit:
+    blind_fields = None
     if getattr(proposal, "blind", False):
-        # Read blind: no name of the authors or of the organisation in the fragment.
-        fragment = blind_review.mask_text(fragment, blind_review.identifying_strings(proposal))
+        # Read blind: no name of the authors or of the organisation in the fragment, and the
+        # words must be found elsewhere than in them.
+        names = blind_review.identifying_strings(proposal)
+        fragment = blind_review.mask_text(fragment, names)
+        texts = (proposal.title, proposal.summary, proposal.description)
+        masked = [blind_review.mask_text(text, names) for text in texts]
+        blind_fields = _proposal_fields(masked[0], "", masked[1], masked[2])
     return Hit(
         kind="proposal",
         title=proposal.title,
@@ -165,6 +177,7 @@ def _proposal_hit(proposal: Proposal, rank: float, fragment: str) -> Hit:
         fragment=marked(fragment),
         rank=float(rank),
         state_label=proposal.get_state_display(),
+        blind_fields=blind_fields,
     )
 
 

@@ -158,8 +158,16 @@ def printed_words() -> dict:
     }
 
 
-def _common(version: ProposalVersion, title: str, generated_at: datetime) -> dict:
-    return {"title": title, "version": version, "generated_at": generated_at, **printed_words()}
+def _common(version: ProposalVersion, title: str, generated_at: datetime, content: dict) -> dict:
+    """`heading`: the content the document's head names (title, organisation), anonymised in
+    the experts' copy of a blind review."""
+    return {
+        "title": title,
+        "version": version,
+        "heading": content,
+        "generated_at": generated_at,
+        **printed_words(),
+    }
 
 
 def _shown_content(proposal: Proposal, version: ProposalVersion, anonymised: bool) -> dict:
@@ -178,7 +186,7 @@ def _passport(
     shown = readable(content, proposal.call)
     budget = shown["budget"]
     context = {
-        **_common(version, title, generated_at),
+        **_common(version, title, generated_at, content),
         **shown,
         "proposal": proposal,
         "state": proposal.get_state_display(),
@@ -213,7 +221,7 @@ def _conclusion(
     # the group, the group decides on the same version again.
     decision = decisions[-1] if decisions else None
     context = {
-        **_common(version, title, generated_at),
+        **_common(version, title, generated_at, content),
         "proposal": proposal,
         "review_round": review_round,
         "summary": summary,
