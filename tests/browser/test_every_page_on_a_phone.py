@@ -152,6 +152,7 @@ def test_every_route_with_arguments_has_its_objects_or_a_reason():
 
 
 POST_OR_FILES = {
+    "documents:call-blind-review",
     "directory:organisation-confirm",
     "directory:organisation-reject",
     "directory:affiliation-confirm",
