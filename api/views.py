@@ -452,7 +452,9 @@ class ProposalViewSet(
                 answers=answers,
                 seen_edition=incoming.validated_data["edition"],
             )
-        return Response(s.RemarkSerializer(proposal.remarks.all(), many=True).data)
+        blind = document_rules.sees_blind(request.user, proposal)
+        remarks = blind_review.shown_remarks(proposal, blind=blind)
+        return Response(s.RemarkSerializer(remarks, many=True).data)
 
     @extend_schema(
         methods=["GET"],

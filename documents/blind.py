@@ -125,3 +125,15 @@ def page_flags(proposal: Proposal, *, blind: bool) -> dict:
     anonymised) and `blind_note` (the call is blind and this reader sees everything: the chair,
     the secretary, the programme office, the governance body, the authors)."""
     return {"blind": blind, "blind_note": proposal.call.blind_review and not blind}
+
+
+def shown_remarks(proposal: Proposal, *, blind: bool) -> list:
+    """The chair's remarks and the authors' answers; read blind, without the names of the
+    authors and the organisation (the rows are masked in memory, never saved)."""
+    remarks = list(proposal.remarks.all())
+    if blind:
+        names = identifying_strings(proposal)
+        for remark in remarks:
+            remark.text = mask_text(remark.text, names)
+            remark.answer = mask_text(remark.answer, names)
+    return remarks

@@ -98,7 +98,7 @@ def proposal_detail(request, pk: int):
         "attachments": blind_review.listed_attachments(proposal, blind=blind),
         "can_edit": can_edit,
         "versions": versions,
-        "remarks": proposal.remarks.all(),
+        "remarks": blind_review.shown_remarks(proposal, blind=blind),
         "reviews": _reviews(proposal) if sees_reviews else None,
         "history": selectors.timeline(proposal, with_reviews=sees_reviews, blind=blind),
         **blind_review.page_flags(proposal, blind=blind),

@@ -109,6 +109,7 @@ def proposal_review(request, pk: int):
         "form": form,
         "version": proposal.versions.order_by("-number").first(),
         "own_review": proposal.reviews.filter(expert=request.user, round=proposal.round).first(),
+        "blind": rules.sees_blind(request.user, proposal),
     }
     return render(request, "documents/proposal_review.html", context)
 
@@ -157,4 +158,6 @@ def proposal_conflict(request, pk: int):
     if request.method == "POST" and form.is_valid():
         return run_transition(request, row, proposal, form)
     rules.require(row.rule, request.user, proposal)
-    return render(request, "documents/proposal_conflict.html", {"proposal": proposal, "form": form})
+    blind = rules.sees_blind(request.user, proposal)
+    context = {"proposal": proposal, "form": form, "blind": blind}
+    return render(request, "documents/proposal_conflict.html", context)

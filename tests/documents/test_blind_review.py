@@ -113,7 +113,7 @@ def resubmitted(blind, writer, chair, expert):
     document_services.remarks_answer(
         proposal_id=proposal.pk,
         by=writer,
-        answers={r.pk: "Бюджет уточнён." for r in proposal.remarks.all()},
+        answers={r.pk: f"Бюджет {ORGANISATION} уточнён." for r in proposal.remarks.all()},
     )
     document_services.proposal_update(
         proposal_id=proposal.pk,
@@ -240,6 +240,35 @@ def test_diff_of_a_blind_call_names_nobody_to_its_expert(client, resubmitted, ex
 
 
 @pytest.mark.django_db
+def test_answers_to_remarks_of_a_blind_call_name_nobody_to_its_expert(
+    client, resubmitted, expert, chair
+):
+    expert_html = page(client, expert, f"/proposals/{resubmitted.pk}/")
+    chair_html = page(client, chair, f"/proposals/{resubmitted.pk}/")
+    _status, api_text_of_remarks = api_text(expert, f"/api/v1/proposals/{resubmitted.pk}/remarks/")
+
+    assert "уточнён" in expert_html
+    assert absent(expert_html) == []
+    assert absent(api_text_of_remarks) == []
+    assert f"Бюджет {ORGANISATION} уточнён." in chair_html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["review/", "conflict/"])
+def test_expert_pages_of_a_blind_call_name_no_organisation(client, blind, expert, path):
+    html = page(client, expert, f"/proposals/{blind.pk}/{path}")
+
+    assert absent(html) == []
+
+
+@pytest.mark.django_db
+def test_review_page_of_a_non_blind_call_names_the_organisation(client, open_review, expert):
+    html = page(client, expert, f"/proposals/{open_review.pk}/review/")
+
+    assert ORGANISATION in html
+
+
+@pytest.mark.django_db
 def test_assigned_list_of_a_blind_call_names_no_organisation(client, blind, expert):
     html = page(client, expert, "/assigned/")
 
@@ -343,6 +372,19 @@ def test_api_list_of_a_blind_call_names_nobody_to_its_expert(blind, expert, chai
     assert str(blind.pk) in expert_text
     assert absent(expert_text) == []
     assert ORGANISATION in chair_text
+
+
+@pytest.mark.django_db
+def test_api_filter_by_organisation_finds_a_blind_proposal_for_the_chair_not_its_expert(
+    blind, expert, chair
+):
+    url = f"/api/v1/proposals/?organisation={blind.organisation_id}"
+
+    expert_ids = [row["id"] for row in api_as(expert).get(url).json()["results"]]
+    chair_ids = [row["id"] for row in api_as(chair).get(url).json()["results"]]
+
+    assert expert_ids == []
+    assert chair_ids == [blind.pk]
 
 
 @pytest.mark.django_db
