@@ -12,6 +12,8 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -618,3 +620,31 @@ def test_call_page_offers_the_switch_to_the_office_only_before_opening(client, o
     assert 'data-testid="blind-review-save"' not in office_opened
     assert NOTE_RU in office_opened
     assert 'data-testid="blind-review-save"' not in expert_waiting
+
+
+# --- Lists stay constant in queries --------------------------------------------------------
+def queries_of(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/assigned/", "/api/v1/proposals/"])
+def test_expert_lists_of_a_blind_call_cost_the_same_for_1_and_30_proposals(
+    client, blind, writer, chair, expert, url
+):
+    if url.startswith("/api/"):
+        client = api_as(expert)
+    else:
+        client.force_login(expert)
+    client.get(url)  # a token writes its last use on its first request
+    with_one = queries_of(client, url)
+
+    for n in range(29):
+        draft = draft_proposal(writer, call=blind.call, title=f"Проект {n}")
+        transitions.proposal_submit(proposal_id=draft.pk, by=writer)
+        transitions.proposal_assign_experts(proposal_id=draft.pk, by=chair, experts=[expert])
+    with_thirty = queries_of(client, url)
+
+    assert with_thirty == with_one
