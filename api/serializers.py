@@ -112,6 +112,9 @@ class BlindAware:
             for name in BLIND_FIELDS:
                 if name in data:
                     data[name] = None
+            if "title" in data:
+                names = blind_review.identifying_strings(proposal)
+                data["title"] = blind_review.mask_text(data["title"], names)
         return data
 
 

@@ -278,8 +278,9 @@ class ProposalViewSet(
         proposals = visible_proposals(self.request.user).select_related(
             "organisation", "direction", "group", "call", "author"
         )
-        if self.action == "retrieve":
-            proposals = proposals.prefetch_related("coauthors")
+        # The co-authors: shown in detail, and their names are taken out of the titles of the
+        # proposals the caller reads blind (documents/blind.py).
+        proposals = proposals.prefetch_related("coauthors")
         proposals = proposals.annotate(
             blind=documents_selectors.blind_annotation(self.request.user)
         )

@@ -137,3 +137,14 @@ def shown_remarks(proposal: Proposal, *, blind: bool) -> list:
             remark.text = mask_text(remark.text, names)
             remark.answer = mask_text(remark.answer, names)
     return remarks
+
+
+def hide_in_titles(proposals, *, blind: bool | None = None) -> list[Proposal]:
+    """The proposals with the names of their authors and organisation taken out of the titles
+    of those read blind: `blind` for all of them, or each one's `blind` (a list's annotation,
+    selectors.blind_annotation). In memory only, for drawing: the rows are never saved."""
+    proposals = list(proposals)
+    for proposal in proposals:
+        if blind if blind is not None else getattr(proposal, "blind", False):
+            proposal.title = mask_text(proposal.title, identifying_strings(proposal))
+    return proposals

@@ -170,9 +170,12 @@ def _proposal_hit(proposal: Proposal, rank: float, fragment: str) -> Hit:
         texts = (proposal.title, proposal.summary, proposal.description)
         masked = [blind_review.mask_text(text, names) for text in texts]
         blind_fields = _proposal_fields(masked[0], "", masked[1], masked[2])
+    title = proposal.title
+    if blind_fields is not None:
+        title = blind_review.mask_text(title, names)
     return Hit(
         kind="proposal",
-        title=proposal.title,
+        title=title,
         url=reverse("documents:proposal-detail", args=[proposal.pk]),
         fragment=marked(fragment),
         rank=float(rank),

@@ -225,7 +225,9 @@ def inbox(user, state: str | None = None) -> tuple[QuerySet[Proposal], list[Stat
         for value, label in State.choices
         if counts.get(value) or value == state
     ]
+    # The co-authors' names are taken out of the titles of the proposals read blind.
     listed = _with_review_counts(proposals).annotate(blind=blind_annotation(user))
+    listed = listed.prefetch_related("coauthors")
     return deadlines.with_stay(listed), tabs
 
 
@@ -237,9 +239,9 @@ def assigned(user) -> QuerySet[Proposal]:
     own = Review.objects.filter(proposal=OuterRef("pk"), expert=user, round=OuterRef("round"))
     proposals = assigned_to(user).exclude(conflicts__person=user)
     proposals = deadlines.with_stay(
-        _with_review_counts(proposals).annotate(
-            my_review_in=Exists(own), blind=blind_annotation(user)
-        )
+        _with_review_counts(proposals)
+        .annotate(my_review_in=Exists(own), blind=blind_annotation(user))
+        .prefetch_related("coauthors")  # out of the titles read blind
     )
     return proposals.order_by(
         "my_review_in",

@@ -88,6 +88,7 @@ def proposal_detail(request, pk: int):
     shown = snapshot(proposal) if live else versions[-1].content
     sees_reviews = rules.can_see_reviews(request.user, proposal)
     blind = rules.sees_blind(request.user, proposal)
+    blind_review.hide_in_titles([proposal], blind=blind)
     context = {
         "proposal": proposal,
         "actions": actions.available_actions(request.user, proposal),
@@ -117,6 +118,7 @@ def version_detail(request, pk: int, number: int):
     version = get_object_or_404(proposal.versions, number=number)
     blind = rules.sees_blind(request.user, proposal)
     content = blind_review.mask_content(version.content, proposal) if blind else version.content
+    blind_review.hide_in_titles([proposal], blind=blind)
     context = {
         "proposal": proposal,
         "version": version,
@@ -134,6 +136,7 @@ def version_diff(request, pk: int):
     versions = {v.number: v for v in proposal.versions.order_by("number")}
     form = VersionPairForm(request.GET, numbers=list(versions))
     blind = rules.sees_blind(request.user, proposal)
+    blind_review.hide_in_titles([proposal], blind=blind)
     context = {"proposal": proposal, "form": form, **blind_review.page_flags(proposal, blind=blind)}
     if form.is_valid():
         before, after = versions[form.cleaned_data["a"]], versions[form.cleaned_data["b"]]

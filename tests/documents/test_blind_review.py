@@ -622,6 +622,50 @@ def test_call_page_offers_the_switch_to_the_office_only_before_opening(client, o
     assert 'data-testid="blind-review-save"' not in expert_waiting
 
 
+# --- Titles ----------------------------------------------------------------------------------
+@pytest.fixture
+def named_in_title(writer, chair, expert, office):
+    """A blind proposal whose title names its organisation and its author."""
+    call = CallFactory(blind_review=True)
+    draft = draft_proposal(writer, call=call, title=f"Биоаналоги {ORGANISATION} (Пестряков)")
+    transitions.proposal_submit(proposal_id=draft.pk, by=writer)
+    return transitions.proposal_assign_experts(proposal_id=draft.pk, by=chair, experts=[expert])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "chair_url"),
+    [
+        ("/proposals/{pk}/", "/proposals/{pk}/"),
+        ("/proposals/{pk}/versions/1/", "/proposals/{pk}/versions/1/"),
+        ("/proposals/{pk}/review/", "/proposals/{pk}/"),
+        ("/assigned/", "/inbox/"),
+        ("/inbox/", "/inbox/"),
+        ("/search/?q=биоаналоги", "/search/?q=биоаналоги"),
+    ],
+)
+def test_pages_of_a_blind_call_take_the_names_out_of_the_title_for_its_expert(
+    client, named_in_title, expert, chair, url, chair_url
+):
+    expert_html = page(client, expert, url.format(pk=named_in_title.pk))
+    chair_html = page(client, chair, chair_url.format(pk=named_in_title.pk))
+
+    assert "Биоаналоги" in expert_html
+    assert absent(expert_html) == []
+    assert f"Биоаналоги {ORGANISATION} (Пестряков)" in chair_html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/proposals/", "/api/v1/proposals/{pk}/"])
+def test_api_of_a_blind_call_takes_the_names_out_of_the_title_for_its_expert(
+    named_in_title, expert, path
+):
+    _status, text = api_text(expert, path.format(pk=named_in_title.pk))
+
+    assert "Биоаналоги" in text
+    assert absent(text) == []
+
+
 # --- Lists stay constant in queries --------------------------------------------------------
 def queries_of(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
