@@ -642,6 +642,7 @@ def named_in_title(writer, chair, expert, office):
         ("/assigned/", "/inbox/"),
         ("/inbox/", "/inbox/"),
         ("/search/?q=биоаналоги", "/search/?q=биоаналоги"),
+        ("/", "/"),
     ],
 )
 def test_pages_of_a_blind_call_take_the_names_out_of_the_title_for_its_expert(
@@ -653,6 +654,18 @@ def test_pages_of_a_blind_call_take_the_names_out_of_the_title_for_its_expert(
     assert "Биоаналоги" in expert_html
     assert absent(expert_html) == []
     assert f"Биоаналоги {ORGANISATION} (Пестряков)" in chair_html
+
+
+@pytest.mark.django_db
+def test_anonymised_passport_job_page_takes_the_names_out_of_the_title(
+    client, named_in_title, expert
+):
+    job = ask_passport(named_in_title, expert)
+
+    html = page(client, expert, f"/documents/{job.pk}/")
+
+    assert "Биоаналоги" in html
+    assert absent(html) == []
 
 
 @pytest.mark.django_db
