@@ -204,7 +204,7 @@ class ExportViewSet(viewsets.ViewSet):
                 )
                 % {"count": count, "limit": registry.EXPORT_LIMIT}
             )
-        content = spreadsheets.xlsx({"Реестр заявок": registry.table(proposals)})
+        content = spreadsheets.xlsx(registry.workbook(request.user, filters, proposals))
         name = f"register-call-{filters.call.pk}" if filters.call else "register"
         return _xlsx(content, f"{name}.xlsx")
 

@@ -30,8 +30,8 @@ from django.db.models.functions import Round
 from django.utils import timezone, translation
 
 from directory.models import Body, Direction, Organisation
-from documents import search
-from documents.models import Call, ConflictDeclaration, Proposal, Review
+from documents import questions, search
+from documents.models import Answer, Call, ConflictDeclaration, Proposal, Review
 from documents.selectors import _listed, _with_review_counts, visible_proposals
 from workflow.models import Deadline
 
@@ -200,3 +200,40 @@ def table(proposals) -> list[list]:
                 ]
             )
     return lines
+
+
+def answers_table(user, call: Call | None, proposals) -> list[list] | None:
+    """The answers to the call's questions (those the person may read), one row per proposal
+    in the register's order, as they stand now; None when the register is not of one call or
+    the call asks no questions. Two queries, whatever the number of rows."""
+    if call is None:
+        return None
+    asked = list(questions.visible_questions(user, call))
+    if not asked:
+        return None
+    proposals = list(proposals)
+    given = {
+        (a.proposal_id, a.question_id): a
+        for a in Answer.objects.filter(
+            proposal__in=[p.pk for p in proposals], question__in=asked
+        ).select_related("attachment")
+    }
+    lines = [["№", "Название", *[q.text_ru for q in asked]]]
+    with translation.override("ru"):
+        for p in proposals:
+            texts = [
+                questions.answer_text(questions.snapshot_answers_row(q, given.get((p.pk, q.pk))))
+                for q in asked
+            ]
+            lines.append([p.pk, p.title, *texts])
+    return lines
+
+
+def workbook(user, filters: Filters, proposals) -> dict[str, list[list]]:
+    """The register's spreadsheet: the rows as the page shows them and, for one call that asks
+    questions, the answers on a sheet of their own."""
+    sheets = {"Реестр заявок": table(proposals)}
+    answers = answers_table(user, filters.call, proposals)
+    if answers is not None:
+        sheets["Ответы на вопросы"] = answers
+    return sheets

@@ -89,7 +89,7 @@ def register_export(request):
             % {"count": count, "limit": registry.EXPORT_LIMIT},
         )
         return redirect(f"{reverse('documents:register')}?{request.GET.urlencode()}")
-    content = spreadsheets.xlsx({"Реестр заявок": registry.table(proposals)})
+    content = spreadsheets.xlsx(registry.workbook(request.user, filters, proposals))
     response = HttpResponse(content, content_type=XLSX)
     name = f"register-call-{filters.call.pk}" if filters.call else "register"
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

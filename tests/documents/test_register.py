@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from directory.models import Direction
-from documents import register, search, transitions
+from documents import questions, register, search, transitions
 from documents.models import Proposal, ProposalGroupObjectPermission, Review
 from mbk import spreadsheets
 from tests.factories import CallFactory
@@ -579,3 +579,64 @@ def test_register_costs_the_same_queries_for_10_and_1000_proposals(client, world
 
     assert Proposal.objects.filter(call=world.call).count() == 1000
     assert with_thousand == with_ten
+
+
+# --- The answers to the call's questions ------------------------------------------------------
+def answers_sheet(response) -> list[list]:
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[0] == "Реестр заявок"
+    if "Ответы на вопросы" not in book.sheetnames:
+        return []
+    return [list(row) for row in book["Ответы на вопросы"].iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def asked(world):
+    office = world.people["office"]
+    patent = questions.question_add(
+        call_id=world.call.pk,
+        by=office,
+        data=questions.QuestionData(text_ru="Есть ли патент?", kind="yes_no"),
+    )
+    note = questions.question_add(
+        call_id=world.call.pk,
+        by=office,
+        data=questions.QuestionData(text_ru="Служебная отметка", kind="text", visibility="office"),
+    )
+    questions.save_answers(world.proposals["governance"], {patent.pk: True, note.pk: "Срочно"})
+    questions.save_answers(world.proposals["approved"], {patent.pk: False})
+    return patent, note
+
+
+@pytest.mark.django_db
+def test_export_of_one_call_adds_the_answers_to_its_questions(client, world, asked):
+    client = as_user(client, world.people["office"])
+
+    response = client.get("/register/export.xlsx", {"call": world.call.pk, "sort": "number"})
+
+    sheet = answers_sheet(response)
+    assert sheet[0] == ["№", "Название", "Есть ли патент?", "Служебная отметка"]
+    by_number = {row[0]: row[2:] for row in sheet[1:]}
+    assert by_number[world.proposals["governance"].pk] == ["да", "Срочно"]
+    assert by_number[world.proposals["approved"].pk] == ["нет", None]
+    assert len(sheet) - 1 == len(workbook_rows(response)) - 1
+
+
+@pytest.mark.django_db
+def test_export_leaves_office_only_answers_to_the_office(client, world, asked):
+    client = as_user(client, world.people["governance_member"])
+
+    response = client.get("/register/export.xlsx", {"call": world.call.pk})
+
+    sheet = answers_sheet(response)
+    assert sheet[0] == ["№", "Название", "Есть ли патент?"]
+    assert "Срочно" not in str(sheet)
+
+
+@pytest.mark.django_db
+def test_export_of_a_call_without_questions_has_no_answers_sheet(client, world):
+    client = as_user(client, world.people["office"])
+
+    response = client.get("/register/export.xlsx", {"call": world.call.pk})
+
+    assert answers_sheet(response) == []
