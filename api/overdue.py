@@ -4,8 +4,9 @@ the longest late first, each with how many working days late. The programme offi
 
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api.schema import refusals
 from api.serializers import PersonSerializer
@@ -42,13 +43,13 @@ class OverdueSerializer(serializers.Serializer):
     tasks = OverdueTaskSerializer(many=True)
 
 
-class OverdueViewSet(viewsets.ViewSet):
+class OverdueView(APIView):
     @extend_schema(
         responses={200: OverdueSerializer, **refusals(401, 403)},
         description="The deadlines and the tasks of meetings past due, the longest late first "
         "(the programme office only).",
     )
-    def list(self, request):
+    def get(self, request):
         if not rules.is_programme_office(request.user):
             raise PermissionDenied
         data = {"deadlines": deadlines.overdue(), "tasks": deadlines.overdue_tasks()}

@@ -65,11 +65,11 @@ router.register("affiliations", directory.AffiliationViewSet, basename="affiliat
 router.register(
     "review-dashboards", review_assignment.ReviewAssignmentViewSet, basename="review-dashboard"
 )
-router.register("overdue", overdue.OverdueViewSet, basename="overdue")
 
 app_name = "api"
 urlpatterns = [
     path("v1/verify/", verification.VerifyView.as_view(), name="verify"),
+    path("v1/overdue/", overdue.OverdueView.as_view(), name="overdue"),
     path("v1/", include(router.urls)),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path(
