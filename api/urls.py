@@ -2,14 +2,17 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api import (
+    directory,
     discussion,
     documents,
     meetings,
     my_notices,
     notices,
     opinions,
+    overdue,
     programme,
     questions,
+    review_assignment,
     review_changes,
     verification,
     version_files,
@@ -57,10 +60,16 @@ router.register(
 router.register("notice-texts", notices.NoticeTextViewSet, basename="notice-text")
 router.register("outbox", notices.OutboxViewSet, basename="outbox")
 router.register("sent-mail", notices.MailRecordViewSet, basename="sent-mail")
+router.register("organisations", directory.OrganisationViewSet, basename="organisation")
+router.register("affiliations", directory.AffiliationViewSet, basename="affiliation")
+router.register(
+    "review-dashboards", review_assignment.ReviewAssignmentViewSet, basename="review-dashboard"
+)
 
 app_name = "api"
 urlpatterns = [
     path("v1/verify/", verification.VerifyView.as_view(), name="verify"),
+    path("v1/overdue/", overdue.OverdueView.as_view(), name="overdue"),
     path("v1/", include(router.urls)),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path(

@@ -442,6 +442,7 @@ SPECTACULAR_SETTINGS = {
         "ProgrammeVersionStateEnum": "programme.models.ProgrammeVersion.State",
         "MeetingStateEnum": "meetings.models.Meeting.State",
         "CallQuestionKindEnum": "documents.models.CallQuestion.Kind",
+        "OrganisationKindEnum": "directory.models.Organisation.Kind",
     },
 }
 

@@ -6,7 +6,6 @@ an operation the OpenAPI schema does not have, and an action route mapped to rea
 
 import inspect
 
-import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 
@@ -17,6 +16,13 @@ COVERAGE: dict[str, list[str]] = {
     "home": [f"GET {V1}/proposals/", f"GET {V1}/meetings/", f"GET {V1}/notices/"],
     # The cluster directory
     "directory:overview": [f"GET {V1}/directions/", f"GET {V1}/bodies/"],
+    "directory:organisation-review": [f"GET {V1}/organisations/"],
+    "directory:organisation-confirm": [f"POST {V1}/organisations/{{id}}/confirm/"],
+    "directory:organisation-reject": [f"POST {V1}/organisations/{{id}}/reject/"],
+    "directory:organisation-edit": [f"PATCH {V1}/organisations/{{id}}/"],
+    "directory:affiliation-review": [f"GET {V1}/affiliations/"],
+    "directory:affiliation-confirm": [f"POST {V1}/affiliations/{{username}}/confirm/"],
+    "directory:affiliation-refuse": [f"POST {V1}/affiliations/{{username}}/refuse/"],
     # Calls and the import
     "documents:call-list": [f"GET {V1}/calls/"],
     "documents:call-create": [f"POST {V1}/calls/"],
@@ -58,6 +64,10 @@ COVERAGE: dict[str, list[str]] = {
     "documents:proposal-move": [f"POST {V1}/proposals/{{id}}/transitions/{{name}}/"],
     "documents:proposal-duplicate": [f"POST {V1}/proposals/{{id}}/transitions/{{name}}/"],
     "documents:review-dashboard": [f"GET {V1}/proposals/", f"GET {V1}/proposals/{{id}}/reviews/"],
+    "documents:review-dashboard-assign": [
+        f"GET {V1}/review-dashboards/{{group}}/assignment/",
+        f"POST {V1}/review-dashboards/{{group}}/assignment/",
+    ],
     "documents:reviews-export": [f"GET {V1}/exports/reviews/{{group}}/"],
     "documents:register": [f"GET {V1}/proposals/"],
     "documents:register-export": [f"GET {V1}/exports/register/"],
@@ -108,6 +118,7 @@ COVERAGE: dict[str, list[str]] = {
     "workflow:notices": [f"GET {V1}/notices/"],
     "workflow:notice-open": [f"POST {V1}/notices/{{id}}/read/"],
     "workflow:notices-read-all": [f"POST {V1}/notices/read-all/"],
+    "workflow:overdue": [f"GET {V1}/overdue/"],
     "workflow:email-notices": [f"POST {V1}/notices/e-mail/"],
     # Questions of a call and their answers
     "documents:question-add": [f"POST {V1}/calls/{{call_pk}}/questions/"],
@@ -172,20 +183,6 @@ EXCEPTED_NAMESPACES = {
     "api": "the API itself",
 }
 
-# Page actions the API does not offer yet (issue 18, for the lead): this list must shrink to
-# nothing; the xfail below turns red once it is wrong.
-MISSING: dict[str, str] = {
-    "directory:organisation-review": "the office's list of organisations to confirm",
-    "directory:organisation-confirm": "confirming an organisation",
-    "directory:organisation-reject": "rejecting an organisation",
-    "directory:organisation-edit": "editing an organisation",
-    "directory:affiliation-review": "the list of affiliations to confirm",
-    "directory:affiliation-confirm": "confirming a person's affiliation",
-    "directory:affiliation-refuse": "refusing a person's affiliation",
-    "documents:review-dashboard-assign": "assigning experts to many proposals at once",
-    "workflow:overdue": "the office's list of overdue deadlines and tasks",
-}
-
 
 def methods_of(callback) -> set[str]:
     """The methods a view accepts: a class-based view's handlers, a function view's
@@ -236,7 +233,7 @@ def schema_operations() -> set[str]:
 def test_every_page_route_has_an_api_operation_or_a_reason():
     routes = page_routes()
 
-    unmapped = sorted(set(routes) - set(COVERAGE) - set(EXCEPTIONS) - set(MISSING))
+    unmapped = sorted(set(routes) - set(COVERAGE) - set(EXCEPTIONS))
 
     assert unmapped == []
 
@@ -275,7 +272,7 @@ READ_PAGES_THAT_POST: set[str] = set()
 def test_the_lists_name_routes_that_exist():
     routes = page_routes()
 
-    stale = sorted((set(COVERAGE) | set(EXCEPTIONS) | set(MISSING)) - set(routes))
+    stale = sorted((set(COVERAGE) | set(EXCEPTIONS)) - set(routes))
 
     assert stale == []
 
@@ -287,8 +284,3 @@ def test_the_route_methods_are_read_from_the_views():
     assert routes["meetings:detail"] == {"GET"}
     assert routes["programme:section-edit"] == {"GET", "POST"}
     assert routes["workflow:notices"] == {"GET"}
-
-
-@pytest.mark.xfail(strict=True, reason="page actions the API does not offer yet: see MISSING")
-def test_no_page_action_is_missing_from_the_api():
-    assert MISSING == {}

@@ -66,7 +66,23 @@ PUBLIC = {
     ("/api/v1/verify/", "post"),
 }
 # The programme office's own lists: anyone else is refused (403), not shown an empty list.
-OFFICE_ONLY = {"/api/v1/notice-texts/", "/api/v1/outbox/", "/api/v1/sent-mail/"}
+OFFICE_ONLY = {
+    "/api/v1/notice-texts/",
+    "/api/v1/outbox/",
+    "/api/v1/sent-mail/",
+    "/api/v1/organisations/",
+    "/api/v1/overdue/",
+    # and organisations' contact persons, each for their own organisation's people
+    "/api/v1/affiliations/",
+}
+# Decisions whose rule does not depend on the object: refused (403) before anything is looked
+# up, as their pages are, so that nobody learns which organisations or logins exist.
+REFUSED_BEFORE_LOOKUP = {
+    ("/api/v1/organisations/{id}/confirm/", "post"),
+    ("/api/v1/organisations/{id}/reject/", "post"),
+    ("/api/v1/affiliations/{username}/confirm/", "post"),
+    ("/api/v1/affiliations/{username}/refuse/", "post"),
+}
 
 
 def test_every_operation_documents_its_answers(schema):
@@ -142,6 +158,8 @@ def test_every_path_is_a_404_or_an_empty_list_for_an_outsider_where_nothing_exis
         assert_security_headers(response)
         if (path, method) in PUBLIC:
             assert response.status_code == 415, f"{method.upper()} {path}"
+        elif (path, method) in REFUSED_BEFORE_LOOKUP:
+            assert response.status_code == 403, f"{method.upper()} {path}"
         elif "{" in path:
             assert response.status_code == 404, f"{method.upper()} {path}"
         elif path in OFFICE_ONLY or (path, method) in REFUSED_READS:
@@ -200,7 +218,8 @@ def test_paginated_lists_document_the_404_of_a_page_past_the_end(schema):
         if any(p["name"] == "page" for p in operation.get("parameters", []))
     ]
 
-    assert len(paginated) == 13  # with opinions, the outbox, sent mail and one's notices
+    # with opinions, the outbox, sent mail, one's notices, organisations and affiliations
+    assert len(paginated) == 15
     for path, operation in paginated:
         assert "404" in operation["responses"], path
 
