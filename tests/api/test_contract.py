@@ -8,7 +8,7 @@ authentication not ignored, ...). Any finding fails the test, with a curl line t
 The requests include the writes (POST, PATCH, DELETE) on the proposals, meeting, programme and
 attachment this test builds, in the test's own transaction, rolled back at the end. About half
 of the cases have their path pointed at existing objects, so that the checks see real objects
-and not only 404s (at least 30 of the 126 operations must answer a 2xx at least once). Bounded
+and not only 404s (at least 32 of the 126 operations must answer a 2xx at least once). Bounded
 and derandomised: 12 examples an operation, the same every run (about 70 s of
 test and 90 s in all on a 2-core machine).
 
@@ -208,9 +208,18 @@ def findings_of(operation, world, secrets, answered: list[int]) -> str | None:
     return None
 
 
-def test_api_keeps_its_contract(world, secrets, wsgi_app):
+# The operations are shared out among SHARDS test cases (every fourth one each, in the schema's
+# order), so that pytest-xdist runs them side by side instead of one worker running all of
+# them; together they send every operation the same requests as one test would.
+SHARDS = 4
+OPERATIONS = 126
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_api_keeps_its_contract(world, secrets, wsgi_app, shard):
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app, config=CONFIG)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    every = [result.ok() for result in schema.get_all_operations()]
+    operations = every[shard::SHARDS]
 
     answers = {operation.label: [] for operation in operations}
     findings = [
@@ -219,6 +228,7 @@ def test_api_keeps_its_contract(world, secrets, wsgi_app):
 
     if any(findings):
         pytest.fail("\n\n".join(f for f in findings if f), pytrace=False)
-    assert len(operations) == 126
+    assert len(every) == OPERATIONS
     succeeded = [label for label, codes in answers.items() if any(c < 300 for c in codes)]
-    assert len(succeeded) >= 30, sorted(set(answers) - set(succeeded))
+    # At least 30 of all operations answer a 2xx at least once: a quarter of them in each shard.
+    assert len(succeeded) >= 30 // SHARDS + 1, sorted(set(answers) - set(succeeded))
