@@ -251,7 +251,7 @@ def check_value(question: CallQuestion, value, proposal: Proposal) -> object:
     if kind == Kind.MULTIPLE and isinstance(value, list) and set(value) <= set(codes):
         return [code for code in codes if code in value]
     if kind == Kind.FILE and isinstance(value, int) and not isinstance(value, bool):
-        attachment = proposal.attachments.filter(pk=value).first()
+        attachment = proposal.attachments.current().filter(pk=value).first()
         if attachment is not None:
             return attachment
         raise ValidationError(_("Choose one of the proposal's attachments."))
