@@ -76,7 +76,7 @@ class ImportResultSerializer(serializers.Serializer):
     rows = ImportRowSerializer(many=True)
 
 
-class CallViewSet(views.AtomicWrites, views.CallViewSet):
+class CallViewSet(views.CallViewSet):
     @extend_schema(
         request=CallCreateSerializer,
         responses={201: s.CallSerializer, **refusals(400, 401, 403)},

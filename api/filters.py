@@ -43,7 +43,11 @@ class ProposalFilter(Filters):
         to_field_name="code",
         queryset=Body.objects.filter(kind__in=Body.WORKING_GROUPS),
     )
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all())
+    # Never finds a proposal the caller reads blind (api/views.py annotates `blind`): the
+    # filter would tell its expert the organisation.
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.all(), method="by_organisation"
+    )
     call = django_filters.ModelChoiceFilter(queryset=Call.objects.all())
     created_after = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label=_("created on or after")
@@ -67,6 +71,9 @@ class ProposalFilter(Filters):
     class Meta:
         model = Proposal
         fields = []
+
+    def by_organisation(self, queryset, name, value):
+        return queryset.filter(organisation=value, blind=False)
 
 
 class MeetingFilter(Filters):

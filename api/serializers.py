@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from directory.models import Body, Direction, ServiceType, SupportInstrument
+from documents import blind as blind_review
 from documents import rules
 from documents.content import snapshot
 from documents.models import (
@@ -73,7 +74,14 @@ class CallSerializer(ModelSerializer):
             "closes_on",
             "first_year",
             "last_year",
+            "blind_review",
         ]
+
+
+class CallBlindReviewSerializer(serializers.Serializer):
+    blind_review = serializers.BooleanField(
+        help_text=_("the experts do not see the authors, the organisation or the contact person")
+    )
 
 
 # --- Proposals -----------------------------------------------------------------------------
@@ -83,13 +91,41 @@ class OrganisationRefSerializer(serializers.Serializer):
     inn = CharField()
 
 
-class ProposalListSerializer(ModelSerializer):
+BLIND_HELP = _("null for an expert of a call with blind review")
+# What an expert of a blind review reads as null (documents.rules.sees_blind).
+BLIND_FIELDS = ("organisation", "author", "coauthors", "created_by", "uploaded_by")
+
+
+class BlindAware:
+    """Read blind (documents.rules.sees_blind), the fields naming the authors or the organisation
+    are null. Whether the reader is blind comes from the context (`blind`), else from the list's
+    annotation (documents.selectors.blind_annotation), else from the rule."""
+
+    def is_blind(self, proposal) -> bool:
+        if "blind" in self.context:
+            return self.context["blind"]
+        if hasattr(proposal, "blind"):
+            return proposal.blind
+        return rules.sees_blind(self.context["request"].user, proposal)
+
+    def hide_for_blind(self, data: dict, proposal) -> dict:
+        if self.is_blind(proposal):
+            for name in BLIND_FIELDS:
+                if name in data:
+                    data[name] = None
+            if "title" in data:
+                names = blind_review.identifying_strings(proposal)
+                data["title"] = blind_review.mask_text(data["title"], names)
+        return data
+
+
+class ProposalListSerializer(BlindAware, ModelSerializer):
     state_label = CharField(source="get_state_display")
     call = serializers.PrimaryKeyRelatedField(read_only=True)
     direction = serializers.SlugRelatedField(slug_field="code", read_only=True)
     group = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    organisation = OrganisationRefSerializer()
-    author = PersonSerializer()
+    organisation = OrganisationRefSerializer(allow_null=True, help_text=BLIND_HELP)
+    author = PersonSerializer(allow_null=True, help_text=BLIND_HELP)
     page = serializers.SerializerMethodField()
 
     class Meta:
@@ -115,6 +151,9 @@ class ProposalListSerializer(ModelSerializer):
 
     def get_page(self, proposal) -> str:
         return reverse("documents:proposal-detail", args=[proposal.pk])
+
+    def to_representation(self, proposal):
+        return self.hide_for_blind(super().to_representation(proposal), proposal)
 
 
 class BudgetLineSerializer(serializers.Serializer):
@@ -184,7 +223,7 @@ class ProposalSerializer(ProposalListSerializer):
     """A proposal as its reader may see it: its authors read the draft as it stands (and get
     `draft`, the shape PATCH takes); everyone else reads the last submitted version."""
 
-    coauthors = PersonSerializer(many=True)
+    coauthors = PersonSerializer(many=True, allow_null=True, help_text=BLIND_HELP)
     shown_version = serializers.SerializerMethodField()
     content = serializers.SerializerMethodField()
     draft = serializers.SerializerMethodField()
@@ -215,9 +254,12 @@ class ProposalSerializer(ProposalListSerializer):
 
     @extend_schema_field(serializers.DictField())
     def get_content(self, proposal) -> dict:
+        """Read blind, without the organisation and contact person, the attachments numbered
+        and the authors' names taken out of the texts (documents/blind.py)."""
         shown = self._shown(proposal)
         content = shown.content if shown else snapshot(proposal)
-        return visible_content(self.context["request"].user, proposal, content)
+        content = visible_content(self.context["request"].user, proposal, content)
+        return blind_review.mask_content(content, proposal) if self.is_blind(proposal) else content
 
     @extend_schema_field(DraftSerializer(allow_null=True))
     def get_draft(self, proposal) -> dict | None:
@@ -265,17 +307,28 @@ class ProposalUpdateSerializer(serializers.Serializer):
     milestones = MilestoneSerializer(many=True, required=False)
 
 
-class VersionListSerializer(ModelSerializer):
-    created_by = PersonSerializer()
+class VersionListSerializer(BlindAware, ModelSerializer):
+    """Give `blind` and, for the content, `proposal` in the context."""
+
+    created_by = PersonSerializer(allow_null=True, help_text=BLIND_HELP)
 
     class Meta:
         model = ProposalVersion
         fields = ["number", "sha256", "created_at", "created_by"]
 
+    def to_representation(self, version):
+        return self.hide_for_blind(super().to_representation(version), version.proposal)
+
 
 class VersionSerializer(VersionListSerializer):
     class Meta(VersionListSerializer.Meta):
         fields = [*VersionListSerializer.Meta.fields, "content"]
+
+    def to_representation(self, version):
+        data = super().to_representation(version)
+        if self.is_blind(version.proposal):
+            data["content"] = blind_review.mask_content(version.content, version.proposal)
+        return data
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -330,8 +383,13 @@ class AnswersSerializer(serializers.Serializer):
     answers = AnswerSerializer(many=True, min_length=1)
 
 
-class AttachmentSerializer(ModelSerializer):
-    uploaded_by = PersonSerializer()
+class AttachmentSerializer(BlindAware, ModelSerializer):
+    """Read blind (give `blind` in the context), `original_name` is «Приложение N.ext»."""
+
+    uploaded_by = PersonSerializer(allow_null=True, help_text=BLIND_HELP)
+    original_name = CharField(
+        help_text=_("the file's name; «Приложение N.ext» for an expert of a blind review")
+    )
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -349,6 +407,14 @@ class AttachmentSerializer(ModelSerializer):
 
     def get_download(self, attachment) -> str:
         return reverse("api:proposal-attachment-file", args=[attachment.proposal_id, attachment.pk])
+
+    def to_representation(self, attachment):
+        data = super().to_representation(attachment)
+        if self.is_blind(attachment.proposal):
+            data["original_name"] = getattr(
+                attachment, "shown_name", None
+            ) or blind_review.attachment_shown_name(attachment, blind=True)
+        return self.hide_for_blind(data, attachment.proposal)
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
@@ -369,8 +435,8 @@ class HistoryEntrySerializer(serializers.Serializer):
 
     @extend_schema_field(CharField(allow_null=True))
     def get_actor(self, row) -> str | None:
-        actor = row["entry"].actor
-        return actor.get_full_name() if actor else None
+        """The actor's name; «the authors» for the authors' entries read blind."""
+        return row["actor_name"] or None
 
 
 # --- Transitions ---------------------------------------------------------------------------

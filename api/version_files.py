@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.schema import refusals
-from documents import keeping
+from documents import keeping, rules
 from documents.downloads import attachment_file
 from documents.selectors import get_visible_proposal_or_404
 from documents.uploads import ALLOWED
@@ -45,6 +45,7 @@ class VersionAttachmentViewSet(viewsets.ViewSet):
 
     def _version(self):
         proposal = get_visible_proposal_or_404(self.request.user, self.kwargs["proposal"])
+        self.blind = rules.sees_blind(self.request.user, proposal)
         return get_object_or_404(proposal.versions, number=self.kwargs["number"])
 
     @extend_schema(
@@ -52,7 +53,7 @@ class VersionAttachmentViewSet(viewsets.ViewSet):
     )
     def list(self, request, proposal=None, number=None):
         version = self._version()
-        items = keeping.version_attachments(version)
+        items = keeping.version_attachments(version, blind=self.blind)
         data = VersionAttachmentSerializer(items, many=True, context={"version": version}).data
         return Response(data)
 
@@ -68,4 +69,5 @@ class VersionAttachmentViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["get"])
     def file(self, request, proposal=None, number=None, pk=None):
-        return attachment_file(keeping.version_attachment_or_404(self._version(), pk))
+        version = self._version()
+        return attachment_file(keeping.version_attachment_or_404(version, pk), blind=self.blind)

@@ -33,6 +33,7 @@ from api import serializers as s
 from api import transitions as tables
 from api.schema import refusals
 from directory.models import Body, Direction, ServiceType, SupportInstrument
+from documents import blind as blind_review
 from documents import rules as document_rules
 from documents import selectors as documents_selectors
 from documents import services as documents_services
@@ -128,7 +129,7 @@ class ServiceTypeViewSet(_DirectoryViewSet):
     serializer_class = s.ServiceTypeSerializer
 
 
-class CallViewSet(viewsets.ReadOnlyModelViewSet):
+class CallViewSet(AtomicWrites, viewsets.ReadOnlyModelViewSet):
     queryset = Call.objects.prefetch_related("directions").order_by("-opens_on", "-pk")
     serializer_class = s.CallSerializer
     filter_backends = []
@@ -140,6 +141,22 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: s.CallSerializer, **refusals(401, 404)})
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.CallBlindReviewSerializer,
+        responses={200: s.CallSerializer, **refusals(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="blind-review")
+    def blind_review(self, request, pk=None):
+        """Turn the call's blind review on or off (the programme office, until the call opens);
+        the same service as the call's page."""
+        call = self.get_object()
+        incoming = s.CallBlindReviewSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        call = documents_services.call_set_blind_review(
+            call_id=call.pk, by=request.user, blind_review=incoming.validated_data["blind_review"]
+        )
+        return Response(s.CallSerializer(call).data)
 
 
 # --- Transitions, shared by proposals, sections and programme versions ---------------------
@@ -269,8 +286,12 @@ class ProposalViewSet(
         proposals = visible_proposals(self.request.user).select_related(
             "organisation", "direction", "group", "call", "author"
         )
-        if self.action == "retrieve":
-            proposals = proposals.prefetch_related("coauthors")
+        # The co-authors: shown in detail, and their names are taken out of the titles of the
+        # proposals the caller reads blind (documents/blind.py).
+        proposals = proposals.prefetch_related("coauthors")
+        proposals = proposals.annotate(
+            blind=documents_selectors.blind_annotation(self.request.user)
+        )
         return proposals.order_by("-created_at", "-pk")
 
     def get_serializer_class(self):
@@ -336,7 +357,8 @@ class ProposalViewSet(
     def versions(self, request, pk=None):
         proposal = self.get_object()
         versions = proposal.versions.select_related("created_by").order_by("number")
-        return Response(s.VersionListSerializer(versions, many=True).data)
+        blind = document_rules.sees_blind(request.user, proposal)
+        return Response(s.VersionListSerializer(versions, many=True, context={"blind": blind}).data)
 
     @extend_schema(responses={200: s.VersionSerializer, **refusals(401, 404)})
     @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>[0-9]+)")
@@ -344,7 +366,8 @@ class ProposalViewSet(
         proposal = self.get_object()
         version = get_object_or_404(proposal.versions.select_related("created_by"), number=number)
         version.content = visible_content(request.user, proposal, version.content)
-        return Response(s.VersionSerializer(version).data)
+        blind = document_rules.sees_blind(request.user, proposal)
+        return Response(s.VersionSerializer(version, context={"blind": blind}).data)
 
     @extend_schema(
         parameters=[
@@ -369,10 +392,13 @@ class ProposalViewSet(
                 raise ValidationError({name: [message]})
             numbers[name] = int(value)
         before, after = versions[numbers["before"]], versions[numbers["after"]]
-        changes = diff(
-            visible_content(request.user, proposal, before.content),
-            visible_content(request.user, proposal, after.content),
-        )
+        old = visible_content(request.user, proposal, before.content)
+        new = visible_content(request.user, proposal, after.content)
+        if document_rules.sees_blind(request.user, proposal):
+            names = blind_review.identifying_strings(proposal)
+            old = blind_review.mask_content(old, proposal, names)
+            new = blind_review.mask_content(new, proposal, names)
+        changes = diff(old, new)
         data = {"before": before.number, "after": after.number, "changes": changes}
         return Response(s.DiffSerializer(data).data)
 
@@ -393,7 +419,8 @@ class ProposalViewSet(
     def history(self, request, pk=None):
         proposal = self.get_object()
         sees_reviews = document_rules.can_see_reviews(request.user, proposal)
-        timeline = documents_selectors.timeline(proposal, with_reviews=sees_reviews)
+        blind = document_rules.sees_blind(request.user, proposal)
+        timeline = documents_selectors.timeline(proposal, with_reviews=sees_reviews, blind=blind)
         return Response(s.HistoryEntrySerializer(timeline, many=True).data)
 
     @extend_schema(
@@ -436,7 +463,9 @@ class ProposalViewSet(
                 answers=answers,
                 seen_edition=incoming.validated_data["edition"],
             )
-        return Response(s.RemarkSerializer(proposal.remarks.all(), many=True).data)
+        blind = document_rules.sees_blind(request.user, proposal)
+        remarks = blind_review.shown_remarks(proposal, blind=blind)
+        return Response(s.RemarkSerializer(remarks, many=True).data)
 
     @extend_schema(
         methods=["GET"],
@@ -456,8 +485,10 @@ class ProposalViewSet(
     def attachments(self, request, pk=None):
         proposal = self.get_object()
         if request.method == "GET":
-            rows = proposal.attachments.current().select_related("uploaded_by")
-            return Response(s.AttachmentSerializer(rows, many=True).data)
+            blind = document_rules.sees_blind(request.user, proposal)
+            rows = blind_review.listed_attachments(proposal, blind=blind)
+            context = {"blind": blind}
+            return Response(s.AttachmentSerializer(rows, many=True, context=context).data)
         if not proposal.is_editable:
             raise TransitionNotAllowed("not editable", object=proposal)
         rules.require(document_rules.can_edit_proposal, request.user, proposal)
@@ -479,7 +510,8 @@ class ProposalViewSet(
             upload=upload,
             seen_edition=incoming.validated_data.get("edition"),
         )
-        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        written = s.AttachmentSerializer(attachment, context={"blind": False}).data  # its author
+        return Response(written, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         responses={
@@ -494,7 +526,7 @@ class ProposalViewSet(
     def attachment_file(self, request, pk=None, attachment=None):
         proposal = self.get_object()
         found = get_object_or_404(Attachment.objects.current(), pk=attachment, proposal=proposal)
-        return attachment_file(found)
+        return attachment_file(found, blind=document_rules.sees_blind(request.user, proposal))
 
     @extend_schema(
         responses={204: None, **refusals(401, 403, 404, 409)},

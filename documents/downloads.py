@@ -3,6 +3,7 @@ for the pages and the API alike."""
 
 from django.http import FileResponse
 
+from documents.blind import attachment_shown_name
 from documents.models import Attachment, RenderJob
 from documents.uploads import ALLOWED, named_as
 
@@ -15,13 +16,15 @@ def file_download(opened, *, filename: str, content_type: str) -> FileResponse:
     return response
 
 
-def attachment_file(attachment: Attachment) -> FileResponse:
+def attachment_file(attachment: Attachment, *, blind: bool = False) -> FileResponse:
     """An attachment under the person's name with the extension of its real type, sent as that
     type. Both come from the type sniffed at upload (the stored extension), so rows stored
-    before names followed the type download right too."""
+    before names followed the type download right too. Read blind (documents.rules.sees_blind)
+    it is «Приложение N.ext» (documents/blind.py)."""
+    name = attachment_shown_name(attachment, blind=True) if blind else attachment.original_name
     return file_download(
         attachment.file.open("rb"),
-        filename=named_as(attachment.original_name, attachment.extension),
+        filename=named_as(name, attachment.extension),
         content_type=ALLOWED[attachment.extension],
     )
 

@@ -46,6 +46,7 @@ class CallForm(ModelForm):
             "first_year",
             "last_year",
             "guide",
+            "blind_review",
         ]
         widgets = {
             "directions": CHECKBOXES,
@@ -617,3 +618,14 @@ class DiscussionEntryForm(forms.Form):
         error_messages={"required": _("Write the text of the entry.")},
     )
     edition = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+
+# --- Blind review of a call ----------------------------------------------------------------
+class CallBlindReviewForm(forms.Form):
+    """Turn a call's blind review on or off (until the call opens)."""
+
+    blind_review = forms.BooleanField(
+        label=_("Blind review"),
+        required=False,
+        help_text=Call._meta.get_field("blind_review").help_text,
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from directory import rules as directory_rules
+from documents import blind as blind_review
 from documents import charts, review_dashboard, rules, selectors
 from documents.models import Proposal
 from workflow import deadlines
@@ -38,7 +39,9 @@ def _assigned(user) -> Panel | None:
     return Panel(
         _("Proposals assigned to me"),
         _("Nothing is assigned to you."),
-        items=selectors.due_to_expert(selectors.assigned(user)[:PANEL_SIZE]),
+        items=blind_review.hide_in_titles(
+            selectors.due_to_expert(selectors.assigned(user)[:PANEL_SIZE])
+        ),
         link_name="documents:assigned",
         item_link_name=DETAIL,
         show_my_review=True,
@@ -53,7 +56,7 @@ def _group_inbox(user) -> Panel | None:
     return Panel(
         _("Proposals in my working group"),
         _("No proposals are waiting for the group."),
-        items=selectors.due_to_group(waiting[:PANEL_SIZE]),
+        items=blind_review.hide_in_titles(selectors.due_to_group(waiting[:PANEL_SIZE])),
         link_name="documents:group-inbox",
         item_link_name=DETAIL,
         tabs=tabs,

@@ -35,6 +35,16 @@ class Call(models.Model):
         _("last year of the projects"), validators=[MaxValueValidator(2100)]
     )
     guide = models.TextField(_("guide for authors"), blank=True)
+    # Blind review: the experts read its proposals without their authors and organisation
+    # (documents/rules.py, sees_blind; documents/blind.py). Set before the call opens.
+    blind_review = models.BooleanField(
+        _("blind review"),
+        default=False,
+        help_text=_(
+            "The experts do not see the authors, the organisation or the contact person. "
+            "It can be changed until the call opens."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -71,6 +81,9 @@ class Call(models.Model):
     def is_open(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.opens_on <= on <= self.closes_on
+
+    def has_opened(self, on: datetime.date | None = None) -> bool:
+        return (on or timezone.localdate()) >= self.opens_on
 
 
 class Proposal(ConcurrentTransitionMixin, models.Model):
@@ -610,6 +623,10 @@ class RenderJob(models.Model):
     file = models.FileField(upload_to=rendered_document_path, max_length=300, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
     file_size = models.PositiveBigIntegerField(_("size, bytes"), null=True, blank=True)
+    # A proposal's document rendered for the experts of a blind review: without its authors,
+    # organisation and contact person (documents/blind.py). Its source key differs from the
+    # full copy's, so the two renderings never mix.
+    anonymised = models.BooleanField(_("anonymised"), default=False)
 
     class Meta:
         verbose_name = _("document rendering")

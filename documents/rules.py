@@ -54,6 +54,37 @@ def can_manage_calls(user) -> bool:
     return is_programme_office(user)
 
 
+def can_change_blind_review(user, call) -> bool:
+    """The programme office sets a call's blind review; whether the call has opened already is
+    the service's to say (409)."""
+    return can_manage_calls(user)
+
+
+# Who reads a blind call's proposals in full: besides their authors, the group's chair, deputy
+# chairs and secretary, the programme office and the governance body (its observers too).
+SEES_AUTHORS_IN_GROUP = (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARY)
+
+
+def sees_blind(user, proposal: Proposal) -> bool:
+    """Whether this person reads the proposal without its authors, organisation and contact
+    person: in a call with blind review, everyone who may see it other than its authors, the
+    group's leaders, the programme office and the governance body — in practice its experts.
+    The one answer every read path asks (pages, lists, search, API, PDFs, downloads, notices);
+    the conflict-of-interest check (has_conflict) keeps reading the real data. Costs no query
+    beyond the person's roles (read once per request) and a co-author check in a blind call."""
+    if not proposal.call.blind_review:
+        return False
+    if not is_signed_in(user):
+        return True
+    if (
+        is_programme_office(user)
+        or governance_role(user) is not None
+        or role_in(user, proposal.group_id) in SEES_AUTHORS_IN_GROUP
+    ):
+        return False
+    return not is_proposal_author(user, proposal)
+
+
 def can_import_proposals(user) -> bool:
     """Proposals received by e-mail are imported from the template by the programme office."""
     return is_programme_office(user)

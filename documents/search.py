@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from documents import blind as blind_review
 from documents.models import Proposal
-from documents.selectors import visible_proposals
+from documents.selectors import blind_annotation, visible_proposals
 
 LIMIT = 50
 # Sentinels PostgreSQL puts around the matched words in a fragment; the fragment is escaped
@@ -36,6 +37,10 @@ class Hit:
     fragment: SafeString
     rank: float
     state_label: str
+    # Read blind (documents.rules.sees_blind): the hit's texts with the names of its authors
+    # and organisation taken out. It stays a hit only if the words are found in them, so an
+    # expert never finds a proposal by its authors' names.
+    blind_fields: list[tuple[str, float]] | None = None
 
 
 def marked(fragment: str) -> SafeString:
@@ -72,6 +77,8 @@ def search(user, text: str) -> list[Hit]:
     if not WORD.search(text):
         return []
     hits = _postgres(user, text) if connection.vendor == "postgresql" else _simple(user, text)
+    stems = _stems(text)
+    hits = [hit for hit in hits if hit.blind_fields is None or score(stems, hit.blind_fields)]
     return sorted(hits, key=lambda hit: -hit.rank)[:LIMIT]
 
 
@@ -89,12 +96,17 @@ def _simple(user, text: str) -> list[Hit]:
 
 
 # --- Proposals ---------------------------------------------------------------------------------
-def _proposal_vector():
+def _proposal_vector(blind=None):
+    """The words a proposal is found by; where `blind` (an expression: the person reads it
+    blind, selectors.blind_annotation) holds, not by its organisation's name."""
     from django.contrib.postgres.search import SearchVector
 
+    organisation = F("organisation__name_ru")
+    if blind is not None:
+        organisation = Case(When(blind, then=Value("")), default=organisation)
     return (
         SearchVector("title", weight="A", config="russian")
-        + SearchVector("organisation__name_ru", weight="B", config="russian")
+        + SearchVector(organisation, weight="B", config="russian")
         + SearchVector("summary", weight="B", config="russian")
         + SearchVector("description", weight="C", config="russian")
     )
@@ -128,30 +140,47 @@ def matching_proposals(proposals: QuerySet[Proposal], text: str) -> QuerySet[Pro
 def _proposals_postgres(user, query, headline: dict) -> list[Hit]:
     from django.contrib.postgres.search import SearchHeadline, SearchRank
 
-    proposal_vector = _proposal_vector()
+    proposal_vector = _proposal_vector(blind_annotation(user))
     proposals = (
         visible_proposals(user)
-        .annotate(document=proposal_vector)
+        .annotate(blind=blind_annotation(user), document=proposal_vector)
         .filter(document=query)
         .annotate(
             rank=SearchRank(proposal_vector, query),
             fragment=SearchHeadline("summary", query, **headline),
             title_fragment=SearchHeadline("title", query, **headline),
         )
-        .select_related("organisation")
+        .select_related("organisation", "author")
+        .prefetch_related("coauthors")
         .order_by("-rank")[:LIMIT]
     )
-    return [_proposal_hit(p, p.rank, p.fragment or p.organisation.name_ru) for p in proposals]
+    return [
+        _proposal_hit(p, p.rank, p.fragment or ("" if p.blind else p.organisation.name_ru))
+        for p in proposals
+    ]
 
 
 def _proposal_hit(proposal: Proposal, rank: float, fragment: str) -> Hit:
+    blind_fields = None
+    if getattr(proposal, "blind", False):
+        # Read blind: no name of the authors or of the organisation in the fragment, and the
+        # words must be found elsewhere than in them.
+        names = blind_review.identifying_strings(proposal)
+        fragment = blind_review.mask_text(fragment, names)
+        texts = (proposal.title, proposal.summary, proposal.description)
+        masked = [blind_review.mask_text(text, names) for text in texts]
+        blind_fields = _proposal_fields(masked[0], "", masked[1], masked[2])
+    title = proposal.title
+    if blind_fields is not None:
+        title = blind_review.mask_text(title, names)
     return Hit(
         kind="proposal",
-        title=proposal.title,
+        title=title,
         url=reverse("documents:proposal-detail", args=[proposal.pk]),
         fragment=marked(fragment),
         rank=float(rank),
         state_label=proposal.get_state_display(),
+        blind_fields=blind_fields,
     )
 
 
@@ -186,9 +215,16 @@ def fragment_of(text: str, stems: list[str], width: int = 160) -> str:
 
 def _proposals_simple(user, stems: list[str]) -> list[Hit]:
     hits = []
-    for proposal in visible_proposals(user).select_related("organisation"):
+    listed = (
+        visible_proposals(user)
+        .annotate(blind=blind_annotation(user))
+        .select_related("organisation", "author")
+        .prefetch_related("coauthors")
+    )
+    for proposal in listed:
+        organisation = "" if proposal.blind else proposal.organisation.name_ru
         fields = _proposal_fields(
-            proposal.title, proposal.organisation.name_ru, proposal.summary, proposal.description
+            proposal.title, organisation, proposal.summary, proposal.description
         )
         rank = score(stems, fields)
         if rank:

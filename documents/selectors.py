@@ -5,7 +5,19 @@ see and costs a fixed number of queries whatever the number of rows."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from directory import rules as directory_rules
 from directory.models import Body, Membership
+from documents import blind as blind_review
 from documents import rules
 from documents.models import (
     Call,
@@ -42,6 +55,20 @@ def visible_proposals(user) -> QuerySet[Proposal]:
         permission__codename="view_proposal",
     )
     return Proposal.objects.filter(Q(Exists(by_user)) | Q(Exists(by_group)))
+
+
+def blind_annotation(user):
+    """documents.rules.sees_blind as an expression over proposals, for lists: True where the
+    person reads the proposal without its authors and organisation."""
+    if directory_rules.is_programme_office(user) or directory_rules.governance_role(user):
+        return Value(False, output_field=BooleanField())
+    in_call = Q(call__blind_review=True)
+    if not directory_rules.is_signed_in(user):
+        return ExpressionWrapper(in_call, output_field=BooleanField())
+    led = Membership.objects.filter(user=user, role__in=rules.SEES_AUTHORS_IN_GROUP)
+    coauthored = Proposal.coauthors.through.objects.filter(proposal=OuterRef("pk"), user=user)
+    blind = in_call & ~Q(group__in=led.values("body")) & ~Q(author=user) & ~Exists(coauthored)
+    return ExpressionWrapper(blind, output_field=BooleanField())
 
 
 def _listed(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
@@ -134,20 +161,33 @@ EDIT_ACTIONS = {
 }
 
 
-def timeline(proposal: Proposal, *, with_reviews: bool) -> list[dict]:
+def timeline(proposal: Proposal, *, with_reviews: bool, blind: bool = False) -> list[dict]:
     """The timeline. Without the right to see reviews, the entries about experts lose their
-    comment (names, recommendations, reasons) and are left out unless they moved the state."""
+    comment (names, recommendations, reasons) and are left out unless they moved the state.
+    Read blind (documents.rules.sees_blind), the authors act as «the authors» and their names
+    and organisation's are taken out of the comments (documents/blind.py)."""
     labels = dict(State.choices)
+    hidden_actors: set[int] = set()
+    names: list[str] = []
+    if blind:
+        hidden_actors = {proposal.author_id, *proposal.coauthors.values_list("pk", flat=True)}
+        names = blind_review.identifying_strings(proposal)
     history = []
     for entry in audit.history(proposal).exclude(action__in=EDIT_ACTIONS):
         private = not with_reviews and entry.action in REVIEW_ACTIONS
         if private and entry.from_state == entry.to_state:
             continue
+        comment = "" if private else entry.comment
+        if entry.actor_id in hidden_actors:
+            actor_name = str(_("the authors"))
+        else:
+            actor_name = entry.actor.get_full_name() if entry.actor else ""
         history.append(
             {
                 "entry": entry,
                 "action": HISTORY_ACTIONS.get(entry.action, entry.action),
-                "comment": "" if private else entry.comment,
+                "actor_name": actor_name,
+                "comment": blind_review.mask_text(comment, names) if blind else comment,
                 "from_state": labels.get(entry.from_state, ""),
                 "to_state": labels.get(entry.to_state, ""),
                 "changed_state": entry.from_state != entry.to_state,
@@ -190,7 +230,10 @@ def inbox(user, state: str | None = None) -> tuple[QuerySet[Proposal], list[Stat
         for value, label in State.choices
         if counts.get(value) or value == state
     ]
-    return deadlines.with_stay(_with_review_counts(proposals)), tabs
+    # The co-authors' names are taken out of the titles of the proposals read blind.
+    listed = _with_review_counts(proposals).annotate(blind=blind_annotation(user))
+    listed = listed.prefetch_related("coauthors")
+    return deadlines.with_stay(listed), tabs
 
 
 def assigned(user) -> QuerySet[Proposal]:
@@ -201,7 +244,9 @@ def assigned(user) -> QuerySet[Proposal]:
     own = Review.objects.filter(proposal=OuterRef("pk"), expert=user, round=OuterRef("round"))
     proposals = assigned_to(user).exclude(conflicts__person=user)
     proposals = deadlines.with_stay(
-        _with_review_counts(proposals).annotate(my_review_in=Exists(own))
+        _with_review_counts(proposals)
+        .annotate(my_review_in=Exists(own), blind=blind_annotation(user))
+        .prefetch_related("coauthors")  # out of the titles read blind
     )
     return proposals.order_by(
         "my_review_in",

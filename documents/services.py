@@ -68,8 +68,9 @@ def call_open(
     first_year: int,
     last_year: int,
     guide: str = "",
+    blind_review: bool = False,
 ) -> Call:
-    """The programme office opens a call for proposals."""
+    """The programme office opens a call for proposals (with blind review, if asked)."""
     rules.require(rules.can_manage_calls, by)
     call = Call(
         title_ru=title_ru,
@@ -79,12 +80,34 @@ def call_open(
         first_year=first_year,
         last_year=last_year,
         guide=guide,
+        blind_review=blind_review,
         created_by=by,
     )
     call.full_clean()
     call.save()
     call.directions.set(directions)
     audit.record(call, actor=by, action="call_opened", comment=call.title_ru)
+    if blind_review:
+        audit.record(call, actor=by, action="blind_review_on")
+    return call
+
+
+@transaction.atomic
+def call_set_blind_review(*, call_id: int, by: User, blind_review: bool) -> Call:
+    """The programme office turns a call's blind review on or off, until the call opens
+    (afterwards its proposals' experts may have read them either way: 409). Audited; a request
+    that changes nothing records nothing."""
+    call = Call.objects.select_for_update().get(pk=call_id)
+    rules.require(rules.can_change_blind_review, by, call)
+    if call.has_opened():
+        raise ActionRefusedError(
+            _("The call has opened: its blind review can no longer be changed.")
+        )
+    if call.blind_review != blind_review:
+        call.blind_review = blind_review
+        call.save(update_fields=["blind_review"])
+        action = "blind_review_on" if blind_review else "blind_review_off"
+        audit.record(call, actor=by, action=action)
     return call
 
 

@@ -13,6 +13,7 @@ from accounts.models import User
 from directory import rules as directory_rules
 from directory import selectors as directory_selectors
 from directory.models import Body, Membership
+from documents import blind as blind_review
 from documents import opinions, rules
 from documents.content import completeness_problems, content_hash, snapshot
 from documents.models import (
@@ -88,12 +89,26 @@ def _authors(proposal: Proposal) -> list[User]:
 def _notify(
     people, proposal: Proposal, *, kind: str, by: User, variant: str = "", **params
 ) -> None:
+    """Notices of the proposal; those to the experts of a blind review name neither its authors
+    nor its organisation, even where the title does (documents/blind.py)."""
+    people = list(people)
+    params = {"title": proposal.title, **params}
+    blind = [p for p in people if p is not None and rules.sees_blind(p, proposal)]
+    if blind:
+        names = blind_review.identifying_strings(proposal)
+        masked = {key: blind_review.mask_text(str(value), names) for key, value in params.items()}
+        _notice(blind, kind, variant, masked, proposal, by)
+        people = [p for p in people if p not in blind]
+    _notice(people, kind, variant, params, proposal, by)
+
+
+def _notice(people, kind: str, variant: str, params: dict, proposal: Proposal, by: User) -> None:
     notify(
         people,
         actor=by,
         kind=kind,
         variant=variant,
-        params={"title": proposal.title, **params},
+        params=params,
         url_name=DETAIL,
         url_kwargs={"pk": proposal.pk},
     )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from documents.views import (
     authoring,
+    blind,
     calls,
     dashboard,
     discussion,
@@ -24,6 +25,7 @@ urlpatterns = [
     path("calls/new/", calls.call_create, name="call-create"),
     path("calls/<int:pk>/", calls.call_detail, name="call-detail"),
     path("calls/<int:pk>/import/", imports.proposals_import, name="proposals-import"),
+    path("calls/<int:pk>/blind-review/", blind.call_blind_review, name="call-blind-review"),
     path(
         "calls/<int:pk>/import/template.xlsx",
         imports.import_template,

@@ -35,6 +35,7 @@ ROUTES = {
     "documents:call-create": (LOGIN, 403, 200),
     "documents:call-detail": (LOGIN, 404, 404),
     "documents:proposals-import": (LOGIN, 403, 404),
+    "documents:call-blind-review": (LOGIN, 405, 405),
     "documents:proposals-import-template": (LOGIN, 403, 404),
     "documents:question-add": (LOGIN, 404, 404),
     "documents:question-edit": (LOGIN, 404, 404),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from documents import rules
 from documents.models import RenderJob
 from documents.pdf.sources import DocumentSource
 
@@ -65,5 +66,12 @@ def get(name: str) -> PdfKind:
 
 
 def can_read_job(user, job: RenderJob) -> bool:
-    """See, download and retry a rendering: whoever may read the document it renders."""
-    return get(job.kind).may_read(user, job.subject)
+    """See, download and retry a rendering: whoever may read the document it renders; a full
+    copy of a proposal's document not by an expert of a blind review, who reads the anonymised
+    one (documents.rules.sees_blind)."""
+    subject = job.subject
+    if not get(job.kind).may_read(user, subject):
+        return False
+    if job.kind in RenderJob.PROPOSAL_KINDS and not job.anonymised:
+        return not rules.sees_blind(user, subject)
+    return True

@@ -37,12 +37,16 @@ def offers(user, proposal: Proposal, latest: ProposalVersion | None) -> list[Off
 
 
 def jobs_of(user, proposal: Proposal, limit: int = 10) -> QuerySet[RenderJob]:
-    """The renderings of this proposal's documents the person may read, newest first."""
-    return RenderJob.objects.filter(
+    """The renderings of this proposal's documents the person may read, newest first: for an
+    expert of a blind review the anonymised ones only."""
+    jobs = RenderJob.objects.filter(
         subject_type=ContentType.objects.get_for_model(Proposal),
         subject_id=proposal.pk,
         kind__in=readable_kinds(user, proposal),
-    )[:limit]
+    )
+    if rules.sees_blind(user, proposal):
+        jobs = jobs.filter(anonymised=True)
+    return jobs[:limit]
 
 
 def get_readable_job_or_404(user, pk: int) -> RenderJob:

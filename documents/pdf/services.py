@@ -14,7 +14,16 @@ from mbk.exceptions import ActionRefusedError
 Status = RenderJob.Status
 
 
-def _job_for(kind: str, subject, *, key: str, number: int, language: str, by: User) -> RenderJob:
+def _job_for(
+    kind: str,
+    subject,
+    *,
+    key: str,
+    number: int,
+    language: str,
+    by: User,
+    anonymised: bool = False,
+) -> RenderJob:
     """The job of this document for this content: the existing one if the same content was asked
     for before (rendered or on its way), a new one sent after commit otherwise."""
     job, created = RenderJob.objects.get_or_create(
@@ -23,7 +32,7 @@ def _job_for(kind: str, subject, *, key: str, number: int, language: str, by: Us
         subject_id=subject.pk,
         source_key=key,
         language=language,
-        defaults={"version_number": number, "requested_by": by},
+        defaults={"version_number": number, "requested_by": by, "anonymised": anonymised},
     )
     if created:
         transaction.on_commit(lambda: pipeline.publish(job.pk))
@@ -34,8 +43,9 @@ def _job_for(kind: str, subject, *, key: str, number: int, language: str, by: Us
 def document_request(
     *, kind: str, proposal_id: int, version_number: int, by: User, language: str
 ) -> RenderJob:
-    """The proposal's document of this version (see _job_for)."""
-    proposal = Proposal.objects.get(pk=proposal_id)
+    """The proposal's document of this version (see _job_for); for an expert of a blind review
+    its anonymised copy (documents.rules.sees_blind), a job of its own."""
+    proposal = Proposal.objects.select_related("call").get(pk=proposal_id)
     rules.require(rules.can_read_document, by, proposal, kind)
     if not sources.is_available(kind, proposal):
         raise ActionRefusedError(
@@ -46,8 +56,17 @@ def document_request(
         raise ActionRefusedError(
             _("The proposal has no version %(number)s.") % {"number": version_number}
         )
-    key = sources.source_key(kind, proposal, version)
-    return _job_for(kind, proposal, key=key, number=version.number, language=language, by=by)
+    anonymised = rules.sees_blind(by, proposal)
+    key = sources.source_key(kind, proposal, version, anonymised=anonymised)
+    return _job_for(
+        kind,
+        proposal,
+        key=key,
+        number=version.number,
+        language=language,
+        by=by,
+        anonymised=anonymised,
+    )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from documents import blind as blind_review
 from documents import opinions
 from documents.content import readable
 from documents.models import Proposal, ProposalVersion, RenderJob
@@ -90,11 +91,11 @@ def is_available(kind: str, proposal: Proposal) -> bool:
     return False
 
 
-def _last_history_entry_hash(proposal: Proposal) -> str:
+def _last_history_entry_hash(proposal: Proposal, *, blind: bool = False) -> str:
     # The hash of the last entry the passport's history shows: entries are chained, so it
     # covers every entry before it, while the experts' reviews, which the passport leaves
     # out, render no new passport.
-    history = timeline(proposal, with_reviews=False)
+    history = timeline(proposal, with_reviews=False, blind=blind)
     return history[-1]["entry"].entry_hash if history else ""
 
 
@@ -113,13 +114,17 @@ def _conclusion_facts(proposal: Proposal, version: ProposalVersion) -> dict:
     }
 
 
-def source_key(kind: str, proposal: Proposal, version: ProposalVersion) -> str:
+def source_key(
+    kind: str, proposal: Proposal, version: ProposalVersion, *, anonymised: bool = False
+) -> str:
     """A SHA-256 that changes whenever what the document would show changes, and only then.
 
     Passport: the version (its number is printed, and a resubmission may leave the content as
     it was), the proposal's state and its history of decisions. Conclusion: the version and the
     reviews, remarks (with their answers) and group decisions of its round. Names from the
-    directory (groups, criteria, people) are read as they are when the document is rendered."""
+    directory (groups, criteria, people) are read as they are when the document is rendered.
+    The copy anonymised for the experts of a blind review (documents/blind.py) has a key of
+    its own, so it never stands for the full copy, nor the full copy for it."""
     if kind == PASSPORT:
         facts = {
             "version": [version.number, version.sha256],
@@ -133,6 +138,8 @@ def source_key(kind: str, proposal: Proposal, version: ProposalVersion) -> str:
         }
     else:
         raise ValueError(f"unknown document kind {kind!r}")
+    if anonymised:
+        facts["anonymised"] = True
     canonical = json.dumps([kind, facts], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -154,24 +161,41 @@ def printed_words() -> dict:
     }
 
 
-def _common(version: ProposalVersion, title: str, generated_at: datetime) -> dict:
-    return {"title": title, "version": version, "generated_at": generated_at, **printed_words()}
+def _common(version: ProposalVersion, title: str, generated_at: datetime, content: dict) -> dict:
+    """`heading`: the content the document's head names (title, organisation), anonymised in
+    the experts' copy of a blind review."""
+    return {
+        "title": title,
+        "version": version,
+        "heading": content,
+        "generated_at": generated_at,
+        **printed_words(),
+    }
+
+
+def _shown_content(proposal: Proposal, version: ProposalVersion, anonymised: bool) -> dict:
+    """The version's frozen content; anonymised, without the authors and the organisation."""
+    if anonymised:
+        return blind_review.mask_content(version.content, proposal)
+    return version.content
 
 
 def _passport(
-    proposal: Proposal, version: ProposalVersion, generated_at: datetime
+    proposal: Proposal, version: ProposalVersion, generated_at: datetime, anonymised: bool
 ) -> tuple[str, str]:
-    title = _("Project passport: %(title)s") % {"title": version.content.get("title", "")}
+    content = _shown_content(proposal, version, anonymised)
+    title = _("Project passport: %(title)s") % {"title": content.get("title", "")}
     # The content comes from the version's frozen JSON, never from the proposal's live rows.
     # One passport for every reader: answers to office-only questions are not printed.
-    shown = readable(reviewers_content(version.content), proposal.call)
+    shown = readable(reviewers_content(content), proposal.call)
     budget = shown["budget"]
     context = {
-        **_common(version, title, generated_at),
+        **_common(version, title, generated_at, content),
         **shown,
         "proposal": proposal,
         "state": proposal.get_state_display(),
-        "history": timeline(proposal, with_reviews=False),
+        "history": timeline(proposal, with_reviews=False, blind=anonymised),
+        "anonymised": anonymised,
         # documents/_proposal_content.html draws the budget with this partial: on paper a row
         # per year and a column per source, so that ten years fit the width of A4.
         "budget_template": "documents/pdf/_budget_by_year.html",
@@ -188,10 +212,11 @@ def _passport(
 
 
 def _conclusion(
-    proposal: Proposal, version: ProposalVersion, generated_at: datetime
+    proposal: Proposal, version: ProposalVersion, generated_at: datetime, anonymised: bool
 ) -> tuple[str, str]:
+    content = _shown_content(proposal, version, anonymised)
     title = _("Expert conclusion of the working group: %(title)s") % {
-        "title": version.content.get("title", "")
+        "title": content.get("title", "")
     }
     review_round = _round_of(version)
     summary = review_summary(proposal, round_number=review_round)
@@ -200,7 +225,7 @@ def _conclusion(
     # the group, the group decides on the same version again.
     decision = decisions[-1] if decisions else None
     context = {
-        **_common(version, title, generated_at),
+        **_common(version, title, generated_at, content),
         "proposal": proposal,
         "review_round": review_round,
         "summary": summary,
@@ -229,11 +254,13 @@ def build(
     *,
     language: str,
     generated_at: datetime,
+    anonymised: bool = False,
 ) -> DocumentSource:
-    """The document of this kind for this version of the proposal, in `language`."""
+    """The document of this kind for this version of the proposal, in `language`; anonymised
+    for the experts of a blind review."""
     builders = {PASSPORT: _passport, CONCLUSION: _conclusion}
     with translation.override(language):
-        title, html = builders[kind](proposal, version, generated_at)
+        title, html = builders[kind](proposal, version, generated_at, anonymised)
     return DocumentSource(kind=kind, title=title, html=html, version_sha256=version.sha256)
 
 
@@ -246,7 +273,14 @@ def job_source(job: RenderJob, proposal: Proposal) -> DocumentSource:
             _("Version %(number)s of the proposal no longer exists.")
             % {"number": job.version_number}
         )
-    return build(job.kind, proposal, version, language=job.language, generated_at=job.created_at)
+    return build(
+        job.kind,
+        proposal,
+        version,
+        language=job.language,
+        generated_at=job.created_at,
+        anonymised=job.anonymised,
+    )
 
 
 def signing_plan(job: RenderJob, proposal: Proposal, source: DocumentSource) -> SigningPlan:

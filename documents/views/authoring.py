@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from documents import actions, keeping, merging, opinions, rules, selectors, services
+from documents import blind as blind_review
 from documents.content import REQUIRED_FIELDS, completeness_problems, diff, readable, snapshot
 from documents.downloads import attachment_file
 from documents.forms import (
@@ -97,20 +98,23 @@ def proposal_detail(request, pk: int):
         request.user, proposal, snapshot(proposal) if live else versions[-1].content
     )
     sees_reviews = rules.can_see_reviews(request.user, proposal)
+    blind = rules.sees_blind(request.user, proposal)
+    blind_review.hide_in_titles([proposal], blind=blind)
     context = {
         "proposal": proposal,
         "actions": actions.available_actions(request.user, proposal),
         "due": selectors.due_on_page(request.user, proposal),
-        "authors": [proposal.author, *proposal.coauthors.all()],
+        "authors": [] if blind else [proposal.author, *proposal.coauthors.all()],
         "shown_version": None if live else versions[-1],
-        **readable(shown, proposal.call),
-        "attachments": proposal.attachments.current(),
+        **readable(blind_review.mask_content(shown, proposal) if blind else shown, proposal.call),
+        "attachments": blind_review.listed_attachments(proposal, blind=blind),
         "can_edit": can_edit,
         "versions": versions,
-        "remarks": proposal.remarks.all(),
+        "remarks": blind_review.shown_remarks(proposal, blind=blind),
         "reviews": _reviews(proposal) if sees_reviews else None,
         "opinions": opinions.opinions_of(request.user, proposal),
-        "history": selectors.timeline(proposal, with_reviews=sees_reviews),
+        "history": selectors.timeline(proposal, with_reviews=sees_reviews, blind=blind),
+        **blind_review.page_flags(proposal, blind=blind),
         "document_offers": pdf_selectors.offers(
             request.user, proposal, versions[-1] if versions else None
         ),
@@ -126,12 +130,16 @@ def proposal_detail(request, pk: int):
 def version_detail(request, pk: int, number: int):
     proposal = get_visible_proposal_or_404(request.user, pk)
     version = get_object_or_404(proposal.versions, number=number)
+    blind = rules.sees_blind(request.user, proposal)
+    content = blind_review.mask_content(version.content, proposal) if blind else version.content
+    blind_review.hide_in_titles([proposal], blind=blind)
     context = {
         "proposal": proposal,
         "version": version,
         "versions": proposal.versions.order_by("number"),
-        "version_attachments": keeping.version_attachments(version),
-        **readable(visible_content(request.user, proposal, version.content), proposal.call),
+        "version_attachments": keeping.version_attachments(version, blind=blind),
+        **readable(visible_content(request.user, proposal, content), proposal.call),
+        **blind_review.page_flags(proposal, blind=blind),
     }
     return render(request, "documents/version_detail.html", context)
 
@@ -142,17 +150,18 @@ def version_diff(request, pk: int):
     proposal = get_visible_proposal_or_404(request.user, pk)
     versions = {v.number: v for v in proposal.versions.order_by("number")}
     form = VersionPairForm(request.GET, numbers=list(versions))
-    context = {"proposal": proposal, "form": form}
+    blind = rules.sees_blind(request.user, proposal)
+    blind_review.hide_in_titles([proposal], blind=blind)
+    context = {"proposal": proposal, "form": form, **blind_review.page_flags(proposal, blind=blind)}
     if form.is_valid():
         before, after = versions[form.cleaned_data["a"]], versions[form.cleaned_data["b"]]
-        context |= {
-            "before": before,
-            "after": after,
-            "changes": diff(
-                visible_content(request.user, proposal, before.content),
-                visible_content(request.user, proposal, after.content),
-            ),
-        }
+        old = visible_content(request.user, proposal, before.content)
+        new = visible_content(request.user, proposal, after.content)
+        if blind:
+            names = blind_review.identifying_strings(proposal)
+            old = blind_review.mask_content(old, proposal, names)
+            new = blind_review.mask_content(new, proposal, names)
+        context |= {"before": before, "after": after, "changes": diff(old, new)}
     return render(request, "documents/version_diff.html", context)
 
 
@@ -326,8 +335,8 @@ def _attachment_upload(request, pk: int):
 @require_safe
 def attachment_download(request, pk: int):
     attachment = get_object_or_404(Attachment.objects.current(), pk=pk)
-    get_visible_proposal_or_404(request.user, attachment.proposal_id)
-    return attachment_file(attachment)
+    proposal = get_visible_proposal_or_404(request.user, attachment.proposal_id)
+    return attachment_file(attachment, blind=rules.sees_blind(request.user, proposal))
 
 
 @login_required
@@ -336,7 +345,10 @@ def version_attachment_download(request, pk: int, number: int, attachment: int):
     """An attachment as the version froze it, even if removed from the proposal since."""
     proposal = get_visible_proposal_or_404(request.user, pk)
     version = get_object_or_404(proposal.versions, number=number)
-    return attachment_file(keeping.version_attachment_or_404(version, attachment))
+    return attachment_file(
+        keeping.version_attachment_or_404(version, attachment),
+        blind=rules.sees_blind(request.user, proposal),
+    )
 
 
 @login_required

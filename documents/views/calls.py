@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from documents import questions, rules, selectors, services
 from documents.forms import CallForm
 from documents.models import Call, Proposal
+from documents.views import blind
 
 # Drafts are nobody's business but their authors': the counts start at submission.
 COUNTED_STATES = [state for state in Proposal.State if state != Proposal.State.DRAFT]
@@ -73,6 +74,7 @@ def call_detail(request, pk: int):
         "questions": questions.visible_questions(request.user, call),
         "can_manage_questions": rules.can_manage_calls(request.user),
         "questions_locked": questions.is_locked(call),
+        **blind.blind_review_block(request.user, call),
     }
     return render(request, "documents/call_detail.html", context)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
+from documents import blind as blind_review
 from documents.downloads import rendered_document
 from documents.models import RenderJob
 from documents.pdf import selectors, services
@@ -47,6 +48,8 @@ def _subject_links(job: RenderJob) -> dict:
         url = reverse("programme:version-detail", args=[job.subject_id])
         return {"subject_title": str(job.subject.programme), "subject_url": url, "version_url": url}
     proposal = job.subject
+    # The anonymised copy is the experts' of a blind review: no names in its title either.
+    blind_review.hide_in_titles([proposal], blind=job.anonymised)
     return {
         "subject_title": proposal.title,
         "subject_url": reverse("documents:proposal-detail", args=[proposal.pk]),

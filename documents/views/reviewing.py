@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from documents import actions, opinions, review_dashboard, rules, selectors
+from documents import blind as blind_review
 from documents.models import ReviewCriterion
 from documents.review_forms import (
     NoteForm,
@@ -46,7 +47,7 @@ def group_inbox(request):
     proposals, tabs = selectors.inbox(request.user, state)
     page = page_of(request, proposals)
     context = {
-        "proposals": selectors.due_to_group(page.object_list),
+        "proposals": blind_review.hide_in_titles(selectors.due_to_group(page.object_list)),
         "page": page,
         "state": state if any(t.active for t in tabs) else "",
         "tabs": tabs,
@@ -61,7 +62,7 @@ def group_inbox(request):
 def assigned(request):
     rules.require(rules.can_open_assigned, request.user)
     page = page_of(request, selectors.assigned(request.user))
-    proposals = selectors.due_to_expert(page.object_list)
+    proposals = blind_review.hide_in_titles(selectors.due_to_expert(page.object_list))
     return render(request, "documents/assigned.html", {"proposals": proposals, "page": page})
 
 
@@ -104,12 +105,15 @@ def proposal_review(request, pk: int):
     if request.method == "POST" and form.is_valid():
         return run_transition(request, row, proposal, form)
     rules.require(row.rule, request.user, proposal)
+    blind = rules.sees_blind(request.user, proposal)
+    blind_review.hide_in_titles([proposal], blind=blind)
     context = {
         "proposal": proposal,
         "form": form,
         "version": proposal.versions.order_by("-number").first(),
         "own_review": proposal.reviews.filter(expert=request.user, round=proposal.round).first(),
         "can_change": rules.can_change_review(request.user, proposal),
+        "blind": blind,
     }
     return render(request, "documents/proposal_review.html", context)
 
@@ -164,4 +168,7 @@ def proposal_conflict(request, pk: int):
     if request.method == "POST" and form.is_valid():
         return run_transition(request, row, proposal, form)
     rules.require(row.rule, request.user, proposal)
-    return render(request, "documents/proposal_conflict.html", {"proposal": proposal, "form": form})
+    blind = rules.sees_blind(request.user, proposal)
+    blind_review.hide_in_titles([proposal], blind=blind)
+    context = {"proposal": proposal, "form": form, "blind": blind}
+    return render(request, "documents/proposal_conflict.html", context)

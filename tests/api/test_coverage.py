@@ -21,6 +21,7 @@ COVERAGE: dict[str, list[str]] = {
     "documents:call-list": [f"GET {V1}/calls/"],
     "documents:call-create": [f"POST {V1}/calls/"],
     "documents:call-detail": [f"GET {V1}/calls/{{id}}/"],
+    "documents:call-blind-review": [f"POST {V1}/calls/{{id}}/blind-review/"],
     "documents:proposals-import": [f"POST {V1}/calls/{{id}}/import/"],
     "documents:proposals-import-template": [f"GET {V1}/calls/{{id}}/import-template/"],
     # Proposals: the authors

@@ -173,6 +173,7 @@ POST_OR_FILES = {
     "documents:outbox-send",
     "documents:outbox-discard",
     "documents:mail-retry",
+    "documents:call-blind-review",
     "directory:organisation-confirm",
     "directory:organisation-reject",
     "directory:affiliation-confirm",
