@@ -1,10 +1,11 @@
-"""A call with questions of its own, reviewed with an infrastructure group's opinion and a
-discussion, in a real browser, in Russian (issue 18, "done when"): the programme office adds
-three questions to a call that has not opened yet (a required yes/no one, an optional text one
-the experts read, and one for the office only); once the call has opened, an author drafts a
-proposal naming the engineering group, answers the questions and submits it; the chair of the
-pharmaceutical group assigns an expert, which asks the engineering group for its opinion; the
-expert reads the answers meant for reviewers (not the office's), mentions the chair in the
+"""A blind call with questions of its own, reviewed with an infrastructure group's opinion and
+a discussion, in a real browser, in Russian (issue 18, "done when"): the programme office sets
+blind review on a call that has not opened yet and adds three questions to it (a required
+yes/no one, an optional text one the experts read, and one for the office only); once the
+call has opened, an author drafts a proposal naming the engineering group, answers the
+questions and submits it; the chair of the pharmaceutical group assigns an expert, which asks
+the engineering group for its opinion; the expert reads the answers meant for reviewers (not
+the office's) and neither the authors' names nor their organisation, mentions the chair in the
 discussion and submits the review; the engineering group's chair gives a favourable opinion
 with conditions; the chair of the pharmaceutical group reads the mention, sees the opinion
 where the decision is taken and approves the proposal in the group.
@@ -98,6 +99,13 @@ def office_adds_questions(page, screenshot, call) -> None:
     go_to(page, "Приём заявок")
     page.get_by_role("link", name=CALL, exact=True).click()
     expect(heading(page)).to_have_text(CALL)
+    blind = page.get_by_test_id("blind-review")
+    blind.get_by_label("Слепая экспертиза", exact=True).check()
+    blind.get_by_role("button", name="Сохранить").click()
+    expect_message(page, "Для этого приёма заявок включена слепая экспертиза.")
+    expect(page.get_by_test_id("blind-review-status")).to_contain_text(
+        "Слепая экспертиза: эксперты не видят авторов и организацию"
+    )
     questions = page.get_by_test_id("call-questions")
     expect(questions).to_contain_text("Дополнительных вопросов к форме заявки нет.")
     for text, kind, required, readers in [
@@ -198,6 +206,12 @@ def expert_reads_discusses_and_reviews(page, screenshot) -> None:
     main = page.get_by_role("main")
     expect(main).not_to_contain_text(SOURCE)
     expect(main).not_to_contain_text(SOURCE_ANSWER)
+    # Blind review: neither the authors nor their organisation, anywhere on the page.
+    expect(main).to_contain_text("Фармацевтика и биомедицина")
+    expect(main).not_to_contain_text(AUTHOR)
+    expect(main).not_to_contain_text("Ковалёв")
+    expect(main).not_to_contain_text(ORGANISATION)
+    expect(page.get_by_test_id("blind-note")).to_have_count(0)
     discussion = page.get_by_test_id("discussion")
     expect(discussion).to_contain_text("Записей пока нет.")
     discussion.get_by_label("Запись").fill(MENTION)
@@ -241,6 +255,10 @@ def chair_reads_the_mention_and_approves(page, screenshot) -> None:
     log_in(page, "chair.pharma")
     open_notice(page, f"{EXPERT} упомянул вас в обсуждении заявки «{TITLE}».")
 
+    expect(page.get_by_test_id("blind-note")).to_have_text(
+        "Слепая экспертиза: эксперты не видят авторов и организацию"
+    )
+    expect(page.locator("header")).to_contain_text(ORGANISATION)  # the chair reads it all
     entry = page.get_by_test_id("discussion-entry")
     expect(entry).to_contain_text(EXPERT)
     expect(entry).to_contain_text(MENTION)
@@ -276,6 +294,7 @@ def test_call_with_questions_is_reviewed_with_an_opinion_and_a_discussion(world,
     assert sorted(
         (a.question.text_ru, a.value) for a in proposal.answers.select_related("question")
     ) == sorted([(SITE, True), (EQUIPMENT, EQUIPMENT_ANSWER), (SOURCE, SOURCE_ANSWER)])
+    assert Call.objects.get(pk=call.pk).blind_review is True
     assert list(call.questions.values_list("required", "visibility")) == [
         (True, CallQuestion.Visibility.REVIEWERS),
         (False, CallQuestion.Visibility.REVIEWERS),
