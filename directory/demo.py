@@ -172,6 +172,18 @@ def demo_people() -> list[DemoPerson]:
                 "working-group expert",
             )
         )
+    # The chair of an infrastructure group: gives its opinion on the proposals naming it.
+    people.append(
+        DemoPerson(
+            "chair.engineering",
+            "Зуев",
+            "Кирилл",
+            "Аркадьевич",
+            "Центр инновационного развития Москвы",
+            (("wg-engineering", "chair"),),
+            "infrastructure group chair",
+        )
+    )
     people += [
         DemoPerson(
             "author.biopharm",

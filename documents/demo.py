@@ -8,15 +8,59 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from directory.models import Direction, SupportInstrument
+from directory.models import Body, Direction, SupportInstrument
 from documents import transitions
-from documents.models import Call, Proposal
+from documents.discussion import discussion_post
+from documents.models import Call, CallQuestion, Proposal
+from documents.questions import QuestionData, question_add
 from documents.services import ProposalContent, call_open, proposal_create, proposal_update
 
 DEMO_CALL = "Приём заявок на включение якорных проектов в Программу развития МБК"
 
 
-def _content(proposal: Proposal, summary: str, instrument_code: str) -> ProposalContent:
+def _questions(call: Call, office: User) -> dict[str, CallQuestion]:
+    """Two questions beyond the proposal form. Optional both: the call is already open (only
+    optional questions may be added then), and the browser tests submit proposals of this call
+    without answering them."""
+    site = question_add(
+        call_id=call.pk,
+        by=office,
+        data=QuestionData(
+            text_ru="Есть ли у проекта производственная площадка в Москве?",
+            text_en="Does the project have a production site in Moscow?",
+            kind=CallQuestion.Kind.YES_NO,
+        ),
+    )
+    source = question_add(
+        call_id=call.pk,
+        by=office,
+        data=QuestionData(
+            text_ru="Откуда вы узнали о приёме заявок?",
+            text_en="How did you learn of the call?",
+            help_ru="Ответ читает только дирекция программы.",
+            help_en="Only the programme office reads the answer.",
+            kind=CallQuestion.Kind.TEXT,
+            visibility=CallQuestion.Visibility.OFFICE,
+        ),
+    )
+    return {"site": site, "source": source}
+
+
+def _answers(questions: dict[str, CallQuestion], site: bool) -> dict[int, object]:
+    return {
+        questions["site"].pk: site,
+        questions["source"].pk: "С сайта Московского биотехнологического кластера.",
+    }
+
+
+def _content(
+    proposal: Proposal,
+    summary: str,
+    instrument_code: str,
+    *,
+    answers: dict[int, object] | None = None,
+    infrastructure: list[str] = (),
+) -> ProposalContent:
     years = proposal.call.years
     return ProposalContent(
         fields={
@@ -34,7 +78,7 @@ def _content(proposal: Proposal, summary: str, instrument_code: str) -> Proposal
             "contact_email": proposal.author.email,
             "contact_phone": "+7 495 000-00-00",
         },
-        infrastructure_groups=[],
+        infrastructure_groups=list(Body.objects.filter(code__in=infrastructure)),
         services=[],
         budget_lines=[
             {"year": years[0], "source": "own", "amount": Decimal("45000000")},
@@ -66,14 +110,17 @@ def _content(proposal: Proposal, summary: str, instrument_code: str) -> Proposal
             {"name": "Опытная партия продукции", "due_on": datetime.date(years[0], 9, 30)},
             {"name": "Регистрация и вывод на рынок", "due_on": datetime.date(years[-1], 6, 30)},
         ],
+        answers=answers,
     )
 
 
-def _draft(author: User, call: Call, direction: str, title: str, summary: str) -> Proposal:
+def _draft(
+    author: User, call: Call, direction: str, title: str, summary: str, **content
+) -> Proposal:
     proposal = proposal_create(
         by=author, call=call, direction=Direction.objects.get(code=direction), title=title
     )
-    content = _content(proposal, summary, "subsidies")
+    content = _content(proposal, summary, "subsidies", **content)
     return proposal_update(
         proposal_id=proposal.pk, by=author, content=content, seen_edition=proposal.edition
     )
@@ -100,6 +147,7 @@ def load_demo_proposals() -> None:
             "письма поддержки партнёров. Бюджет указывается по годам и источникам."
         ),
     )
+    questions = _questions(call, people["office"])
 
     _draft(
         people["author.agro"],
@@ -107,6 +155,7 @@ def load_demo_proposals() -> None:
         "agrofood",
         "Ферментированные корма нового поколения",
         "Производство кормовых добавок на основе ферментации.",
+        answers=_answers(questions, site=False),
     )
 
     in_review = _draft(
@@ -115,6 +164,8 @@ def load_demo_proposals() -> None:
         "pharma",
         "Биоаналоги моноклональных антител для онкологии",
         "Разработка и производство биоаналогов трёх моноклональных антител.",
+        answers=_answers(questions, site=True),
+        infrastructure=["wg-engineering"],  # its opinion is requested when the review starts
     )
     transitions.proposal_submit(proposal_id=in_review.pk, by=people["author.biopharm"])
     transitions.proposal_assign_experts(
@@ -129,6 +180,14 @@ def load_demo_proposals() -> None:
         recommendation="approve",
         comments="Проект соответствует приоритетам кластера; бюджет обоснован.",
     )
+    discussion_post(
+        proposal_id=in_review.pk,
+        by=people["expert1.pharma"],
+        text=(
+            "@chair.pharma предлагаю дождаться заключения группы «Инжиниринг» по опытной "
+            "площадке до решения рабочей группы."
+        ),
+    )
 
     submitted = _draft(
         people["author.eco"],
@@ -136,5 +195,6 @@ def load_demo_proposals() -> None:
         "ecology",
         "Биологическая переработка органических отходов мегаполиса",
         "Станция биоконверсии пищевых отходов в удобрения и биогаз.",
+        answers=_answers(questions, site=True),
     )
     transitions.proposal_submit(proposal_id=submitted.pk, by=people["author.eco"])

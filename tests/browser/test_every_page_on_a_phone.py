@@ -216,6 +216,7 @@ ROLES = {
     "author": lambda: "author.biopharm",
     "expert": lambda: _member("wg-pharma", Membership.Role.EXPERT),
     "chair": lambda: "chair.pharma",
+    "infrastructure chair": lambda: "chair.engineering",  # the demo's requested opinion
     "secretary": lambda: "secretary",
     "office": lambda: "office",
     "governance member": lambda: _member("council", Membership.Role.MEMBER),

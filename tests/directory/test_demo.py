@@ -89,3 +89,15 @@ def test_load_demo_gives_each_group_a_deputy_free_of_the_chairs_organisation(set
         assert deputy.memberships.get().body.code == f"wg-{code}"
         assert deputy.memberships.get().role == Membership.Role.DEPUTY_CHAIR
         assert deputy.organisation_id != chair.organisation_id
+
+
+@pytest.mark.django_db
+def test_load_demo_gives_an_infrastructure_group_a_chair(settings):
+    settings.DEBUG = True
+
+    call_command("load_demo", "--password", "Demo-pass-1")
+
+    chair = User.objects.get(username="chair.engineering")
+    membership = chair.memberships.get()
+    assert (membership.body.code, membership.role) == ("wg-engineering", Membership.Role.CHAIR)
+    assert membership.body.kind == Body.Kind.INFRASTRUCTURE_GROUP
