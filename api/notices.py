@@ -4,7 +4,6 @@ e-mails sent (list, send a failed one again). The same services and rules as the
 (documents/views/notices.py); 403 for anyone but the office."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -34,15 +33,6 @@ PATH = [
 def _office(request) -> None:
     if not rules.can_manage_notices(request.user):
         raise PermissionDenied
-
-
-def _kind_or_404(key: str, language: str = "ru") -> notice_kinds.NoticeKind:
-    if language not in notice_texts.LANGUAGES:
-        raise Http404
-    try:
-        return notice_kinds.get(key)
-    except LookupError:
-        raise Http404 from None
 
 
 class TextSerializer(serializers.Serializer):
@@ -113,7 +103,7 @@ class NoticeTextViewSet(AtomicWrites, viewsets.ViewSet):
 
     @extend_schema(responses={200: NoticeKindSerializer, **refusals(401, 403, 404)})
     def retrieve(self, request, kind=None):
-        notice_kind = _kind_or_404(kind)
+        notice_kind = notice_texts.kind_or_404(kind)
         _office(request)
         templates = {t.language: t for t in NoticeTemplate.objects.filter(kind=kind)}
         return Response(NoticeKindSerializer(_kind_data(notice_kind, templates)).data)
@@ -125,7 +115,7 @@ class NoticeTextViewSet(AtomicWrites, viewsets.ViewSet):
     )
     @action(detail=True, methods=["put"], url_path=LANGUAGE)
     def update_text(self, request, kind=None, language=None):
-        _kind_or_404(kind, language)
+        notice_texts.kind_or_404(kind, language)
         _office(request)
         given = TextSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -144,7 +134,7 @@ class NoticeTextViewSet(AtomicWrites, viewsets.ViewSet):
     )
     @action(detail=True, methods=["post"], url_path=rf"{LANGUAGE}/reset")
     def reset(self, request, kind=None, language=None):
-        _kind_or_404(kind, language)
+        notice_texts.kind_or_404(kind, language)
         _office(request)
         template = notice_texts.template_reset(kind=kind, language=language, by=request.user)
         return Response(_text(template))
@@ -155,7 +145,7 @@ class NoticeTextViewSet(AtomicWrites, viewsets.ViewSet):
     )
     @action(detail=True, methods=["post"])
     def preview(self, request, kind=None):
-        notice_kind = _kind_or_404(kind)
+        notice_kind = notice_texts.kind_or_404(kind)
         _office(request)
         given = PreviewRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)

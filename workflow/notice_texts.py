@@ -6,6 +6,7 @@ import string
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -17,6 +18,16 @@ from workflow import audit
 from workflow.models import NoticeTemplate
 
 LANGUAGES = [code for code, _label in NoticeTemplate.Language.choices]
+
+
+def kind_or_404(key: str, language: str = "ru") -> notice_kinds.NoticeKind:
+    """The registered kind of notice named in a page's or the API's path (404 otherwise)."""
+    if language not in LANGUAGES:
+        raise Http404
+    try:
+        return notice_kinds.get(key)
+    except LookupError:
+        raise Http404 from None
 
 
 # --- Placeholders ------------------------------------------------------------------------------

@@ -20,15 +20,6 @@ from workflow import notice_texts
 from workflow.models import MailRecord, NoticeTemplate
 
 
-def _kind_or_404(key: str, language: str) -> notice_kinds.NoticeKind:
-    if language not in notice_texts.LANGUAGES:
-        raise Http404
-    try:
-        return notice_kinds.get(key)
-    except LookupError:
-        raise Http404 from None
-
-
 def preview_params(user, proposal_id) -> tuple[dict, object]:
     """The values a proposal the office can see gives the placeholders (404 for one it cannot)."""
     if not proposal_id:
@@ -54,7 +45,7 @@ def notice_text_list(request):
 @login_required
 def notice_text_edit(request, kind: str, language: str):
     rules.require(rules.can_manage_notices, request.user)
-    notice_kind = _kind_or_404(kind, language)
+    notice_kind = notice_texts.kind_or_404(kind, language)
     template = NoticeTemplate.objects.filter(kind=kind, language=language).first()
     initial = {
         "subject": template.subject if template else "",
@@ -109,7 +100,7 @@ def notice_text_edit(request, kind: str, language: str):
 @require_POST
 def notice_text_reset(request, kind: str, language: str):
     rules.require(rules.can_manage_notices, request.user)
-    _kind_or_404(kind, language)
+    notice_texts.kind_or_404(kind, language)
     notice_texts.template_reset(kind=kind, language=language, by=request.user)
     messages.success(request, _("The default text is back."))
     return redirect("documents:notice-text-edit", kind=kind, language=language)
