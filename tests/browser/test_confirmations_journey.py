@@ -13,7 +13,7 @@ from tests.workflow.states import make_people, proposal_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CONSEQUENCE = "Представленный отзыв нельзя будет ни изменить, ни отозвать."
+CONSEQUENCE = "Поданное заключение нельзя отозвать; изменить его можно до решения руководителя"
 
 
 def test_a_review_is_submitted_only_once_confirmed(page, screenshot):
