@@ -42,26 +42,6 @@ def redacted(url: str) -> str:
     return urlunsplit(parts)
 
 
-# The long tests (real browsers, real workers and servers, the API's fuzzing) are handed out
-# first: pytest-xdist deals the first quarter of the tests round-robin, so the long ones share
-# out between the workers and the many short ones fill in after them, instead of one worker
-# running a long test alone at the end while the others wait.
-LONG_FIRST = (
-    "tests/integration/",
-    "tests/browser/",
-    "tests/test_run_command.py",
-    "tests/api/test_contract.py",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    def long_first(item) -> int:
-        path = item.nodeid.split("::")[0]
-        return 0 if path.startswith(LONG_FIRST) else 1
-
-    items.sort(key=long_first)  # stable: each module's tests keep their order
-
-
 def pytest_configure(config):
     # Templates resolve static files without collectstatic's manifest in tests; the manifest
     # storage of production is exercised by tests/mbk/test_static.py.
