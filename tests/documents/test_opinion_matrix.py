@@ -125,7 +125,9 @@ def attempt(action: str, opinion: Opinion, person, people: dict) -> str | int:
 CELLS = [(a, s, p) for a in ALLOWED for s in SITUATIONS for p in EVERYONE]
 
 
-@pytest.mark.parametrize(("action", "situation", "persona"), CELLS, ids="-".join)
+@pytest.mark.parametrize(
+    ("action", "situation", "persona"), CELLS, ids=["-".join(c) for c in CELLS]
+)
 @pytest.mark.django_db
 def test_opinion_matrix(world, action, situation, persona):
     people, built = world
