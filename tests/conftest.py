@@ -4,6 +4,7 @@ Tests that need PostgreSQL, Redis, a Celery worker or chromium skip when these a
 a developer's machine, and fail when CI=true: CI must prove them, not pass around them.
 """
 
+import faulthandler
 import fcntl
 import os
 import subprocess
@@ -114,6 +115,33 @@ def _load_the_world(sender, using, **kwargs):
     load_cluster_directory()
     # Every rendered document is signed: the authority, the seal and the time-stamping unit.
     authority.ensure_ready()
+
+
+# pytest-timeout ends a test that runs over its limit (pyproject.toml) by ending its process,
+# the one way that also ends a test stuck in C code; an xdist worker's own stderr is shown
+# nowhere. So shortly before the limit every thread's stack is written here, and .ci/run
+# prints what it finds: a stuck test says where it waited.
+STACKS = Path(
+    os.environ.get("MBK_TEST_STACKS_DIR", Path(__file__).parents[1] / "var" / "test-stacks")
+)
+_stacks_file = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    global _stacks_file
+    limit = float(item.config.getini("timeout") or 0)
+    if limit <= 30:
+        return (yield)
+    if _stacks_file is None:
+        STACKS.mkdir(parents=True, exist_ok=True)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        _stacks_file = (STACKS / f"{worker}-{os.getpid()}.txt").open("a")
+    faulthandler.dump_traceback_later(limit - 20, file=_stacks_file)
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 def pytest_report_header(config):

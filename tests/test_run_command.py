@@ -86,7 +86,7 @@ def test_run_command_serves_login_and_directory_then_stops_on_ctrl_c(running_sys
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
-    login_page = opener.open(url + "/accounts/login/").read().decode()
+    login_page = opener.open(url + "/accounts/login/", timeout=60).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
     form = urllib.parse.urlencode(
         {"username": "chair.pharma", "password": "Demo-pass-1", "csrfmiddlewaretoken": token}
@@ -94,8 +94,8 @@ def test_run_command_serves_login_and_directory_then_stops_on_ctrl_c(running_sys
     login = urllib.request.Request(
         url + "/accounts/login/", data=form, headers={"Referer": url + "/accounts/login/"}
     )
-    opener.open(login)
-    directory = opener.open(url + "/directory/").read().decode()
+    opener.open(login, timeout=60)
+    directory = opener.open(url + "/directory/", timeout=60).read().decode()
     log = (var / "run.log").read_text()
 
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does

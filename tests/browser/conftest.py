@@ -29,8 +29,14 @@ if (window.top === window && location.protocol.startsWith("http")) {
 }"""
 # The same check, run from the test when a page is left before its load event started it (on a
 # busy machine a page may still be loading its last files when the test moves on).
+# Bounded in the page itself (page.evaluate has no timeout of its own): a check that does not
+# finish in 15 s returns nothing, and the page is then reported as loaded but never checked.
 AXE_NOW = """async () => {
-  const results = await window.axe.run(document, {resultTypes: ["violations"]});
+  const results = await Promise.race([
+    window.axe.run(document, {resultTypes: ["violations"]}),
+    new Promise(resolve => setTimeout(() => resolve(null), 15000)),
+  ]);
+  if (results === null) return null;
   return results.violations
     .filter(v => v.impact === "serious" || v.impact === "critical")
     .map(v => ({id: v.id, impact: v.impact,
@@ -79,7 +85,7 @@ class AxeLedger:
         except Exception:  # axe-core is running on it already: its report is on its way
             self._wait(page)
             return
-        if page in self.pending:
+        if page in self.pending and found is not None:
             self.report_from({"page": page}, self.pending[page], found)
 
     def _wait(self, page) -> None:
