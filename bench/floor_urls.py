@@ -27,6 +27,7 @@ Sessions and the signed-in person are read by the middleware for the page and it
 Used through bench/settings.py (ROOT_URLCONF)."""
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
@@ -410,7 +411,7 @@ def _review(row: dict, criteria: list) -> dict:
     review = Review(
         round=row["round"],
         scores=row["scores"],
-        weighted_score=row["weighted_score"],
+        weighted_score=Decimal(str(row["weighted_score"])).quantize(Decimal("0.01")),
         recommendation=row["recommendation"],
         comments=row["comments"],
         submitted_at=_when(row["submitted_at"]),
@@ -436,26 +437,27 @@ def detail(request, pk: int):
     criteria = _remembered(("criteria",), lambda: list(ReviewCriterion.objects.all()))
     kind = ContentType.objects.get_for_model(Proposal)  # cached after the first request
     versions = ProposalVersion.objects.filter(proposal=OuterRef("pk"))
-    reviews = Review.objects.filter(proposal=OuterRef("pk"))
-    if not decided["sees_reviews"]:
-        reviews = reviews.none()
+    # The reviews, for those who see them (the chair), in the same query.
+    reviews = {}
+    if decided["sees_reviews"]:
+        reviews["reviews_json"] = _json(
+            Review.objects.filter(proposal=OuterRef("pk")),
+            round="round",
+            scores="scores",
+            weighted_score="weighted_score",
+            recommendation="recommendation",
+            comments="comments",
+            submitted_at="submitted_at",
+            changed_at="changed_at",
+            version="version__number",
+            last_name="expert__last_name",
+            first_name="expert__first_name",
+            middle_name="expert__middle_name",
+        )
     proposal = (
         _listed(Proposal.objects.filter(pk=pk))
         .annotate(
-            reviews_json=_json(
-                reviews,
-                round="round",
-                scores="scores",
-                weighted_score="weighted_score",
-                recommendation="recommendation",
-                comments="comments",
-                submitted_at="submitted_at",
-                changed_at="changed_at",
-                version="version__number",
-                last_name="expert__last_name",
-                first_name="expert__first_name",
-                middle_name="expert__middle_name",
-            ),
+            **reviews,
             versions_json=_json(
                 versions, number="number", created_at="created_at", sha256="sha256"
             ),
@@ -533,7 +535,10 @@ def detail(request, pk: int):
         SimpleNamespace(**r)
         for r in sorted(proposal.remarks_json or [], key=lambda r: (r["round"], r["number"]))
     ]
-    reviews = sorted(proposal.reviews_json or [], key=lambda r: (r["round"], r["submitted_at"]))
+    reviews = sorted(
+        getattr(proposal, "reviews_json", None) or [],
+        key=lambda r: (r["round"], r["submitted_at"]),
+    )
     context = {
         "proposal": proposal,
         "actions": decided["actions"],
@@ -587,15 +592,15 @@ def version(request, pk: int):
 @login_required
 def dashboard(request, group: str):
     """documents:review-dashboard: the group's proposals in review ranked by weighted score,
-    the first PER_PAGE rows in one query with the same scores and counts. Left out: the
-    paginator's count, the working days of the waiting time and the due date (shown empty),
+    the first PER_PAGE rows in one query with the same scores and counts, and their count (a
+    second, for the pager). Left out: the working days of the waiting time and the due date,
     the open deadline, the conflict-of-interest test and the permission check of the rows."""
     from documents import review_dashboard as board
 
     body = Body.objects.get(code=group)
+    in_review = Proposal.objects.filter(group__code=group, state__in=board.IN_REVIEW)
     rows = list(
-        Proposal.objects.filter(group__code=group, state__in=board.IN_REVIEW)
-        .select_related("organisation", "direction")
+        in_review.select_related("organisation", "direction")
         .annotate(
             score_mean=board._per_review(v=Avg("weighted_score")),
             score_min=board._per_review(v=Min("weighted_score")),
@@ -611,7 +616,7 @@ def dashboard(request, group: str):
     context = {
         "group": body,
         "proposals": rows,
-        "page": SimpleNamespace(has_other_pages=False),
+        "page": _first_page(rows, in_review.count()),
         "state": "",
         "sort": board.DEFAULT_SORT,
         "tabs": board.filter_tabs(""),
