@@ -26,8 +26,11 @@ HERE = Path(__file__).resolve().parent
 def _step(script: str, *arguments: str) -> dict:
     command = [sys.executable, "-W", "ignore", str(HERE / script), *arguments]
     print(f"$ {' '.join(command[3:])}", flush=True)
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    lines = output.strip().splitlines()
+    finished = subprocess.run(command, capture_output=True, text=True)
+    if finished.returncode:
+        print(finished.stdout, finished.stderr, sep="\n", file=sys.stderr)
+        finished.check_returncode()
+    lines = finished.stdout.strip().splitlines()
     print("\n".join(lines[:-1]), flush=True)
     return json.loads(lines[-1])
 

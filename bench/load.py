@@ -147,6 +147,9 @@ def targets() -> list[dict]:
             "who": "office",
             "url": f"/search/?q={urllib.parse.quote(SEARCH_WORD)}",
             "floor": f"/bench-floor/search/?q={urllib.parse.quote(SEARCH_WORD)}",
+            # Hits of equal rank come in any order, and any of them fill the last places:
+            # only the number of hits is compared.
+            "ties": True,
         },
         {
             "page": f"proposal detail (author, {detail.versions.count()} versions)",
@@ -196,7 +199,11 @@ def count_queries(pages: list[dict]) -> None:
             page[f"{key}_queries"] = len(queries)
             page[f"{key}_bytes"] = len(response.content)
             rows[key] = ROW_LINK.findall(response.content.decode())
+        if page.get("ties"):
+            rows = {key: len(links) for key, links in rows.items()}
         if rows["url"] != rows["floor"]:
+            if page.get("ties"):
+                raise RuntimeError(f"{page['page']}: {rows['url']} hits, the floor {rows['floor']}")
             missing = [r for r in rows["url"] if r not in rows["floor"]][:5]
             extra = [r for r in rows["floor"] if r not in rows["url"]][:5]
             raise RuntimeError(
@@ -204,7 +211,7 @@ def count_queries(pages: list[dict]) -> None:
                 f"{len(rows['url'])} links against {len(rows['floor'])}; "
                 f"missing {missing}, extra {extra}"
             )
-        page["rows_listed"] = len(rows["url"])
+        page["rows_listed"] = rows["url"] if page.get("ties") else len(rows["url"])
 
 
 def conditions() -> dict:
