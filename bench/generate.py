@@ -1,7 +1,8 @@
 """The large cluster of the load benchmarks, in a PostgreSQL database of its own (mbk_bench,
 dropped and created anew, migrated with manage.py migrate): 10 000 proposals in every state
 across the four sectoral working groups, 500 people, about 200 000 object-permission rows,
-50 meetings and an approved programme version listing every approved proposal.
+about 400 000 notices, 240 meetings, 120 sent messages of the programme office and an approved
+programme version listing every approved proposal.
 
     .venv/bin/python bench/generate.py [--proposals 10000] [--real 180]
 
@@ -9,10 +10,15 @@ A few hundred proposals (`--real`) are walked to their states through the servic
 tests/workflow/states.proposal_in does it; the rest are copies of those, written with
 bulk_create in the same shapes: the proposal, its co-authors, budget lines, indicators,
 milestones, requested instruments, frozen versions, expert assignments, reviews, remarks, the
-audit chain (appended to the global order, MACs computed anew) and the object permissions that
-workflow/grants.sync_proposal_permissions would give it (checked on a sample at the end).
-Not copied: notices (the navigation bar counts unread ones with an index) and deadlines (made
-by the periodic task). Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust)."""
+audit chain (appended to the global order, MACs computed anew),
+the notices the services sent about it (to the copy's author and each of its co-authors where
+the original went to its author and co-author; nine in ten read), and the object permissions
+that workflow/grants.sync_proposal_permissions would give it (checked on a sample at the end).
+Each copy is about one of TOPICS (its title and summary), so that a search for one topic's word
+finds about one proposal in twenty. Then meetings of every sectoral group and the governance
+body with their agendas, the programme office's sent messages (their recipients and notices)
+and a few drafts. Not copied: deadlines (made by the periodic task). Needs PostgreSQL at
+127.0.0.1:5432 (user postgres, trust)."""
 
 import argparse
 import datetime
@@ -46,7 +52,36 @@ STATE_WEIGHTS = {
 }
 PEOPLE = 500
 ORGANISATIONS = 25
-MEETINGS = 50
+# Four years of a meeting every month for each of the five bodies (four groups, the council).
+MEETINGS = 240
+AGENDA = (3, 8)  # items on a meeting's agenda
+OUTBOX_SENT = 120  # the programme office's sent messages (a few a fortnight over four years)
+OUTBOX_DRAFTS = 5
+READ_SHARE = 0.9  # notices read by their recipient
+# What a copy is about: its title and summary name one topic (SEARCH_WORD finds the first).
+TOPICS = [
+    ("вакцины нового поколения", "Разработка и выпуск вакцины против респираторных инфекций."),
+    ("биоаналоги моноклональных антител", "Производство биоаналогов моноклональных антител."),
+    ("ферментные препараты", "Выпуск ферментных препаратов для пищевой промышленности."),
+    ("пробиотики для животноводства", "Линия пробиотических кормовых добавок."),
+    ("молекулярная диагностика", "Наборы для ПЦР-диагностики инфекционных заболеваний."),
+    ("биоразлагаемые полимеры", "Производство полимолочной кислоты из растительного сырья."),
+    ("очистка сточных вод", "Биологическая очистка промышленных стоков."),
+    ("клеточные технологии", "Биомедицинские клеточные продукты для регенеративной медицины."),
+    ("генная терапия", "Вирусные векторы для генной терапии наследственных болезней."),
+    ("биотопливо", "Биоэтанол второго поколения из отходов лесопереработки."),
+    ("аминокислоты", "Микробиологический синтез лизина и треонина."),
+    ("биоудобрения", "Микробные удобрения для зерновых культур."),
+    ("пептидные препараты", "Синтез пептидных лекарственных средств."),
+    ("кормовой белок", "Белок одноклеточных из метана для кормов."),
+    ("рекультивация почв", "Биоремедиация загрязнённых нефтью почв."),
+    ("инсулин", "Производство генно-инженерного инсулина."),
+    ("антибиотики", "Субстанции антибиотиков полного цикла."),
+    ("функциональное питание", "Продукты функционального питания с пребиотиками."),
+    ("биосенсоры", "Ферментные биосенсоры для контроля качества воды."),
+    ("ветеринарные препараты", "Ветеринарные иммунобиологические препараты."),
+]
+SEARCH_WORD = "вакцины"
 HEAVY_AUTHOR_SHARE = 0.015  # the persona "author" writes this share of the copies
 COAUTHORS = (8, 18)  # co-authors of a copy, from the author's organisation
 
@@ -205,9 +240,15 @@ def _values(obj, *skip: str) -> dict:
 def _template(proposal) -> dict:
     """Everything that hangs off a proposal, as field values."""
     from workflow import audit
+    from workflow.models import Notice
 
     return {
         "proposal": _values(proposal),
+        "coauthors": set(proposal.coauthors.values_list("pk", flat=True)),
+        # What the services told people about it (their URLs lead to it).
+        "notices": [
+            _values(x) for x in Notice.objects.filter(url__startswith=f"/proposals/{proposal.pk}/")
+        ],
         "services": list(proposal.services.values_list("pk", flat=True)),
         "infrastructure": list(proposal.infrastructure_groups.values_list("pk", flat=True)),
         "budget": [_values(x, "proposal") for x in proposal.budget_lines.all()],
@@ -283,7 +324,7 @@ def copy_proposals(cluster: dict, templates: list, count: int, rng: random.Rando
         Review,
     )
     from workflow import audit
-    from workflow.models import AuditEntry
+    from workflow.models import AuditEntry, Notice
 
     by_state: dict[str, list[dict]] = {}
     for proposal in templates:
@@ -316,7 +357,8 @@ def copy_proposals(cluster: dict, templates: list, count: int, rng: random.Rando
                         **template["proposal"],
                         "author_id": author.pk,
                         "organisation_id": author.organisation_id,
-                        "title": f"Проект № {number}: {template['proposal']['title'][:200]}",
+                        "title": f"Проект № {number}: {TOPICS[number % len(TOPICS)][0]}",
+                        "summary": TOPICS[number % len(TOPICS)][1],
                     }
                 )
                 for template, author, _coauthors, number in picks
@@ -377,6 +419,31 @@ def copy_proposals(cluster: dict, templates: list, count: int, rng: random.Rando
                     )
                     entry.content_type_id = content_type.pk
                     rows.setdefault(AuditEntry, []).append(entry)  # chained by append_many
+                original = template["proposal"]
+                for values in template["notices"]:
+                    recipient = values["recipient_id"]
+                    if recipient == original_author:
+                        recipients = [author.pk]
+                    elif recipient in template["coauthors"]:
+                        recipients = coauthors
+                    else:
+                        recipients = [recipient]
+                    path = values["url"].split("/", 3)[3]  # after /proposals/<pk>/
+                    for person in recipients:
+                        add(
+                            Notice,
+                            **{
+                                **values,
+                                "recipient_id": person,
+                                "url": f"/proposals/{proposal.pk}/{path}",
+                                "text": values["text"].replace(original["title"], proposal.title),
+                                "read_at": values["created_at"]
+                                if rng.random() < READ_SHARE
+                                else None,
+                                "email_due": False,
+                                "emailed_at": values["created_at"],
+                            },
+                        )
                 experts = [a["expert_id"] for a in template["assignments"]]
                 user_grants += [
                     ProposalUserObjectPermission(
@@ -416,6 +483,7 @@ def copy_proposals(cluster: dict, templates: list, count: int, rng: random.Rando
                 batch_size=5000,
             )
             audit.append_many(rows[AuditEntry])
+            Notice.objects.bulk_create(rows.get(Notice, []), batch_size=5000)
             ProposalUserObjectPermission.objects.bulk_create(user_grants, batch_size=5000)
             ProposalGroupObjectPermission.objects.bulk_create(group_grants, batch_size=5000)
         made += size
@@ -462,7 +530,8 @@ def make_meetings(cluster: dict, rng: random.Random) -> None:
     meetings = []
     for n in range(MEETINGS):
         body = bodies[n % len(bodies)]
-        starts_at = now + datetime.timedelta(days=14 * (n // len(bodies)) - 300, hours=n % 8)
+        month = n // len(bodies) - (MEETINGS // len(bodies) - 4)  # the last four ahead
+        starts_at = now + datetime.timedelta(days=30 * month, hours=n % 8)
         past = starts_at < now
         meetings.append(
             Meeting(
@@ -483,7 +552,7 @@ def make_meetings(cluster: dict, rng: random.Random) -> None:
             pool = Proposal.objects.filter(state__in=["governance_review", "approved"])
         else:
             pool = Proposal.objects.filter(group=meeting.body, state="wg_review")
-        for position, proposal in enumerate(pool.order_by("?")[:5], 1):
+        for position, proposal in enumerate(pool.order_by("?")[: rng.randint(*AGENDA)], 1):
             items.append(
                 AgendaItem(
                     meeting=meeting,
@@ -493,6 +562,79 @@ def make_meetings(cluster: dict, rng: random.Random) -> None:
                 )
             )
     AgendaItem.objects.bulk_create(items)
+
+
+def make_outbox(cluster: dict, rng: random.Random) -> None:
+    """The programme office's messages: OUTBOX_SENT sent ones, to the audiences of
+    documents/outbox.audience() in turn, each with its recipients and their notices (most
+    read), and OUTBOX_DRAFTS drafts."""
+    from django.utils import timezone
+
+    from directory.models import Body
+    from documents import outbox
+    from documents.models import OutboxMessage
+    from workflow.models import Notice
+
+    audience = OutboxMessage.Audience
+    office = cluster["people"]["office"]
+    call = cluster["call"]
+    groups = list(Body.objects.filter(kind=Body.Kind.SECTORAL_GROUP).order_by("position"))
+    audiences = [
+        {"kind": audience.CALL_AUTHORS, "call_id": call.pk, "states": ["wg_review"]},
+        {"kind": audience.GROUP_CHAIRS},
+        {"kind": audience.GOVERNANCE},
+        *({"kind": audience.GROUP_EXPERTS, "group_id": group.pk} for group in groups),
+        {"kind": audience.CALL_AUTHORS, "call_id": call.pk, "states": ["revision_requested"]},
+    ]
+    now = timezone.now()
+    messages, recipients = [], []
+    for n in range(OUTBOX_SENT + OUTBOX_DRAFTS):
+        chosen = audiences[n % len(audiences)]
+        sent = n < OUTBOX_SENT
+        messages.append(
+            OutboxMessage(
+                subject_ru=f"Сообщение дирекции № {n + 1}: о сроках экспертизы",
+                body_ru="Уважаемые коллеги! Напоминаем о сроках представления материалов. " * 6,
+                audience=chosen["kind"],
+                call_id=chosen.get("call_id"),
+                states=chosen.get("states", []),
+                group_id=chosen.get("group_id"),
+                status=OutboxMessage.Status.SENT if sent else OutboxMessage.Status.DRAFT,
+                created_by=office,
+                decided_by=office if sent else None,
+                decided_at=now - datetime.timedelta(days=12 * (OUTBOX_SENT - n)) if sent else None,
+            )
+        )
+        recipients.append(list(outbox.audience(**chosen).values_list("pk", flat=True)))
+    messages = OutboxMessage.objects.bulk_create(messages)
+    through = OutboxMessage.recipients.through
+    through.objects.bulk_create(
+        (
+            through(outboxmessage_id=message.pk, user_id=person)
+            for message, people in zip(messages, recipients, strict=True)
+            for person in people
+        ),
+        batch_size=5000,
+    )
+    Notice.objects.bulk_create(
+        (
+            Notice(
+                recipient_id=person,
+                text=message.subject_ru,
+                url="/notices/",
+                category=Notice.Category.DECISIONS,
+                kind="outbox",
+                subject=message.subject_ru,
+                body=message.body_ru,
+                read_at=message.decided_at if rng.random() < READ_SHARE else None,
+                emailed_at=message.decided_at,
+            )
+            for message, people in zip(messages, recipients, strict=True)
+            if message.status == OutboxMessage.Status.SENT
+            for person in people
+        ),
+        batch_size=5000,
+    )
 
 
 def make_programme(cluster: dict) -> int:
@@ -517,16 +659,18 @@ def counts() -> dict[str, int]:
     from django.contrib.auth import get_user_model
 
     from documents.models import (
+        Assignment,
         BudgetLine,
+        OutboxMessage,
         Proposal,
         ProposalGroupObjectPermission,
         ProposalUserObjectPermission,
         ProposalVersion,
         Review,
     )
-    from meetings.models import Meeting
+    from meetings.models import AgendaItem, Meeting
     from programme.models import ProgrammeVersion
-    from workflow.models import AuditEntry
+    from workflow.models import AuditEntry, Notice
 
     return {
         "proposals": Proposal.objects.count(),
@@ -537,7 +681,11 @@ def counts() -> dict[str, int]:
         "budget lines": BudgetLine.objects.count(),
         "reviews": Review.objects.count(),
         "audit entries": AuditEntry.objects.count(),
+        "expert assignments": Assignment.objects.count(),
+        "notices": Notice.objects.count(),
+        "messages of the office (sent)": OutboxMessage.objects.filter(status="sent").count(),
         "meetings": Meeting.objects.count(),
+        "agenda items": AgendaItem.objects.count(),
         "programme versions": ProgrammeVersion.objects.count(),
     }
 
@@ -563,6 +711,7 @@ def generate(proposals: int, real: int, seed: int = 2014) -> dict:
     )
     copy_proposals(cluster, templates, proposals - real, rng)
     make_meetings(cluster, rng)
+    make_outbox(cluster, rng)
     version_id = make_programme(cluster)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

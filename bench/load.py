@@ -1,10 +1,14 @@
-"""Benchmark: the busiest pages under concurrent load, against the large cluster of
+"""Benchmark: every working list, search, the proposal page (its author's and its chair's
+view) and the programme version under concurrent load, against the large cluster of
 bench/generate.py, each next to its floor (bench/floor_urls.py: the same rows in one query,
 the same template). gunicorn (sync workers) serves mbk_bench in production mode on a free
 loopback port; a second process logs in as the people below and drives `--clients` concurrent
 clients at one page at a time for `--seconds`; then the median and the 95th percentile of the
-latency of each page and of its floor, and their ratio. The queries per request of each (page
-and floor) are counted in this process with CaptureQueriesContext on the same views.
+latency of each page and of its floor, and their ratios. The queries per request of each (page
+and floor) are counted in this process with CaptureQueriesContext on the same views, and each
+floor is checked to list the same rows as its page (the links to them, in order). The
+machine's conditions (cores, load average at the start and the end, PostgreSQL's version and
+its JIT setting) are printed with the figures.
 
     .venv/bin/python bench/load.py [--seconds 15] [--clients 8] [--workers 2]
 
@@ -28,18 +32,25 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cluster import BASE_DIR, PASSWORD, cluster_environment, percentile, setup_cluster_django
 
+SEARCH_WORD = "вакцины"  # bench/generate.py: one proposal in twenty is about vaccines
+
 
 def targets() -> list[dict]:
-    """The pages, the person who opens each, and the floor's address."""
-    from django.db.models import Count
+    """The pages, the person who opens each, and the floor's address: every working list
+    (its first page, as a person opens it), search, the proposal page for its author and for
+    the group's chair, and the programme version."""
+    from django.db.models import Count, Q
 
     from accounts.models import User
-    from documents.models import Proposal
+    from documents.models import Assignment, OutboxMessage, Proposal
     from documents.register import default_call
     from documents.selectors import my_proposals
+    from meetings.models import Meeting
     from programme.models import ProgrammeVersion
+    from workflow.models import Notice
 
     author = User.objects.get(username="author")
+    chair = User.objects.get(username="chair")
     # The author's submitted proposal with the longest history: what the page shows them.
     detail = (
         Proposal.objects.filter(author=author, state=Proposal.State.WG_REVIEW)
@@ -47,6 +58,22 @@ def targets() -> list[dict]:
         .order_by("-n", "pk")
         .first()
     )
+    # The chair's: a proposal of wg-pharma in review with the most reviews in.
+    reviewed = (
+        Proposal.objects.filter(group__code="wg-pharma", state=Proposal.State.WG_REVIEW)
+        .annotate(n=Count("reviews"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    # The reviewer with the most open assignments.
+    expert_id, assignments = (
+        Assignment.objects.filter(ended_at=None, proposal__state=Proposal.State.WG_REVIEW)
+        .values_list("expert")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "expert")
+        .first()
+    )
+    expert = User.objects.get(pk=expert_id)
     version = ProgrammeVersion.objects.order_by("-pk").first()
     call = default_call()
     register_rows = Proposal.objects.filter(call=call).exclude(state="draft").count()
@@ -54,6 +81,12 @@ def targets() -> list[dict]:
     in_review = Proposal.objects.filter(
         group__code="wg-pharma", state__in=["submitted", "wg_review"]
     ).count()
+    queue = Proposal.objects.filter(state="governance_review").count()
+    about = Proposal.objects.filter(
+        Q(title__icontains=SEARCH_WORD[:-1]) | Q(summary__icontains=SEARCH_WORD[:-1])
+    )
+    sent = OutboxMessage.objects.filter(status="sent").count()
+    notices = Notice.objects.filter(recipient=chair).count()
     return [
         {
             "page": f"group inbox (chair of wg-pharma, {inbox_rows} rows)",
@@ -62,16 +95,61 @@ def targets() -> list[dict]:
             "floor": "/bench-floor/inbox/",
         },
         {
+            "page": f"my proposals (author, {my_proposals(author).count()} rows)",
+            "who": "author",
+            "url": "/proposals/mine/",
+            "floor": "/bench-floor/mine/",
+        },
+        {
+            "page": f"assigned to me ({expert.username}, {assignments} open)",
+            "who": expert.username,
+            "url": "/assigned/",
+            "floor": "/bench-floor/assigned/",
+        },
+        {
+            "page": f"governance queue (secretary, {queue} before the body)",
+            "who": "secretary",
+            "url": "/governance/",
+            "floor": "/bench-floor/governance/",
+        },
+        {
+            "page": f"register of proposals (office, {register_rows} rows)",
+            "who": "office",
+            "url": "/register/",
+            "floor": "/bench-floor/register/",
+        },
+        {
             "page": f"review dashboard (chair of wg-pharma, {in_review} in review)",
             "who": "chair",
             "url": "/groups/wg-pharma/dashboard/",
             "floor": "/bench-floor/groups/wg-pharma/dashboard/",
         },
         {
-            "page": f"my proposals (author, {my_proposals(author).count()} rows)",
-            "who": "author",
-            "url": "/proposals/mine/",
-            "floor": "/bench-floor/mine/",
+            "page": f"meetings (office, {Meeting.objects.count()} meetings)",
+            "who": "office",
+            "url": "/meetings/",
+            "floor": "/bench-floor/meetings/",
+        },
+        {
+            "page": f"notices (chair of wg-pharma, {notices} notices)",
+            "who": "chair",
+            "url": "/notices/",
+            "floor": "/bench-floor/notices/",
+        },
+        {
+            "page": f"outbox, sent (office, {sent} messages)",
+            "who": "office",
+            "url": "/outbox/?status=sent",
+            "floor": "/bench-floor/outbox/?status=sent",
+        },
+        {
+            "page": f"search «{SEARCH_WORD}» (office, {about.count()} proposals about it)",
+            "who": "office",
+            "url": f"/search/?q={urllib.parse.quote(SEARCH_WORD)}",
+            "floor": f"/bench-floor/search/?q={urllib.parse.quote(SEARCH_WORD)}",
+            # Hits of equal rank come in any order, and any of them fill the last places:
+            # only the number of hits is compared.
+            "ties": True,
         },
         {
             "page": f"proposal detail (author, {detail.versions.count()} versions)",
@@ -80,10 +158,10 @@ def targets() -> list[dict]:
             "floor": f"/bench-floor/proposals/{detail.pk}/",
         },
         {
-            "page": f"register of proposals (office, {register_rows} rows)",
-            "who": "office",
-            "url": "/register/",
-            "floor": "/bench-floor/register/",
+            "page": f"proposal detail (chair, {reviewed.reviews.count()} reviews)",
+            "who": "chair",
+            "url": f"/proposals/{reviewed.pk}/",
+            "floor": f"/bench-floor/proposals/{reviewed.pk}/",
         },
         {
             "page": f"programme version ({len(version.snapshot['projects'])} projects)",
@@ -94,8 +172,15 @@ def targets() -> list[dict]:
     ]
 
 
+# The links to the rows a page lists: a floor must list the same, in the same order.
+ROW_LINK = re.compile(
+    r'(?:href|action)="(/(?:proposals|meetings|outbox|programme/sections|notices)/\d+/(?:open/)?)"'
+)
+
+
 def count_queries(pages: list[dict]) -> None:
-    """Queries per request of each page and floor, middleware included, in this process."""
+    """Queries per request of each page and floor, middleware included, in this process; and
+    the check that each floor lists exactly the rows of its page."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -105,6 +190,7 @@ def count_queries(pages: list[dict]) -> None:
     for page in pages:
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(User.objects.get(username=page["who"]))
+        rows = {}
         for key in ("url", "floor"):
             client.get(page[key])  # warm caches (content types, the floor's navigation)
             with CaptureQueriesContext(connection) as queries:
@@ -112,6 +198,37 @@ def count_queries(pages: list[dict]) -> None:
             assert response.status_code == 200, (page[key], response.status_code)
             page[f"{key}_queries"] = len(queries)
             page[f"{key}_bytes"] = len(response.content)
+            rows[key] = ROW_LINK.findall(response.content.decode())
+        if page.get("ties"):
+            rows = {key: len(links) for key, links in rows.items()}
+        if rows["url"] != rows["floor"]:
+            if page.get("ties"):
+                raise RuntimeError(f"{page['page']}: {rows['url']} hits, the floor {rows['floor']}")
+            missing = [r for r in rows["url"] if r not in rows["floor"]][:5]
+            extra = [r for r in rows["floor"] if r not in rows["url"]][:5]
+            raise RuntimeError(
+                f"the floor of {page['page']} lists other rows than the page: "
+                f"{len(rows['url'])} links against {len(rows['floor'])}; "
+                f"missing {missing}, extra {extra}"
+            )
+        page["rows_listed"] = rows["url"] if page.get("ties") else len(rows["url"])
+
+
+def conditions() -> dict:
+    """The machine as the load found it: cores, load average, PostgreSQL and its JIT."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+    return {
+        "cores": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "postgres": version,
+        "jit": jit,
+    }
 
 
 # --- The client process ---------------------------------------------------------------------
@@ -248,6 +365,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as folder:
         setup_cluster_django(folder)
+        started = conditions()
         pages = targets()
         count_queries(pages)
         from django.db import connections
@@ -269,18 +387,25 @@ def main() -> None:
             server.wait(timeout=30)
     results = json.loads(output.strip().splitlines()[-1])["results"]
     for page, row in zip(pages, results, strict=True):
-        row.update({k: v for k, v in page.items() if k.endswith(("_queries", "_bytes"))})
+        row.update({k: v for k, v in page.items() if k.endswith(("_queries", "_bytes", "_listed"))})
+    ended = {"load_average": [round(x, 2) for x in os.getloadavg()]}
     print(
         f"Pages under load: gunicorn {args.workers} sync workers, {args.clients} concurrent "
-        f"clients, {args.seconds:.0f} s per page (latency of each request, ms)"
+        f"clients, {args.seconds:.0f} s per page (latency of each request, ms). "
+        f"{started['cores']} cores, load average {started['load_average']} at the start, "
+        f"{ended['load_average']} at the end; PostgreSQL {started['postgres']}, "
+        f"jit {started['jit']}"
     )
     for row in results:
         page, floor = row["url"], row["floor"]
         print(
-            f"  {row['page']:<52} median {page['median_ms']:7.0f}  p95 {page['p95_ms']:7.0f}  "
-            f"{page['per_second']:5.1f} req/s  {row['url_queries']:3d} queries | floor median "
-            f"{floor['median_ms']:6.0f}  p95 {floor['p95_ms']:6.0f}  {row['floor_queries']:2d} "
-            f"queries | ratio {page['median_ms'] / floor['median_ms']:.2f}"
+            f"  {row['page']:<56} median {page['median_ms']:6.0f}  p95 {page['p95_ms']:6.0f}  "
+            f"{page['per_second']:5.1f} req/s  {row['url_queries']:3d} q  "
+            f"{row['url_bytes'] // 1024:4d} KiB | floor median {floor['median_ms']:6.0f}  "
+            f"p95 {floor['p95_ms']:6.0f}  {row['floor_queries']:2d} q  "
+            f"{row['floor_bytes'] // 1024:4d} KiB | "
+            f"ratio {page['median_ms'] / floor['median_ms']:.2f} "
+            f"(p95 {page['p95_ms'] / floor['p95_ms']:.2f}), {row['rows_listed']} rows listed"
         )
     print(
         json.dumps(
@@ -289,6 +414,7 @@ def main() -> None:
                 "workers": args.workers,
                 "clients": args.clients,
                 "seconds": args.seconds,
+                "conditions": {**started, "load_average_end": ended["load_average"]},
             }
         )
     )
