@@ -142,7 +142,7 @@ def test_nginx_tells_the_application_the_scheme_host_and_client():
 
     assert headers["X-Forwarded-Proto"] == "$scheme"
     assert headers["X-Forwarded-For"] == "$proxy_add_x_forwarded_for"
-    assert headers["Host"] == "$host"
+    assert headers["Host"] == "$http_host"
 
 
 def test_nginx_body_limit_lets_the_largest_upload_reach_the_application():
