@@ -23,7 +23,7 @@ RUN DEBUG=1 python manage.py compilemessages -v0 --ignore=node_modules \
        MBK_AUDIT_KEY=build-only-audit-key-not-used-at-run-time-00000000000000 \
        MBK_SIGNING_KEY=build-only-signing-key-not-used-at-run-time-000000000000 \
        python manage.py collectstatic --noinput -v0 \
-    && mkdir -p /var/lib/mbk/media /var/lib/mbk/audit /var/lib/mbk/ca && chown -R mbk /var/lib/mbk \
+    && mkdir -p /var/lib/mbk/media /var/lib/mbk/audit /var/lib/mbk/ca /var/lib/mbk/static-shared && chown -R mbk /var/lib/mbk \
     && chmod 700 /var/lib/mbk/ca
 USER mbk
 EXPOSE 8000

@@ -165,6 +165,35 @@ SIGNUP_CONFIRMATION_MAX_AGE = env_int("SIGNUP_CONFIRMATION_MAX_AGE", 3 * 24 * 36
 ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR = env_int("ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR", 3)
 SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR = env_int("SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR", 10)
 
+# --- Cache and sessions ---------------------------------------------------------------------
+# Several web nodes share one cache (Redis: CACHE_URL=redis://host:6379/1), so that what one
+# node counts (the API's throttling) every node sees. Without it (the embedded mode, one web
+# process) each process keeps its own in memory. Give the cache a Redis of its own with an
+# eviction policy (compose's `cache`): the broker's Redis must never evict a message.
+CACHE_URL = env_url("CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "Environment variable CACHE_URL has a malformed value: expected redis://host:6379/1"
+    )
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "mbk",
+            # A cache that does not answer fails the request soon (mbk/views.py: a 503), never
+            # holds it until gunicorn's timeout.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    # Sessions are read from the cache and kept in the database: a restart of Redis logs nobody
+    # out. With one process's memory as the cache they stay in the database alone (a cache per
+    # process would keep a session another process has ended).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
@@ -411,7 +440,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.handle",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_RATE", "6000/hour")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "COERCE_DECIMAL_TO_STRING": True,

@@ -2,6 +2,7 @@
 machine, Redis in CI), reading and writing the test database."""
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -11,6 +12,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests.conftest import unavailable
+from tests.integration.services import OwnPostgres, OwnRedis
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -104,3 +108,24 @@ def start_worker(transactional_db, tmp_path, settings):
 def celery_worker_process(start_worker) -> Path:
     """A worker with the default pool; the value is the folder its e-mails are written to."""
     return start_worker().outbox
+
+
+@pytest.fixture
+def own_postgres():
+    server = OwnPostgres()
+    try:
+        server.create()
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        unavailable("redis-server is not installed")
+    redis = OwnRedis(tmp_path)
+    redis.start()
+    yield redis
+    if redis.process.poll() is None:
+        redis.stop()

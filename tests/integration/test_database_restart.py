@@ -8,25 +8,18 @@ answer again by itself, without restarting gunicorn, and every draft the API con
 whole, and nothing it refused must exist.
 """
 
-import glob
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import collect_static, unavailable
-from tests.integration.test_faults import free_port
+from tests.conftest import collect_static
+from tests.integration.services import BASE_DIR, free_port, manage, request
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 SECRET = "restart-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 SETUP = """
@@ -49,119 +42,6 @@ for proposal in Proposal.objects.all():
     rows.append([proposal.title, actions, grants])
 print(__import__("json").dumps({"proposals": rows, "broken": audit.verify()[1]}))
 """
-
-
-class OwnPostgres:
-    def __init__(self):
-        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-        if not found or shutil.which("runuser") is None or os.geteuid() != 0:
-            unavailable("needs PostgreSQL's server binaries and root (to run them as postgres)")
-        self.bin = Path(found[-1]).parent
-        self.folder = Path(tempfile.mkdtemp(prefix="mbk-pg-"))
-        self.folder.chmod(0o755)
-        shutil.chown(self.folder, "postgres", "postgres")
-        self.port = free_port()
-
-    def run(self, *command: str) -> None:
-        subprocess.run(
-            ["runuser", "-u", "postgres", "--", str(self.bin / command[0]), *command[1:]],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-
-    def create(self) -> None:
-        self.run(
-            "initdb",
-            "-D",
-            str(self.folder / "data"),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--no-locale",
-            "--no-sync",
-        )
-        self.start()
-        self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "mbk_restart")
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self.run(
-            "pg_ctl",
-            "-D",
-            str(self.folder / "data"),
-            "-o",
-            options,
-            "-l",
-            str(self.folder / "log"),
-            "-w",
-            "start",
-        )
-
-    def stop(self) -> None:
-        self.run("pg_ctl", "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
-
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/mbk_restart"
-
-    def remove(self) -> None:
-        subprocess.run(
-            [
-                "runuser",
-                "-u",
-                "postgres",
-                "--",
-                str(self.bin / "pg_ctl"),
-                "-D",
-                str(self.folder / "data"),
-                "-m",
-                "immediate",
-                "stop",
-            ],
-            capture_output=True,
-        )
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-@pytest.fixture
-def own_postgres():
-    server = OwnPostgres()
-    try:
-        server.create()
-        yield server
-    finally:
-        server.remove()
-
-
-def manage(environment: dict, *arguments: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def request(url: str, token: str, body: dict | None = None) -> tuple[int, str]:
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    try:
-        with urllib.request.urlopen(
-            urllib.request.Request(url, data=data, headers=headers), timeout=20
-        ) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as refused:
-        return refused.code, refused.read().decode()
-    except (urllib.error.URLError, ConnectionError, TimeoutError) as failed:
-        return 0, repr(failed)
 
 
 @pytest.mark.postgres

@@ -9,9 +9,6 @@ is back and the sweeper sends it again; the notices' e-mails, due, are sent by t
 
 import datetime
 import os
-import shutil
-import socket
-import subprocess
 import time
 from contextlib import contextmanager
 
@@ -24,70 +21,14 @@ from documents.pdf import pipeline
 from mbk.celery import app as celery_app
 from programme import services as programme_services
 from programme.models import ProgrammeVersion
-from tests.conftest import unavailable
 from tests.integration.test_pdf_worker import wait_for
 from tests.programme.world import ready_programme
-from tests.test_run_command import free_port
 from tests.workflow.states import make_people
 from workflow import audit
 from workflow.models import Notice
 from workflow.tasks import task_resend_notice_emails
 
 Status = RenderJob.Status
-
-
-class OwnRedis:
-    """A redis-server process on a port of its own, stopped and started at will."""
-
-    def __init__(self, folder):
-        self.port = free_port()
-        self.folder = folder
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        pytest.fail("redis-server did not start")
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    if shutil.which("redis-server") is None:
-        unavailable("redis-server is not installed")
-    redis = OwnRedis(tmp_path)
-    redis.start()
-    yield redis
-    if redis.process.poll() is None:
-        redis.stop()
 
 
 @contextmanager

@@ -115,3 +115,57 @@ def test_other_errors_in_the_api_are_a_json_500(author, monkeypatch):
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "server_error"
     assert "Внутренняя ошибка сервера" in response.json()["message"]
+
+
+def _cache_down(settings):
+    """The shared cache becomes a Redis server that is not there (a port nobody listens on), the
+    sessions read through it as in production (CACHE_URL); they stay in the database."""
+    from tests.integration.services import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.mark.django_db
+def test_a_cache_outage_is_a_503_page_for_a_signed_in_person(client, author, settings):
+    client.force_login(author)
+    client.raise_request_exception = False
+    _cache_down(settings)
+
+    response = client.get("/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Хранилище сессий не отвечает" in response.content.decode()
+    assert "session store is not answering" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_cache_outage_leaves_the_api_with_a_token_answering(author, settings):
+    from tests.api.conftest import api_as
+
+    client = api_as(author)
+    _cache_down(settings)  # the rate is not counted meanwhile (api/throttling.py)
+
+    response = client.get("/api/v1/proposals/")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_cache_outage_in_the_api_with_a_session_is_a_json_503(client, author, settings):
+    client.force_login(author)
+    client.raise_request_exception = False
+    _cache_down(settings)
+
+    response = client.get("/api/v1/proposals/")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "unavailable"
+    assert "хранилище сессий не отвечает" in response.json()["message"]

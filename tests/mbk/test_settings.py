@@ -58,6 +58,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         ("TRUSTED_PROXIES", "proxy.local"),
         ("LOGIN_SLOWDOWN_AFTER", "ten"),
         ("MBK_VERIFY_MAX_BYTES", "30 MB"),
+        ("CACHE_URL", "memcached://cache:11211"),
     ],
 )
 def test_settings_malformed_value_stops_startup_naming_it(name, value):
@@ -177,3 +178,28 @@ def test_settings_pdf_lease_shorter_than_three_heartbeats_stops_startup():
 
     assert result.returncode == 1
     assert "PDF_LEASE_SECONDS must be at least three times PDF_HEARTBEAT_SECONDS" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "expected"),
+    [
+        ("redis://cache:6379/0", "RedisCache cached_db"),
+        (None, "LocMemCache db"),  # the embedded mode: one process, sessions in the database
+    ],
+)
+def test_settings_cache_url_shares_the_cache_and_sessions_through_redis(
+    tmp_path, cache_url, expected
+):
+    env = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
+    if cache_url:
+        env["CACHE_URL"] = cache_url
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'].rsplit('.', 1)[1], "
+        "s.SESSION_ENGINE.rsplit('.', 1)[1])"
+    )
+
+    result = run_manage("shell", "-c", show, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
