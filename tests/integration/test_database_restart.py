@@ -44,6 +44,17 @@ print(__import__("json").dumps({"proposals": rows, "broken": audit.verify()[1]})
 """
 
 
+def answered_since(answers: list, since: float, minimum: float, most: float = 30) -> None:
+    """Waits at least `minimum` seconds, then until each kind of request has been asked after
+    `since` and answered (or `most` seconds have passed)."""
+    began = time.monotonic()
+    while time.monotonic() - began < most:
+        kinds = {kind for kind, asked, *_ in list(answers) if asked > since}
+        if time.monotonic() - began >= minimum and kinds == {"page", "read", "write"}:
+            return
+        time.sleep(0.1)
+
+
 @pytest.mark.postgres
 def test_postgres_restart_under_load_is_a_503_then_recovers(
     own_postgres, tmp_path, tmp_path_factory
@@ -118,11 +129,13 @@ def test_postgres_restart_under_load_is_a_503_then_recovers(
         time.sleep(2)
         own_postgres.stop()
         stopped_at = time.monotonic()  # pg_ctl -w: the server is down from here on
-        time.sleep(3)
+        # Down for 3 s, and longer on a busy machine: until every kind of request has been
+        # asked and answered while it was down (30 s at most).
+        answered_since(answers, stopped_at, minimum=3)
         restarting_at = time.monotonic()
         own_postgres.start()
         started_at = time.monotonic()
-        time.sleep(4)
+        answered_since(answers, started_at + 2, minimum=4)
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
