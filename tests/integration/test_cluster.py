@@ -160,6 +160,25 @@ def wait_until(check, seconds: float, message) -> None:
         time.sleep(0.1)
 
 
+def answered_since(answers_file: Path, since: float, kinds: set, minimum: float) -> None:
+    """Waits at least `minimum` seconds, then until each of `kinds` has been asked after
+    `since` and answered (30 s at most): on a busy machine a fixed outage of a few seconds may
+    see no request of some kind at all."""
+    began = time.monotonic()
+    while time.monotonic() - began < 30:
+        seen = set()
+        for line in (answers_file.read_text() if answers_file.exists() else "").splitlines():
+            try:
+                kind, _method, asked, *_rest = json.loads(line)
+            except ValueError:  # the line being written
+                continue
+            if asked > since:
+                seen.add(kind)
+        if time.monotonic() - began >= minimum and kinds <= seen:
+            return
+        time.sleep(0.2)
+
+
 def https_status(url: str) -> int:
     result = subprocess.run(
         ["curl", "-ks", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}", url],
@@ -289,6 +308,8 @@ def test_cluster_survives_a_lost_node_a_lost_worker_and_restarts_of_redis_and_po
             "pdf_every": 1.5,
         }
         (tmp_path / "load.json").write_text(json.dumps(load_settings))
+        answers_file = tmp_path / "answers.jsonl"
+        everything = {"page", "read", "write", "static"}
         started_at = time.monotonic()
         load = processes.start(
             "load",
@@ -325,22 +346,22 @@ def test_cluster_survives_a_lost_node_a_lost_worker_and_restarts_of_redis_and_po
         redis_down_at = time.monotonic()
         broker.stop()
         cache.stop()
-        time.sleep(3)
+        answered_since(answers_file, redis_down_at, {"page", "read", "write"}, minimum=3)
         redis_restarting_at = time.monotonic()
         broker.start()
         cache.start()
         redis_up_at = time.monotonic()
-        time.sleep(6)
+        answered_since(answers_file, redis_up_at + 2, everything, minimum=6)
 
         # 3. PostgreSQL restarts.
         database.close()
         postgres_down_at = time.monotonic()
         postgres.stop()
-        time.sleep(3)
+        answered_since(answers_file, postgres_down_at, {"page", "read", "write"}, minimum=3)
         postgres_restarting_at = time.monotonic()
         postgres.start()
         postgres_up_at = time.monotonic()
-        time.sleep(6)
+        answered_since(answers_file, postgres_up_at + 2, {"page", "read", "write"}, minimum=6)
         (tmp_path / "stop").touch()
         load.wait(timeout=60)
         stopped_at = time.monotonic()
@@ -426,7 +447,7 @@ def test_cluster_survives_a_lost_node_a_lost_worker_and_restarts_of_redis_and_po
     assert {a[4] for a in pg_after} <= {200, 201, 202}
 
     assert state["broken"] is None
-    assert stopped_at - started_at < 150
+    assert stopped_at - started_at < 240
 
 
 def _which(program: str) -> str | None:
