@@ -25,7 +25,7 @@ from types import SimpleNamespace
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Avg, Count, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.http import HttpResponse
 from django.template import Context, engines
@@ -89,7 +89,7 @@ def inbox(request):
 def mine(request):
     """documents:my-proposals: what the person wrote or co-authors."""
     user = request.user
-    rows = _listed(Proposal.objects.filter(Q(author=user) | Q(coauthors=user)).distinct())
+    rows = _listed(Proposal.objects.filter(document_selectors.authored_or_coauthored(user)))
     first_page = rows.order_by("-created_at")[:PER_PAGE]  # as the page shows (mbk/paging.py)
     return _render(request, "documents/my_proposals.html", {"proposals": first_page})
 
