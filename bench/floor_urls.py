@@ -90,7 +90,7 @@ def mine(request):
     """documents:my-proposals: what the person wrote or co-authors."""
     user = request.user
     rows = _listed(Proposal.objects.filter(document_selectors.authored_or_coauthored(user)))
-    first_page = rows.order_by("-created_at")[:PER_PAGE]  # as the page shows (mbk/paging.py)
+    first_page = rows.order_by("-created_at", "-pk")[:PER_PAGE]  # as the page shows (mbk/paging.py)
     return _render(request, "documents/my_proposals.html", {"proposals": first_page})
 
 

@@ -95,7 +95,7 @@ def my_proposals(user) -> QuerySet[Proposal]:
     """The person's own proposals, annotated for due_to_authors()."""
     return deadlines.with_stay(
         _listed(visible_proposals(user).filter(authored_or_coauthored(user)))
-    ).order_by("-created_at")
+    ).order_by("-created_at", "-pk")  # a total order: pages neither repeat nor skip a row
 
 
 def assigned_to(user) -> QuerySet[Proposal]:
