@@ -204,7 +204,7 @@ def mine(request):
     user = request.user
     coauthored = Proposal.coauthors.through.objects.filter(proposal=OuterRef("pk"), user=user)
     own = Proposal.objects.filter(Q(author=user) | Exists(coauthored))
-    rows = list(_listed(own).order_by("-created_at")[:PER_PAGE])  # the page's first page
+    rows = list(_listed(own).order_by("-created_at", "-pk")[:PER_PAGE])  # the page's first page
     context = {"proposals": rows, "page": _first_page(rows, own.count())}
     return _render(request, "documents/my_proposals.html", context)
 

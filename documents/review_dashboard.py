@@ -257,11 +257,11 @@ class Plan:
 
 
 def group_experts(group: Body) -> list[User]:
+    expert = Membership.objects.filter(user=OuterRef("pk"), body=group, role=Role.EXPERT)
     return list(
-        User.objects.filter(memberships__body=group, memberships__role=Role.EXPERT, is_active=True)
+        User.objects.filter(Exists(expert), is_active=True)
         .select_related("organisation")
         .order_by("last_name", "first_name", "pk")
-        .distinct()
     )
 
 

@@ -83,11 +83,19 @@ def get_visible_proposal_or_404(user, pk: int) -> Proposal:
         raise Http404 from None
 
 
+def authored_or_coauthored(user) -> Q:
+    """The person wrote or co-authors the proposal. An EXISTS rather than a join over the
+    co-authors: the join repeats a proposal once per co-author, and the distinct() it then
+    needs sorted every joined row at full width (bench/: 395 proposals, 2 051 rows)."""
+    coauthored = Proposal.coauthors.through.objects.filter(proposal=OuterRef("pk"), user=user)
+    return Q(author=user) | Q(Exists(coauthored))
+
+
 def my_proposals(user) -> QuerySet[Proposal]:
     """The person's own proposals, annotated for due_to_authors()."""
     return deadlines.with_stay(
-        _listed(visible_proposals(user).filter(Q(author=user) | Q(coauthors=user)).distinct())
-    ).order_by("-created_at")
+        _listed(visible_proposals(user).filter(authored_or_coauthored(user)))
+    ).order_by("-created_at", "-pk")  # a total order: pages neither repeat nor skip a row
 
 
 def assigned_to(user) -> QuerySet[Proposal]:
@@ -226,7 +234,7 @@ def inbox(user, state: str | None = None) -> tuple[QuerySet[Proposal], list[Stat
         state = None
     proposals, counts = group_inbox(user, state)
     tabs = [
-        StateTab(value, label, counts[value], value == state)
+        StateTab(value, label, counts.get(value, 0), value == state)
         for value, label in State.choices
         if counts.get(value) or value == state
     ]
@@ -234,6 +242,12 @@ def inbox(user, state: str | None = None) -> tuple[QuerySet[Proposal], list[Stat
     listed = _with_review_counts(proposals).annotate(blind=blind_annotation(user))
     listed = listed.prefetch_related("coauthors")
     return deadlines.with_stay(listed), tabs
+
+
+def inbox_total(tabs: list[StateTab]) -> int:
+    """How many proposals inbox() lists: those of the active tab, or of all tabs."""
+    active = [tab.count for tab in tabs if tab.active]
+    return active[0] if active else sum(tab.count for tab in tabs)
 
 
 def assigned(user) -> QuerySet[Proposal]:

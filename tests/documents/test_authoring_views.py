@@ -107,20 +107,6 @@ def page_queries(client, path: str) -> int:
     return len(queries)
 
 
-@pytest.mark.django_db
-def test_my_proposals_query_count_is_the_same_for_1_and_30_proposals(client, author, cluster):
-    call = CallFactory()
-    draft_proposal(author, call=call)
-    client = as_user(client, author)
-    with_one = page_queries(client, "/proposals/mine/")
-
-    for n in range(29):
-        draft_proposal(author, call=call, title=f"Проект {n}")
-    with_thirty = page_queries(client, "/proposals/mine/")
-
-    assert with_thirty == with_one
-
-
 # --- The proposal's page -------------------------------------------------------------------
 @pytest.mark.django_db
 def test_detail_renders_for_the_author(client, draft, author):

@@ -4,8 +4,6 @@ them, what each POST changes, and that a refused POST changes nothing."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from directory.models import Membership
 from documents import rules, transitions
@@ -159,25 +157,6 @@ def test_inbox_forbidden_outside_working_groups(client, request, submitted, pers
     assert response.status_code == 403
 
 
-def inbox_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/inbox/").status_code == 200
-    return len(queries)
-
-
-@pytest.mark.django_db
-def test_inbox_query_count_is_the_same_for_1_and_30_proposals(client, submitted, author, chair):
-    client = as_user(client, chair)
-    with_one = inbox_queries(client)
-
-    for n in range(29):
-        draft = draft_proposal(author, title=f"Проект {n}")
-        transitions.proposal_submit(proposal_id=draft.pk, by=author)
-    with_thirty = inbox_queries(client)
-
-    assert with_thirty == with_one
-
-
 @pytest.mark.django_db
 def test_inbox_shows_a_page_at_a_time_and_keeps_the_state_tab(
     client, submitted, author, chair, monkeypatch
@@ -237,28 +216,6 @@ def test_assigned_leaves_out_a_proposal_with_a_declared_conflict(client, in_revi
     response = as_user(client, expert).get("/assigned/")
 
     assert list(response.context["proposals"]) == []
-
-
-def assigned_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/assigned/").status_code == 200
-    return len(queries)
-
-
-@pytest.mark.django_db
-def test_assigned_query_count_is_the_same_for_1_and_30_proposals(
-    client, in_review, author, chair, expert
-):
-    client = as_user(client, expert)
-    with_one = assigned_queries(client)
-
-    for n in range(29):
-        draft = draft_proposal(author, title=f"Проект {n}")
-        transitions.proposal_submit(proposal_id=draft.pk, by=author)
-        transitions.proposal_assign_experts(proposal_id=draft.pk, by=chair, experts=[expert])
-    with_thirty = assigned_queries(client)
-
-    assert with_thirty == with_one
 
 
 @pytest.mark.django_db
@@ -966,34 +923,6 @@ def test_decision_reference_date_is_written_the_russian_way():
     assert form.is_valid()
     assert form.reference() == "№ 12 от 01.03.2026"
     assert datetime.date(2026, 3, 1) == form.cleaned_data["date"]
-
-
-def governance_queue_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/governance/").status_code == 200
-    return len(queries)
-
-
-@pytest.mark.django_db
-def test_governance_queue_query_count_is_the_same_for_1_and_10_proposals(
-    client, group_approved, author, chair, expert, second_expert, office
-):
-    client = as_user(client, office)
-    with_one = governance_queue_queries(client)
-
-    for n in range(9):
-        proposal = transitions.proposal_submit(
-            proposal_id=draft_proposal(author, title=f"Проект {n}").pk, by=author
-        )
-        transitions.proposal_assign_experts(
-            proposal_id=proposal.pk, by=chair, experts=[expert, second_expert]
-        )
-        review(proposal, expert, second_expert)
-        transitions.proposal_approve_in_group(proposal_id=proposal.pk, by=chair)
-    with_ten = governance_queue_queries(client)
-
-    assert Proposal.objects.filter(state=State.WG_APPROVED).count() == 10
-    assert with_ten == with_one
 
 
 # --- Conflicts of interest -----------------------------------------------------------------

@@ -5,6 +5,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -49,6 +50,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         ("DATABASE_URL", "not a url"),
         ("DATABASE_URL", "mysql://root@localhost/mbk"),
         ("DATABASE_CONN_MAX_AGE", "sixty"),
+        ("DATABASE_JIT", "sometimes"),
         ("CELERY_BROKER_URL", "localhost:6379"),
         ("ALLOWED_HOSTS", "mbk.example.ru,,"),
         ("EMAIL_URL", "nonsense"),
@@ -203,3 +205,27 @@ def test_settings_cache_url_shares_the_cache_and_sessions_through_redis(
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit_unless_asked():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    server = urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres").geturl()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        default = cursor.fetchone()[0]
+    asked = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection; c = connection.cursor(); c.execute('SHOW jit');"
+        " print(c.fetchone()[0])",
+        env={"DEBUG": "true", "DATABASE_URL": server, "DATABASE_JIT": "1"},
+    )
+
+    assert default == "off"
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stdout.strip() == "on"  # the server's own setting (PostgreSQL's default)
