@@ -161,19 +161,28 @@ EDIT_ACTIONS = {
 }
 
 
-def timeline(proposal: Proposal, *, with_reviews: bool, blind: bool = False) -> list[dict]:
+def decisions_trail(proposal: Proposal) -> list:
+    """The proposal's audit entries other than edits of its content, oldest first: what the
+    timeline shows and the PDFs' availability reads (one query, for a page to pass to both)."""
+    return list(audit.history(proposal).exclude(action__in=EDIT_ACTIONS))
+
+
+def timeline(
+    proposal: Proposal, *, with_reviews: bool, blind: bool = False, trail: list | None = None
+) -> list[dict]:
     """The timeline. Without the right to see reviews, the entries about experts lose their
     comment (names, recommendations, reasons) and are left out unless they moved the state.
     Read blind (documents.rules.sees_blind), the authors act as «the authors» and their names
-    and organisation's are taken out of the comments (documents/blind.py)."""
+    and organisation's are taken out of the comments (documents/blind.py). `trail`: the
+    entries of decisions_trail() when the caller read them already."""
     labels = dict(State.choices)
     hidden_actors: set[int] = set()
     names: list[str] = []
     if blind:
-        hidden_actors = {proposal.author_id, *proposal.coauthors.values_list("pk", flat=True)}
+        hidden_actors = {proposal.author_id, *(p.pk for p in rules.coauthors_of(proposal))}
         names = blind_review.identifying_strings(proposal)
     history = []
-    for entry in audit.history(proposal).exclude(action__in=EDIT_ACTIONS):
+    for entry in decisions_trail(proposal) if trail is None else trail:
         private = not with_reviews and entry.action in REVIEW_ACTIONS
         if private and entry.from_state == entry.to_state:
             continue
@@ -313,7 +322,7 @@ _NEXT_STEP = {
         or rules.can_assign_experts(user, proposal)
         or (
             rules.can_review_proposal(user, proposal)
-            and not proposal.reviews.filter(expert=user, round=proposal.round).exists()
+            and not rules.has_reviewed_this_round(user, proposal)
         )
     ),
     "office": rules.can_send_to_governance,
