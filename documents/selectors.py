@@ -75,12 +75,22 @@ def _listed(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     return queryset.select_related("organisation", "direction", "group", "call", "author")
 
 
+# The object permissions the rules ask of a proposal, read with it by the lookup below.
+PROPOSAL_PERMISSIONS = ("view_proposal", "change_proposal", "review_proposal")
+
+
 def get_visible_proposal_or_404(user, pk: int) -> Proposal:
-    """The one lookup of every read path: what the person may not see does not exist."""
+    """The one lookup of every read path: what the person may not see does not exist. The
+    person's object permissions on it come in the same query (for the rules that follow)."""
+    proposals = directory_rules.with_object_permissions(
+        _listed(visible_proposals(user)), user, PROPOSAL_PERMISSIONS
+    )
     try:
-        return _listed(visible_proposals(user)).get(pk=id_or_404(pk))
+        proposal = proposals.get(pk=id_or_404(pk))
     except Proposal.DoesNotExist:
         raise Http404 from None
+    directory_rules.remember_object_permissions(proposal, user, PROPOSAL_PERMISSIONS)
+    return proposal
 
 
 def my_proposals(user) -> QuerySet[Proposal]:
@@ -421,18 +431,17 @@ def review_summary(proposal: Proposal, round_number: int | None = None) -> Revie
 
 def duplicate_links(user, proposal: Proposal) -> dict:
     """The proposal's page links a duplicate and its original to each other: the original's
-    number (a link when the person may see it) and the duplicates the person may see. Two
-    queries."""
+    number (a link when the person may see it) and the duplicates the person may see. One
+    query."""
+    linked = Q(duplicate_of=proposal)
+    if proposal.duplicate_of_id is not None:
+        linked |= Q(pk=proposal.duplicate_of_id)
+    visible = set(visible_proposals(user).filter(linked).values_list("pk", flat=True))
     original = None
     if proposal.duplicate_of_id is not None:
         original = {
             "number": proposal.duplicate_of_id,
-            "visible": visible_proposals(user).filter(pk=proposal.duplicate_of_id).exists(),
+            "visible": proposal.duplicate_of_id in visible,
         }
-    duplicates = list(
-        visible_proposals(user)
-        .filter(duplicate_of=proposal)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    duplicates = sorted(visible - {proposal.duplicate_of_id})
     return {"original": original, "duplicates": duplicates}

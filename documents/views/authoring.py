@@ -8,6 +8,7 @@ checks the state and the rule again; workflow/middleware.py answers its refusals
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.core.files.uploadhandler import StopUpload
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,18 +50,21 @@ def _edit_attachments(proposal: Proposal) -> str:
 # --- What the pages show -------------------------------------------------------------------
 def _reviews(proposal: Proposal) -> list[dict]:
     criteria = list(ReviewCriterion.objects.all())
+    reviews = list(
+        proposal.reviews.select_related("expert", "version").order_by("round", "submitted_at")
+    )
+    # Their earlier texts, read only for the reviews changed since they came in.
+    prefetch_related_objects([r for r in reviews if r.changed_at is not None], "changes")
     return [
         {
             "review": review,
             "scores": [(c, review.scores.get(c.code)) for c in criteria],
             "changes": [
                 {"change": change, "scores": [(c, change.scores.get(c.code)) for c in criteria]}
-                for change in review.changes.all()
+                for change in (review.changes.all() if review.changed_at else [])
             ],
         }
-        for review in proposal.reviews.select_related("expert", "version")
-        .prefetch_related("changes")
-        .order_by("round", "submitted_at")
+        for review in reviews
     ]
 
 
