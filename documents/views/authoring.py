@@ -8,8 +8,8 @@ checks the state and the rule again; workflow/middleware.py answers its refusals
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.core.files.uploadhandler import StopUpload
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
