@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from directory.models import Body
 from directory.signals import members_group, observers_group
+from documents import rules
 from documents.models import (
     Proposal,
     ProposalGroupObjectPermission,
@@ -85,9 +86,9 @@ def sync_proposal_permissions(proposal: Proposal) -> None:
         wanted_group_grants(proposal),
         permissions,
     )
-    # The rules keep the permissions they read on the instance (rules.has_object_permission):
-    # after a change of grants, this instance must read them anew.
-    proposal.__dict__.pop("_mbk_object_permissions", None)
+    # The rules keep what they read on the instance (object permissions, co-authors, conflicts,
+    # the group's deciders): after a change of grants or people, this instance reads them anew.
+    rules.forget(proposal)
 
 
 def _sync(model, holder: str, proposal: Proposal, wanted: set, permissions: dict) -> None:

@@ -4,6 +4,7 @@ permissions and the proposal's state. Services call `require()` on every write; 
 lookup helpers so that what a person may not see is a 404."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import prefetch_related_objects
 
 from directory import selectors as directory_selectors
 from directory.models import Body, Membership
@@ -24,12 +25,67 @@ State = Proposal.State
 Role = Membership.Role
 
 
+# --- What the rules read of a proposal, once per loaded instance ---------------------------
+# A page asks the same facts of its proposal many times (who its co-authors are, who declared a
+# conflict, who reviewed this round, who decides for the group). Each is read in one query the
+# first time and kept on the instance the request loaded, as the object permissions are
+# (directory.rules.has_object_permission): a service locks and loads its own instance, so it
+# never reads what another load remembered, and `forget()` (called by the permission sync that
+# follows every change of a proposal's people or state) drops what this one remembers.
+def _remembered(proposal: Proposal, key: str, read):
+    facts = proposal.__dict__.setdefault("_mbk_facts", {})
+    if key not in facts:
+        facts[key] = read()
+    return facts[key]
+
+
+def forget(proposal: Proposal) -> None:
+    """Drop everything the rules remember of this instance: its object permissions, facts and
+    co-authors read for them. The next rule reads them anew."""
+    proposal.__dict__.pop("_mbk_facts", None)
+    proposal.__dict__.pop("_mbk_object_permissions", None)
+    getattr(proposal, "_prefetched_objects_cache", {}).pop("coauthors", None)
+
+
+def coauthors_of(proposal: Proposal) -> list[User]:
+    """The co-authors, read once with the instance's prefetch cache (so that a page listing them
+    and the rules asking about them share one query)."""
+    if "coauthors" not in getattr(proposal, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([proposal], "coauthors")
+    return list(proposal.coauthors.all())
+
+
+def _declared_conflicts(proposal: Proposal) -> set[int]:
+    return _remembered(
+        proposal,
+        "declared_conflicts",
+        lambda: set(proposal.conflicts.values_list("person_id", flat=True)),
+    )
+
+
+def _reviewed_this_round(proposal: Proposal) -> set[int]:
+    return _remembered(
+        proposal,
+        f"reviewed_in_round_{proposal.round}",
+        lambda: set(
+            proposal.reviews.filter(round=proposal.round).values_list("expert_id", flat=True)
+        ),
+    )
+
+
+def has_reviewed_this_round(user, proposal: Proposal) -> bool:
+    """The person's review of the current round is in."""
+    return is_signed_in(user) and user.pk in _reviewed_this_round(proposal)
+
+
 # --- Proposals ---------------------------------------------------------------------------
 def is_proposal_author(user, proposal: Proposal) -> bool:
     """The principal author or a co-author."""
     if not is_signed_in(user):
         return False
-    return proposal.author_id == user.pk or proposal.coauthors.filter(pk=user.pk).exists()
+    return proposal.author_id == user.pk or any(
+        person.pk == user.pk for person in coauthors_of(proposal)
+    )
 
 
 def has_conflict(user, proposal: Proposal) -> bool:
@@ -40,7 +96,7 @@ def has_conflict(user, proposal: Proposal) -> bool:
     return (
         (user.organisation_id is not None and user.organisation_id == proposal.organisation_id)
         or is_proposal_author(user, proposal)
-        or proposal.conflicts.filter(person=user).exists()
+        or user.pk in _declared_conflicts(proposal)
     )
 
 
@@ -125,7 +181,12 @@ OFFICE = "programme_office"
 
 def group_deciders(proposal: Proposal) -> tuple[str, list[User]]:
     """The capacity in which the group's decision on the proposal is taken (Role.CHAIR,
-    Role.DEPUTY_CHAIR or OFFICE) and the people who may take it, none of them conflicted."""
+    Role.DEPUTY_CHAIR or OFFICE) and the people who may take it, none of them conflicted.
+    Read once per loaded instance (see forget())."""
+    return _remembered(proposal, "group_deciders", lambda: _group_deciders(proposal))
+
+
+def _group_deciders(proposal: Proposal) -> tuple[str, list[User]]:
     leaders = Membership.objects.filter(
         body_id=proposal.group_id,
         role__in=[Role.CHAIR, Role.DEPUTY_CHAIR],
@@ -154,10 +215,11 @@ def deciding_capacity(user, proposal: Proposal) -> str | None:
     """The capacity in which this person decides for the group on the proposal, or None."""
     if not is_signed_in(user):
         return None
-    if role_in(user, proposal.group_id) not in (Role.CHAIR, Role.DEPUTY_CHAIR) and not (
-        is_programme_office(user)
-    ):
+    role = role_in(user, proposal.group_id)
+    if role not in (Role.CHAIR, Role.DEPUTY_CHAIR) and not is_programme_office(user):
         return None
+    if role == Role.CHAIR and not has_conflict(user, proposal):
+        return Role.CHAIR  # a chair free of conflict decides: no need to read the others
     capacity, people = group_deciders(proposal)
     return capacity if any(person.pk == user.pk for person in people) else None
 
@@ -188,7 +250,7 @@ def can_see_reviews(user, proposal: Proposal) -> bool:
     return (
         role_in(user, proposal.group_id) in (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARY)
         or is_programme_office(user)
-        or proposal.reviews.filter(expert=user, round=proposal.round).exists()
+        or has_reviewed_this_round(user, proposal)
     )
 
 
@@ -244,7 +306,7 @@ def can_declare_conflict(user, proposal: Proposal) -> bool:
         can_view_proposal(user, proposal)
         and not is_proposal_author(user, proposal)
         and proposal.state not in Proposal.FINAL
-        and not proposal.conflicts.filter(person=user).exists()
+        and user.pk not in _declared_conflicts(proposal)
     )
 
 
@@ -359,10 +421,7 @@ def can_discuss(user, proposal: Proposal) -> bool:
 def can_change_review(user, proposal: Proposal) -> bool:
     """An assigned expert changes their review of the current round until the chair decides on
     that round (a revision request, an approval or a rejection ends `wg_review`)."""
-    return (
-        can_review_proposal(user, proposal)
-        and proposal.reviews.filter(expert=user, round=proposal.round).exists()
-    )
+    return can_review_proposal(user, proposal) and has_reviewed_this_round(user, proposal)
 
 
 # --- Opinions of infrastructure groups (documents/opinions.py) -------------------------------

@@ -75,12 +75,22 @@ def _listed(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     return queryset.select_related("organisation", "direction", "group", "call", "author")
 
 
+# The object permissions the rules ask of a proposal, read with it by the lookup below.
+PROPOSAL_PERMISSIONS = ("view_proposal", "change_proposal", "review_proposal")
+
+
 def get_visible_proposal_or_404(user, pk: int) -> Proposal:
-    """The one lookup of every read path: what the person may not see does not exist."""
+    """The one lookup of every read path: what the person may not see does not exist. The
+    person's object permissions on it come in the same query (for the rules that follow)."""
+    proposals = directory_rules.with_object_permissions(
+        _listed(visible_proposals(user)), user, PROPOSAL_PERMISSIONS
+    )
     try:
-        return _listed(visible_proposals(user)).get(pk=id_or_404(pk))
+        proposal = proposals.get(pk=id_or_404(pk))
     except Proposal.DoesNotExist:
         raise Http404 from None
+    directory_rules.remember_object_permissions(proposal, user, PROPOSAL_PERMISSIONS)
+    return proposal
 
 
 def authored_or_coauthored(user) -> Q:
@@ -169,19 +179,28 @@ EDIT_ACTIONS = {
 }
 
 
-def timeline(proposal: Proposal, *, with_reviews: bool, blind: bool = False) -> list[dict]:
+def decisions_trail(proposal: Proposal) -> list:
+    """The proposal's audit entries other than edits of its content, oldest first: what the
+    timeline shows and the PDFs' availability reads (one query, for a page to pass to both)."""
+    return list(audit.history(proposal).exclude(action__in=EDIT_ACTIONS))
+
+
+def timeline(
+    proposal: Proposal, *, with_reviews: bool, blind: bool = False, trail: list | None = None
+) -> list[dict]:
     """The timeline. Without the right to see reviews, the entries about experts lose their
     comment (names, recommendations, reasons) and are left out unless they moved the state.
     Read blind (documents.rules.sees_blind), the authors act as «the authors» and their names
-    and organisation's are taken out of the comments (documents/blind.py)."""
+    and organisation's are taken out of the comments (documents/blind.py). `trail`: the
+    entries of decisions_trail() when the caller read them already."""
     labels = dict(State.choices)
     hidden_actors: set[int] = set()
     names: list[str] = []
     if blind:
-        hidden_actors = {proposal.author_id, *proposal.coauthors.values_list("pk", flat=True)}
+        hidden_actors = {proposal.author_id, *(p.pk for p in rules.coauthors_of(proposal))}
         names = blind_review.identifying_strings(proposal)
     history = []
-    for entry in audit.history(proposal).exclude(action__in=EDIT_ACTIONS):
+    for entry in decisions_trail(proposal) if trail is None else trail:
         private = not with_reviews and entry.action in REVIEW_ACTIONS
         if private and entry.from_state == entry.to_state:
             continue
@@ -327,7 +346,7 @@ _NEXT_STEP = {
         or rules.can_assign_experts(user, proposal)
         or (
             rules.can_review_proposal(user, proposal)
-            and not proposal.reviews.filter(expert=user, round=proposal.round).exists()
+            and not rules.has_reviewed_this_round(user, proposal)
         )
     ),
     "office": rules.can_send_to_governance,
@@ -426,18 +445,17 @@ def review_summary(proposal: Proposal, round_number: int | None = None) -> Revie
 
 def duplicate_links(user, proposal: Proposal) -> dict:
     """The proposal's page links a duplicate and its original to each other: the original's
-    number (a link when the person may see it) and the duplicates the person may see. Two
-    queries."""
+    number (a link when the person may see it) and the duplicates the person may see. One
+    query."""
+    linked = Q(duplicate_of=proposal)
+    if proposal.duplicate_of_id is not None:
+        linked |= Q(pk=proposal.duplicate_of_id)
+    visible = set(visible_proposals(user).filter(linked).values_list("pk", flat=True))
     original = None
     if proposal.duplicate_of_id is not None:
         original = {
             "number": proposal.duplicate_of_id,
-            "visible": visible_proposals(user).filter(pk=proposal.duplicate_of_id).exists(),
+            "visible": proposal.duplicate_of_id in visible,
         }
-    duplicates = list(
-        visible_proposals(user)
-        .filter(duplicate_of=proposal)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    duplicates = sorted(visible - {proposal.duplicate_of_id})
     return {"original": original, "duplicates": duplicates}

@@ -25,24 +25,35 @@ def readable_kinds(user, proposal: Proposal) -> list[str]:
     ]
 
 
-def offers(user, proposal: Proposal, latest: ProposalVersion | None) -> list[Offer]:
-    """The documents this person may ask for now, of the latest submitted version."""
+def offers(
+    user,
+    proposal: Proposal,
+    latest: ProposalVersion | None,
+    *,
+    kinds: list[str] | None = None,
+    trail: list | None = None,
+) -> list[Offer]:
+    """The documents this person may ask for now, of the latest submitted version. A page
+    passes what it read already: readable_kinds() and documents.selectors.decisions_trail()."""
     if latest is None:
         return []
     return [
         Offer(kind, RenderJob.Kind(kind).label, latest.number)
-        for kind in readable_kinds(user, proposal)
-        if sources.is_available(kind, proposal)
+        for kind in (readable_kinds(user, proposal) if kinds is None else kinds)
+        if sources.is_available(kind, proposal, latest=latest, trail=trail)
     ]
 
 
-def jobs_of(user, proposal: Proposal, limit: int = 10) -> QuerySet[RenderJob]:
+def jobs_of(
+    user, proposal: Proposal, limit: int = 10, *, kinds: list[str] | None = None
+) -> QuerySet[RenderJob]:
     """The renderings of this proposal's documents the person may read, newest first: for an
-    expert of a blind review the anonymised ones only."""
+    expert of a blind review the anonymised ones only (`kinds`: readable_kinds(), when the
+    caller has them)."""
     jobs = RenderJob.objects.filter(
         subject_type=ContentType.objects.get_for_model(Proposal),
         subject_id=proposal.pk,
-        kind__in=readable_kinds(user, proposal),
+        kind__in=readable_kinds(user, proposal) if kinds is None else kinds,
     )
     if rules.sees_blind(user, proposal):
         jobs = jobs.filter(anonymised=True)

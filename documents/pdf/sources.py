@@ -60,11 +60,14 @@ def _round_of(version: ProposalVersion) -> int:
     return version.number
 
 
-def _group_decisions_by_round(proposal: Proposal) -> dict[int, list[AuditEntry]]:
-    """The working group's decisions, oldest first, by the review round they were taken in."""
+def _group_decisions_by_round(
+    proposal: Proposal, trail: list[AuditEntry] | None = None
+) -> dict[int, list[AuditEntry]]:
+    """The working group's decisions, oldest first, by the review round they were taken in
+    (from `trail`, the proposal's entries without its edits, when the caller read it)."""
     decisions: dict[int, list[AuditEntry]] = {}
     review_round = 0
-    for entry in audit.history(proposal):
+    for entry in audit.history(proposal) if trail is None else trail:
         if entry.action in ROUND_OPENERS:
             review_round += 1
         elif entry.action in GROUP_DECISIONS and entry.from_state == Proposal.State.WG_REVIEW:
@@ -72,7 +75,13 @@ def _group_decisions_by_round(proposal: Proposal) -> dict[int, list[AuditEntry]]
     return decisions
 
 
-def is_available(kind: str, proposal: Proposal) -> bool:
+def is_available(
+    kind: str,
+    proposal: Proposal,
+    *,
+    latest: ProposalVersion | None = None,
+    trail: list[AuditEntry] | None = None,
+) -> bool:
     """The passport, once the proposal has a version (from its first submission on).
 
     The expert conclusion, once the working group has decided on the proposal's latest
@@ -80,14 +89,16 @@ def is_available(kind: str, proposal: Proposal) -> bool:
     actions, not from the state: a proposal the governance body returned to the group is in
     wg_review again, yet the group has decided on it. The latest version, because that is
     the one the pages offer: after a resubmission the conclusion waits for the group's new
-    decision, and the renderings of the earlier round stay downloadable."""
-    latest = proposal.versions.order_by("-number").first()
+    decision, and the renderings of the earlier round stay downloadable.
+
+    A page that read the latest version and selectors.decisions_trail() passes them."""
+    latest = latest or proposal.versions.order_by("-number").first()
     if latest is None:
         return False
     if kind == PASSPORT:
         return True
     if kind == CONCLUSION:
-        return bool(_group_decisions_by_round(proposal).get(_round_of(latest)))
+        return bool(_group_decisions_by_round(proposal, trail).get(_round_of(latest)))
     return False
 
 

@@ -9,6 +9,7 @@ checks the state and the rule again; workflow/middleware.py answers its refusals
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import StopUpload
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,18 +50,21 @@ def _edit_attachments(proposal: Proposal) -> str:
 # --- What the pages show -------------------------------------------------------------------
 def _reviews(proposal: Proposal) -> list[dict]:
     criteria = list(ReviewCriterion.objects.all())
+    reviews = list(
+        proposal.reviews.select_related("expert", "version").order_by("round", "submitted_at")
+    )
+    # Their earlier texts, read only for the reviews changed since they came in.
+    prefetch_related_objects([r for r in reviews if r.changed_at is not None], "changes")
     return [
         {
             "review": review,
             "scores": [(c, review.scores.get(c.code)) for c in criteria],
             "changes": [
                 {"change": change, "scores": [(c, change.scores.get(c.code)) for c in criteria]}
-                for change in review.changes.all()
+                for change in (review.changes.all() if review.changed_at else [])
             ],
         }
-        for review in proposal.reviews.select_related("expert", "version")
-        .prefetch_related("changes")
-        .order_by("round", "submitted_at")
+        for review in reviews
     ]
 
 
@@ -100,11 +104,14 @@ def proposal_detail(request, pk: int):
     sees_reviews = rules.can_see_reviews(request.user, proposal)
     blind = rules.sees_blind(request.user, proposal)
     blind_review.hide_in_titles([proposal], blind=blind)
+    # Read once, shown in the timeline and the PDFs on offer.
+    trail = selectors.decisions_trail(proposal)
+    kinds = pdf_selectors.readable_kinds(request.user, proposal)
     context = {
         "proposal": proposal,
         "actions": actions.available_actions(request.user, proposal),
         "due": selectors.due_on_page(request.user, proposal),
-        "authors": [] if blind else [proposal.author, *proposal.coauthors.all()],
+        "authors": [] if blind else [proposal.author, *rules.coauthors_of(proposal)],
         "shown_version": None if live else versions[-1],
         **readable(blind_review.mask_content(shown, proposal) if blind else shown, proposal.call),
         "attachments": blind_review.listed_attachments(proposal, blind=blind),
@@ -113,12 +120,14 @@ def proposal_detail(request, pk: int):
         "remarks": blind_review.shown_remarks(proposal, blind=blind),
         "reviews": _reviews(proposal) if sees_reviews else None,
         "opinions": opinions.opinions_of(request.user, proposal),
-        "history": selectors.timeline(proposal, with_reviews=sees_reviews, blind=blind),
+        "history": selectors.timeline(
+            proposal, with_reviews=sees_reviews, blind=blind, trail=trail
+        ),
         **blind_review.page_flags(proposal, blind=blind),
         "document_offers": pdf_selectors.offers(
-            request.user, proposal, versions[-1] if versions else None
+            request.user, proposal, versions[-1] if versions else None, kinds=kinds, trail=trail
         ),
-        "document_jobs": pdf_selectors.jobs_of(request.user, proposal),
+        "document_jobs": pdf_selectors.jobs_of(request.user, proposal, kinds=kinds),
         **discussion_context(request.user, proposal),
         "duplicate_links": selectors.duplicate_links(request.user, proposal),
     }
