@@ -58,6 +58,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         ("TRUSTED_PROXIES", "proxy.local"),
         ("LOGIN_SLOWDOWN_AFTER", "ten"),
         ("MBK_VERIFY_MAX_BYTES", "30 MB"),
+        ("MBK_MEDIA_STORAGE", "nfs"),
     ],
 )
 def test_settings_malformed_value_stops_startup_naming_it(name, value):
