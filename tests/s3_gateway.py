@@ -2,7 +2,7 @@
 ceph-mon, ceph-osd and radosgw packages; bin/install --test) on a one-node Ceph of its own (a
 monitor and one OSD keeping its objects in memory), on loopback ports, in a folder of the
 test run. Its processes run in the foreground as children of the test and are stopped at the
-end. About ten seconds to start."""
+end. A few seconds to start."""
 
 import shutil
 import socket
