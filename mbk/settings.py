@@ -235,8 +235,40 @@ UPLOAD_ZIP_MAX_RATIO = env_int("UPLOAD_ZIP_MAX_RATIO", 100)
 # The XLSX import of proposals stops reading and refuses the file past this (documents/imports.py).
 IMPORT_TIME_BUDGET_SECONDS = env_int("IMPORT_TIME_BUDGET_SECONDS", 10)
 MEDIA_URL = "media/"
+# Media go through Django's storage API only (mbk/storage.py: every write whole or absent).
+# The default is a folder, MBK_MEDIA_DIR, which the nodes of a cluster share (NFS, a volume);
+# MBK_MEDIA_STORAGE=s3 puts them in a bucket of an S3-compatible store instead.
+MBK_MEDIA_STORAGE = env_str("MBK_MEDIA_STORAGE", "filesystem")
+if MBK_MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "mbk.storage.AtomicFileSystemStorage"}
+elif MBK_MEDIA_STORAGE == "s3":
+    for _name in ("AWS_STORAGE_BUCKET_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        if not env_str(_name, ""):
+            raise ImproperlyConfigured(
+                f"Environment variable {_name} is required when MBK_MEDIA_STORAGE is s3."
+            )
+    _media_storage = {
+        "BACKEND": "mbk.storage_s3.MediaS3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", None),
+            "access_key": env_str("AWS_ACCESS_KEY_ID", None),
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", None),
+            # None: Amazon's own; for another store its URL, e.g. https://s3.example.ru
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", None) or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", None) or None,
+            "location": env_str("AWS_LOCATION", ""),  # a folder in the bucket, if shared
+            # Path-style addressing: a store on its own host name, not one per bucket.
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"Environment variable MBK_MEDIA_STORAGE has a malformed value {MBK_MEDIA_STORAGE!r}: "
+        "expected filesystem or s3"
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -5,15 +5,13 @@ job whose lease ran out (its worker died) and gives up on what keeps failing.
 
 Every step is safe to repeat: a message for a job another worker holds does nothing, the same
 message delivered again after its worker died takes the job over, only the job's current
-message may record its result, and a file is named by its content and written whole (under a
-temporary name, then renamed), so two renders of the same job cannot leave two files or half
-a file."""
+message may record its result, and a file is named by its content and written whole (the
+storage's replace(), mbk/storage.py: a reader sees the old file or the new, never half of one),
+so two renders of the same job cannot leave two files or half a file."""
 
 import hashlib
 import logging
-import os
 import threading
-import uuid
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
@@ -179,29 +177,6 @@ def _holds(name: str, sha256: str, size: int) -> bool:
     return digest.hexdigest() == sha256
 
 
-def _write_atomically(name: str, content: bytes) -> None:
-    """The file appears under its name whole or not at all: written under a temporary name in
-    the same folder, flushed to the disk, then renamed over the name (a rename within a folder
-    is atomic), so a write killed halfway leaves only a temporary file, never a partial one
-    under the final name."""
-    folder, base = os.path.split(name)
-    temporary = default_storage.save(
-        f"{folder}/.{base}.{uuid.uuid4().hex}.part", ContentFile(content)
-    )
-    try:
-        with open(default_storage.path(temporary), "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(default_storage.path(temporary), default_storage.path(name))
-    except BaseException:
-        default_storage.delete(temporary)
-        raise
-    directory = os.open(default_storage.path(folder), os.O_RDONLY)
-    try:
-        os.fsync(directory)  # the rename itself survives a power cut
-    finally:
-        os.close(directory)
-
-
 def _store(job: RenderJob, task_id: str, rendering: Rendering) -> None:
     pdf = rendering.pdf
     job.file_sha256 = hashlib.sha256(pdf).hexdigest()
@@ -210,7 +185,8 @@ def _store(job: RenderJob, task_id: str, rendering: Rendering) -> None:
         # The same content was stored before (a second render of the job): reused only if
         # whole, since a partial file under the name would be served as the document.
         if not _holds(name, job.file_sha256, len(pdf)):
-            _write_atomically(name, pdf)
+            # Whole or not at all, over the partial file if there is one (mbk/storage.py).
+            default_storage.replace(name, ContentFile(pdf))
     except OSError:
         log.exception("PDF job %s: the rendered file could not be stored as %s", job.pk, name)
         message = _(

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -20,6 +19,7 @@ from documents.pdf import pipeline, render, signatures
 from documents.pdf.services import document_request, document_retry
 from mbk.celery import app as celery_app
 from mbk.exceptions import ActionRefusedError
+from mbk.storage import AtomicFileSystemStorage
 from tests.factories import draft_proposal
 
 Status = RenderJob.Status
@@ -473,10 +473,10 @@ def test_request_with_the_broker_down_succeeds_and_the_sweeper_sends_it_later(
 
 
 # --- Storing the file -------------------------------------------------------------------------
-class FullDisk(FileSystemStorage):
+class FullDisk(AtomicFileSystemStorage):
     """A media folder on a disk with no space left: every write is refused as the OS does."""
 
-    def _save(self, name, content):
+    def _write(self, name, content, *, overwrite):
         raise OSError(errno.ENOSPC, "No space left on device", name)
 
 

@@ -61,6 +61,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         ("LOGIN_SLOWDOWN_AFTER", "ten"),
         ("MBK_VERIFY_MAX_BYTES", "30 MB"),
         ("CACHE_URL", "memcached://cache:11211"),
+        ("MBK_MEDIA_STORAGE", "nfs"),
     ],
 )
 def test_settings_malformed_value_stops_startup_naming_it(name, value):
