@@ -15,20 +15,28 @@ AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # Run by page.evaluate (the DevTools protocol, which the Content-Security-Policy does not
 # govern), so no script is added to the page and the policy stays as strict as in production.
 # Added to every document by the DevTools protocol (an init script, which the Content-Security-
-# Policy does not govern, so the policy stays as strict as in production): when the page has
-# loaded, axe-core checks it and hands its serious and critical findings to the test.
+# Policy does not govern, so the policy stays as strict as in production): once the document is
+# parsed and its deferred scripts have run (DOMContentLoaded, which waits for the stylesheets
+# before them), axe-core checks it and hands its serious and critical findings to the test. Not
+# at the load event: on a busy machine the test may leave a page before its last image loads.
 AXE_RUN = """
 if (window.top === window && location.protocol.startsWith("http")) {
-  window.addEventListener("load", () => setTimeout(async () => {
+  const check = () => setTimeout(async () => {
     const results = await window.axe.run(document, {resultTypes: ["violations"]});
     window.__axeReport(location.href, results.violations
       .filter(v => v.impact === "serious" || v.impact === "critical")
       .map(v => ({id: v.id, impact: v.impact,
                   targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))})));
-  }, 0));
+  }, 0);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", check);
+  } else {
+    check();
+  }
 }"""
-# The same check, run from the test when a page is left before its load event started it (on a
-# busy machine a page may still be loading its last files when the test moves on).
+# The same check, run by the test itself on a page it closes before the page reported (never
+# from the handler of a navigation: Playwright would run it in the document that navigation
+# is bringing, which waits for the handler, and neither would ever finish).
 # Bounded in the page itself (page.evaluate has no timeout of its own): a check that does not
 # finish in 15 s returns nothing, and the page is then reported as loaded but never checked.
 AXE_NOW = """async () => {
@@ -42,7 +50,7 @@ AXE_NOW = """async () => {
     .map(v => ({id: v.id, impact: v.impact,
                 targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
 }"""
-WAIT = 12  # seconds a navigation waits for the check of the page it leaves, twice at most
+WAIT = 20  # seconds a navigation waits for the check of the page it leaves
 
 
 def _document(url: str) -> str:
@@ -76,10 +84,11 @@ class AxeLedger:
         self.violations += [dict(v, url=url) for v in found]
 
     def wait_for(self, page) -> None:
+        """Called by the test (never by a route handler): the page's own report, or a check of
+        the page as it stands."""
         self._wait(page)
         if page not in self.pending or page.is_closed():
             return
-        # Its load event has not come (so the check has not started): check it as it stands.
         try:
             found = page.evaluate(AXE_NOW)
         except Exception:  # axe-core is running on it already: its report is on its way
@@ -107,7 +116,7 @@ class AxeLedger:
     def _leaving(self, page, route) -> None:
         request = route.request
         if request.is_navigation_request() and request.frame == page.main_frame:
-            self.wait_for(page)
+            self._wait(page)  # a page left unchecked fails the test (the `axe` fixture)
         route.fallback()
 
     def report(self) -> str:
