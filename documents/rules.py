@@ -55,6 +55,11 @@ def coauthors_of(proposal: Proposal) -> list[User]:
     return list(proposal.coauthors.all())
 
 
+def remember_declared_conflicts(proposal: Proposal, person_ids) -> None:
+    """Keep who declared a conflict of interest, read with the instance by its lookup."""
+    proposal.__dict__.setdefault("_mbk_facts", {})["declared_conflicts"] = set(person_ids)
+
+
 def _declared_conflicts(proposal: Proposal) -> set[int]:
     return _remembered(
         proposal,

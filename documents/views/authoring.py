@@ -93,7 +93,7 @@ def proposal_create(request, pk: int):
 @login_required
 @require_safe
 def proposal_detail(request, pk: int):
-    proposal = get_visible_proposal_or_404(request.user, pk)
+    proposal = get_visible_proposal_or_404(request.user, pk, page=True)
     versions = list(proposal.versions.order_by("number"))
     can_edit = rules.can_edit_proposal(request.user, proposal)
     # Authors read their draft as it stands; everyone else reads what was last submitted.
