@@ -39,7 +39,7 @@ from documents.models import (
     ReviewCriterion,
 )
 from mbk.lookups import id_or_404
-from workflow import audit, deadlines
+from workflow import audit, deadlines, reference
 
 State = Proposal.State
 Role = Membership.Role
@@ -97,14 +97,28 @@ def get_visible_proposal_or_404(user, pk: int, *, page: bool = False) -> Proposa
         raise Http404 from None
     directory_rules.remember_object_permissions(proposal, user, PROPOSAL_PERMISSIONS)
     if page and hasattr(proposal, "conflict_person_ids"):
-        rules.remember_declared_conflicts(proposal, proposal.conflict_person_ids)
+        rules.remember_people(
+            proposal,
+            declared_conflicts=proposal.conflict_person_ids,
+            reviewed_this_round=proposal.reviewed_this_round_ids,
+        )
     return proposal
+
+
+# The review criteria, a handful changed in the admin, are read through the cache
+# (workflow.reference), forgotten at every change of a row (DocumentsConfig.ready).
+CRITERIA_CACHE_KEY = "documents:review-criteria"
+
+
+def review_criteria() -> list[ReviewCriterion]:
+    """The review criteria in their order (one query, or none while the cache holds them)."""
+    return reference.cached_table(CRITERIA_CACHE_KEY, lambda: list(ReviewCriterion.objects.all()))
 
 
 def _page_facts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """The proposal's page reads with the proposal: when its present step is due (with_stay),
     whether it has duplicates and remarks (their lists are read only if so) and, on PostgreSQL,
-    who declared a conflict of interest (for the rules)."""
+    who declared a conflict of interest and who reviewed this round (for the rules)."""
     proposals = deadlines.with_stay(proposals).annotate(
         has_duplicates=Exists(Proposal.objects.filter(duplicate_of=OuterRef("pk"))),
         has_remarks=Exists(Remark.objects.filter(proposal=OuterRef("pk"))),
@@ -113,8 +127,10 @@ def _page_facts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
         from django.contrib.postgres.expressions import ArraySubquery
 
         declared = ConflictDeclaration.objects.filter(proposal=OuterRef("pk"))
+        reviewed = Review.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
         proposals = proposals.annotate(
-            conflict_person_ids=ArraySubquery(declared.values("person_id"))
+            conflict_person_ids=ArraySubquery(declared.values("person_id")),
+            reviewed_this_round_ids=ArraySubquery(reviewed.values("expert_id")),
         )
     return proposals
 

@@ -28,7 +28,7 @@ from documents.forms import (
     RemarksAnswerForm,
     VersionPairForm,
 )
-from documents.models import Attachment, Call, Proposal, ReviewCriterion
+from documents.models import Attachment, Call, Proposal
 from documents.pdf import selectors as pdf_selectors
 from documents.questions import visible_content
 from documents.selectors import get_visible_proposal_or_404
@@ -49,7 +49,7 @@ def _edit_attachments(proposal: Proposal) -> str:
 
 # --- What the pages show -------------------------------------------------------------------
 def _reviews(proposal: Proposal) -> list[dict]:
-    criteria = list(ReviewCriterion.objects.all())
+    criteria = selectors.review_criteria()
     reviews = list(
         proposal.reviews.select_related("expert", "version").order_by("round", "submitted_at")
     )
