@@ -34,7 +34,7 @@ OPTIONAL_REFERENCE = Param("reference", "line", required=False, max_length=200)
 
 
 def _wrote_no_review(user, proposal: Proposal) -> bool:
-    return not proposal.reviews.filter(expert=user, round=proposal.round).exists()
+    return not rules.has_reviewed_this_round(user, proposal)
 
 
 PROPOSAL = Table(

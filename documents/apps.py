@@ -20,11 +20,12 @@ class DocumentsConfig(AppConfig):
             opinion_actions,
             opinions,
             rules,
+            selectors,
         )
         from documents.loading import load_review_criteria
-        from documents.models import Proposal, RenderJob
+        from documents.models import Proposal, RenderJob, ReviewCriterion
         from documents.pdf import kinds, sources
-        from workflow import runner, tables
+        from workflow import reference, runner, tables
 
         runner.register(Proposal, audit_fields=_content_hash, after_change=_after_proposal_change)
         tables.register(actions.PROPOSAL)
@@ -34,6 +35,7 @@ class DocumentsConfig(AppConfig):
         tables.register(opinion_actions.OPINION)
         home.register()
         loading.register("review_criteria", load_review_criteria)
+        reference.forget_on_change(ReviewCriterion, selectors.CRITERIA_CACHE_KEY)
         for kind in RenderJob.PROPOSAL_KINDS:
             kinds.register(
                 kind,

@@ -129,7 +129,10 @@ def page_flags(proposal: Proposal, *, blind: bool) -> dict:
 
 def shown_remarks(proposal: Proposal, *, blind: bool) -> list:
     """The chair's remarks and the authors' answers; read blind, without the names of the
-    authors and the organisation (the rows are masked in memory, never saved)."""
+    authors and the organisation (the rows are masked in memory, never saved). No query for a
+    proposal its lookup read as having none (`has_remarks`)."""
+    if getattr(proposal, "has_remarks", True) is False:
+        return []
     remarks = list(proposal.remarks.all())
     if blind:
         names = identifying_strings(proposal)

@@ -55,6 +55,14 @@ def coauthors_of(proposal: Proposal) -> list[User]:
     return list(proposal.coauthors.all())
 
 
+def remember_people(proposal: Proposal, *, declared_conflicts, reviewed_this_round) -> None:
+    """Keep who declared a conflict of interest and who reviewed this round, read with the
+    instance by its lookup."""
+    facts = proposal.__dict__.setdefault("_mbk_facts", {})
+    facts["declared_conflicts"] = set(declared_conflicts)
+    facts[f"reviewed_in_round_{proposal.round}"] = set(reviewed_this_round)
+
+
 def _declared_conflicts(proposal: Proposal) -> set[int]:
     return _remembered(
         proposal,

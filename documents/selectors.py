@@ -5,6 +5,7 @@ see and costs a fixed number of queries whatever the number of rows."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -29,14 +30,16 @@ from documents import blind as blind_review
 from documents import rules
 from documents.models import (
     Call,
+    ConflictDeclaration,
     Proposal,
     ProposalGroupObjectPermission,
     ProposalUserObjectPermission,
+    Remark,
     Review,
     ReviewCriterion,
 )
 from mbk.lookups import id_or_404
-from workflow import audit, deadlines
+from workflow import audit, deadlines, reference
 
 State = Proposal.State
 Role = Membership.Role
@@ -79,18 +82,57 @@ def _listed(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
 PROPOSAL_PERMISSIONS = ("view_proposal", "change_proposal", "review_proposal")
 
 
-def get_visible_proposal_or_404(user, pk: int) -> Proposal:
+def get_visible_proposal_or_404(user, pk: int, *, page: bool = False) -> Proposal:
     """The one lookup of every read path: what the person may not see does not exist. The
-    person's object permissions on it come in the same query (for the rules that follow)."""
+    person's object permissions on it come in the same query (for the rules that follow);
+    for its `page`, also the facts the page would otherwise read one query each (_page_facts)."""
     proposals = directory_rules.with_object_permissions(
         _listed(visible_proposals(user)), user, PROPOSAL_PERMISSIONS
     )
+    if page:
+        proposals = _page_facts(proposals)
     try:
         proposal = proposals.get(pk=id_or_404(pk))
     except Proposal.DoesNotExist:
         raise Http404 from None
     directory_rules.remember_object_permissions(proposal, user, PROPOSAL_PERMISSIONS)
+    if page and hasattr(proposal, "conflict_person_ids"):
+        rules.remember_people(
+            proposal,
+            declared_conflicts=proposal.conflict_person_ids,
+            reviewed_this_round=proposal.reviewed_this_round_ids,
+        )
     return proposal
+
+
+# The review criteria, a handful changed in the admin, are read through the cache
+# (workflow.reference), forgotten at every change of a row (DocumentsConfig.ready).
+CRITERIA_CACHE_KEY = "documents:review-criteria"
+
+
+def review_criteria() -> list[ReviewCriterion]:
+    """The review criteria in their order (one query, or none while the cache holds them)."""
+    return reference.cached_table(CRITERIA_CACHE_KEY, lambda: list(ReviewCriterion.objects.all()))
+
+
+def _page_facts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """The proposal's page reads with the proposal: when its present step is due (with_stay),
+    whether it has duplicates and remarks (their lists are read only if so) and, on PostgreSQL,
+    who declared a conflict of interest and who reviewed this round (for the rules)."""
+    proposals = deadlines.with_stay(proposals).annotate(
+        has_duplicates=Exists(Proposal.objects.filter(duplicate_of=OuterRef("pk"))),
+        has_remarks=Exists(Remark.objects.filter(proposal=OuterRef("pk"))),
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        declared = ConflictDeclaration.objects.filter(proposal=OuterRef("pk"))
+        reviewed = Review.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
+        proposals = proposals.annotate(
+            conflict_person_ids=ArraySubquery(declared.values("person_id")),
+            reviewed_this_round_ids=ArraySubquery(reviewed.values("expert_id")),
+        )
+    return proposals
 
 
 def authored_or_coauthored(user) -> Q:
@@ -446,7 +488,10 @@ def review_summary(proposal: Proposal, round_number: int | None = None) -> Revie
 def duplicate_links(user, proposal: Proposal) -> dict:
     """The proposal's page links a duplicate and its original to each other: the original's
     number (a link when the person may see it) and the duplicates the person may see. One
-    query."""
+    query; none for a proposal that is no duplicate and that its lookup read as having none
+    (`has_duplicates`)."""
+    if proposal.duplicate_of_id is None and getattr(proposal, "has_duplicates", True) is False:
+        return {"original": None, "duplicates": []}
     linked = Q(duplicate_of=proposal)
     if proposal.duplicate_of_id is not None:
         linked |= Q(pk=proposal.duplicate_of_id)

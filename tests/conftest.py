@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models.signals import post_migrate
 from django.utils import translation
 
@@ -162,6 +163,13 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: what an earlier test's rolled-back rows left in it
+    (the reference tables, workflow.reference) is no test's data."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ import functools
 import holidays
 from holidays.countries.russia import RussiaStaticHolidays
 
+from workflow import reference
 from workflow.models import CalendarDay
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -54,9 +55,18 @@ def package_exceptions(year: int) -> frozenset[datetime.date]:
     return frozenset({day for day in days_off if day.weekday() < 5} | working)
 
 
+# The CalendarDay rows, a few a year, are read whole through the cache (workflow.reference),
+# forgotten at every change of a row (WorkflowConfig.ready).
+CACHE_KEY = "workflow:calendar-days"
+
+
 def overrides(start: datetime.date, end: datetime.date) -> dict[datetime.date, str]:
-    """The CalendarDay rows from start to end (one query): date -> CalendarDay.Kind."""
-    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind"))
+    """The CalendarDay rows from start to end: date -> CalendarDay.Kind (one query, or none
+    while the cache holds them)."""
+    days = reference.cached_table(
+        CACHE_KEY, lambda: dict(CalendarDay.objects.values_list("date", "kind"))
+    )
+    return {day: kind for day, kind in days.items() if start <= day <= end}
 
 
 def is_working_day(day: datetime.date, exceptions: dict | None = None) -> bool:

@@ -557,10 +557,13 @@ def attach_due(rows, is_mine: Callable[[object, str], bool], today=None) -> list
 
 def due_of(obj) -> Due | None:
     """When the step `obj` waits for is due (its page, for a person whose step it is): the same
-    reading as a list's, for one object (two queries)."""
+    reading as a list's, for one object (two queries; one if `obj` was read with_stay())."""
     if (type(obj), obj.state) not in _policies:
         return None
-    [row] = attach_due(with_stay(type(obj).objects.filter(pk=obj.pk)), lambda *_: True)
+    if hasattr(obj, "state_entered_at"):
+        [row] = attach_due([obj], lambda *_: True)
+    else:
+        [row] = attach_due(with_stay(type(obj).objects.filter(pk=obj.pk)), lambda *_: True)
     return row.due
 
 

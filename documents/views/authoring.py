@@ -28,7 +28,7 @@ from documents.forms import (
     RemarksAnswerForm,
     VersionPairForm,
 )
-from documents.models import Attachment, Call, Proposal, ReviewCriterion
+from documents.models import Attachment, Call, Proposal
 from documents.pdf import selectors as pdf_selectors
 from documents.questions import visible_content
 from documents.selectors import get_visible_proposal_or_404
@@ -49,7 +49,7 @@ def _edit_attachments(proposal: Proposal) -> str:
 
 # --- What the pages show -------------------------------------------------------------------
 def _reviews(proposal: Proposal) -> list[dict]:
-    criteria = list(ReviewCriterion.objects.all())
+    criteria = selectors.review_criteria()
     reviews = list(
         proposal.reviews.select_related("expert", "version").order_by("round", "submitted_at")
     )
@@ -93,7 +93,7 @@ def proposal_create(request, pk: int):
 @login_required
 @require_safe
 def proposal_detail(request, pk: int):
-    proposal = get_visible_proposal_or_404(request.user, pk)
+    proposal = get_visible_proposal_or_404(request.user, pk, page=True)
     versions = list(proposal.versions.order_by("number"))
     can_edit = rules.can_edit_proposal(request.user, proposal)
     # Authors read their draft as it stands; everyone else reads what was last submitted.

@@ -5,7 +5,11 @@ loaded instance; the page reads its versions, audit trail and readable PDF kinds
 rules remember is dropped when the proposal's people or grants change, and a refusal stays one.
 """
 
+import os
+from urllib.parse import urlsplit
+
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -22,24 +26,27 @@ from tests.workflow.states import make_people, proposal_in
 State = Proposal.State
 Role = Membership.Role
 
-# Issue 19 asks for at most 12 for everyone; these are the counts reached (ISSUE_TARGET is met
-# by none yet: each list the page shows is one query, see the report of the change). A ceiling
-# that is passed is a regression.
+# Issue 19 asks for at most 12 for everyone; these are the counts reached with the default
+# settings (the session read from the database). A ceiling that is passed is a regression. With
+# the cache of production (the session in Redis) one query less: ISSUE_TARGET, except where
+# PRODUCTION_ABOVE_TARGET says (not reached yet: the office's group deciders and the second
+# expert's own-review check are one query each).
 ISSUE_TARGET = 12
+PRODUCTION_ABOVE_TARGET = {"office": 13}
 CEILINGS = {
     # persona: (proposal, queries) — "review": in the group's review, naming the engineering
     # group for an opinion; "approved": approved by the governance body.
-    "author": ("review", 13),
-    "coauthor": ("review", 13),
-    "chair": ("review", 19),
-    "wg_member": ("review", 15),
-    "expert": ("review", 19),  # assigned, review not yet in
-    "second_expert": ("review", 19),  # review in: reads the others'
-    "eng_chair": ("review", 15),  # the infrastructure group asked for its opinion
-    "office": ("review", 18),
-    "wg_secretary": ("review", 19),
-    "governance_member": ("approved", 16),
-    "observer": ("approved", 15),
+    "author": ("review", 11),
+    "coauthor": ("review", 11),
+    "chair": ("review", 13),
+    "wg_member": ("review", 11),
+    "expert": ("review", 12),  # assigned, review not yet in
+    "second_expert": ("review", 13),  # review in: reads the others'
+    "eng_chair": ("review", 11),  # the infrastructure group asked for its opinion
+    "office": ("review", 14),
+    "wg_secretary": ("review", 13),
+    "governance_member": ("approved", 12),
+    "observer": ("approved", 11),
 }
 
 
@@ -81,6 +88,41 @@ def test_page_queries_stay_within_the_ceiling_of_each_role(client, world, person
     count = page_queries(client, world["people"][persona], world[which])
 
     assert count <= ceiling
+
+
+@pytest.fixture
+def production_cache(settings):
+    """The cache and sessions of production (CACHE_URL, mbk/settings.py): Django's RedisCache,
+    here on the test Redis (CELERY_BROKER_URL's host) in a database of its own, under a prefix
+    of this process, whose keys are removed afterwards."""
+    broker = urlsplit(settings.CELERY_BROKER_URL)
+    prefix = f"mbk-test-detail-{os.getpid()}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://{broker.hostname}:{broker.port or 6379}/15",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    yield
+    client = cache._cache.get_client()
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.mark.parametrize("persona", list(CEILINGS))
+@pytest.mark.django_db
+def test_page_queries_stay_within_the_issue_target_with_the_production_cache(
+    client, world, production_cache, persona
+):
+    """With the cache of production the session is read from Redis: issue 19's target holds
+    for every role but two (PRODUCTION_ABOVE_TARGET)."""
+    which, _ceiling = CEILINGS[persona]
+
+    count = page_queries(client, world["people"][persona], world[which])
+
+    assert count <= PRODUCTION_ABOVE_TARGET.get(persona, ISSUE_TARGET)
 
 
 def _revision_round(proposal: Proposal, people: dict, n: int) -> None:
