@@ -165,7 +165,8 @@ def main() -> None:
     programme = _pdf("render_programme.py", "--runs", "1", "--projects", "20" if q else "50")
 
     during = load["conditions"]
-    print(f"\nMachine: {machine()}; JIT {_postgres('jit')}")
+    site_jit = "on" if os.environ.get("DATABASE_JIT", "").lower() in {"1", "true", "on"} else "off"
+    print(f"\nMachine: {machine()}; server's JIT {_postgres('jit')}, the site's {site_jit}")
     print(
         "Load average (1, 5, 15 min): "
         f"{' '.join(f'{x:.2f}' for x in load_at_start)} at the start, "
