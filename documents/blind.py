@@ -9,6 +9,7 @@ API, PDFs, downloads, notices) uses these, so there is one way of hiding them.""
 import re
 from collections.abc import Iterable
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -147,7 +148,14 @@ def hide_in_titles(proposals, *, blind: bool | None = None) -> list[Proposal]:
     of those read blind: `blind` for all of them, or each one's `blind` (a list's annotation,
     selectors.blind_annotation). In memory only, for drawing: the rows are never saved."""
     proposals = list(proposals)
-    for proposal in proposals:
-        if blind if blind is not None else getattr(proposal, "blind", False):
-            proposal.title = mask_text(proposal.title, identifying_strings(proposal))
+    hidden = [
+        proposal
+        for proposal in proposals
+        if (blind if blind is not None else getattr(proposal, "blind", False))
+    ]
+    # The co-authors' names only for the rows read blind (one query for them all; none when a
+    # list read them already): a list of open calls does not load its co-authors to mask nothing.
+    prefetch_related_objects(hidden, "coauthors")
+    for proposal in hidden:
+        proposal.title = mask_text(proposal.title, identifying_strings(proposal))
     return proposals

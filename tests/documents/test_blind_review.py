@@ -657,6 +657,32 @@ def test_pages_of_a_blind_call_take_the_names_out_of_the_title_for_its_expert(
 
 
 @pytest.mark.django_db
+def test_assigned_list_takes_a_coauthors_name_out_of_a_blind_title(client, named_in_title, expert):
+    named_in_title.coauthors.add(UserFactory(last_name="Черногоров"))
+    Proposal.objects.filter(pk=named_in_title.pk).update(title="Биоаналоги (Черногоров)")
+
+    html = page(client, expert, "/assigned/")
+
+    assert "Биоаналоги" in html
+    assert "Черногоров" not in html
+
+
+@pytest.mark.django_db
+def test_assigned_list_of_a_non_blind_call_reads_no_coauthors(client, open_review, expert):
+    open_review.coauthors.add(UserFactory())
+    client.force_login(expert)
+    client.get("/assigned/")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/assigned/").status_code == 200
+
+    prefetches = [
+        q for q in queries.captured_queries if 'JOIN "documents_proposal_coauthors"' in q["sql"]
+    ]
+    assert prefetches == []
+
+
+@pytest.mark.django_db
 def test_anonymised_passport_job_page_takes_the_names_out_of_the_title(
     client, named_in_title, expert
 ):
