@@ -1,4 +1,3 @@
-import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -35,7 +34,8 @@ if (window.top === window && location.protocol.startsWith("http")) {
     check();
   }
 }"""
-# The same check, run on a page left or closed before it reported.
+# The same check, run by the test itself on a tab it closes before the page reported (never
+# from the handler of a navigation: see _leaving).
 # Bounded in the page itself (page.evaluate has no timeout of its own): a check that does not
 # finish in 15 s returns nothing, and the page is then reported as loaded but never checked.
 AXE_NOW = """async () => {
@@ -49,9 +49,7 @@ AXE_NOW = """async () => {
     .map(v => ({id: v.id, impact: v.impact,
                 targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
 }"""
-# Seconds a navigation waits for the report of the page it leaves (MBK_AXE_WAIT=0 tries the
-# check through the DevTools protocol on every page).
-WAIT = float(os.environ.get("MBK_AXE_WAIT", "12"))
+WAIT = 20  # seconds a navigation waits for the report of the page it leaves
 
 
 def _document(url: str) -> str:
@@ -117,32 +115,11 @@ class AxeLedger:
     def _leaving(self, page, route) -> None:
         request = route.request
         if request.is_navigation_request() and request.frame == page.main_frame:
+            # Only waits: checking the page from here, by page.evaluate or the DevTools
+            # protocol, was tried and can block the held navigation (forever, or beyond its
+            # 30 s). A page still unchecked when the wait runs out fails the test by name.
             self._wait(page)
-            if page in self.pending and not page.is_closed():
-                self._check_through_devtools(page)
         route.fallback()
-
-    def _check_through_devtools(self, page) -> None:
-        """The page being left has not reported (a busy machine): it is checked as it stands,
-        through the DevTools protocol's own Runtime.evaluate. Not page.evaluate: Playwright
-        would run that in the document the held navigation is bringing, which waits for this
-        handler, and neither would ever finish. Bounded in the page by AXE_NOW's 15 s."""
-        session = page.context.new_cdp_session(page)
-        try:
-            answer = session.send(
-                "Runtime.evaluate",
-                {"expression": f"({AXE_NOW})()", "awaitPromise": True, "returnByValue": True},
-            )
-        except Exception:  # the page went away meanwhile: it is reported as unchecked
-            return
-        finally:
-            with contextlib.suppress(Exception):  # already gone with its page
-                session.detach()
-        found = answer.get("result", {}).get("value")
-        if not isinstance(found, list):  # axe-core was running on it already: its report
-            self._wait(page)  # is on its way
-        elif page in self.pending:
-            self.report_from({"page": page}, self.pending[page], found)
 
     def report(self) -> str:
         return "\n".join(
