@@ -7,6 +7,7 @@ status (0: no answer at all) and what it was about. Stops when the stop file app
     python -m tests.integration.cluster_load SETTINGS.json OUTPUT.jsonl STOPFILE
 """
 
+import http.client
 import http.cookiejar
 import itertools
 import json
@@ -43,7 +44,8 @@ def ask(client, url, *, method="GET", body=None, headers=None) -> tuple[int, str
             return answer.status, answer.read().decode(errors="replace")
     except urllib.error.HTTPError as refused:
         return refused.code, refused.read().decode(errors="replace")
-    except (urllib.error.URLError, ConnectionError, TimeoutError) as failed:
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as failed:
+        # No answer, or one cut off (the node died while nginx was passing its answer on).
         return 0, repr(failed)
 
 

@@ -418,14 +418,16 @@ def test_cluster_survives_a_lost_node_a_lost_worker_and_restarts_of_redis_and_po
     assert statuses <= {0, 200, 201, 202, 502, 503}, statuses
     assert killed_at - started_at >= 3
 
-    # 1. Only writes in flight on the killed node failed (a GET is retried on the other node).
+    # 1. Only requests in flight on the killed node failed: a write nginx must not replay (502),
+    # or an answer the node was still sending (cut off: 0). A GET not yet answered is retried
+    # on the other node.
     for kind, method, asked, answered, status, _about in failed_in_kill:
-        assert (method, status) == ("POST", 502), kind
+        assert (method, status) == ("POST", 502) or status == 0, kind
         # Asked before the node was gone (between the signal and its reaping, it may still
         # have accepted the connection), answered after the signal.
         assert asked <= web_dead_at, (asked - killed_at, web_dead_at - killed_at)
         assert answered >= killed_at, answered - killed_at
-    assert len(failed_in_kill) <= 3  # the load's three writing threads, one request each
+    assert len(failed_in_kill) <= 5  # one request of each thread nginx passes to a node
     assert {a[4] for a in kill_phase if a[2] > killed_at + 1} <= {200, 201, 202}
     assert confirmed <= found
     assert found - confirmed <= unknown
