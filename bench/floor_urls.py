@@ -236,14 +236,24 @@ def assigned(request):
 
 @login_required
 def governance_queue(request):
-    """documents:governance-queue for the governance body's secretary: every proposal
-    approved by its group or before the body that the person may see (not paged), with the
-    round's reviews. The secretary sends nothing on (the office does): no forms below."""
+    """documents:governance-queue for the governance body's secretary: the first page of the
+    proposals approved by their group or before the body that the person may see, with the
+    round's reviews, and the counts of its two tabs. The secretary sends nothing on (the
+    office does): no forms below."""
     waiting = Proposal.objects.filter(
         _granted(request.user), state__in=[State.WG_APPROVED, State.GOVERNANCE_REVIEW]
     )
-    rows = list(_review_counts(_listed(waiting)).order_by("state", "submitted_at"))
-    return _render(request, "documents/governance_queue.html", {"proposals": rows, "to_send": []})
+    rows = list(_review_counts(_listed(waiting)).order_by("state", "submitted_at", "pk")[:PER_PAGE])
+    counts = dict(waiting.order_by().values_list("state").annotate(n=Count("pk")))
+    tabs = [StateTab(v, label, counts[v], False) for v, label in State.choices if counts.get(v)]
+    context = {
+        "proposals": rows,
+        "page": _first_page(rows, sum(counts.values())),
+        "to_send": [],
+        "tabs": tabs,
+        "all_active": True,
+    }
+    return _render(request, "documents/governance_queue.html", context)
 
 
 @login_required

@@ -306,19 +306,24 @@ def inbox(user, state: str | None = None) -> tuple[QuerySet[Proposal], list[Stat
     if state not in State.values:
         state = None
     proposals, counts = group_inbox(user, state)
-    tabs = [
-        StateTab(value, label, counts.get(value, 0), value == state)
-        for value, label in State.choices
-        if counts.get(value) or value == state
-    ]
+    tabs = _state_tabs(counts, state)
     # The co-authors' names are taken out of the titles of the proposals read blind.
     listed = _with_review_counts(proposals).annotate(blind=blind_annotation(user))
     listed = listed.prefetch_related("coauthors")
     return deadlines.with_stay(listed), tabs
 
 
+def _state_tabs(counts: dict[str, int], state: str | None) -> list[StateTab]:
+    """A tab for every state with proposals (and the chosen one), in the order of the workflow."""
+    return [
+        StateTab(value, label, counts.get(value, 0), value == state)
+        for value, label in State.choices
+        if counts.get(value) or value == state
+    ]
+
+
 def inbox_total(tabs: list[StateTab]) -> int:
-    """How many proposals inbox() lists: those of the active tab, or of all tabs."""
+    """How many proposals a list with state tabs shows: those of the active tab, or of all."""
     active = [tab.count for tab in tabs if tab.active]
     return active[0] if active else sum(tab.count for tab in tabs)
 
@@ -343,12 +348,25 @@ def assigned(user) -> QuerySet[Proposal]:
     )
 
 
-def governance_queue(user) -> QuerySet[Proposal]:
-    """Proposals approved by their group or before the governance body, with review counts."""
-    waiting = visible_proposals(user).filter(state__in=[State.WG_APPROVED, State.GOVERNANCE_REVIEW])
+GOVERNANCE_QUEUE_STATES = (State.WG_APPROVED, State.GOVERNANCE_REVIEW)
+
+
+def governance_queue(user, state: str | None = None) -> QuerySet[Proposal]:
+    """Proposals approved by their group or before the governance body (of one of these
+    states, if given), with review counts."""
+    waiting = visible_proposals(user).filter(state__in=GOVERNANCE_QUEUE_STATES)
+    if state in GOVERNANCE_QUEUE_STATES:
+        waiting = waiting.filter(state=state)
     return deadlines.with_stay(
-        _with_review_counts(_listed(waiting).order_by("state", "submitted_at"))
+        _with_review_counts(_listed(waiting).order_by("state", "submitted_at", "pk"))
     )
+
+
+def governance_tabs(user, state: str | None = None) -> list[StateTab]:
+    """The governance queue's tabs: to be sent to the body, before the body (one query)."""
+    waiting = visible_proposals(user).filter(state__in=GOVERNANCE_QUEUE_STATES)
+    counts = dict(waiting.order_by().values_list("state").annotate(n=Count("pk")))
+    return _state_tabs(counts, state if state in GOVERNANCE_QUEUE_STATES else None)
 
 
 def approved(user) -> QuerySet[Proposal]:

@@ -71,15 +71,28 @@ def assigned(request):
 @require_safe
 def governance_queue(request):
     rules.require(rules.can_open_governance_queue, request.user)
-    proposals = selectors.due_to_office_or_governance(
-        request.user, selectors.governance_queue(request.user)
+    tabs = selectors.governance_tabs(request.user, request.GET.get("state"))
+    state = next((tab.state for tab in tabs if tab.active), None)
+    page = page_of(
+        request,
+        selectors.governance_queue(request.user, state),
+        count=selectors.inbox_total(tabs),
     )
+    proposals = selectors.due_to_office_or_governance(request.user, page.object_list)
+    # The forms to send are those of the page's rows: thousands of cards helped no one.
     to_send = [
         (proposal, NoteForm(proposal=proposal, auto_id=f"send-{proposal.pk}-%s"))
         for proposal in proposals
         if rules.can_send_to_governance(request.user, proposal)
     ]
-    context = {"proposals": proposals, "to_send": to_send}
+    context = {
+        "proposals": proposals,
+        "page": page,
+        "to_send": to_send,
+        "state": state or "",
+        "tabs": tabs,
+        "all_active": state is None,
+    }
     return render(request, "documents/governance_queue.html", context)
 
 

@@ -10,6 +10,7 @@ from documents import rules, transitions
 from documents import services as document_services
 from documents.models import Assignment, ConflictDeclaration, Proposal, Remark, Review
 from tests.factories import MembershipFactory, draft_proposal
+from tests.workflow.states import proposal_in, with_reviewers
 from workflow import audit
 
 State = Proposal.State
@@ -688,6 +689,42 @@ def test_governance_queue_forbidden(client, request, cluster, persona):
     response = as_user(client, request.getfixturevalue(persona)).get("/governance/")
 
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_governance_queue_has_a_tab_for_each_step_and_shows_a_page_at_a_time(
+    client, cluster, author, chair, expert, office, secretary, monkeypatch
+):
+    people = with_reviewers(
+        cluster, author=author, chair=chair, expert=expert, office=office, secretary=secretary
+    )
+    to_send = [proposal_in(State.WG_APPROVED, people, title=f"Проект {n}") for n in range(3)]
+    before_body = proposal_in(State.GOVERNANCE_REVIEW, people, title="Проект у совета")
+    monkeypatch.setattr("mbk.paging.PER_PAGE", 2)
+    client = as_user(client, office)
+
+    everything = client.get("/governance/")
+    sending = client.get("/governance/?state=wg_approved")
+    sending_two = client.get("/governance/?state=wg_approved&page=2")
+    body = client.get("/governance/?state=governance_review")
+    nonsense = client.get("/governance/?state=approved")
+
+    assert [(t.state, t.count, t.active) for t in everything.context["tabs"]] == [
+        ("wg_approved", 3, False),
+        ("governance_review", 1, False),
+    ]
+    assert everything.context["page"].paginator.count == 4
+    assert len(everything.context["proposals"]) == 2
+    shown = [p.pk for p in sending.context["proposals"] + sending_two.context["proposals"]]
+    assert sorted(shown) == sorted(p.pk for p in to_send)
+    assert 'href="?state=wg_approved&amp;page=2"' in sending.content.decode()
+    # The office's forms to send: one for each row of the page, none for another page's.
+    assert [p.pk for p, _form in sending.context["to_send"]] == shown[:2]
+    assert [p.pk for p in body.context["proposals"]] == [before_body.pk]
+    assert body.context["to_send"] == []
+    assert [t.state for t in body.context["tabs"] if t.active] == ["governance_review"]
+    assert nonsense.context["all_active"]
+    assert nonsense.context["page"].paginator.count == 4
 
 
 def governance_post(client, proposal, decision, **fields):
