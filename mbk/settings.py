@@ -120,7 +120,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the session's person with their unread notices' count.
+    "workflow.backends.PersonBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Login throttling (django-axes and mbk/throttling.py), keyed so that a stranger cannot lock a

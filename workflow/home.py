@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from directory import rules
 from directory import selectors as directory_selectors
+from workflow import backends
 from workflow.models import Notice
 
 PANEL_SIZE = 10
@@ -106,11 +107,18 @@ def _affiliations_awaiting(user) -> Panel | None:
     )
 
 
+def unread_notices(user) -> int:
+    """How many of the person's notices are unread: read with the request's person
+    (workflow/backends.py), or counted."""
+    known = getattr(user, backends.UNREAD, None)
+    if known is not None:
+        return known
+    return Notice.objects.filter(recipient=user, read_at=None).count()
+
+
 def register() -> None:
     """Called from WorkflowConfig.ready()."""
     register_link("overdue", rules.is_programme_office)
-    register_link(
-        "unread_notices", lambda user: Notice.objects.filter(recipient=user, read_at=None).count()
-    )
+    register_link("unread_notices", unread_notices)
     register_panel("organisations_awaiting", 60, _organisations_awaiting)
     register_panel("affiliations_awaiting", 70, _affiliations_awaiting)
