@@ -335,7 +335,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflow.tasks.task_resend_notice_emails",
         "schedule": env_int("NOTICE_EMAIL_SWEEP_EVERY_SECONDS", 300),
     },
+    "remove-abandoned-media-parts": {
+        "task": "mbk.tasks.task_remove_abandoned_parts",
+        "schedule": env_int("MEDIA_PART_SWEEP_EVERY_SECONDS", 6 * 3600),
+    },
 }
+# A media write's temporary file (mbk/storage.py) unchanged this long is a dead writer's: the
+# slowest write (a 30 MiB file to a shared folder) changes it every few milliseconds.
+MEDIA_PART_MAX_AGE_SECONDS = env_int("MEDIA_PART_MAX_AGE_SECONDS", 3600)
 # A notice's e-mail still unsent this long after the notice is sent again (the broker was down).
 NOTICE_EMAIL_RESEND_AFTER = env_int("NOTICE_EMAIL_RESEND_AFTER", 600)
 

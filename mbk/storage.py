@@ -12,9 +12,15 @@ completion of a multipart upload) already makes the object appear whole or not a
 Both backends answer replace(name, content): the content under exactly that name, over
 whatever is there (a rendered document is named by its content's hash, so a second render of
 the same job writes the same name instead of a second file). save() keeps Django's rule of
-never overwriting: a taken name gets a new one."""
+never overwriting: a taken name gets a new one.
+
+A writer killed halfway (the OOM killer, a lost node) leaves its temporary file, under a name
+no reader asks for; remove_abandoned_parts() removes those left long enough (mbk/tasks.py, on
+beat's schedule)."""
 
 import os
+import re
+import time
 import uuid
 
 from django.core.files import File
@@ -31,8 +37,33 @@ def _fsync_folder(folder: str) -> None:
         os.close(descriptor)
 
 
+# The temporary file of a write: "." + the final name + "." + 32 hex digits + ".part".
+PART_NAME = re.compile(r"^\..+\.[0-9a-f]{32}\.part$")
+
+
 class AtomicFileSystemStorage(FileSystemStorage):
     """Django's FileSystemStorage whose every write is whole or absent (see the module)."""
+
+    def remove_abandoned_parts(self, older_than: float) -> list[str]:
+        """Remove the temporary files not written to for `older_than` seconds: those of
+        writers that died. A write in progress keeps changing its file's modification time;
+        a write that takes longer than the age between two chunks is not one of ours (uploads
+        arrive whole before they are written). Returns the names removed."""
+        removed = []
+        before = time.time() - older_than
+        for folder, _folders, files in os.walk(self.location):
+            for file in files:
+                path = os.path.join(folder, file)
+                if not PART_NAME.match(file):
+                    continue
+                try:
+                    if os.lstat(path).st_mtime >= before:
+                        continue
+                    os.unlink(path)
+                except FileNotFoundError:  # its writer finished or another sweep took it
+                    continue
+                removed.append(os.path.relpath(path, self.location).replace("\\", "/"))
+        return removed
 
     def _save(self, name: str, content) -> str:
         return self._write(name, content, overwrite=self._allow_overwrite)

@@ -284,3 +284,64 @@ def test_storage_guard_lets_the_storage_api_through():
     )
 
     assert media_by_path(ast.parse(source)) == []
+
+
+# --- The temporary files of writers that died ----------------------------------------------
+def aged(path: Path, seconds: float) -> Path:
+    then = path.stat().st_mtime - seconds
+    os.utime(path, (then, then))
+    return path
+
+
+def test_storage_sweep_removes_only_the_old_temporary_files_of_dead_writers(storage, tmp_path):
+    folder = tmp_path / "documents" / "2026"
+    folder.mkdir(parents=True)
+    written = {
+        f".passport.pdf.{'a' * 32}.part": 7200,  # a dead writer's
+        f".minutes.pdf.{'b' * 32}.part": 0,  # a writer at work: changed just now
+        "passport.pdf": 7200,
+        "notes.part": 7200,  # names not of our temporary files
+        ".hidden.part": 7200,
+        f"report.{'c' * 32}.part": 7200,
+    }
+    for name, age in written.items():
+        (folder / name).write_bytes(b"data")
+        aged(folder / name, age)
+
+    removed = storage.remove_abandoned_parts(3600)
+
+    assert removed == [f"documents/2026/.passport.pdf.{'a' * 32}.part"]
+    assert files_in(tmp_path) == sorted(
+        [
+            f"documents/2026/.minutes.pdf.{'b' * 32}.part",
+            "documents/2026/.hidden.part",
+            "documents/2026/notes.part",
+            "documents/2026/passport.pdf",
+            f"documents/2026/report.{'c' * 32}.part",
+        ]
+    )
+    assert storage.remove_abandoned_parts(3600) == []
+
+
+def test_storage_sweep_task_cleans_the_media_folder_after_a_killed_writer(tmp_path, settings):
+    from mbk.celery import app
+    from mbk.tasks import task_remove_abandoned_parts
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "mbk.storage.AtomicFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    (tmp_path / "documents").mkdir()
+    left = tmp_path / "documents" / f".x.pdf.{'d' * 32}.part"
+    left.write_bytes(b"half")
+    aged(left, settings.MEDIA_PART_MAX_AGE_SECONDS + 60)
+
+    assert task_remove_abandoned_parts.delay().get(timeout=10) == 1  # eager in the tests
+    assert files_in(tmp_path) == []
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "mbk.tasks.task_remove_abandoned_parts" in schedule
+    app.loader.import_default_modules()  # what a worker imports at its start
+    assert schedule <= set(app.tasks)  # every entry of beat names a task a worker knows
