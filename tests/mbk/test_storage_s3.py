@@ -32,7 +32,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
+# Once per test process: pytest-xdist's scheduling interleaves modules, so a module-scoped
+# gateway was started (13 s each) up to three times in one run. Each test has its own bucket.
+@pytest.fixture(scope="session")
 def gateway(tmp_path_factory):
     started = s3_gateway.start(tmp_path_factory.mktemp("ceph"))
     yield started
