@@ -9,10 +9,11 @@ user object), guardian object permissions read without the superuser shortcut, a
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from directory.models import Affiliation, Body, Membership, Organisation
+from mbk.subqueries import values_list_of
 
 Role = Membership.Role
 
@@ -76,22 +77,22 @@ def has_object_permission(user, codename: str, obj) -> bool:
 
 
 def with_object_permissions(queryset, user, codenames: tuple[str, ...]):
-    """The rows annotated with the person's object permissions `codenames` (granted to them or
-    to one of their groups), for remember_object_permissions(): guardian's prefetch_perms for
-    rows loaded anyway, at no extra query."""
+    """The rows annotated with which of the object permissions `codenames` the person has
+    (granted to them or to one of their groups), for remember_object_permissions(): guardian's
+    prefetch_perms for rows loaded anyway, at no extra query. Two lists, not two EXISTS per
+    permission: the lookup's SQL was long enough that planning it took 2.8 ms of its 3.2."""
     model = queryset.model
     direct = get_user_obj_perms_model(model).objects.filter(
-        content_object=OuterRef("pk"), user=user
+        content_object=OuterRef("pk"), user=user, permission__codename__in=codenames
     )
     via_group = get_group_obj_perms_model(model).objects.filter(
-        content_object=OuterRef("pk"), group__user=user
+        content_object=OuterRef("pk"), group__user=user, permission__codename__in=codenames
     )
     return queryset.annotate(
-        **{
-            f"_mbk_may_{codename}": Exists(direct.filter(permission__codename=codename))
-            | Exists(via_group.filter(permission__codename=codename))
-            for codename in codenames
-        }
+        _mbk_granted=values_list_of(direct, "permission__codename", outer="content_object"),
+        _mbk_granted_to_groups=values_list_of(
+            via_group, "permission__codename", outer="content_object"
+        ),
     )
 
 
@@ -99,8 +100,9 @@ def remember_object_permissions(obj, user, codenames: tuple[str, ...]) -> None:
     """Keep the permissions with_object_permissions() read for the person on the instance, as
     has_object_permission() would after its query."""
     if is_signed_in(user):
+        granted = {*(obj._mbk_granted or ()), *(obj._mbk_granted_to_groups or ())}
         cache = obj.__dict__.setdefault("_mbk_object_permissions", {})
-        cache[user.pk] = {c for c in codenames if getattr(obj, f"_mbk_may_{c}")}
+        cache[user.pk] = {c for c in codenames if c in granted}
 
 
 def governance_role(user) -> str | None:

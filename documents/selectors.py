@@ -6,16 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import Permission
-from django.db import connection
 from django.db.models import (
-    Aggregate,
     BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
     IntegerField,
-    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -42,6 +39,7 @@ from documents.models import (
     ReviewCriterion,
 )
 from mbk.lookups import id_or_404
+from mbk.subqueries import values_list_of
 from workflow import audit, deadlines, reference
 
 State = Proposal.State
@@ -110,7 +108,7 @@ def get_visible_proposal_or_404(user, pk: int, *, page: bool = False) -> Proposa
     except Proposal.DoesNotExist:
         raise Http404 from None
     directory_rules.remember_object_permissions(proposal, user, PROPOSAL_PERMISSIONS)
-    if page and hasattr(proposal, "conflict_person_ids"):
+    if page:
         rules.remember_people(
             proposal,
             declared_conflicts=proposal.conflict_person_ids or [],
@@ -132,40 +130,17 @@ def review_criteria() -> list[ReviewCriterion]:
 def _page_facts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """The proposal's page reads with the proposal: when its present step is due (with_stay),
     whether it has duplicates and remarks (their lists are read only if so) and who declared a
-    conflict of interest and who reviewed this round (for the rules; on PostgreSQL and SQLite,
-    each in its own SQL)."""
+    conflict of interest and who reviewed this round (for the rules)."""
     proposals = deadlines.with_stay(proposals).annotate(
         has_duplicates=Exists(Proposal.objects.filter(duplicate_of=OuterRef("pk"))),
         has_remarks=Exists(Remark.objects.filter(proposal=OuterRef("pk"))),
     )
     declared = ConflictDeclaration.objects.filter(proposal=OuterRef("pk"))
     reviewed = Review.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.expressions import ArraySubquery
-
-        return proposals.annotate(
-            conflict_person_ids=ArraySubquery(declared.values("person_id")),
-            reviewed_this_round_ids=ArraySubquery(reviewed.values("expert_id")),
-        )
-    if connection.vendor == "sqlite":  # the embedded default: bin/test counts the same queries
-        return proposals.annotate(
-            conflict_person_ids=_sqlite_ids(declared, "person_id"),
-            reviewed_this_round_ids=_sqlite_ids(reviewed, "expert_id"),
-        )
-    return proposals
-
-
-class _JSONGroupArray(Aggregate):
-    """SQLite's json_group_array(): a column's values of a group as one JSON array."""
-
-    function = "json_group_array"
-    output_field = JSONField()
-
-
-def _sqlite_ids(rows: QuerySet, column: str) -> Subquery:
-    """The `column` of `rows` (correlated to the outer proposal) as one list; None for none."""
-    grouped = rows.order_by().values("proposal").annotate(ids=_JSONGroupArray(column))
-    return Subquery(grouped.values("ids"))
+    return proposals.annotate(
+        conflict_person_ids=values_list_of(declared, "person_id", outer="proposal"),
+        reviewed_this_round_ids=values_list_of(reviewed, "expert_id", outer="proposal"),
+    )
 
 
 def authored_or_coauthored(user) -> Q:
