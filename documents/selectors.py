@@ -303,9 +303,9 @@ def inbox(user, state: str | None = None) -> tuple[QuerySet[Proposal], list[Stat
         state = None
     proposals, counts = group_inbox(user, state)
     tabs = _state_tabs(counts, state)
-    # The co-authors' names are taken out of the titles of the proposals read blind.
+    # The co-authors' names are taken out of the titles of the proposals read blind
+    # (blind.hide_in_titles reads them for those rows only).
     listed = _with_review_counts(proposals).annotate(blind=blind_annotation(user))
-    listed = listed.prefetch_related("coauthors")
     return deadlines.with_stay(listed), tabs
 
 
