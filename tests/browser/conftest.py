@@ -67,6 +67,11 @@ class AxeLedger:
     checked: list = field(default_factory=list)
     violations: list = field(default_factory=list)
     pending: dict = field(default_factory=dict)  # page -> URL of its unchecked document
+    # The report of a document and the record of its arrival come from two processes of the
+    # browser (the page's renderer, the network service) and may reach the test in either
+    # order: a report that comes first settles the arrival when it follows (no wait for it).
+    early: dict = field(default_factory=dict)  # page -> URLs reported before they arrived
+    contexts: dict = field(default_factory=dict)  # URL -> the browser context that loaded it
 
     def watch(self, page) -> None:
         page.on("response", lambda response: self._arrived(page, response))
@@ -79,6 +84,8 @@ class AxeLedger:
         page = source["page"]
         if _document(self.pending.get(page, "")) == _document(url):
             url = self.pending.pop(page)  # as it was loaded, whatever its fragment now
+        else:
+            self.early.setdefault(page, []).append(_document(url))
         self.checked.append(url)
         self.violations += [dict(v, url=url) for v in found]
 
@@ -110,7 +117,12 @@ class AxeLedger:
             and "html" in (response.headers.get("content-type") or "")
         ):
             self.loaded.append(response.url)
-            self.pending[page] = response.url
+            self.contexts[response.url] = page.context
+            early = self.early.get(page, [])
+            if _document(response.url) in early:
+                early.remove(_document(response.url))  # its report came first
+            else:
+                self.pending[page] = response.url
 
     def _leaving(self, page, route) -> None:
         request = route.request
@@ -127,8 +139,17 @@ class AxeLedger:
             for v in self.violations
         )
 
+    def unchecked(self, context=None) -> list[str]:
+        """Pages loaded and never reported on (of one browser context, if given)."""
+        return sorted(
+            url
+            for url in set(self.loaded) - set(self.checked)
+            if context is None or self.contexts.get(url) is context
+        )
+
     def reset(self) -> None:
         self.loaded, self.checked, self.violations, self.pending = [], [], [], {}
+        self.early, self.contexts = {}, {}
 
 
 class CheckedContext:
@@ -143,6 +164,18 @@ class CheckedContext:
     def close(self, **options):
         for page in self._context.pages:
             self._ledger.wait_for(page)
+        # A page left before its report came (its check was still running when the test
+        # moved on, and the wait ran out) is checked again as it stands now, in a tab of the
+        # same context (the same person): never skipped, and never a failure for slowness.
+        unchecked = self._ledger.unchecked(self._context)
+        if unchecked:
+            tab = self._context.new_page()
+            for url in unchecked:
+                tab.goto(url)
+                self._ledger.wait_for(tab)
+                if url not in self._ledger.checked and tab.url != url:
+                    self._ledger.checked.append(url)  # it answered elsewhere now: that was checked
+            tab.close()
         self._context.close(**options)
 
     def __getattr__(self, name):
