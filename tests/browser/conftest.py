@@ -121,6 +121,7 @@ class AxeLedger:
             early = self.early.get(page, [])
             if _document(response.url) in early:
                 early.remove(_document(response.url))  # its report came first
+                self.checked.append(response.url)  # as loaded, whatever the report's fragment
             else:
                 self.pending[page] = response.url
 
