@@ -11,6 +11,7 @@ machine's conditions (cores, load average at the start and the end, PostgreSQL's
 its JIT setting) are printed with the figures.
 
     .venv/bin/python bench/load.py [--seconds 15] [--clients 8] [--workers 2]
+    .venv/bin/python bench/load.py --only "register,proposal detail"   # some pages only
 
 Prints a JSON line last (for bench/__main__.py)."""
 
@@ -358,6 +359,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--only", help="the pages whose names start with one of these (comma-separated)"
+    )
     parser.add_argument("--drive", help=argparse.SUPPRESS)  # the client process's plan (JSON)
     args = parser.parse_args()
     if args.drive:
@@ -367,6 +371,9 @@ def main() -> None:
         setup_cluster_django(folder)
         started = conditions()
         pages = targets()
+        if args.only:
+            starts = tuple(name.strip() for name in args.only.split(","))
+            pages = [page for page in pages if page["page"].startswith(starts)]
         count_queries(pages)
         from django.db import connections
 

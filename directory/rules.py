@@ -13,21 +13,36 @@ from django.db.models import OuterRef
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from directory.models import Affiliation, Body, Membership, Organisation
-from mbk.subqueries import values_list_of
+from mbk.subqueries import rows_of, values_list_of
 
 Role = Membership.Role
 
 
 def roles_of(user) -> set[tuple[str, str]]:
-    """The (body kind, role) pairs of a person, read once per request-bound user object."""
+    """The (body kind, role) pairs of a person, read once per request-bound user object (or
+    with it: with_memberships())."""
     if not hasattr(user, "_mbk_roles"):
-        rows = list(user.memberships.values_list("body_id", "body__kind", "role"))
-        user._mbk_roles = {(kind, role) for _body, kind, role in rows}
-        user._mbk_role_in_body = {body: role for body, _kind, role in rows}
-        user._mbk_governance_role = next(
-            (role for _body, kind, role in rows if kind == Body.Kind.GOVERNANCE), None
-        )
+        remember_memberships(user, user.memberships.values_list("body_id", "body__kind", "role"))
     return user._mbk_roles
+
+
+def with_memberships(people):
+    """The people annotated with their memberships (`membership_rows`), read in their own
+    query: the session's person comes with them, and the rules of the request ask no more."""
+    memberships = Membership.objects.filter(user=OuterRef("pk"))
+    return people.annotate(
+        membership_rows=rows_of(memberships, "user", body="body_id", kind="body__kind", role="role")
+    )
+
+
+def remember_memberships(user, rows) -> None:
+    """Keep a person's memberships, (body id, body kind, role) each, as roles_of() reads them."""
+    rows = list(rows)
+    user._mbk_roles = {(kind, role) for _body, kind, role in rows}
+    user._mbk_role_in_body = {body: role for body, _kind, role in rows}
+    user._mbk_governance_role = next(
+        (role for _body, kind, role in rows if kind == Body.Kind.GOVERNANCE), None
+    )
 
 
 def role_in(user, body_id: int) -> str | None:

@@ -18,7 +18,7 @@ from documents.register import DEFAULT_SORT, SORTS, Filters
 from documents.review_forms import ActionForm
 from documents.services import ProposalContent
 from documents.uploads import ALLOWED_TEXT, check_upload
-from mbk.forms import AmountField, CharField, ModelForm
+from mbk.forms import AmountField, CharField, ModelChoiceField, ModelForm
 from mbk.i18n import bilingual
 
 CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
@@ -533,20 +533,18 @@ class RegisterFilterForm(forms.Form):
     """The register's filters, read from the query string (the page is bookmarkable). The call
     is chosen first: the directions and organisations offered are those of the call."""
 
-    call = forms.ModelChoiceField(label=_("Call"), queryset=Call.objects.all(), required=False)
-    direction = forms.ModelChoiceField(
+    call = ModelChoiceField(label=_("Call"), queryset=Call.objects.all(), required=False)
+    direction = ModelChoiceField(
         label=_("Priority direction"), queryset=Direction.objects.none(), required=False
     )
-    group = forms.ModelChoiceField(
-        label=_("Working group"), queryset=Body.objects.none(), required=False
-    )
+    group = ModelChoiceField(label=_("Working group"), queryset=Body.objects.none(), required=False)
     state = forms.MultipleChoiceField(
         label=_("State"),
         choices=[c for c in Proposal.State.choices if c[0] != Proposal.State.DRAFT],
         required=False,
         widget=CHECKBOXES,
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)

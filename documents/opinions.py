@@ -234,7 +234,10 @@ def _with_people(queryset: QuerySet[Opinion]) -> QuerySet[Opinion]:
 
 def opinions_of(user, proposal: Proposal) -> list[Opinion]:
     """The proposal's opinions this person may see (all of them or their own group's), each
-    with the actions the person may take on it: two queries, whatever their number."""
+    with the actions the person may take on it: two queries, whatever their number, and none
+    for a proposal its page's lookup read as having none (`has_opinions`)."""
+    if getattr(proposal, "has_opinions", True) is False:
+        return []
     rows = list(_with_people(proposal.opinions.all()))
     shown = []
     for opinion in rows:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Count,
@@ -31,10 +32,13 @@ from documents import rules
 from documents.models import (
     Call,
     ConflictDeclaration,
+    DiscussionEntry,
+    Opinion,
     Proposal,
     ProposalGroupObjectPermission,
     ProposalUserObjectPermission,
     Remark,
+    RenderJob,
     Review,
     ReviewCriterion,
 )
@@ -96,10 +100,14 @@ PROPOSAL_PERMISSIONS = ("view_proposal", "change_proposal", "review_proposal")
 
 def get_visible_proposal_or_404(user, pk: int, *, page: bool = False) -> Proposal:
     """The one lookup of every read path: what the person may not see does not exist. The
-    person's object permissions on it come in the same query (for the rules that follow);
-    for its `page`, also the facts the page would otherwise read one query each (_page_facts)."""
+    person's object permissions on it come in the same query, and decide it as
+    visible_proposals() would (its view permission, granted to them or to one of their
+    groups; the rules that follow read the others); for its `page`, also the facts the page
+    would otherwise read one query each (_page_facts)."""
+    if not directory_rules.is_signed_in(user):
+        raise Http404
     proposals = directory_rules.with_object_permissions(
-        _listed(visible_proposals(user)), user, PROPOSAL_PERMISSIONS
+        _listed(Proposal.objects.all()), user, PROPOSAL_PERMISSIONS
     )
     if page:
         proposals = _page_facts(proposals)
@@ -108,6 +116,8 @@ def get_visible_proposal_or_404(user, pk: int, *, page: bool = False) -> Proposa
     except Proposal.DoesNotExist:
         raise Http404 from None
     directory_rules.remember_object_permissions(proposal, user, PROPOSAL_PERMISSIONS)
+    if not directory_rules.has_object_permission(user, "view_proposal", proposal):
+        raise Http404
     if page:
         rules.remember_people(
             proposal,
@@ -128,12 +138,19 @@ def review_criteria() -> list[ReviewCriterion]:
 
 
 def _page_facts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """The proposal's page reads with the proposal: when its present step is due (with_stay),
-    whether it has duplicates and remarks (their lists are read only if so) and who declared a
-    conflict of interest and who reviewed this round (for the rules)."""
+    """The proposal's page reads with the proposal: when its present step is due (with_stay);
+    whether it has duplicates, remarks, opinions of infrastructure groups, a discussion and
+    PDF renderings (each list is read only if so: most proposals have few of them); and who
+    declared a conflict of interest and who reviewed this round (for the rules)."""
+    renderings = RenderJob.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Proposal), subject_id=OuterRef("pk")
+    )
     proposals = deadlines.with_stay(proposals).annotate(
         has_duplicates=Exists(Proposal.objects.filter(duplicate_of=OuterRef("pk"))),
         has_remarks=Exists(Remark.objects.filter(proposal=OuterRef("pk"))),
+        has_opinions=Exists(Opinion.objects.filter(proposal=OuterRef("pk"))),
+        has_discussion=Exists(DiscussionEntry.objects.filter(proposal=OuterRef("pk"))),
+        has_renderings=Exists(renderings),
     )
     declared = ConflictDeclaration.objects.filter(proposal=OuterRef("pk"))
     reviewed = Review.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))

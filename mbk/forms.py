@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.db import models
-from django.forms.models import ModelFormMetaclass
+from django.forms.models import ModelChoiceIterator, ModelFormMetaclass
 from django.utils.formats import get_format
 
 from mbk.text import strip_invisible, validate_single_line
@@ -81,6 +81,26 @@ class ModelForm(forms.BaseModelForm, metaclass=_ModelFormMetaclass):
 
     class Meta:
         formfield_callback = staticmethod(formfield)
+
+
+# --- Choices among rows ------------------------------------------------------------------
+class _ReadOnceChoices(ModelChoiceIterator):
+    """The choices from one SELECT of the field's queryset (kept on it for the next reading),
+    where Django's iterate QuerySet.iterator(): on PostgreSQL a server-side cursor, DECLARE,
+    FETCH and CLOSE (WITH HOLD outside a transaction: the rows copied aside first) for a list
+    of a few dozen rows. The register's three filters cost more than its rows (issue 19)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.queryset:
+            yield self.choice(row)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's ModelChoiceField whose choices are read in one query (_ReadOnceChoices)."""
+
+    iterator = _ReadOnceChoices
 
 
 # --- Amounts of money --------------------------------------------------------------------

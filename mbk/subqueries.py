@@ -25,3 +25,21 @@ def values_list_of(rows: QuerySet, column: str, outer: str) -> Expression:
         grouped = rows.order_by().values(outer).annotate(values=_JSONGroupArray(column))
         return Subquery(grouped.values("values"))
     raise NotImplementedError(f"values_list_of() on {connection.vendor}")
+
+
+def rows_of(rows: QuerySet, outer: str, **columns: str) -> Expression:
+    """The related `rows` (filtered by an OuterRef, `outer` as for values_list_of()) as a list
+    of dicts for each outer row, one key per column named (`key="field__path"`): a small
+    related list read with its object instead of by a query of its own. None or [] for none;
+    in no particular order."""
+    from django.db.models.functions import JSONObject
+
+    row = JSONObject(**columns)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return ArraySubquery(rows.order_by().values(json=row))
+    if connection.vendor == "sqlite":
+        grouped = rows.order_by().values(outer).annotate(values=_JSONGroupArray(row))
+        return Subquery(grouped.values("values"))
+    raise NotImplementedError(f"rows_of() on {connection.vendor}")

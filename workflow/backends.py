@@ -1,11 +1,13 @@
-"""The person of a signed-in request is read with how many of their notices are unread: the
-badge of the navigation bar, on every page, costs no query of its own (issue 19)."""
+"""The person of a signed-in request is read with how many of their notices are unread (the
+badge of the navigation bar, on every page) and with their memberships (what the rules of every
+page ask first): neither costs a query of its own (issue 19)."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from directory import rules as directory_rules
 from workflow.models import Notice
 
 # The attribute the navigation bar reads (workflow.home), set only on a request's person.
@@ -14,8 +16,8 @@ UNREAD = "unread_notice_count"
 
 class PersonBackend(ModelBackend):
     """Django's ModelBackend (a password login); the session's person comes with their count
-    of unread notices. Sessions opened under ModelBackend's name before it end: their people
-    sign in again once."""
+    of unread notices and their memberships. Sessions opened under ModelBackend's name before
+    it end: their people sign in again once."""
 
     def get_user(self, user_id):
         unread = (
@@ -27,7 +29,11 @@ class PersonBackend(ModelBackend):
         )
         count = Coalesce(Subquery(unread), 0, output_field=IntegerField())
         try:
-            user = User._default_manager.annotate(**{UNREAD: count}).get(pk=user_id)
+            people = directory_rules.with_memberships(User._default_manager.all())
+            user = people.annotate(**{UNREAD: count}).get(pk=user_id)
         except User.DoesNotExist:
             return None
+        directory_rules.remember_memberships(
+            user, ((m["body"], m["kind"], m["role"]) for m in user.membership_rows or ())
+        )
         return user if self.user_can_authenticate(user) else None

@@ -49,7 +49,10 @@ def jobs_of(
 ) -> QuerySet[RenderJob]:
     """The renderings of this proposal's documents the person may read, newest first: for an
     expert of a blind review the anonymised ones only (`kinds`: readable_kinds(), when the
-    caller has them)."""
+    caller has them). None for a proposal its page's lookup read as having none
+    (`has_renderings`)."""
+    if getattr(proposal, "has_renderings", True) is False:
+        return RenderJob.objects.none()
     jobs = RenderJob.objects.filter(
         subject_type=ContentType.objects.get_for_model(Proposal),
         subject_id=proposal.pk,

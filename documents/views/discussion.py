@@ -22,9 +22,10 @@ def discussion_context(user, proposal: Proposal, form=None) -> dict:
     if not rules.can_discuss(user, proposal):
         return {"discussion": None}
     now = timezone.now()
+    # No query for a proposal its page's lookup read as having no entries (`has_discussion`).
+    entries = discussion.entries(proposal) if getattr(proposal, "has_discussion", True) else []
     rows = [
-        {"entry": entry, "editable": discussion.is_editable(entry, user, now)}
-        for entry in discussion.entries(proposal)
+        {"entry": entry, "editable": discussion.is_editable(entry, user, now)} for entry in entries
     ]
     return {"discussion": {"rows": rows, "form": form or DiscussionEntryForm()}}
 

@@ -1,5 +1,5 @@
-"""workflow/backends.py: the session's person is read with their count of unread notices, in
-the same query, and a person who may no longer sign in is signed out."""
+"""workflow/backends.py: the session's person is read with their count of unread notices and
+their memberships, in the same query, and a person who may no longer sign in is signed out."""
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
@@ -7,6 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from directory import rules as directory_rules
+from directory.models import Body, Membership
+from tests.factories import MembershipFactory
 from tests.workflow.test_home import navigation_bar
 from workflow.models import Notice
 
@@ -61,3 +64,32 @@ def test_a_person_deactivated_mid_session_is_signed_out(client, author):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_the_memberships_are_read_with_the_person(client, chair, cluster):
+    MembershipFactory(body=cluster["council"], role=Membership.Role.MEMBER, user=chair)
+    client.force_login(chair)
+    request = client.get("/").wsgi_request
+
+    with CaptureQueriesContext(connection) as queries:
+        roles = directory_rules.roles_of(request.user)
+        governance = directory_rules.governance_role(request.user)
+        in_group = directory_rules.role_in(request.user, cluster["wg-pharma"].pk)
+
+    assert len(queries) == 0  # read with the person
+    assert roles == {
+        (Body.Kind.SECTORAL_GROUP, Membership.Role.CHAIR),
+        (Body.Kind.GOVERNANCE, Membership.Role.MEMBER),
+    }
+    assert (governance, in_group) == (Membership.Role.MEMBER, Membership.Role.CHAIR)
+
+
+@pytest.mark.django_db
+def test_a_membership_ended_counts_from_the_next_request(client, chair, cluster):
+    client.force_login(chair)
+    assert directory_rules.roles_of(client.get("/").wsgi_request.user)
+
+    Membership.objects.filter(user=chair).delete()
+
+    assert directory_rules.roles_of(client.get("/").wsgi_request.user) == set()
