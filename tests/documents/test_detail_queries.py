@@ -266,7 +266,8 @@ def test_lists_the_proposal_has_none_of_are_not_read_and_appear_once_they_exist(
     page reads none of those lists for a proposal without them, and shows one once it exists."""
     people = world["people"]
     proposal = proposal_in(State.WG_REVIEW, people)
-    assert not proposal.opinions.exists() and not proposal.discussion_entries.exists()
+    assert not proposal.opinions.exists()
+    assert not proposal.discussion_entries.exists()
     client.force_login(people["chair"])
     url = f"/proposals/{proposal.pk}/"
     client.get(url)
