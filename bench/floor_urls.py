@@ -649,7 +649,6 @@ def register_page(request):
     the permission filter (the office sees every submitted proposal) and the choices of the
     other filters (directions, groups, organisations)."""
 
-    from directory.models import Organisation
     from documents import register
     from documents.forms import RegisterFilterForm
     from documents.views.register import COLUMNS
@@ -664,7 +663,7 @@ def register_page(request):
         object_list=rows,
         has_other_pages=False,
     )
-    form = RegisterFilterForm(None, call=call, organisations=Organisation.objects.none())
+    form = RegisterFilterForm(None, call=call, organisations=[])
     form.fields["direction"].queryset = form.fields["group"].queryset = Body.objects.none()
     context = {
         "form": form,

@@ -96,11 +96,23 @@ def _extension(name: str) -> str:
     return match.group(0).lower() if match else ""
 
 
+def remember_attachments(proposal: Proposal, attachments: list[Attachment]) -> None:
+    """Keep all the proposal's attachments (removed ones too), read with it by its page's
+    lookup, for listed_attachments() and numbered_attachments()."""
+    in_order = sorted(attachments, key=lambda attachment: (attachment.uploaded_at, attachment.pk))
+    for attachment in in_order:
+        attachment.proposal = proposal
+    proposal.__dict__["_mbk_attachments"] = in_order
+
+
 def numbered_attachments(proposal: Proposal) -> dict[int, str]:
     """Attachment id → «Приложение N.ext», numbered in the order of upload, removed ones
     included, so that a number never changes: the proposal's list and its frozen versions name
     a file alike."""
-    rows = proposal.attachments.order_by("uploaded_at", "pk").values_list("pk", "extension")
+    if "_mbk_attachments" in proposal.__dict__:
+        rows = [(a.pk, a.extension) for a in proposal.__dict__["_mbk_attachments"]]
+    else:
+        rows = proposal.attachments.order_by("uploaded_at", "pk").values_list("pk", "extension")
     return {pk: attachment_name(n, ext) for n, (pk, ext) in enumerate(rows, start=1)}
 
 
@@ -114,7 +126,10 @@ def attachment_shown_name(attachment: Attachment, *, blind: bool) -> str:
 def listed_attachments(proposal: Proposal, *, blind: bool) -> list[Attachment]:
     """The proposal's attachments, each with `shown_name`: its file name, or read blind
     «Приложение N.ext»."""
-    attachments = list(proposal.attachments.current().order_by("uploaded_at", "pk"))
+    if "_mbk_attachments" in proposal.__dict__:  # read with the proposal
+        attachments = [a for a in proposal.__dict__["_mbk_attachments"] if a.removed_at is None]
+    else:
+        attachments = list(proposal.attachments.current().order_by("uploaded_at", "pk"))
     numbered = numbered_attachments(proposal) if blind else {}
     for attachment in attachments:
         attachment.shown_name = numbered[attachment.pk] if blind else attachment.original_name

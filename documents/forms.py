@@ -557,7 +557,7 @@ class RegisterFilterForm(forms.Form):
     q = CharField(label=_("Words of the text"), max_length=200, required=False)
     sort = CharField(widget=forms.HiddenInput, max_length=20, required=False)
 
-    def __init__(self, data, *, call: Call | None, organisations):
+    def __init__(self, data, *, call: Call | None, organisations: list[Organisation]):
         super().__init__(data)
         self.call = call
         self.fields["call"].empty_label = None
@@ -565,7 +565,10 @@ class RegisterFilterForm(forms.Form):
         if call is not None:
             self.fields["direction"].queryset = call.directions.order_by("position", "pk")
         self.fields["group"].queryset = Body.objects.filter(kind__in=Body.WORKING_GROUPS)
-        self.fields["organisation"].queryset = organisations
+        # The organisations of the call's proposals, read with their count (register.py).
+        self.fields["organisation"].offer(
+            Organisation.objects.filter(pk__in=[o.pk for o in organisations]), organisations
+        )
         for name in ("direction", "group", "organisation"):
             self.fields[name].empty_label = _("All")
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Avg,
     Case,
+    Count,
     DecimalField,
     Exists,
     F,
@@ -33,6 +34,7 @@ from directory.models import Body, Direction, Organisation
 from documents import questions, search
 from documents.models import Answer, Call, ConflictDeclaration, Proposal, Review
 from documents.selectors import _listed, _with_review_counts, visible_proposals
+from mbk.subqueries import instances_of
 from workflow.models import Deadline
 
 State = Proposal.State
@@ -67,6 +69,22 @@ class Filters:
     score_max: Decimal | None = None
     text: str = ""
     sort: str = DEFAULT_SORT
+
+    def whole_call(self) -> bool:
+        """Nothing but the call narrows the rows (their order aside)."""
+        narrowing = (self.direction, self.group, self.states, self.organisation, self.text)
+        bounds = (self.score_min, self.score_max)
+        return not (any(narrowing) or self.overdue or any(b is not None for b in bounds))
+
+
+@dataclass(frozen=True)
+class CallSummary:
+    """What the register reads of a call whatever its filters: the organisations of the
+    proposals the person may see (the organisation filter's choices, by name) and how many
+    those proposals are (the pager's total while nothing else narrows them)."""
+
+    organisations: list[Organisation]
+    proposals: int
 
 
 def default_call() -> Call | None:
@@ -156,12 +174,26 @@ def rows(user, filters: Filters, today: datetime.date | None = None) -> QuerySet
     return _listed(proposals).order_by(*_ordering(filters.sort))
 
 
-def organisations(user, call: Call | None) -> QuerySet[Organisation]:
-    """The organisations of the proposals of the call the person may see (the filter's list)."""
+def call_summary(user, call: Call | None) -> CallSummary:
+    """The call's proposals the person may see, counted by organisation in one query: the
+    visibility filter is run once for the filter's choices and the pager's total (they were
+    a query each, each of them running it)."""
     if call is None:
-        return Organisation.objects.none()
+        return CallSummary(organisations=[], proposals=0)
     seen = visible_proposals(user).filter(call=call).exclude(state=State.DRAFT)
-    return Organisation.objects.filter(pk__in=seen.values("organisation")).order_by("name_ru")
+    columns = {f"organisation__{f.attname}": f.attname for f in Organisation._meta.concrete_fields}
+    rows = list(
+        seen.order_by()
+        .values(*columns)
+        .annotate(proposals=Count("pk"))
+        .order_by("organisation__name_ru")
+    )
+    return CallSummary(
+        organisations=instances_of(
+            Organisation, [{columns[key]: row[key] for key in columns} for row in rows]
+        ),
+        proposals=sum(row["proposals"] for row in rows),
+    )
 
 
 # --- The spreadsheet -----------------------------------------------------------------------

@@ -55,6 +55,15 @@ def coauthors_of(proposal: Proposal) -> list[User]:
     return list(proposal.coauthors.all())
 
 
+def remember_coauthors(proposal: Proposal, people: list[User]) -> None:
+    """Keep the co-authors read with the instance by its lookup, where coauthors_of() and
+    `proposal.coauthors.all()` find them: the prefetch cache, filled as Django's prefetch
+    fills it (a queryset whose result is already there)."""
+    listed = proposal.coauthors.all()
+    listed._result_cache, listed._prefetch_done = list(people), True
+    proposal.__dict__.setdefault("_prefetched_objects_cache", {})["coauthors"] = listed
+
+
 def remember_people(proposal: Proposal, *, declared_conflicts, reviewed_this_round) -> None:
     """Keep who declared a conflict of interest and who reviewed this round, read with the
     instance by its lookup."""

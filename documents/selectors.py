@@ -14,6 +14,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -30,6 +31,7 @@ from directory.models import Body, Membership
 from documents import blind as blind_review
 from documents import rules
 from documents.models import (
+    Attachment,
     Call,
     ConflictDeclaration,
     DiscussionEntry,
@@ -37,14 +39,16 @@ from documents.models import (
     Proposal,
     ProposalGroupObjectPermission,
     ProposalUserObjectPermission,
+    ProposalVersion,
     Remark,
     RenderJob,
     Review,
     ReviewCriterion,
 )
 from mbk.lookups import id_or_404
-from mbk.subqueries import values_list_of
+from mbk.subqueries import instances_of, rows_of, values_list_of
 from workflow import audit, deadlines, reference
+from workflow.models import AuditEntry
 
 State = Proposal.State
 Role = Membership.Role
@@ -119,11 +123,7 @@ def get_visible_proposal_or_404(user, pk: int, *, page: bool = False) -> Proposa
     if not directory_rules.has_object_permission(user, "view_proposal", proposal):
         raise Http404
     if page:
-        rules.remember_people(
-            proposal,
-            declared_conflicts=proposal.conflict_person_ids or [],
-            reviewed_this_round=proposal.reviewed_this_round_ids or [],
-        )
+        _remember_page_facts(proposal)
     return proposal
 
 
@@ -140,8 +140,10 @@ def review_criteria() -> list[ReviewCriterion]:
 def _page_facts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """The proposal's page reads with the proposal: when its present step is due (with_stay);
     whether it has duplicates, remarks, opinions of infrastructure groups, a discussion and
-    PDF renderings (each list is read only if so: most proposals have few of them); and who
-    declared a conflict of interest and who reviewed this round (for the rules)."""
+    PDF renderings (each list is read only if so: most proposals have few of them); who
+    declared a conflict of interest and who reviewed this round (for the rules); and its
+    co-authors, versions, decisions' trail and attachments, as lists of rows (rows_of), each
+    of which had a query of its own (issue 19: the page made 10 for its author, now 3)."""
     renderings = RenderJob.objects.filter(
         subject_type=ContentType.objects.get_for_model(Proposal), subject_id=OuterRef("pk")
     )
@@ -154,10 +156,70 @@ def _page_facts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     )
     declared = ConflictDeclaration.objects.filter(proposal=OuterRef("pk"))
     reviewed = Review.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
+    coauthored = Proposal.coauthors.through.objects.filter(proposal=OuterRef("pk"))
+    attached = Attachment.objects.filter(proposal=OuterRef("pk"))
+    trail = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Proposal), object_id=OuterRef("pk")
+    ).exclude(action__in=EDIT_ACTIONS)
+    versions = ProposalVersion.objects.filter(proposal=OuterRef("pk"))
+    latest_content = versions.order_by("-number").values("content")[:1]
     return proposals.annotate(
+        version_rows=rows_of(versions, "proposal", **VERSION_COLUMNS),
+        latest_content=Subquery(latest_content, output_field=JSONField()),
+        trail_rows=rows_of(trail, "object_id", **TRAIL_COLUMNS),
+        attachment_rows=rows_of(attached, "proposal", **ATTACHMENT_COLUMNS),
         conflict_person_ids=values_list_of(declared, "person_id", outer="proposal"),
         reviewed_this_round_ids=values_list_of(reviewed, "expert_id", outer="proposal"),
+        coauthor_rows=rows_of(coauthored, "proposal", added="pk", **COAUTHOR_COLUMNS),
     )
+
+
+def _remember_page_facts(proposal: Proposal) -> None:
+    """Keep what _page_facts() read with the proposal where the rules and the page's reads
+    look for it first (documents.rules, documents.blind, versions_of, decisions_trail)."""
+    rules.remember_people(
+        proposal,
+        declared_conflicts=proposal.conflict_person_ids or [],
+        reviewed_this_round=proposal.reviewed_this_round_ids or [],
+    )
+    in_order_added = sorted(proposal.coauthor_rows or (), key=lambda row: row["added"])
+    rules.remember_coauthors(proposal, instances_of(User, in_order_added))
+    blind_review.remember_attachments(proposal, instances_of(Attachment, proposal.attachment_rows))
+    versions = sorted(instances_of(ProposalVersion, proposal.version_rows), key=lambda v: v.number)
+    for version in versions:
+        version.proposal = proposal
+    if versions:
+        versions[-1].content = proposal.latest_content
+    proposal.__dict__["_mbk_versions"] = versions
+    trail = instances_of(AuditEntry, proposal.trail_rows, actor=User)
+    proposal.__dict__["_mbk_trail"] = sorted(trail, key=lambda entry: entry.sequence)
+
+
+# What the page and the rules read of a person (the rest is read if ever asked for).
+PERSON_COLUMNS = (
+    "id",
+    "username",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "email",
+    "organisation_id",
+    "is_active",
+)
+COAUTHOR_COLUMNS = {name: f"user__{name}" for name in PERSON_COLUMNS}
+# The versions' columns but their content (the latest's is read on its own).
+VERSION_COLUMNS = {
+    field.attname: field.attname
+    for field in ProposalVersion._meta.concrete_fields
+    if field.attname != "content"
+}
+# The decisions' trail: its entries' columns and their actors' (decisions_trail()).
+TRAIL_COLUMNS = {
+    **{field.attname: field.attname for field in AuditEntry._meta.concrete_fields},
+    **{f"actor__{name}": f"actor__{name}" for name in PERSON_COLUMNS},
+}
+# The attachments' columns, removed ones' included (blind review numbers them too).
+ATTACHMENT_COLUMNS = {field.attname: field.attname for field in Attachment._meta.concrete_fields}
 
 
 def authored_or_coauthored(user) -> Q:
@@ -246,9 +308,20 @@ EDIT_ACTIONS = {
 }
 
 
+def versions_of(proposal: Proposal) -> list[ProposalVersion]:
+    """The proposal's versions, oldest first: one query, none when the page's lookup read
+    them with the proposal (the latest's content with them, the others' read if asked for)."""
+    if "_mbk_versions" in proposal.__dict__:
+        return list(proposal.__dict__["_mbk_versions"])
+    return list(proposal.versions.order_by("number"))
+
+
 def decisions_trail(proposal: Proposal) -> list:
     """The proposal's audit entries other than edits of its content, oldest first: what the
-    timeline shows and the PDFs' availability reads (one query, for a page to pass to both)."""
+    timeline shows and the PDFs' availability reads (one query, for a page to pass to both;
+    none when the page's lookup read them with the proposal)."""
+    if "_mbk_trail" in proposal.__dict__:
+        return list(proposal.__dict__["_mbk_trail"])
     return list(audit.history(proposal).exclude(action__in=EDIT_ACTIONS))
 
 

@@ -93,14 +93,28 @@ class _ReadOnceChoices(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for row in self.queryset:
+        offered = self.field.offered
+        for row in self.queryset if offered is None else offered:
             yield self.choice(row)
+
+    def __len__(self):
+        if self.field.offered is None:
+            return super().__len__()
+        return len(self.field.offered) + (self.field.empty_label is not None)
 
 
 class ModelChoiceField(forms.ModelChoiceField):
-    """Django's ModelChoiceField whose choices are read in one query (_ReadOnceChoices)."""
+    """Django's ModelChoiceField whose choices are read in one query (_ReadOnceChoices), or
+    none: offer() gives it rows a query of the page read already."""
 
     iterator = _ReadOnceChoices
+    offered = None
+
+    def offer(self, queryset, rows) -> None:
+        """Choose among `queryset`, drawing the choices from `rows` (its rows, in their order,
+        read with something else): a choice made is still checked against the queryset."""
+        self.offered = list(rows)
+        self.queryset = queryset  # (its setter draws the widget's choices anew)
 
 
 # --- Amounts of money --------------------------------------------------------------------

@@ -3,8 +3,12 @@ and SQLite's json_group_array() give the same Python list. The facts a page woul
 read one query each (who declared a conflict, which permissions a person has on the object)
 come with the object's own row."""
 
+import datetime
+
+from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Expression, JSONField, QuerySet, Subquery
+from django.utils import timezone
 
 
 class _JSONGroupArray(Aggregate):
@@ -43,3 +47,40 @@ def rows_of(rows: QuerySet, outer: str, **columns: str) -> Expression:
         grouped = rows.order_by().values(outer).annotate(values=_JSONGroupArray(row))
         return Subquery(grouped.values("values"))
     raise NotImplementedError(f"rows_of() on {connection.vendor}")
+
+
+def instances_of(model, rows, **related) -> list:
+    """Instances of `model` from rows_of()'s dicts whose keys are the model's column names
+    (`organisation_id`...), as if loaded by a query of their own: the fields not read are
+    deferred (read on first use, as after only()). `related`: a foreign key's name and its
+    model, whose columns come as `name__column` (`actor=User`: `actor__id`, `actor__last_name`),
+    set on each instance as select_related() sets them."""
+    instances = []
+    for row in rows or ():
+        instance = _instance(model, row)
+        for name, related_model in related.items():
+            field = model._meta.get_field(name)
+            prefix = f"{name}__"
+            columns = {k.removeprefix(prefix): v for k, v in row.items() if k.startswith(prefix)}
+            linked = getattr(instance, field.attname) is not None
+            field.set_cached_value(instance, _instance(related_model, columns) if linked else None)
+        instances.append(instance)
+    return instances
+
+
+def _instance(model, row: dict):
+    read = [field for field in model._meta.concrete_fields if field.attname in row]
+    return model.from_db(
+        "default",
+        [field.attname for field in read],
+        [_value(field, row[field.attname]) for field in read],
+    )
+
+
+def _value(field, value):
+    """A column's value from JSON as the field's type. SQLite's JSON carries a time as the text
+    Django stored, in UTC without an offset; PostgreSQL's carries the offset."""
+    value = field.to_python(value)
+    if isinstance(value, datetime.datetime) and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value

@@ -94,7 +94,7 @@ def proposal_create(request, pk: int):
 @require_safe
 def proposal_detail(request, pk: int):
     proposal = get_visible_proposal_or_404(request.user, pk, page=True)
-    versions = list(proposal.versions.order_by("number"))
+    versions = selectors.versions_of(proposal)
     can_edit = rules.can_edit_proposal(request.user, proposal)
     # Authors read their draft as it stands; everyone else reads what was last submitted.
     live = can_edit or not versions

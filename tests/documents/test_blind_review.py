@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from directory.models import Direction, Membership
 from documents import rules, transitions
 from documents import services as document_services
-from documents.models import Call, Proposal, RenderJob
+from documents.models import Attachment, Call, Proposal, RenderJob
 from documents.pdf import pipeline
 from documents.pdf import services as pdf_services
 from documents.uploads import check_upload
@@ -182,6 +182,43 @@ def test_proposal_page_of_a_blind_call_names_nobody_to_its_expert(client, blind,
     assert absent(html) == []
     assert "Приложение 1.pdf" in html
     assert NOTE_RU not in html
+
+
+@pytest.mark.django_db
+def test_proposal_page_numbers_the_attachments_read_with_the_proposal(
+    client, blind, writer, expert, chair
+):
+    """The page reads the attachments with the proposal (no query of their own): the current
+    ones listed, numbered for the expert among all uploaded, the removed one included."""
+    first = Attachment.objects.get(proposal=blind)
+    Attachment.objects.filter(pk=first.pk).update(removed_at=timezone.now())  # the data only
+    Attachment.objects.create(
+        proposal=blind,
+        file=first.file.name,
+        original_name="Смета проекта.pdf",
+        content_type="application/pdf",
+        extension=first.extension,
+        size=2048,
+        sha256=first.sha256,
+        uploaded_by=writer,
+    )
+    url = f"/proposals/{blind.pk}/"
+    page(client, expert, url)
+
+    with CaptureQueriesContext(connection) as queries:
+        expert_html = page(client, expert, url)
+    chair_html = page(client, chair, url)
+
+    listed = expert_html[expert_html.index('data-testid="attachments"') :].split("</ul>")[0]
+    assert "Приложение 2.pdf" in listed
+    assert "Приложение 1.pdf" not in listed
+    assert "2,0\xa0КБ" in listed
+    assert "Смета проекта.pdf" in chair_html
+    assert (
+        "Устав общества.pdf"
+        not in chair_html.split('data-testid="attachments"')[1].split("</ul>")[0]
+    )
+    assert not [q for q in queries if q["sql"].startswith('SELECT "documents_attachment"')]
 
 
 @pytest.mark.django_db

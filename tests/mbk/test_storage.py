@@ -52,6 +52,7 @@ def storage(tmp_path):
 
 def test_storage_default_is_the_atomic_folder_storage():
     assert isinstance(storages["default"], AtomicFileSystemStorage)
+    assert default_storage.location  # a lazy object: set up at its first use (order of tests)
     assert isinstance(default_storage._wrapped, AtomicFileSystemStorage)
 
 
