@@ -17,17 +17,21 @@ AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # Added to every document by the DevTools protocol (an init script, which the Content-Security-
 # Policy does not govern, so the policy stays as strict as in production): once the document is
 # parsed and its deferred scripts have run (DOMContentLoaded, which waits for the stylesheets
-# before them), axe-core checks it and hands its serious and critical findings to the test. Not
-# at the load event: on a busy machine the test may leave a page before its last image loads.
+# before them), it tells the test its check has begun, and axe-core checks it and hands its
+# serious and critical findings to the test. Not at the load event: on a busy machine the test
+# may leave a page before its last image loads.
 AXE_RUN = """
 if (window.top === window && location.protocol.startsWith("http")) {
-  const check = () => setTimeout(async () => {
-    const results = await window.axe.run(document, {resultTypes: ["violations"]});
-    window.__axeReport(location.href, results.violations
-      .filter(v => v.impact === "serious" || v.impact === "critical")
-      .map(v => ({id: v.id, impact: v.impact,
-                  targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))})));
-  }, 0);
+  const check = () => {
+    window.__axeStarted(location.href);
+    setTimeout(async () => {
+      const results = await window.axe.run(document, {resultTypes: ["violations"]});
+      window.__axeReport(location.href, results.violations
+        .filter(v => v.impact === "serious" || v.impact === "critical")
+        .map(v => ({id: v.id, impact: v.impact,
+                    targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))})));
+    }, 0);
+  };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", check);
   } else {
@@ -50,6 +54,10 @@ AXE_NOW = """async () => {
                 targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
 }"""
 WAIT = 20  # seconds a navigation waits for the report of the page it leaves
+# Seconds a navigation waits for word that the page it leaves has begun its check: that word
+# and the navigation come from two browser processes (the page's renderer, the network
+# service) and may reach the test in either order, and a page that has not begun never will.
+BEGUN = 1
 
 
 def _document(url: str) -> str:
@@ -72,6 +80,12 @@ class AxeLedger:
     # order: a report that comes first settles the arrival when it follows (no wait for it).
     early: dict = field(default_factory=dict)  # page -> URLs reported before they arrived
     contexts: dict = field(default_factory=dict)  # URL -> the browser context that loaded it
+    # A document begins its check at DOMContentLoaded. A navigation away from a document that
+    # has not reached it yet (a link clicked while its deferred scripts still load; a response
+    # whose document the next navigation replaced before it was shown) stops its loading, so
+    # it never will and never reports: nothing to wait for. Such a page stays unchecked and is
+    # checked as it stands when its context closes (CheckedContext.close).
+    begun: dict = field(default_factory=dict)  # page -> URL of the last document that began
 
     def watch(self, page) -> None:
         page.on("response", lambda response: self._arrived(page, response))
@@ -80,8 +94,13 @@ class AxeLedger:
         # from being checked) until the wait runs out.
         page.route(lambda url: "/static/" not in url, lambda route: self._leaving(page, route))
 
+    def began(self, source, url: str) -> None:
+        self.begun[source["page"]] = url
+
     def report_from(self, source, url: str, found: list) -> None:
         page = source["page"]
+        if _document(self.begun.get(page, "")) == _document(url):
+            del self.begun[page]  # a later document of the same address begins anew
         if _document(self.pending.get(page, "")) == _document(url):
             url = self.pending.pop(page)  # as it was loaded, whatever its fragment now
         else:
@@ -108,6 +127,18 @@ class AxeLedger:
         while page in self.pending and time.monotonic() < deadline and not page.is_closed():
             page.wait_for_timeout(20)
 
+    def _has_begun(self, page) -> bool:
+        """Whether the page's unchecked document has begun its check (waiting up to BEGUN s
+        for the word), so that its report will come."""
+        deadline = time.monotonic() + BEGUN
+        while page in self.pending and not page.is_closed():
+            if _document(self.begun.get(page, "")) == _document(self.pending[page]):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            page.wait_for_timeout(20)
+        return False  # reported (or closed) meanwhile
+
     def _arrived(self, page, response) -> None:
         request = response.request
         if (
@@ -127,10 +158,15 @@ class AxeLedger:
 
     def _leaving(self, page, route) -> None:
         request = route.request
-        if request.is_navigation_request() and request.frame == page.main_frame:
-            # Only waits: checking the page from here, by page.evaluate or the DevTools
-            # protocol, was tried and can block the held navigation (forever, or beyond its
-            # 30 s). A page still unchecked when the wait runs out fails the test by name.
+        # Only waits: checking the page from here, by page.evaluate or the DevTools protocol,
+        # was tried and can block the held navigation (forever, or beyond its 30 s). A page
+        # still unchecked when the wait runs out, or left before it began its check, is checked
+        # as it stands when its context closes.
+        if (
+            request.is_navigation_request()
+            and request.frame == page.main_frame
+            and self._has_begun(page)
+        ):
             self._wait(page)
         route.fallback()
 
@@ -150,7 +186,7 @@ class AxeLedger:
 
     def reset(self) -> None:
         self.loaded, self.checked, self.violations, self.pending = [], [], [], {}
-        self.early, self.contexts = {}, {}
+        self.early, self.contexts, self.begun = {}, {}, {}
 
 
 class CheckedContext:
@@ -159,6 +195,7 @@ class CheckedContext:
     def __init__(self, context, ledger: AxeLedger):
         self._context, self._ledger = context, ledger
         context.expose_binding("__axeReport", ledger.report_from)
+        context.expose_binding("__axeStarted", ledger.began)
         context.add_init_script(script=AXE.read_text() + AXE_RUN)
         context.on("page", ledger.watch)
 
