@@ -14,7 +14,7 @@ from accounts.models import User
 from directory.models import Affiliation, Body, Direction, Organisation, SupportInstrument
 from documents import questions
 from documents.models import BudgetLine, Call, CallQuestion, Proposal
-from documents.register import DEFAULT_SORT, SORTS, Filters
+from documents.register import DEFAULT_SORT, SORTS, CallSummary, Filters
 from documents.review_forms import ActionForm
 from documents.services import ProposalContent
 from documents.uploads import ALLOWED_TEXT, check_upload
@@ -557,9 +557,10 @@ class RegisterFilterForm(forms.Form):
     q = CharField(label=_("Words of the text"), max_length=200, required=False)
     sort = CharField(widget=forms.HiddenInput, max_length=20, required=False)
 
-    def __init__(self, data, *, call: Call | None, organisations: list[Organisation]):
+    def __init__(self, data, *, call: Call | None, summary: CallSummary):
         super().__init__(data)
-        self.call = call
+        self.call, self.summary = call, summary
+        organisations = summary.organisations
         self.fields["call"].empty_label = None
         self.fields["call"].queryset = Call.objects.order_by("-opens_on", "-pk")
         if call is not None:

@@ -36,23 +36,22 @@ COLUMNS = [
 ]
 
 
-def _form(request) -> tuple[RegisterFilterForm, registry.CallSummary]:
+def _form(request) -> RegisterFilterForm:
     """The filters of the query string; the call asked for (404 if there is none such), else
-    the latest open call."""
+    the latest open call, with its summary (register.call_summary)."""
     asked = request.GET.get("call")
     call = get_object_or_404(Call, pk=id_or_404(asked)) if asked else registry.default_call()
     summary = registry.call_summary(request.user, call)
-    form = RegisterFilterForm(request.GET or None, call=call, organisations=summary.organisations)
-    return form, summary
+    return RegisterFilterForm(request.GET or None, call=call, summary=summary)
 
 
 @login_required
 @require_safe
 def register(request):
     rules.require(rules.can_open_register, request.user)
-    form, summary = _form(request)
+    form = _form(request)
     filters = form.filters()
-    total = summary.proposals if filters.whole_call() else None
+    total = form.summary.proposals if filters.whole_call() else None
     page = page_of(request, registry.rows(request.user, filters), count=total)
     query = request.GET.copy()
     query.pop("page", None)
@@ -76,7 +75,7 @@ def register(request):
 def register_export(request):
     """The rows the register shows for these filters and this order, all pages of them."""
     rules.require(rules.can_open_register, request.user)
-    form, _summary = _form(request)
+    form = _form(request)
     filters = form.filters()
     proposals = registry.rows(request.user, filters)
     count = proposals.count()
