@@ -663,7 +663,9 @@ def register_page(request):
         object_list=rows,
         has_other_pages=False,
     )
-    form = RegisterFilterForm(None, call=call, summary=register.CallSummary([], 0))
+    form = RegisterFilterForm(
+        None, call=call, calls=register.calls(), summary=register.CallSummary([], 0)
+    )
     form.fields["direction"].queryset = form.fields["group"].queryset = Body.objects.none()
     context = {
         "form": form,

@@ -557,12 +557,12 @@ class RegisterFilterForm(forms.Form):
     q = CharField(label=_("Words of the text"), max_length=200, required=False)
     sort = CharField(widget=forms.HiddenInput, max_length=20, required=False)
 
-    def __init__(self, data, *, call: Call | None, summary: CallSummary):
+    def __init__(self, data, *, call: Call | None, calls: list[Call], summary: CallSummary):
         super().__init__(data)
         self.call, self.summary = call, summary
         organisations = summary.organisations
         self.fields["call"].empty_label = None
-        self.fields["call"].queryset = Call.objects.order_by("-opens_on", "-pk")
+        self.fields["call"].offer(Call.objects.order_by("-opens_on", "-pk"), calls)
         if call is not None:
             self.fields["direction"].queryset = call.directions.order_by("position", "pk")
         self.fields["group"].queryset = Body.objects.filter(kind__in=Body.WORKING_GROUPS)

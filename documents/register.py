@@ -34,7 +34,6 @@ from directory.models import Body, Direction, Organisation
 from documents import questions, search
 from documents.models import Answer, Call, ConflictDeclaration, Proposal, Review
 from documents.selectors import _listed, _with_review_counts, visible_proposals
-from mbk.subqueries import instances_of
 from workflow.models import Deadline
 
 State = Proposal.State
@@ -87,11 +86,17 @@ class CallSummary:
     proposals: int
 
 
-def default_call() -> Call | None:
-    """The latest call open today, else the latest call."""
+def calls() -> list[Call]:
+    """Every call, the latest first (the register's choice of call)."""
+    return list(Call.objects.order_by("-opens_on", "-pk"))
+
+
+def default_call(among: list[Call] | None = None) -> Call | None:
+    """The latest call open today, else the latest call (`among`: calls() read already)."""
     today = timezone.localdate()
-    calls = Call.objects.order_by("-opens_on", "-pk")
-    return calls.filter(opens_on__lte=today, closes_on__gte=today).first() or calls.first()
+    among = calls() if among is None else among
+    open_today = (c for c in among if c.opens_on <= today <= c.closes_on)
+    return next(open_today, None) or next(iter(among), None)
 
 
 def _conflicted(user) -> Q:
@@ -175,24 +180,17 @@ def rows(user, filters: Filters, today: datetime.date | None = None) -> QuerySet
 
 
 def call_summary(user, call: Call | None) -> CallSummary:
-    """The call's proposals the person may see, counted by organisation in one query: the
-    visibility filter is run once for the filter's choices and the pager's total (they were
-    a query each, each of them running it)."""
+    """The call's proposals the person may see, counted by organisation: the visibility filter
+    runs once for the filter's choices and the pager's total (it ran for each of them), then
+    the organisations by their keys. (Grouped by every column of the organisation in one
+    query, it took twice as long: 23 ms at 8 500 proposals.)"""
     if call is None:
         return CallSummary(organisations=[], proposals=0)
     seen = visible_proposals(user).filter(call=call).exclude(state=State.DRAFT)
-    columns = {f"organisation__{f.attname}": f.attname for f in Organisation._meta.concrete_fields}
-    rows = list(
-        seen.order_by()
-        .values(*columns)
-        .annotate(proposals=Count("pk"))
-        .order_by("organisation__name_ru")
-    )
+    counts = dict(seen.order_by().values_list("organisation").annotate(n=Count("pk")))
     return CallSummary(
-        organisations=instances_of(
-            Organisation, [{columns[key]: row[key] for key in columns} for row in rows]
-        ),
-        proposals=sum(row["proposals"] for row in rows),
+        organisations=list(Organisation.objects.filter(pk__in=counts).order_by("name_ru")),
+        proposals=sum(counts.values()),
     )
 
 

@@ -4,8 +4,8 @@ bookmarkable), sortable columns, pages, and the same rows as a spreadsheet."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_safe
 from documents import register as registry
 from documents import rules
 from documents.forms import RegisterFilterForm
-from documents.models import Call
 from mbk import spreadsheets
 from mbk.lookups import id_or_404
 from mbk.paging import page_of
@@ -39,10 +38,16 @@ COLUMNS = [
 def _form(request) -> RegisterFilterForm:
     """The filters of the query string; the call asked for (404 if there is none such), else
     the latest open call, with its summary (register.call_summary)."""
+    calls = registry.calls()
     asked = request.GET.get("call")
-    call = get_object_or_404(Call, pk=id_or_404(asked)) if asked else registry.default_call()
+    if asked:
+        call = next((c for c in calls if c.pk == id_or_404(asked)), None)
+        if call is None:
+            raise Http404
+    else:
+        call = registry.default_call(calls)
     summary = registry.call_summary(request.user, call)
-    return RegisterFilterForm(request.GET or None, call=call, summary=summary)
+    return RegisterFilterForm(request.GET or None, call=call, calls=calls, summary=summary)
 
 
 @login_required
