@@ -121,13 +121,22 @@ def _unless_conflicted(expression, output_field):
     )
 
 
+def _in_states(user, group: Body, key: str) -> QuerySet[Proposal]:
+    return visible_proposals(user).filter(group=group, state__in=FILTERS.get(key, FILTERS[""])[1])
+
+
+def dashboard_count(user, group: Body, key: str = "") -> int:
+    """How many rows dashboard() has, counted without its scores and stays (the pager's
+    total: counting the annotated rows cost 9 ms a request, building the query most of it)."""
+    return _in_states(user, group, key).count()
+
+
 def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> QuerySet[Proposal]:
     """The group's proposals the person may see, in the states of the filter `key`, each with
     `score_mean`, `score_min`, `score_max` and `score_spread` (None where the person has a
     conflict of interest: `conflicted`), `reviews_in` (current round), `assigned`,
     `entered_at` (the start of the present stay; `entered_entry`, the audit entry that began
     it) and `due_on_record` (the stay's deadline, once the beat job opened it)."""
-    states = FILTERS.get(key, FILTERS[""])[1]
     proposal_type = ContentType.objects.get_for_model(Proposal)
     stay = (
         AuditEntry.objects.filter(
@@ -146,8 +155,7 @@ def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> Que
         .values("n")
     )
     proposals = (
-        visible_proposals(user)
-        .filter(group=group, state__in=states)
+        _in_states(user, group, key)
         .select_related("organisation", "direction")
         .annotate(conflicted=ExpressionWrapper(_conflict_of(user), output_field=BooleanField()))
         .annotate(

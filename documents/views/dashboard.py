@@ -38,7 +38,11 @@ def review_dashboard_page(request, group: str):
     sort = request.GET.get("sort", review_dashboard.DEFAULT_SORT)
     if sort.removeprefix("-") not in review_dashboard.SORTS:
         sort = review_dashboard.DEFAULT_SORT
-    page = page_of(request, review_dashboard.dashboard(request.user, group, key, sort))
+    page = page_of(
+        request,
+        review_dashboard.dashboard(request.user, group, key, sort),
+        count=review_dashboard.dashboard_count(request.user, group, key),
+    )
     context = {
         "group": group,
         "proposals": review_dashboard.add_waiting(page.object_list),
