@@ -9,6 +9,7 @@ documents/transitions.py) averaged over the current round, as review_summary com
 spread shown is the lowest and highest of those scores (max − min)."""
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from directory.models import Body, Membership
-from directory.rules import is_programme_office
+from directory.rules import is_programme_office, is_signed_in
 from documents import rules
 from documents.models import (
     Assignment,
@@ -49,7 +50,7 @@ from documents.models import (
     Review,
     ReviewCriterion,
 )
-from documents.selectors import visible_proposals
+from documents.selectors import visibility, visible_proposals
 from mbk import spreadsheets
 from workflow.calendar import add_working_days, overrides, working_days_between
 from workflow.deadlines import policy_of
@@ -125,22 +126,15 @@ def _in_states(user, group: Body, key: str) -> QuerySet[Proposal]:
     return visible_proposals(user).filter(group=group, state__in=FILTERS.get(key, FILTERS[""])[1])
 
 
-def dashboard_count(user, group: Body, key: str = "") -> int:
-    """How many rows dashboard() has, counted without its scores and stays (the pager's
-    total: counting the annotated rows cost 9 ms a request, building the query most of it)."""
-    return _in_states(user, group, key).count()
-
-
-def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> QuerySet[Proposal]:
-    """The group's proposals the person may see, in the states of the filter `key`, each with
-    `score_mean`, `score_min`, `score_max` and `score_spread` (None where the person has a
-    conflict of interest: `conflicted`), `reviews_in` (current round), `assigned`,
-    `entered_at` (the start of the present stay; `entered_entry`, the audit entry that began
-    it) and `due_on_record` (the stay's deadline, once the beat job opened it)."""
-    proposal_type = ContentType.objects.get_for_model(Proposal)
+@functools.lru_cache(maxsize=4)
+def _rows_read_by_everyone(proposal_type_id: int) -> QuerySet[Proposal]:
+    """What dashboard() reads of each row whoever opens it: the round's scores (as aliases,
+    masked for the person), reviews and assignments, the stay and its deadline. Built once
+    per process (never evaluated itself: each request filters a clone); its expressions name
+    no person, no time and no group, only the proposal's content type (the key)."""
     stay = (
         AuditEntry.objects.filter(
-            content_type=proposal_type, object_id=OuterRef("pk"), to_state=OuterRef("state")
+            content_type_id=proposal_type_id, object_id=OuterRef("pk"), to_state=OuterRef("state")
         )
         .exclude(from_state=OuterRef("state"))
         .order_by("-sequence")
@@ -154,24 +148,49 @@ def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> Que
         .annotate(n=Count("pk"))
         .values("n")
     )
-    proposals = (
-        _in_states(user, group, key)
-        .select_related("organisation", "direction")
-        .annotate(conflicted=ExpressionWrapper(_conflict_of(user), output_field=BooleanField()))
+    return (
+        Proposal.objects.select_related("organisation", "direction")
+        .alias(
+            mean_of_round=Cast(_per_review(v=Avg("weighted_score")), SCORE),
+            min_of_round=_per_review(v=Min("weighted_score")),
+            max_of_round=_per_review(v=Max("weighted_score")),
+        )
         .annotate(
-            score_mean=_unless_conflicted(Cast(_per_review(v=Avg("weighted_score")), SCORE), SCORE),
-            score_min=_unless_conflicted(_per_review(v=Min("weighted_score")), SCORE),
-            score_max=_unless_conflicted(_per_review(v=Max("weighted_score")), SCORE),
             reviews_in=Coalesce(_per_review(n=Count("pk")), Value(0), output_field=IntegerField()),
             assigned=Coalesce(Subquery(assigned), Value(0), output_field=IntegerField()),
             entered_entry=Subquery(stay.values("pk")[:1]),
             entered_at=Subquery(stay.values("at")[:1]),
             entered_position=Subquery(stay.values("position")[:1]),
         )
+        .annotate(due_on_record=Subquery(deadline.values("due_on")[:1]))
+    )
+
+
+def dashboard_count(user, group: Body, key: str = "") -> int:
+    """How many rows dashboard() has, counted without its scores and stays (the pager's
+    total: counting the annotated rows cost 9 ms a request, building the query most of it)."""
+    return _in_states(user, group, key).count()
+
+
+def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> QuerySet[Proposal]:
+    """The group's proposals the person may see, in the states of the filter `key`, each with
+    `score_mean`, `score_min`, `score_max` and `score_spread` (None where the person has a
+    conflict of interest: `conflicted`), `reviews_in` (current round), `assigned`,
+    `entered_at` (the start of the present stay; `entered_entry`, the audit entry that began
+    it) and `due_on_record` (the stay's deadline, once the beat job opened it)."""
+    if not is_signed_in(user):
+        return Proposal.objects.none()
+    proposal_type = ContentType.objects.get_for_model(Proposal)
+    proposals = (
+        _rows_read_by_everyone(proposal_type.pk)
+        .filter(visibility(user), group=group, state__in=FILTERS.get(key, FILTERS[""])[1])
+        .annotate(conflicted=ExpressionWrapper(_conflict_of(user), output_field=BooleanField()))
         .annotate(
-            score_spread=F("score_max") - F("score_min"),
-            due_on_record=Subquery(deadline.values("due_on")[:1]),
+            score_mean=_unless_conflicted(F("mean_of_round"), SCORE),
+            score_min=_unless_conflicted(F("min_of_round"), SCORE),
+            score_max=_unless_conflicted(F("max_of_round"), SCORE),
         )
+        .annotate(score_spread=F("score_max") - F("score_min"))
     )
     name = sort.removeprefix("-")
     order = SORTS.get(name, SORTS["score"])
