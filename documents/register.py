@@ -8,6 +8,7 @@ only where the person may read the reviews' outcome: not on a proposal where the
 conflict of interest (own organisation, authorship or a declaration, as rules.has_conflict)."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,9 +32,10 @@ from django.db.models.functions import Round
 from django.utils import timezone, translation
 
 from directory.models import Body, Direction, Organisation
+from directory.rules import is_signed_in
 from documents import questions, search
 from documents.models import Answer, Call, ConflictDeclaration, Proposal, Review
-from documents.selectors import _listed, _with_review_counts, visible_proposals
+from documents.selectors import _listed, _with_review_counts, visibility, visible_proposals
 from workflow.models import Deadline
 
 State = Proposal.State
@@ -128,21 +130,42 @@ def _due_on():
     return Subquery(open_deadlines.values("due_on")[:1])
 
 
+SCORE = DecimalField(max_digits=4, decimal_places=2)
+
+
 def _annotated(user, proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Adds `score` (None where the person has a conflict of interest), `reviews_in`, `due_on`
     (the earliest open deadline of the proposal's stay in its state) and `state_order`."""
-    decimal = DecimalField(max_digits=4, decimal_places=2)
-    return _with_review_counts(proposals).annotate(
-        score=Case(
-            When(_conflicted(user), then=Value(None, output_field=decimal)),
-            default=_mean_score(),
-            output_field=decimal,
-        ),
+    return _with_score(user, _read_by_everyone(_with_review_counts(proposals)))
+
+
+def _read_by_everyone(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """What the register reads of each row whoever opens it (the round's mean score as an
+    alias, masked for the person by _with_score)."""
+    return proposals.alias(mean_score=_mean_score()).annotate(
         due_on=_due_on(),
         state_order=Case(
             *[When(state=value, then=Value(n)) for n, value in enumerate(State.values)],
             output_field=IntegerField(),
         ),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _rows_read_by_everyone(proposal_type_id: int) -> QuerySet[Proposal]:
+    """_read_by_everyone() of every proposal with its review count and related rows, built
+    once per process (never evaluated itself: each request filters a clone); its expressions
+    name no person, no time and no call, only the proposal's content type (the key)."""
+    return _listed(_read_by_everyone(_with_review_counts(Proposal.objects.all())))
+
+
+def _with_score(user, proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return proposals.annotate(
+        score=Case(
+            When(_conflicted(user), then=Value(None, output_field=SCORE)),
+            default=F("mean_score"),
+            output_field=SCORE,
+        )
     )
 
 
@@ -156,9 +179,14 @@ def _ordering(sort: str) -> list:
 
 def rows(user, filters: Filters, today: datetime.date | None = None) -> QuerySet[Proposal]:
     """The register's proposals for these filters, in their order."""
-    if filters.call is None:
+    if filters.call is None or not is_signed_in(user):
         return Proposal.objects.none()
-    proposals = visible_proposals(user).filter(call=filters.call).exclude(state=State.DRAFT)
+    proposal_type = ContentType.objects.get_for_model(Proposal)
+    proposals = (
+        _rows_read_by_everyone(proposal_type.pk)
+        .filter(visibility(user), call=filters.call)
+        .exclude(state=State.DRAFT)
+    )
     if filters.direction:
         proposals = proposals.filter(direction=filters.direction)
     if filters.group:
@@ -167,7 +195,7 @@ def rows(user, filters: Filters, today: datetime.date | None = None) -> QuerySet
         proposals = proposals.filter(state__in=filters.states)
     if filters.organisation:
         proposals = proposals.filter(organisation=filters.organisation)
-    proposals = _annotated(user, proposals)
+    proposals = _with_score(user, proposals)
     if filters.overdue:
         proposals = proposals.filter(due_on__lt=today or timezone.localdate())
     if filters.score_min is not None:
@@ -176,7 +204,7 @@ def rows(user, filters: Filters, today: datetime.date | None = None) -> QuerySet
         proposals = proposals.filter(score__lte=filters.score_max)
     if filters.text:
         proposals = search.matching_proposals(proposals, filters.text)
-    return _listed(proposals).order_by(*_ordering(filters.sort))
+    return proposals.order_by(*_ordering(filters.sort))
 
 
 def call_summary(user, call: Call | None) -> CallSummary:
