@@ -654,8 +654,9 @@ def register_page(request):
     from documents.views.register import COLUMNS
 
     call = register.default_call()
-    proposals = register._annotated(
-        request.user, Proposal.objects.filter(call=call).exclude(state=State.DRAFT)
+    of_call = Proposal.objects.filter(call=call).exclude(state=State.DRAFT)
+    proposals = register._with_score(
+        request.user, register._read_by_everyone(document_selectors._with_review_counts(of_call))
     )
     rows = list(_listed(proposals).order_by("pk")[:PER_PAGE])
     page = SimpleNamespace(

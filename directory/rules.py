@@ -8,6 +8,7 @@ user object), guardian object permissions read without the superuser shortcut, a
 
 from collections.abc import Callable
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
@@ -97,11 +98,17 @@ def with_object_permissions(queryset, user, codenames: tuple[str, ...]):
     prefetch_perms for rows loaded anyway, at no extra query. Two lists, not two EXISTS per
     permission: the lookup's SQL was long enough that planning it took 2.8 ms of its 3.2."""
     model = queryset.model
+    # The model's own permissions only (a codename alone could name another model's): the
+    # lookup of a proposal decides by its view permission whether it exists for the person.
+    permissions = {
+        "permission__content_type": ContentType.objects.get_for_model(model),
+        "permission__codename__in": codenames,
+    }
     direct = get_user_obj_perms_model(model).objects.filter(
-        content_object=OuterRef("pk"), user=user, permission__codename__in=codenames
+        content_object=OuterRef("pk"), user=user, **permissions
     )
     via_group = get_group_obj_perms_model(model).objects.filter(
-        content_object=OuterRef("pk"), group__user=user, permission__codename__in=codenames
+        content_object=OuterRef("pk"), group__user=user, **permissions
     )
     return queryset.annotate(
         _mbk_granted=values_list_of(direct, "permission__codename", outer="content_object"),

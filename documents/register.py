@@ -36,6 +36,7 @@ from directory.rules import is_signed_in
 from documents import questions, search
 from documents.models import Answer, Call, ConflictDeclaration, Proposal, Review
 from documents.selectors import _listed, _with_review_counts, visibility, visible_proposals
+from mbk.expressions import Quantized
 from workflow.models import Deadline
 
 State = Proposal.State
@@ -133,15 +134,10 @@ def _due_on():
 SCORE = DecimalField(max_digits=4, decimal_places=2)
 
 
-def _annotated(user, proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """Adds `score` (None where the person has a conflict of interest), `reviews_in`, `due_on`
-    (the earliest open deadline of the proposal's stay in its state) and `state_order`."""
-    return _with_score(user, _read_by_everyone(_with_review_counts(proposals)))
-
-
 def _read_by_everyone(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """What the register reads of each row whoever opens it (the round's mean score as an
-    alias, masked for the person by _with_score)."""
+    """What the register reads of each row whoever opens it: `due_on` (the earliest open
+    deadline of the proposal's stay in its state), `state_order`, and the round's mean score
+    as an alias, masked for the person by _with_score()."""
     return proposals.alias(mean_score=_mean_score()).annotate(
         due_on=_due_on(),
         state_order=Case(
@@ -160,13 +156,13 @@ def _rows_read_by_everyone(proposal_type_id: int) -> QuerySet[Proposal]:
 
 
 def _with_score(user, proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    return proposals.annotate(
-        score=Case(
-            When(_conflicted(user), then=Value(None, output_field=SCORE)),
-            default=F("mean_score"),
-            output_field=SCORE,
-        )
+    """Adds `score`: the round's mean, None where the person has a conflict of interest."""
+    masked = Case(
+        When(_conflicted(user), then=Value(None, output_field=SCORE)),
+        default=F("mean_score"),
+        output_field=SCORE,
     )
+    return proposals.annotate(score=Quantized(masked, SCORE))
 
 
 def _ordering(sort: str) -> list:

@@ -52,6 +52,7 @@ from documents.models import (
 )
 from documents.selectors import visibility, visible_proposals
 from mbk import spreadsheets
+from mbk.expressions import Quantized
 from workflow.calendar import add_working_days, overrides, working_days_between
 from workflow.deadlines import policy_of
 from workflow.models import AuditEntry, Deadline
@@ -117,8 +118,11 @@ def _conflict_of(user) -> Q:
 
 
 def _unless_conflicted(expression, output_field):
-    return Case(
-        When(conflicted=True, then=Value(None)), default=expression, output_field=output_field
+    return Quantized(
+        Case(
+            When(conflicted=True, then=Value(None)), default=expression, output_field=output_field
+        ),
+        output_field,
     )
 
 
@@ -190,7 +194,7 @@ def dashboard(user, group: Body, key: str = "", sort: str = DEFAULT_SORT) -> Que
             score_min=_unless_conflicted(F("min_of_round"), SCORE),
             score_max=_unless_conflicted(F("max_of_round"), SCORE),
         )
-        .annotate(score_spread=F("score_max") - F("score_min"))
+        .annotate(score_spread=Quantized(F("score_max") - F("score_min"), SCORE))
     )
     name = sort.removeprefix("-")
     order = SORTS.get(name, SORTS["score"])

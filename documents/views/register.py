@@ -41,7 +41,8 @@ def _form(request) -> RegisterFilterForm:
     calls = registry.calls()
     asked = request.GET.get("call")
     if asked:
-        call = next((c for c in calls if c.pk == id_or_404(asked)), None)
+        wanted = id_or_404(asked)
+        call = next((c for c in calls if c.pk == wanted), None)
         if call is None:
             raise Http404
     else:

@@ -312,3 +312,30 @@ def test_the_coauthors_read_with_the_proposal_are_its_coauthors_in_the_order_add
     assert listed[-1].organisation_id == earlier.organisation_id
     assert rules.is_proposal_author(later, seen)
     assert listed[-1].date_joined == earlier.date_joined  # a field not read comes when asked
+
+
+@pytest.mark.django_db
+def test_a_view_permission_of_another_model_does_not_open_the_proposal(client, world):
+    """The lookup decides by the proposal's own view permission, as visible_proposals() does:
+    a row granting a same-named permission of another model (a database console, the admin)
+    opens nothing."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from documents.models import Call, ProposalUserObjectPermission
+    from documents.selectors import visible_proposals
+
+    outsider, proposal = world["people"]["outsider"], world["review"]
+    lookalike = Permission.objects.create(
+        codename="view_proposal",
+        name="Can view proposal (of calls)",
+        content_type=ContentType.objects.get_for_model(Call),
+    )
+    # Written as a console would, past guardian's check in save().
+    ProposalUserObjectPermission.objects.bulk_create(
+        [ProposalUserObjectPermission(content_object=proposal, user=outsider, permission=lookalike)]
+    )
+    client.force_login(outsider)
+
+    assert client.get(f"/proposals/{proposal.pk}/").status_code == 404
+    assert not visible_proposals(outsider).filter(pk=proposal.pk).exists()

@@ -3,6 +3,7 @@ it, what each filter keeps, the orders, the pages, the spreadsheet, and its cost
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -242,7 +243,7 @@ def test_filter_by_score_range(client, world):
     low = world.proposals["low"]
     low_score = next(
         p.score for p in register.rows(world.people["office"], _all(world)) if p == low
-    ).quantize(Decimal("0.01"))  # SQLite's average comes with more places than the page shows
+    )
 
     below = get(client, world, score_max=str(low_score))
     above = get(client, world, score_min=str(low_score + Decimal("0.01")), sort="number")
@@ -672,3 +673,18 @@ def test_a_narrowed_register_counts_its_own_rows(client, world):
 
     assert response.context["page"].paginator.count == approved.count() > 0
     assert len(response.context["form"].fields["organisation"].choices) > 2  # the whole call's
+
+
+@pytest.mark.django_db
+def test_scores_are_shown_with_two_places_on_every_database(client, world):
+    client = as_user(client, world.people["office"])
+    client.cookies["django_language"] = "ru"
+
+    html = get(client, world).content.decode()
+
+    cells = re.findall(r'data-testid="score">([^<]*)<', html)
+    assert cells
+    assert all(cell == "—" or re.fullmatch(r"\d,\d\d", cell) for cell in cells), cells
+    scores = [p.score for p in register.rows(world.people["office"], _all(world)) if p.score]
+    assert all(score == score.quantize(Decimal("0.01")) for score in scores)
+    assert all(len(str(score).split(".")[1]) == 2 for score in scores)

@@ -112,6 +112,10 @@ def test_dashboard_ranks_by_weighted_score_with_spread_and_counts(
     assert by_title["Средний"].score_mean == Decimal("4.00")
     assert (by_title["Средний"].score_min, by_title["Средний"].score_max) == (3, 5)
     assert by_title["Средний"].score_spread == Decimal("2.00")
+    # Two places on every database, as the page shows them (SQLite's mean was a float).
+    middle_row = by_title["Средний"]
+    shown = (middle_row.score_mean, middle_row.score_min, middle_row.score_spread)
+    assert [str(value) for value in shown] == ["4.00", "3.00", "2.00"]
     assert by_title["Слабый"].score_spread == Decimal("0.00")
     assert [(p.reviews_in, p.assigned) for p in rows] == [(1, 1), (2, 2), (2, 2), (0, 0)]
     assert by_title["Без отзывов"].score_mean is None
